@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from .models import Role, Sector
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("Courriel"), validators=[DataRequired(_l("Indiquez votre courriel.")), Length(max=254)]
+    )
+    password = PasswordField(
+        _l("Mot de passe"), validators=[DataRequired(_l("Indiquez votre mot de passe."))]
+    )
+    next = HiddenField()
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField(
+        _l("Courriel"),
+        validators=[
+            DataRequired(_l("Indiquez votre courriel.")),
+            Email(_l("Cette adresse n’est pas valide.")),
+            Length(max=254),
+        ],
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Nouveau mot de passe"),
+        validators=[
+            DataRequired(_l("Choisissez un mot de passe.")),
+            Length(min=12, max=256, message=_l("Entre 12 et 256 caractères.")),
+        ],
+        description=_l("Au moins 12 caractères. Une phrase facile à retenir convient très bien."),
+    )
+    confirm = PasswordField(
+        _l("Confirmez le mot de passe"),
+        validators=[
+            DataRequired(_l("Confirmez le mot de passe.")),
+            EqualTo("password", _l("Les deux mots de passe diffèrent.")),
+        ],
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current = PasswordField(
+        _l("Mot de passe actuel"), validators=[DataRequired(_l("Indiquez votre mot de passe actuel."))]
+    )
+
+
+class ProfileForm(FlaskForm):
+    name = StringField(_l("Nom"), validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=120)])
+    locale = SelectField(_l("Langue"), choices=[("fr", "Français"), ("en", "English")])
+
+
+def role_choices():
+    return [
+        (Role.MEMBER.value, _l("Intervenante (membre)")),
+        (Role.COORDINATOR.value, _l("Coordination")),
+        (Role.STAFF.value, _l("Équipe du réseau")),
+        (Role.ADMIN.value, _l("Administration")),
+    ]
+
+
+def sector_choices():
+    return [
+        (Sector.SHELTER.value, _l("Maison d’hébergement")),
+        (Sector.VIOLENCE.value, _l("Secteur violence")),
+        (Sector.IMMIGRATION.value, _l("Secteur immigration (organisme pont)")),
+        (Sector.OTHER.value, _l("Autre")),
+    ]
+
+
+class InviteForm(FlaskForm):
+    name = StringField(_l("Nom"), validators=[DataRequired(_l("Indiquez le nom.")), Length(max=120)])
+    email = EmailField(
+        _l("Courriel"),
+        validators=[
+            DataRequired(_l("Indiquez le courriel.")),
+            Email(_l("Cette adresse n’est pas valide.")),
+            Length(max=254),
+        ],
+    )
+    organization_id = SelectField(_l("Organisme"), coerce=int)
+    role = SelectField(_l("Rôle"), choices=role_choices)
+    locale = SelectField(_l("Langue des courriels"), choices=[("fr", "Français"), ("en", "English")])
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField(
+        _l("Nom de l’organisme"), validators=[DataRequired(_l("Indiquez le nom.")), Length(max=200)]
+    )
+    sector = SelectField(_l("Secteur"), choices=sector_choices)
+    region_id = SelectField(_l("Région"), coerce=int)
+    town = StringField(
+        _l("Ville"),
+        validators=[DataRequired(_l("Indiquez la ville.")), Length(max=120)],
+        description=_l("La ville seulement : jamais d’adresse de maison."),
+    )
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Rôle"), choices=role_choices)

@@ -1,0 +1,275 @@
+"""Accounts: sign-in, server-side sessions, invitations and password resets.
+
+Functions take the acting user as an argument and never read request globals, so the views,
+jobs and CLI share them. They add and flush; the caller commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from ..database import utcnow
+from ..extensions import db
+from ..mail.services import queue_email
+from .models import Organization, Role, Sector, User, UserSession
+from .passwords import hash_password, needs_rehash, verify_password
+
+
+class AccountError(Exception):
+    """A refusal whose message is safe to show to the user (already translated lazily)."""
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+# --- sign-in -------------------------------------------------------------------------------
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user if the email and password match an active account; None otherwise, in the same time."""
+    user = find_user_by_email(email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if not ok or user is None or not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User, user_agent: str = "") -> str:
+    """Create a server-side session record; returns the secret kept in the signed cookie."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(token_hash=_token_hash(token), user_id=user.id, user_agent=user_agent[:200]))
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return token
+
+
+def load_session(token: str | None, user_id: int) -> UserSession | None:
+    """The live session for this token and user, or None if it was ended or timed out."""
+    if not token:
+        return None
+    record = db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    if record is None or record.user_id != user_id:
+        return None
+    now = utcnow()
+    cfg = current_app.config
+    if now - record.last_seen_at > timedelta(
+        seconds=cfg["SESSION_IDLE_TIMEOUT"]
+    ) or now - record.created_at > timedelta(seconds=cfg["SESSION_ABSOLUTE_TIMEOUT"]):
+        db.session.delete(record)
+        return None
+    return record
+
+
+def touch_session(record: UserSession) -> bool:
+    """Refresh the idle timer at most once a minute (avoids a write per request)."""
+    if utcnow() - record.last_seen_at > timedelta(seconds=60):
+        record.last_seen_at = utcnow()
+        return True
+    return False
+
+
+def end_session(token: str | None) -> None:
+    if token:
+        db.session.execute(sa.delete(UserSession).where(UserSession.token_hash == _token_hash(token)))
+
+
+def end_all_sessions(user: User, except_token: str | None = None) -> int:
+    query = sa.delete(UserSession).where(UserSession.user_id == user.id)
+    if except_token:
+        query = query.where(UserSession.token_hash != _token_hash(except_token))
+    return db.session.execute(query).rowcount or 0
+
+
+def validate_new_password(password: str) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        raise AccountError(_l("Le mot de passe doit compter au moins %(n)s caractères.", n=minimum))
+    if len(password) > 256:
+        raise AccountError(_l("Le mot de passe ne peut dépasser 256 caractères."))
+
+
+def set_password(user: User, password: str) -> None:
+    validate_new_password(password)
+    user.password_hash = hash_password(password)
+    end_all_sessions(user)
+
+
+# --- signed links (invitation, reset) -------------------------------------------------------
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"passerelle-{purpose}")
+
+
+def _fingerprint(user: User) -> str:
+    # Changes as soon as the password is set, so each link works once.
+    return hashlib.sha256((user.password_hash or "unset").encode()).hexdigest()[:16]
+
+
+def make_token(user: User, purpose: str) -> str:
+    return _serializer(purpose).dumps({"u": user.public_id, "f": _fingerprint(user)})
+
+
+def read_token(token: str, purpose: str) -> User:
+    max_age = current_app.config["INVITATION_MAX_AGE" if purpose == "invite" else "RESET_MAX_AGE"]
+    try:
+        data = _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise AccountError(_l("Ce lien a expiré. Demandez-en un nouveau.")) from exc
+    except BadSignature as exc:
+        raise AccountError(_l("Ce lien n’est pas valide.")) from exc
+    user = db.session.scalar(sa.select(User).where(User.public_id == data.get("u")))
+    if user is None or not user.active or data.get("f") != _fingerprint(user):
+        raise AccountError(_l("Ce lien a déjà servi ou n’est plus valide."))
+    return user
+
+
+def _external(endpoint: str, **values) -> str:
+    base = current_app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        return url_for(endpoint, _external=True, **values)
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the account exists; says nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.active or not user.password_hash:
+        return
+    queue_email(
+        to=user.email,
+        kind="password_reset",
+        template="password_reset",
+        subject=_l("Réinitialiser votre mot de passe"),
+        locale=user.locale,
+        user_id=user.id,
+        link=_external("accounts.reset_password", token=make_token(user, "reset")),
+        user_name=user.name,
+    )
+
+
+# --- invitations and organizations ----------------------------------------------------------
+
+
+@dataclass
+class Invitation:
+    email: str
+    name: str
+    organization_id: int
+    role: Role
+    locale: str = "fr"
+
+
+def can_invite(actor: User, organization_id: int, role: Role) -> bool:
+    if actor.is_admin:
+        return True
+    if actor.role == Role.STAFF:
+        return role in (Role.MEMBER, Role.COORDINATOR, Role.STAFF)
+    if actor.role == Role.COORDINATOR:
+        return organization_id == actor.organization_id and role in (Role.MEMBER, Role.COORDINATOR)
+    return False
+
+
+def invite(actor: User, inv: Invitation) -> User:
+    if not can_invite(actor, inv.organization_id, inv.role):
+        raise AccountError(_l("Vous ne pouvez pas inviter cette personne avec ce rôle."))
+    organization = db.session.get(Organization, inv.organization_id)
+    if organization is None or not organization.active:
+        raise AccountError(_l("Cet organisme n’existe pas."))
+    if inv.role in (Role.STAFF, Role.ADMIN) and not organization.is_network:
+        raise AccountError(_l("L’équipe du réseau appartient à l’organisme du réseau."))
+    email = normalize_email(inv.email)
+    if find_user_by_email(email) is not None:
+        raise AccountError(_l("Une personne utilise déjà cette adresse."))
+    user = User(
+        email=email,
+        name=inv.name.strip(),
+        role=inv.role,
+        organization_id=organization.id,
+        locale=inv.locale,
+        invited_at=utcnow(),
+        invited_by_id=actor.id,
+    )
+    db.session.add(user)
+    db.session.flush()
+    send_invitation(actor, user)
+    return user
+
+
+def send_invitation(actor: User, user: User) -> None:
+    if user.has_password:
+        raise AccountError(_l("Cette personne a déjà activé son compte."))
+    user.invited_at = utcnow()
+    queue_email(
+        to=user.email,
+        kind="invitation",
+        template="invitation",
+        subject=_l("Votre invitation à l’intranet"),
+        locale=user.locale,
+        user_id=user.id,
+        link=_external("accounts.accept_invitation", token=make_token(user, "invite")),
+        user_name=user.name,
+        inviter_name=actor.name,
+        organization_name=user.organization.name,
+    )
+
+
+def accept_invitation(user: User, password: str) -> None:
+    if user.has_password:
+        raise AccountError(_l("Ce lien a déjà servi ou n’est plus valide."))
+    set_password(user, password)
+
+
+def can_manage_organization(actor: User, organization_id: int) -> bool:
+    return actor.is_staff or actor.is_coordinator_of(organization_id)
+
+
+def create_organization(actor: User, *, name: str, sector: Sector, region_id: int, town: str) -> Organization:
+    if not actor.is_staff:
+        raise AccountError(_l("Seule l’équipe du réseau peut ajouter un organisme."))
+    name = name.strip()
+    if db.session.scalar(sa.select(Organization.id).where(sa.func.lower(Organization.name) == name.lower())):
+        raise AccountError(_l("Un organisme porte déjà ce nom."))
+    org = Organization(name=name, sector=sector, region_id=region_id, town=town.strip())
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def change_role(actor: User, user: User, role: Role) -> None:
+    if not actor.is_admin:
+        raise AccountError(_l("Seule l’administration peut changer un rôle."))
+    if user.id == actor.id:
+        raise AccountError(_l("Vous ne pouvez pas changer votre propre rôle."))
+    if role in (Role.STAFF, Role.ADMIN) and not user.organization.is_network:
+        raise AccountError(_l("L’équipe du réseau appartient à l’organisme du réseau."))
+    user.role = role
+    end_all_sessions(user)  # a privilege change starts fresh sessions
+
+
+def set_active(actor: User, user: User, active: bool) -> None:
+    if not can_manage_organization(actor, user.organization_id) or (user.is_staff and not actor.is_admin):
+        raise AccountError(_l("Vous ne pouvez pas modifier ce compte."))
+    if user.id == actor.id:
+        raise AccountError(_l("Vous ne pouvez pas désactiver votre propre compte."))
+    user.active = active
+    if not active:
+        end_all_sessions(user)

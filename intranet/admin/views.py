@@ -1,0 +1,240 @@
+"""Organizations, people and invitations; the job queue for the administrator."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from rq import Queue
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
+from rq.job import Job
+from rq.registry import FailedJobRegistry
+
+from ..accounts import services as accounts
+from ..accounts.forms import InviteForm, OrganizationForm, RoleForm
+from ..accounts.models import Organization, Region, Role, Sector, User
+from ..extensions import db
+from ..queue import QUEUES, get_queue, get_redis
+from ..security import access, require
+from ..tasks.models import TaskRecord, TaskStatus
+from ..tasks.services import submit_task
+
+bp = Blueprint("admin", __name__, url_prefix="/gestion")
+
+
+def _region_choices():
+    return [(r.id, r.name) for r in db.session.scalars(sa.select(Region).order_by(Region.name))]
+
+
+@bp.route("/organismes", methods=["GET", "POST"])
+@access("staff")
+def organizations():
+    form = OrganizationForm()
+    form.region_id.choices = _region_choices()
+    error = None
+    if form.validate_on_submit():
+        try:
+            org = accounts.create_organization(
+                current_user,
+                name=form.name.data,
+                sector=Sector(form.sector.data),
+                region_id=form.region_id.data,
+                town=form.town.data,
+            )
+        except accounts.AccountError as exc:
+            error = str(exc)
+        else:
+            db.session.commit()
+            flash(_("Organisme ajouté : %(name)s", name=org.name), "success")
+            return redirect(url_for("admin.organization", org_id=org.id), code=303)
+    counts = dict(
+        db.session.execute(
+            sa.select(User.organization_id, sa.func.count(User.id))
+            .where(User.active)
+            .group_by(User.organization_id)
+        ).all()
+    )
+    orgs = db.session.scalars(sa.select(Organization).order_by(Organization.name)).all()
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "admin/organizations.html", orgs=orgs, counts=counts, form=form, error=error
+    ), status
+
+
+@bp.route("/organismes/<int:org_id>", methods=["GET", "POST"])
+@access("coordinator")
+def organization(org_id: int):
+    org = db.session.get(Organization, org_id)
+    require(org is not None and accounts.can_manage_organization(current_user, org_id))
+    form = InviteForm()
+    if current_user.is_staff:
+        form.organization_id.choices = [
+            (o.id, o.name) for o in db.session.scalars(sa.select(Organization).order_by(Organization.name))
+        ]
+    else:
+        form.organization_id.choices = [(org.id, org.name)]
+    if not current_user.is_admin:
+        allowed = {Role.MEMBER.value, Role.COORDINATOR.value} | (
+            {Role.STAFF.value} if current_user.is_staff else set()
+        )
+        form.role.choices = [c for c in form.role.choices if c[0] in allowed]
+    if request.method == "GET":
+        form.organization_id.data = org.id
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = accounts.invite(
+                current_user,
+                accounts.Invitation(
+                    email=form.email.data,
+                    name=form.name.data,
+                    organization_id=form.organization_id.data,
+                    role=Role(form.role.data),
+                    locale=form.locale.data,
+                ),
+            )
+        except accounts.AccountError as exc:
+            error = str(exc)
+        else:
+            db.session.commit()
+            flash(_("Invitation envoyée à %(email)s.", email=user.email), "success")
+            return redirect(url_for("admin.organization", org_id=org.id), code=303)
+    people = db.session.scalars(
+        sa.select(User).where(User.organization_id == org.id).order_by(User.name)
+    ).all()
+    status = 422 if request.method == "POST" else 200
+    return (
+        render_template(
+            "admin/organization.html", org=org, people=people, form=form, error=error, role_form=RoleForm()
+        ),
+        status,
+    )
+
+
+def _person(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    require(user is not None and accounts.can_manage_organization(current_user, user.organization_id))
+    return user
+
+
+@bp.route("/personnes/<int:user_id>/role", methods=["POST"])
+@access("admin")
+def change_role(user_id: int):
+    user = _person(user_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_role(current_user, user, Role(form.role.data))
+        except accounts.AccountError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(_("Rôle changé pour %(name)s.", name=user.name), "success")
+    else:
+        flash(_("Ce rôle n’existe pas."), "error")
+    return redirect(url_for("admin.organization", org_id=user.organization_id), code=303)
+
+
+@bp.route("/personnes/<int:user_id>/activation", methods=["POST"])
+@access("coordinator")
+def toggle_active(user_id: int):
+    user = _person(user_id)
+    try:
+        accounts.set_active(current_user, user, request.form.get("active") == "1")
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Compte mis à jour : %(name)s.", name=user.name), "success")
+    return redirect(url_for("admin.organization", org_id=user.organization_id), code=303)
+
+
+@bp.route("/personnes/<int:user_id>/reinviter", methods=["POST"])
+@access("coordinator")
+def resend_invitation(user_id: int):
+    user = _person(user_id)
+    try:
+        accounts.send_invitation(current_user, user)
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Invitation renvoyée à %(email)s.", email=user.email), "success")
+    return redirect(url_for("admin.organization", org_id=user.organization_id), code=303)
+
+
+@bp.route("/repertoire.csv", methods=["POST"])
+@access("staff")
+def export_directory():
+    """The organizations directory as CSV, made by a worker (shows the job-status component)."""
+    task = submit_task(
+        kind="directory_csv", func="jobs.exports.directory_csv", args=[], user=current_user, queue="default"
+    )
+    db.session.commit()
+    return redirect(url_for("tasks.status", public_id=task.public_id), code=303)
+
+
+@bp.route("/taches")
+@access("admin")
+def jobs():
+    conn = get_redis()
+    queues = []
+    for name in QUEUES:
+        q = Queue(name, connection=conn)
+        registry = FailedJobRegistry(queue=q)
+        failed = []
+        for job_id in registry.get_job_ids()[:50]:
+            try:
+                job = Job.fetch(job_id, connection=conn)
+            except NoSuchJobError:
+                continue
+            failed.append(job)
+        queues.append({"name": name, "count": q.count, "failed_count": registry.count, "failed": failed})
+    from rq import Worker
+
+    workers = Worker.all(connection=conn)
+    tasks = db.session.scalars(
+        sa.select(TaskRecord)
+        .where(TaskRecord.status == TaskStatus.FAILED)
+        .order_by(TaskRecord.id.desc())
+        .limit(20)
+    ).all()
+    from ..mail.models import MailStatus, OutboxMessage
+
+    mail_counts = dict(
+        db.session.execute(
+            sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
+        ).all()
+    )
+    refused = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.status.in_([MailStatus.REFUSED, MailStatus.FAILED]))
+        .order_by(OutboxMessage.id.desc())
+        .limit(20)
+    ).all()
+    return render_template(
+        "admin/jobs.html",
+        queues=queues,
+        workers=workers,
+        tasks=tasks,
+        mail_counts=mail_counts,
+        refused=refused,
+    )
+
+
+@bp.route("/taches/<queue>/<job_id>/relancer", methods=["POST"])
+@access("admin")
+def requeue_job(queue: str, job_id: str):
+    require(queue in QUEUES)
+    registry = FailedJobRegistry(queue=get_queue(queue))
+    try:
+        registry.requeue(job_id)
+    except (NoSuchJobError, InvalidJobOperation) as exc:
+        flash(_("Impossible de relancer cette tâche : %(error)s", error=type(exc).__name__), "error")
+    else:
+        flash(_("Tâche relancée."), "success")
+    return redirect(url_for("admin.jobs"), code=303)

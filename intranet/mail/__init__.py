@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from . import models  # noqa: F401  (the outbox table)

@@ -1,0 +1,265 @@
+"""One path for every email: render, store in the outbox, deliver from a worker.
+
+``queue_email`` only writes a row (in the caller's transaction) and asks for delivery after
+commit; ``deliver_due`` claims rows, sends them over one SMTP connection, and records the
+outcome. A message that a worker was sending when it died is claimed again after a while.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import smtplib
+import socket
+import uuid
+from collections.abc import Iterable
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from ..database import is_sqlite, utcnow, write_intent
+from ..extensions import db
+from .models import MailStatus, OutboxMessage
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+CLAIM_TIMEOUT = timedelta(minutes=10)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
+
+
+def queue_email(
+    *,
+    to: str,
+    kind: str,
+    template: str,
+    subject,
+    locale: str = "fr",
+    user_id: int | None = None,
+    headers: dict | None = None,
+    attachments: Iterable[tuple[str, str, bytes]] = (),
+    dedupe_key: str | None = None,
+    html: bool = True,
+    **context,
+) -> OutboxMessage | None:
+    """Render ``templates/email/<template>.txt`` (and ``.html``) in ``locale`` and put it in the outbox.
+
+    ``subject`` may be a lazy string: it is translated here, in the recipient's language.
+    Returns None when ``dedupe_key`` says this message was already queued.
+    """
+    if dedupe_key and db.session.scalar(
+        sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+    ):
+        return None
+    with force_locale(locale):
+        subject_text = str(subject)
+        body_text = render_template(f"email/{template}.txt", locale=locale, **context)
+        body_html = render_template(f"email/{template}.html", locale=locale, **context) if html else None
+    domain = current_app.config["MAIL_DEFAULT_SENDER"].rsplit("@", 1)[-1].strip(">") or "passerelle.example"
+    message = OutboxMessage(
+        kind=kind,
+        to_address=to,
+        user_id=user_id,
+        subject=subject_text,
+        body_text=body_text,
+        body_html=body_html,
+        headers=dict(headers or {}),
+        attachments=[
+            {"filename": name, "content_type": ctype, "data": base64.b64encode(data).decode()}
+            for name, ctype, data in attachments
+        ],
+        message_id=make_msgid(idstring=uuid.uuid4().hex[:12], domain=domain),
+        dedupe_key=dedupe_key,
+    )
+    db.session.add(message)
+    db.session.flush()
+    from ..tasks.services import enqueue_after_commit
+
+    enqueue_after_commit("jobs.email.deliver_message", message.id, queue="email")
+    return message
+
+
+def build_message(row: OutboxMessage) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    msg["To"] = row.to_address
+    msg["Subject"] = row.subject
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = row.message_id
+    msg["Auto-Submitted"] = "auto-generated"
+    for name, value in (row.headers or {}).items():
+        msg[name] = value
+    msg.set_content(row.body_text)
+    if row.body_html:
+        msg.add_alternative(row.body_html, subtype="html")
+    for item in row.attachments or []:
+        maintype, _, subtype = item["content_type"].partition("/")
+        msg.add_attachment(
+            base64.b64decode(item["data"]), maintype=maintype, subtype=subtype, filename=item["filename"]
+        )
+    return msg
+
+
+class _FileTransport:
+    """Writes each message to instance/outbox/ as an .eml file (the embedded default)."""
+
+    def __init__(self) -> None:
+        self.folder = Path(current_app.instance_path) / "outbox"
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def send(self, msg: EmailMessage, row: OutboxMessage) -> None:
+        stamp = utcnow().strftime("%Y%m%d-%H%M%S")
+        (self.folder / f"{stamp}-{row.id}.eml").write_bytes(bytes(msg))
+
+    def close(self) -> None:
+        pass
+
+
+class _SMTPTransport:
+    def __init__(self) -> None:
+        cfg = current_app.config
+        self.smtp = smtplib.SMTP(cfg["MAIL_SERVER"], int(cfg["MAIL_PORT"]), timeout=cfg["MAIL_TIMEOUT"])
+        if cfg.get("MAIL_USE_TLS"):
+            self.smtp.starttls()
+        if cfg.get("MAIL_USERNAME"):
+            self.smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
+
+    def send(self, msg: EmailMessage, row: OutboxMessage) -> None:
+        self.smtp.send_message(msg)
+
+    def close(self) -> None:
+        try:
+            self.smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            pass
+
+
+def _transport():
+    return _FileTransport() if current_app.config["MAIL_BACKEND"] == "file" else _SMTPTransport()
+
+
+def _claim(ids: list[int] | None, limit: int) -> list[int]:
+    """Mark due messages as being sent by this worker, in their own short transaction."""
+    write_intent()
+    now = utcnow()
+    due = sa.or_(
+        sa.and_(OutboxMessage.status == MailStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        sa.and_(OutboxMessage.status == MailStatus.SENDING, OutboxMessage.claimed_at < now - CLAIM_TIMEOUT),
+    )
+    query = sa.select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(ids))
+    if not is_sqlite():
+        query = query.with_for_update(skip_locked=True)
+    claimed = list(db.session.scalars(query))
+    if claimed:
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(claimed))
+            .values(status=MailStatus.SENDING, claimed_at=now)
+        )
+    db.session.commit()
+    return claimed
+
+
+def _is_permanent(exc: Exception) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code >= 500 and exc.smtp_code not in (500, 501, 502, 503, 504, 521, 530)
+    return False
+
+
+def deliver_due(ids: list[int] | None = None, limit: int = 200) -> dict[str, int]:
+    """Send due messages (or the given ones, when due) over one connection; returns counts."""
+    claimed = _claim(ids, limit)
+    counts = {"sent": 0, "retry": 0, "refused": 0, "failed": 0}
+    if not claimed:
+        return counts
+    try:
+        transport = _transport()
+    except (OSError, smtplib.SMTPException) as exc:
+        write_intent()
+        for row in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(claimed))):
+            _record_temporary_failure(row, exc, counts)
+        db.session.commit()
+        return counts
+    try:
+        for message_id in claimed:
+            write_intent()
+            row = db.session.get(OutboxMessage, message_id)
+            try:
+                transport.send(build_message(row), row)
+            except (smtplib.SMTPServerDisconnected, OSError) as exc:
+                _record_temporary_failure(row, exc, counts)
+                db.session.commit()
+                transport.close()
+                try:
+                    transport = _transport()
+                except (OSError, smtplib.SMTPException):
+                    break
+                continue
+            except smtplib.SMTPException as exc:
+                if _is_permanent(exc):
+                    row.status = MailStatus.REFUSED
+                    row.last_error = _describe(exc)
+                    counts["refused"] += 1
+                    log.warning("address refused for good for outbox message %s", row.id)
+                else:
+                    _record_temporary_failure(row, exc, counts)
+                db.session.commit()
+                continue
+            row.status = MailStatus.SENT
+            row.sent_at = utcnow()
+            row.attempts += 1
+            row.last_error = None
+            db.session.commit()
+            counts["sent"] += 1
+    finally:
+        transport.close()
+    # Messages claimed but not reached (connection lost for good) go back to pending.
+    write_intent()
+    db.session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id.in_(claimed), OutboxMessage.status == MailStatus.SENDING)
+        .values(status=MailStatus.PENDING, claimed_at=None)
+    )
+    db.session.commit()
+    return counts
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _record_temporary_failure(row: OutboxMessage, exc: Exception, counts: dict[str, int]) -> None:
+    row.attempts += 1
+    row.last_error = _describe(exc)
+    row.claimed_at = None
+    if row.attempts >= MAX_ATTEMPTS:
+        row.status = MailStatus.FAILED
+        counts["failed"] += 1
+    else:
+        row.status = MailStatus.PENDING
+        row.next_attempt_at = utcnow() + _backoff(row.attempts)
+        counts["retry"] += 1
+    log.warning("temporary failure for outbox message %s (attempt %s)", row.id, row.attempts)
+
+
+def is_smtp_reachable() -> bool:
+    cfg = current_app.config
+    if cfg["MAIL_BACKEND"] == "file":
+        return True
+    try:
+        with socket.create_connection((cfg["MAIL_SERVER"], int(cfg["MAIL_PORT"])), timeout=3):
+            return True
+    except OSError:
+        return False

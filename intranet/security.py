@@ -1,0 +1,108 @@
+"""Who may reach which route, in one place, and the headers every response carries.
+
+Every view declares its rule with ``@access(...)``. The rule is enforced before the view runs;
+a route without a rule is refused (and the route-matrix test fails), so a new page cannot be
+published by forgetting its check. Object-level rules (this organization's draft...) live in
+each feature's ``policy.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from .accounts.models import ROLE_RANK, Role
+
+RULES = ("public", "member", "coordinator", "staff", "admin")
+RULE_ROLE = {"coordinator": Role.COORDINATOR, "staff": Role.STAFF, "admin": Role.ADMIN}
+
+
+def access(rule: str) -> Callable:
+    if rule not in RULES:
+        raise ValueError(f"unknown access rule {rule!r}")
+
+    def decorate(view: Callable) -> Callable:
+        view.access_rule = rule
+        return view
+
+    return decorate
+
+
+def rule_for(endpoint: str | None) -> str | None:
+    if endpoint is None:
+        return None
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return "public"
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "access_rule", None)
+
+
+def allowed(rule: str, user) -> bool:
+    if rule == "public":
+        return True
+    if not user.is_authenticated:
+        return False
+    if rule == "member":
+        return True
+    return ROLE_RANK[user.role] >= ROLE_RANK[RULE_ROLE[rule]]
+
+
+def _enforce():
+    if request.endpoint is None:  # 404/405 are answered by Flask itself
+        return None
+    rule = rule_for(request.endpoint)
+    if rule is None:
+        current_app.logger.error("route %s has no access rule: refused", request.endpoint)
+        abort(403)
+    if allowed(rule, current_user):
+        return None
+    if not current_user.is_authenticated:
+        target = url_for(
+            "accounts.login", next=request.full_path.rstrip("?") if request.method == "GET" else None
+        )
+        if getattr(request, "htmx", False):
+            response = current_app.response_class(status=401)
+            response.headers["HX-Redirect"] = target
+            return response
+        return redirect(target)
+    abort(403)
+
+
+def require(check: bool) -> None:
+    """Object-level refusal: 404 rather than 403, so nothing says the object exists (rule 3)."""
+    if not check:
+        abort(404)
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+
+def _headers(response):
+    h = response.headers
+    h.setdefault("Content-Security-Policy", CSP)
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("Referrer-Policy", "no-referrer")
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+    if current_app.config["PASSERELLE_ENV"] == "production":
+        h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.endpoint != "static" and not (request.endpoint or "").endswith(".static"):
+        if current_user and current_user.is_authenticated:
+            h["Cache-Control"] = "no-store"
+        else:
+            h.setdefault("Cache-Control", "no-cache")
+    if request.htmx:
+        h.add("Vary", "HX-Request")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_enforce)
+    app.after_request(_headers)

@@ -1,0 +1,166 @@
+"""Submitting long tasks to RQ, after the database commit, and reading their state back."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_sqlalchemy.session import Session as FlaskSession
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from rq.worker import Worker
+
+from ..accounts.models import User
+from ..database import utcnow
+from ..extensions import db
+from ..queue import get_queue, get_redis
+from .models import TaskRecord, TaskStatus
+
+log = logging.getLogger(__name__)
+
+_PENDING_KEY = "passerelle_after_commit_jobs"
+
+
+def enqueue_after_commit(
+    func: str, *args, queue: str = "default", job_id: str | None = None, **kwargs
+) -> None:
+    """Enqueue ``func(*args)`` once the current transaction has committed.
+
+    Jobs take ids and primitives; enqueueing before the commit would let a worker look for a
+    row that does not exist yet. If Redis is down, the rows stay pending and the periodic
+    catch-up jobs enqueue them later, so nothing is lost.
+    """
+    db.session.info.setdefault(_PENDING_KEY, []).append((func, args, kwargs, queue, job_id))
+
+
+@sa.event.listens_for(FlaskSession, "after_commit")
+def _enqueue_pending(session) -> None:
+    pending = session.info.pop(_PENDING_KEY, [])
+    for func, args, kwargs, queue, job_id in pending:
+        try:
+            get_queue(queue).enqueue(func, *args, job_id=job_id, **kwargs)
+        except Exception:  # Redis unreachable: the catch-up job re-enqueues from the database
+            log.exception("could not enqueue %s; it will be picked up by the catch-up job", func)
+
+
+@sa.event.listens_for(FlaskSession, "after_rollback")
+def _forget_pending(session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+def submit_task(
+    *,
+    kind: str,
+    func: str,
+    args: list,
+    user: User | None,
+    organization_id: int | None = None,
+    queue: str = "default",
+    cache_key: str | None = None,
+) -> TaskRecord:
+    """Record a task and enqueue it after commit. With ``cache_key``, reuse a task that is
+    running or done for the same key instead of starting another one."""
+    if cache_key:
+        existing = db.session.scalar(
+            sa.select(TaskRecord)
+            .where(TaskRecord.cache_key == cache_key, TaskRecord.status != TaskStatus.FAILED)
+            .order_by(TaskRecord.id.desc())
+            .limit(1)
+        )
+        if existing is not None:
+            return existing
+    task = TaskRecord(
+        kind=kind,
+        func=func,
+        args=list(args),
+        queue=queue,
+        user_id=user.id if user else None,
+        organization_id=organization_id
+        if organization_id is not None
+        else (user.organization_id if user else None),
+        cache_key=cache_key,
+    )
+    db.session.add(task)
+    db.session.flush()
+    enqueue_after_commit("jobs.runner.run_task", task.id, queue=queue, job_id=task.job_id)
+    return task
+
+
+def can_see_task(task: TaskRecord, user: User) -> bool:
+    return user.is_staff or (task.user_id is not None and task.user_id == user.id)
+
+
+def retry_task(task: TaskRecord) -> TaskRecord:
+    """Start a failed (or abandoned) task again under a new RQ job id."""
+    import secrets
+
+    refresh_status(task)
+    if task.status != TaskStatus.FAILED:
+        return task
+    task.status = TaskStatus.QUEUED
+    task.error = None
+    task.progress = 0
+    task.job_id = secrets.token_hex(16)
+    task.started_at = task.finished_at = None
+    db.session.flush()
+    enqueue_after_commit("jobs.runner.run_task", task.id, queue=task.queue, job_id=task.job_id)
+    return task
+
+
+def _worker_alive(job: Job) -> bool:
+    name = job.worker_name
+    if not name:
+        return False
+    worker = Worker.find_by_key(Worker.redis_worker_namespace_prefix + name, connection=get_redis())
+    if worker is None or worker.last_heartbeat is None:
+        return False
+    stale_after = current_app.config.get("TASK_STALE_AFTER", 120)
+    return utcnow() - worker.last_heartbeat < timedelta(seconds=stale_after)
+
+
+def refresh_status(task: TaskRecord) -> TaskRecord:
+    """Mark a task failed when its job is gone or its worker died, so it can be retried.
+
+    The database row is the truth for finished tasks; RQ is asked only about unfinished ones.
+    """
+    if task.status not in (TaskStatus.QUEUED, TaskStatus.RUNNING):
+        return task
+    try:
+        job = Job.fetch(task.job_id, connection=get_redis())
+        status = job.get_status(refresh=True)
+    except NoSuchJobError:
+        job, status = None, None
+    except Exception:  # Redis down: say nothing new
+        log.warning("cannot reach Redis to refresh task %s", task.id)
+        return task
+    interrupted = False
+    if job is None:
+        # Never enqueued (Redis was down) or expired: a queued task is re-enqueued by the
+        # catch-up job; a running one without its job was interrupted.
+        interrupted = task.status == TaskStatus.RUNNING
+    elif status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+        interrupted = True
+    elif status == JobStatus.STARTED and not _worker_alive(job):
+        interrupted = True
+    if interrupted:
+        task.status = TaskStatus.FAILED
+        task.error = task.error or "interrupted"
+        task.finished_at = utcnow()
+        db.session.flush()
+    return task
+
+
+def requeue_orphans(older_than_seconds: int = 60) -> int:
+    """Enqueue again the tasks recorded as queued whose RQ job does not exist (Redis was down)."""
+    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
+    count = 0
+    tasks = db.session.scalars(
+        sa.select(TaskRecord).where(TaskRecord.status == TaskStatus.QUEUED, TaskRecord.created_at < cutoff)
+    ).all()
+    for task in tasks:
+        if not Job.exists(task.job_id, connection=get_redis()):
+            get_queue(task.queue).enqueue("jobs.runner.run_task", task.id, job_id=task.job_id)
+            count += 1
+    return count

@@ -1,0 +1,73 @@
+"""Runs a recorded task (see intranet.tasks) and keeps its row up to date.
+
+The task's function does its work and returns where its result file is; the row moves from
+queued to running to done or failed in short transactions of its own, so a worker that dies
+leaves a row that ``refresh_status`` marks failed and that can be retried.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+import sqlalchemy as sa
+
+from intranet.database import utcnow, write_intent
+from intranet.extensions import db
+from intranet.tasks.models import TaskRecord, TaskStatus
+
+log = logging.getLogger(__name__)
+
+
+def set_progress(task_id: int, percent: int) -> None:
+    from rq import get_current_job
+
+    job = get_current_job()
+    if job is not None:
+        job.meta["progress"] = percent
+        job.save_meta()
+    write_intent()
+    db.session.execute(sa.update(TaskRecord).where(TaskRecord.id == task_id).values(progress=percent))
+    db.session.commit()
+
+
+def run_task(task_id: int) -> str:
+    write_intent()
+    task = db.session.get(TaskRecord, task_id)
+    if task is None:
+        db.session.rollback()
+        return "missing"
+    if task.status == TaskStatus.DONE:
+        db.session.rollback()
+        return "already done"
+    task.status = TaskStatus.RUNNING
+    task.started_at = utcnow()
+    task.attempts += 1
+    func_path, args = task.func, list(task.args or [])
+    db.session.commit()
+
+    module, _, name = func_path.rpartition(".")
+    func = getattr(importlib.import_module(module), name)
+    try:
+        result = func(*args, task_id=task_id)
+    except Exception as exc:
+        db.session.rollback()
+        write_intent()
+        task = db.session.get(TaskRecord, task_id)
+        task.status = TaskStatus.FAILED
+        task.error = f"{type(exc).__name__}: {exc}"[:1000]
+        task.finished_at = utcnow()
+        db.session.commit()
+        log.exception("task %s (%s) failed", task_id, func_path)
+        raise
+    write_intent()
+    task = db.session.get(TaskRecord, task_id)
+    task.status = TaskStatus.DONE
+    task.progress = 100
+    task.finished_at = utcnow()
+    if result:
+        task.result_path = result.get("path")
+        task.result_name = result.get("name")
+        task.result_mimetype = result.get("mimetype")
+    db.session.commit()
+    return "done"

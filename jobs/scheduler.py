@@ -1,0 +1,37 @@
+"""RQ's own cron scheduler: ``python -m jobs.scheduler``. Features add their periodic jobs here."""
+
+from __future__ import annotations
+
+from rq.cron import CronScheduler
+
+# (function path, queue, interval seconds or None, cron expression or None)
+SCHEDULE: list[tuple[str, str, int | None, str | None]] = [
+    ("jobs.email.flush_outbox", "email", 60, None),
+    ("jobs.maintenance.requeue_orphans", "default", 120, None),
+]
+
+
+def build(connection) -> CronScheduler:
+    import importlib
+
+    scheduler = CronScheduler(connection=connection)
+    for path, queue, interval, cron in SCHEDULE:
+        module, _, name = path.rpartition(".")
+        func = getattr(importlib.import_module(module), name)
+        scheduler.register(func, queue, interval=interval, cron=cron, job_timeout=600)
+    return scheduler
+
+
+def main() -> None:
+    from intranet.queue import get_redis
+
+    from .context import get_app
+
+    app = get_app()
+    with app.app_context():
+        connection = get_redis()
+    build(connection).start()
+
+
+if __name__ == "__main__":
+    main()

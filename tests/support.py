@@ -1,0 +1,94 @@
+"""Real parts for the tests: an SMTP server on loopback, database URLs per backend."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import os
+import socket
+import threading
+import time
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RecordingHandler:
+    """Keeps every message the server accepted; addresses in ``refuse`` get a permanent 550."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.refuse: set[str] = set()
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+class SMTPFixture:
+    def __init__(self) -> None:
+        self.handler = RecordingHandler()
+        self.port = free_port()
+        self.controller = Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, server_hostname="localhost"
+        )
+        self.controller.start()
+
+    @property
+    def messages(self):
+        return list(self.handler.messages)
+
+    def clear(self) -> None:
+        with self.handler.lock:
+            self.handler.messages.clear()
+        self.handler.refuse.clear()
+
+    def wait_for(self, count: int, timeout: float = 10.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.handler.messages) >= count:
+                return self.messages
+            time.sleep(0.05)
+        raise AssertionError(f"expected {count} messages, got {len(self.handler.messages)}")
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def restart(self) -> None:
+        self.controller = Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, server_hostname="localhost"
+        )
+        self.controller.start()
+
+
+def worker_suffix() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def postgres_url_for_worker(base: str) -> str:
+    """Each xdist worker gets its own PostgreSQL database, created on demand."""
+    import sqlalchemy as sa
+
+    url = sa.engine.make_url(base)
+    name = f"{url.database}_{worker_suffix()}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
