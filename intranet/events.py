@@ -1,0 +1,60 @@
+"""Contracts between features, so each can be built and tested on its own.
+
+* ``notify``: a feature tells members something concerns them (a waiting-list promotion, a review
+  of their draft, a comment on their practice, a co-signing request). The notifications package
+  stores it, counts it in the header and puts it in digests. Send it *inside* the transaction of
+  the change that caused it::
+
+      events.notify.send(None, user_ids=[user.id], kind="waitlist_promoted",
+                         title=session_title, endpoint="trainings.session", values={"session_id": 3})
+
+* digest sources: each feature says what is new for a member since a date, limited to what that
+  member may see (rule 3). The digest builder calls every registered source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: kwargs: user_ids: list[int], kind: str, title: str, endpoint: str, values: dict,
+#: actor_id: int | None, organization_id: int | None (the organization the object belongs to)
+notify = _signals.signal("passerelle-notify")
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    kind: str  # "practice", "session", "cosign", "review", ...: the per-kind privacy rules use it
+    title: str
+    endpoint: str  # url_for endpoint of the object's page; values hold opaque ids only
+    values: dict = field(default_factory=dict)
+    summary: str | None = None
+    organization_name: str | None = None
+    person_name: str | None = None
+    when: datetime | None = None
+    region_id: int | None = None
+    theme_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class DigestSource:
+    key: str
+    order: int
+    heading: object  # a lazy string, e.g. _l("Nouvelles bonnes pratiques")
+    collect: Callable[..., list[DigestItem]]  # collect(user, since: datetime) -> items
+
+
+_digest_sources: dict[str, DigestSource] = {}
+
+
+def register_digest_source(key: str, order: int, heading, collect: Callable[..., list[DigestItem]]) -> None:
+    _digest_sources[key] = DigestSource(key, order, heading, collect)
+
+
+def digest_sources() -> list[DigestSource]:
+    return sorted(_digest_sources.values(), key=lambda s: s.order)
