@@ -13,27 +13,29 @@ from urllib.parse import unquote, urlsplit
 from flask import current_app
 
 
-class FetchRefused(Exception):
-    pass
-
-
 def _static_root() -> Path:
     return Path(current_app.static_folder).resolve()
 
 
-def safe_url_fetcher(url: str, timeout: int = 10, ssl_context=None, http_headers=None, allowed_protocols=None):
-    parts = urlsplit(url)
-    if parts.scheme == "data":
-        from weasyprint.urls import default_url_fetcher
+def safe_url_fetcher():
+    """A WeasyPrint URL fetcher that serves only files under static/ (and data: URIs)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-        return default_url_fetcher(url)
-    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-        raise FetchRefused(f"refused to fetch {parts.scheme}: URL")
-    path = Path(unquote(parts.path)).resolve()
     root = _static_root()
-    if root not in path.parents or not path.is_file():
-        raise FetchRefused("refused to read a file outside static/")
-    return {"string": path.read_bytes(), "mime_type": None, "redirected_url": url, "filename": path.name}
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                raise ValueError(f"refused to fetch a {parts.scheme or 'relative'} URL")
+            path = Path(unquote(parts.path)).resolve()
+            if root not in path.parents or not path.is_file():
+                raise ValueError("refused to read a file outside static/")
+            return URLFetcherResponse(path.as_uri(), path.read_bytes())
+
+    return StaticOnlyFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)
 
 
 def render_pdf(html: str, *, stylesheets: list[str] = (), metadata_title: str | None = None) -> bytes:
@@ -42,6 +44,7 @@ def render_pdf(html: str, *, stylesheets: list[str] = (), metadata_title: str | 
 
     root = _static_root()
     base_url = root.as_uri() + "/"
-    sheets = [weasyprint.CSS(filename=str(root / name), url_fetcher=safe_url_fetcher) for name in stylesheets]
-    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=safe_url_fetcher)
+    fetcher = safe_url_fetcher()
+    sheets = [weasyprint.CSS(filename=str(root / name), url_fetcher=fetcher) for name in stylesheets]
+    document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
     return document.write_pdf(stylesheets=sheets)
