@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -25,9 +26,10 @@ FEATURES: tuple[str, ...] = (
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:
+    instance_path = (config_overrides or {}).get("INSTANCE_PATH") or os.environ.get("PASSERELLE_INSTANCE_PATH")
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(Path(instance_path).resolve() if instance_path else ROOT / "instance"),
         instance_relative_config=True,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),

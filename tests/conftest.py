@@ -93,9 +93,9 @@ def app(database_url, redis_url, smtp_server, tmp_root):
             "MAIL_PORT": smtp_server.port,
             "SERVER_NAME_FOR_EMAIL": "http://passerelle.test",
             "TASK_STALE_AFTER": 3,
+            "INSTANCE_PATH": str(instance),
         }
     )
-    app.instance_path = str(instance)
     set_app(app)
 
     # The tests keep an app context pushed (for factories); Flask then reuses it for each test
