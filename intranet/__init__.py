@@ -26,7 +26,9 @@ FEATURES: tuple[str, ...] = (
 
 
 def create_app(config_overrides: dict | None = None) -> Flask:
-    instance_path = (config_overrides or {}).get("INSTANCE_PATH") or os.environ.get("PASSERELLE_INSTANCE_PATH")
+    instance_path = (config_overrides or {}).get("INSTANCE_PATH") or os.environ.get(
+        "PASSERELLE_INSTANCE_PATH"
+    )
     app = Flask(
         __name__,
         instance_path=str(Path(instance_path).resolve() if instance_path else ROOT / "instance"),

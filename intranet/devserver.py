@@ -64,8 +64,18 @@ def main(argv: list[str] | None = None) -> int:
     python = sys.executable
     commands = {
         "web": [
-            python, "-m", "gunicorn", "wsgi:app", "--bind", f"{args.host}:{args.port}",
-            "--workers", str(args.web_workers), "--access-logfile", "-", "--graceful-timeout", "5",
+            python,
+            "-m",
+            "gunicorn",
+            "wsgi:app",
+            "--bind",
+            f"{args.host}:{args.port}",
+            "--workers",
+            str(args.web_workers),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "5",
         ],
         "worker": [python, "-m", "jobs.worker"],
         "scheduler": [python, "-m", "jobs.scheduler"],
@@ -97,7 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         while not stopping:
             for name, proc in procs.items():
                 if proc.poll() is not None:
-                    print(f"Le processus « {name} » s’est arrêté (code {proc.returncode}) : arrêt de tout.", flush=True)
+                    print(
+                        f"Le processus « {name} » s’est arrêté (code {proc.returncode}) : arrêt de tout.",
+                        flush=True,
+                    )
                     code = proc.returncode or 1
                     stopping = True
                     break

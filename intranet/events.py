@@ -47,13 +47,32 @@ class DigestSource:
     order: int
     heading: object  # a lazy string, e.g. _l("Nouvelles bonnes pratiques")
     collect: Callable[..., list[DigestItem]]  # collect(user, since: datetime) -> items
+    # How the member's chosen regions and themes apply: "filter" (keep matching items), "order"
+    # (their regions first), "none"; None decides by item kind ("practice": filter, "session": order).
+    interests: str | None = None
+    # True for items that are not news by themselves (e.g. sessions that still have seats): they
+    # appear only in a digest that has something new, never alone.
+    standing: bool = False
 
 
 _digest_sources: dict[str, DigestSource] = {}
 
 
-def register_digest_source(key: str, order: int, heading, collect: Callable[..., list[DigestItem]]) -> None:
-    _digest_sources[key] = DigestSource(key, order, heading, collect)
+def register_digest_source(
+    key: str,
+    order: int,
+    heading,
+    collect: Callable[..., list[DigestItem]],
+    *,
+    interests: str | None = None,
+    standing: bool = False,
+) -> None:
+    _digest_sources[key] = DigestSource(key, order, heading, collect, interests, standing)
+
+
+def unregister_digest_source(key: str) -> None:
+    """For tests that register sources of their own."""
+    _digest_sources.pop(key, None)
 
 
 def digest_sources() -> list[DigestSource]:

@@ -27,8 +27,9 @@ def select_timezone() -> str:
 
 
 def translation_directories(root: Path) -> list[str]:
-    """The foundation's catalogue plus one per feature package (``intranet/<feature>/translations``)."""
-    dirs = [root / "translations"]
+    """The foundation's catalogue (``intranet/translations``) plus one per feature package
+    (``intranet/<feature>/translations``)."""
+    dirs = [root / "intranet" / "translations"]
     dirs += sorted(p for p in (root / "intranet").glob("*/translations") if p.is_dir())
     return [str(d) for d in dirs if d.is_dir()]
 

@@ -86,7 +86,8 @@ def app(database_url, redis_url, smtp_server, tmp_root):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "REDIS_URL": redis_url,
             "RATELIMIT_STORAGE_URI": "memory://",
-            "RATELIMIT_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+            "LOGIN_RATE_LIMIT": "100000 per minute",  # test_accounts lowers it to prove the limit
             "WTF_CSRF_ENABLED": False,
             "MAIL_BACKEND": "smtp",
             "MAIL_SERVER": "127.0.0.1",
@@ -99,11 +100,12 @@ def app(database_url, redis_url, smtp_server, tmp_root):
     set_app(app)
 
     # The tests keep an app context pushed (for factories); Flask then reuses it for each test
-    # client request, so the signed-in user cached in ``g`` must not leak between requests.
+    # client request, so what a request caches in ``g`` (the signed-in user, the CSRF token...)
+    # must not leak into the next one: each request starts with an empty ``g``, as in production.
     def _forget_cached_user():
         from flask import g
 
-        g.pop("_login_user", None)
+        g.__dict__.clear()
 
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_user)
     with app.app_context():

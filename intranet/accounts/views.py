@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
 from ..database import read_intent, write_intent
@@ -236,5 +237,5 @@ def change_password():
 def end_other_sessions():
     count = services.end_all_sessions(current_user, except_token=session.get(SESSION_KEY))
     db.session.commit()
-    flash(_("%(n)s autre(s) session(s) fermée(s).", n=count), "success")
+    flash(ngettext("%(num)s autre session fermée.", "%(num)s autres sessions fermées.", count), "success")
     return redirect(url_for("accounts.profile"), code=303)

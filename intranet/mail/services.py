@@ -13,6 +13,7 @@ import smtplib
 import socket
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -48,29 +49,71 @@ def queue_email(
     attachments: Iterable[tuple[str, str, bytes]] = (),
     dedupe_key: str | None = None,
     html: bool = True,
+    deliver: bool = True,
     **context,
 ) -> OutboxMessage | None:
     """Render ``templates/email/<template>.txt`` (and ``.html``) in ``locale`` and put it in the outbox.
 
     ``subject`` may be a lazy string: it is translated here, in the recipient's language.
-    Returns None when ``dedupe_key`` says this message was already queued.
+    Returns None when ``dedupe_key`` says this message was already queued. With
+    ``deliver=False`` no delivery job is enqueued: the caller delivers (a digest batch over its
+    own connection) and the scheduler's ``flush_outbox`` catches up if it does not.
     """
     if dedupe_key and db.session.scalar(
         sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
     ):
         return None
+    rendered = render_email(template, subject, locale=locale, html=html, **context)
+    return store_email(
+        rendered,
+        to=to,
+        kind=kind,
+        user_id=user_id,
+        headers=headers,
+        attachments=attachments,
+        dedupe_key=dedupe_key,
+        deliver=deliver,
+    )
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    body_text: str
+    body_html: str | None
+
+
+def render_email(
+    template: str, subject, *, locale: str = "fr", html: bool = True, **context
+) -> RenderedEmail:
+    """Render an email in ``locale`` without storing it (work that can happen outside a write lock)."""
     with force_locale(locale):
         subject_text = str(subject)
         body_text = render_template(f"email/{template}.txt", locale=locale, **context)
         body_html = render_template(f"email/{template}.html", locale=locale, **context) if html else None
+    return RenderedEmail(subject_text, body_text, body_html)
+
+
+def store_email(
+    rendered: RenderedEmail,
+    *,
+    to: str,
+    kind: str,
+    user_id: int | None = None,
+    headers: dict | None = None,
+    attachments: Iterable[tuple[str, str, bytes]] = (),
+    dedupe_key: str | None = None,
+    deliver: bool = True,
+) -> OutboxMessage:
+    """Write a rendered email to the outbox in the caller's transaction (flushed, not committed)."""
     domain = current_app.config["MAIL_DEFAULT_SENDER"].rsplit("@", 1)[-1].strip(">") or "passerelle.example"
     message = OutboxMessage(
         kind=kind,
         to_address=to,
         user_id=user_id,
-        subject=subject_text,
-        body_text=body_text,
-        body_html=body_html,
+        subject=rendered.subject,
+        body_text=rendered.body_text,
+        body_html=rendered.body_html,
         headers=dict(headers or {}),
         attachments=[
             {"filename": name, "content_type": ctype, "data": base64.b64encode(data).decode()}
@@ -81,9 +124,10 @@ def queue_email(
     )
     db.session.add(message)
     db.session.flush()
-    from ..tasks.services import enqueue_after_commit
+    if deliver:
+        from ..tasks.services import enqueue_after_commit
 
-    enqueue_after_commit("jobs.email.deliver_message", message.id, queue="email")
+        enqueue_after_commit("jobs.email.deliver_message", message.id, queue="email")
     return message
 
 
@@ -119,6 +163,9 @@ class _FileTransport:
         stamp = utcnow().strftime("%Y%m%d-%H%M%S")
         (self.folder / f"{stamp}-{row.id}.eml").write_bytes(bytes(msg))
 
+    def alive(self) -> bool:
+        return True
+
     def close(self) -> None:
         pass
 
@@ -135,6 +182,12 @@ class _SMTPTransport:
     def send(self, msg: EmailMessage, row: OutboxMessage) -> None:
         self.smtp.send_message(msg)
 
+    def alive(self) -> bool:
+        try:
+            return self.smtp.noop()[0] == 250
+        except (smtplib.SMTPException, OSError):
+            return False
+
     def close(self) -> None:
         try:
             self.smtp.quit()
@@ -144,6 +197,29 @@ class _SMTPTransport:
 
 def _transport():
     return _FileTransport() if current_app.config["MAIL_BACKEND"] == "file" else _SMTPTransport()
+
+
+class Mailer:
+    """One connection kept open across several ``deliver_due`` calls (a digest batch).
+
+    Once the server could not be reached, the mailer stays ``down``: later calls leave their
+    messages pending for the scheduler's ``flush_outbox`` instead of trying again at once.
+    """
+
+    def __init__(self) -> None:
+        self.transport = None
+        self.down = False
+
+    def __enter__(self) -> Mailer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+            self.transport = None
 
 
 def _claim(ids: list[int] | None, limit: int) -> list[int]:
@@ -178,20 +254,34 @@ def _is_permanent(exc: Exception) -> bool:
     return False
 
 
-def deliver_due(ids: list[int] | None = None, limit: int = 200) -> dict[str, int]:
-    """Send due messages (or the given ones, when due) over one connection; returns counts."""
-    claimed = _claim(ids, limit)
+def deliver_due(
+    ids: list[int] | None = None, limit: int = 200, mailer: Mailer | None = None
+) -> dict[str, int]:
+    """Send due messages (or the given ones, when due) over one connection; returns counts.
+
+    With ``mailer``, its open connection is used (and left open for the next call).
+    """
     counts = {"sent": 0, "retry": 0, "refused": 0, "failed": 0}
+    if mailer is not None and mailer.down:
+        return counts
+    claimed = _claim(ids, limit)
     if not claimed:
         return counts
-    try:
-        transport = _transport()
-    except (OSError, smtplib.SMTPException) as exc:
-        write_intent()
-        for row in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(claimed))):
-            _record_temporary_failure(row, exc, counts)
-        db.session.commit()
-        return counts
+    transport = mailer.transport if mailer is not None else None
+    if transport is not None and not transport.alive():
+        transport.close()
+        transport = None
+    if transport is None:
+        try:
+            transport = _transport()
+        except (OSError, smtplib.SMTPException) as exc:
+            write_intent()
+            for row in db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.id.in_(claimed))):
+                _record_temporary_failure(row, exc, counts)
+            db.session.commit()
+            if mailer is not None:
+                mailer.down = True
+            return counts
     try:
         for message_id in claimed:
             write_intent()
@@ -205,6 +295,9 @@ def deliver_due(ids: list[int] | None = None, limit: int = 200) -> dict[str, int
                 try:
                     transport = _transport()
                 except (OSError, smtplib.SMTPException):
+                    transport = None
+                    if mailer is not None:
+                        mailer.down = True
                     break
                 continue
             except smtplib.SMTPException as exc:
@@ -224,7 +317,10 @@ def deliver_due(ids: list[int] | None = None, limit: int = 200) -> dict[str, int
             db.session.commit()
             counts["sent"] += 1
     finally:
-        transport.close()
+        if mailer is not None:
+            mailer.transport = transport
+        elif transport is not None:
+            transport.close()
     # Messages claimed but not reached (connection lost for good) go back to pending.
     write_intent()
     db.session.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -88,8 +89,20 @@ def submit_task(
     return task
 
 
+# Features whose tasks others may see (a brief anyone allowed to read the text may download):
+# kind -> check(task, user). Registered in the feature's init_app.
+_task_access: dict[str, Callable[[TaskRecord, User], bool]] = {}
+
+
+def register_task_access(kind: str, check: Callable[[TaskRecord, User], bool]) -> None:
+    _task_access[kind] = check
+
+
 def can_see_task(task: TaskRecord, user: User) -> bool:
-    return user.is_staff or (task.user_id is not None and task.user_id == user.id)
+    if user.is_staff or (task.user_id is not None and task.user_id == user.id):
+        return True
+    check = _task_access.get(task.kind)
+    return bool(check and check(task, user))
 
 
 def retry_task(task: TaskRecord) -> TaskRecord:
