@@ -1,0 +1,36 @@
+"""Good-practices library: members record, find and discuss what works (issue 3)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    from ..demo import register_demo
+    from ..events import register_digest_source
+    from ..extensions import db
+    from ..home.sections import register_section
+    from ..templating import add_nav
+    from . import search, services
+    from .demo import load_demo
+    from .views import bp
+
+    app.register_blueprint(bp)
+    add_nav("practices.index", _l("Bonnes pratiques"), "member", 10)
+    register_section(100, "practices/_home.html", services.home_context)
+    register_digest_source("practices", 10, _l("Nouvelles bonnes pratiques"), services.collect_digest)
+    register_demo(30, load_demo)
+    # The tests empty every table after a committed test; the SQLite index is not a model table.
+    hooks = getattr(db, "_passerelle_clean_hooks", None)
+    if hooks is None:
+        hooks = []
+        db._passerelle_clean_hooks = hooks
+    if search.clear_index not in hooks:
+        hooks.append(search.clear_index)
+
+    @app.template_filter("practice_label")
+    def practice_label(value: str) -> str:
+        from .labels import label
+
+        return label(value)

@@ -1,0 +1,26 @@
+"""Words shown for the stored values (statuses, approaches, sectors, visibility)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+LABELS = {
+    "draft": _l("Brouillon"),
+    "published": _l("Publiée"),
+    "archived": _l("Archivée"),
+    "withdrawn": _l("Retirée par la modération"),
+    "network": _l("Tout le réseau"),
+    "organization": _l("Mon organisme seulement"),
+    "feminist": _l("Féministe"),
+    "intercultural": _l("Interculturelle"),
+    "intersectional": _l("Intersectionnelle"),
+    "shelter": _l("Maison d’hébergement"),
+    "violence": _l("Secteur violence"),
+    "immigration": _l("Secteur immigration (organisme pont)"),
+    "other": _l("Autre"),
+}
+
+
+def label(value) -> str:
+    value = getattr(value, "value", value)
+    return str(LABELS.get(value, value))

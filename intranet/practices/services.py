@@ -1,0 +1,782 @@
+"""The rules of the good-practices library, callable from views, jobs and the CLI.
+
+Services take the acting user, add and flush, never commit, and never read ``request``. The
+search index is kept in line here (``search.index_practice``) on every change of content,
+status or visibility.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import FileStorage
+
+from .. import events
+from ..accounts.models import Organization, Region, Role, User
+from ..database import is_sqlite, utcnow
+from ..extensions import db
+from ..files.models import StoredFile
+from ..files.services import UploadError, delete_stored_file, file_path, store_upload
+from ..privacy import Finding, find_personal_info
+from . import policy, search
+from .models import (
+    Approach,
+    Practice,
+    PracticeAttachment,
+    PracticeBookmark,
+    PracticeComment,
+    PracticeHelpfulMark,
+    PracticeReport,
+    PracticeRevision,
+    PracticeTheme,
+    Status,
+    Visibility,
+    practice_approach,
+    practice_sector,
+    practice_theme,
+)
+
+MAX_ATTACHMENTS = 10
+PER_PAGE = 20
+COUNT_CAP = 1000  # counts stop here ("plus de 1 000"): exact counts of huge sets cost a full scan
+
+
+class PracticeError(Exception):
+    """A rule refused the change; the message is for the person."""
+
+
+class PersonalInfoWarning(Exception):
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__("personal information")
+        self.findings = findings
+
+
+class Conflict(Exception):
+    """Someone saved the practice since this form was opened."""
+
+    def __init__(self, practice: Practice) -> None:
+        super().__init__("conflict")
+        self.practice = practice
+
+
+@dataclass
+class PracticeData:
+    title: str
+    summary: str
+    body: str = ""
+    audience: str = ""
+    region_id: int | None = None
+    theme_ids: list[int] = field(default_factory=list)
+    approaches: list[str] = field(default_factory=list)
+    sectors: list[str] = field(default_factory=list)
+    visibility: Visibility = Visibility.NETWORK
+
+
+# --- themes --------------------------------------------------------------------------------------
+
+
+def list_themes(active_only: bool = True) -> list[PracticeTheme]:
+    query = sa.select(PracticeTheme).order_by(PracticeTheme.name_fr)
+    if active_only:
+        query = query.where(PracticeTheme.active.is_(True))
+    return list(db.session.scalars(query))
+
+
+def save_theme(user: User, theme: PracticeTheme | None, name_fr: str, name_en: str) -> PracticeTheme:
+    if not user.is_staff:
+        raise PracticeError(_l("Seule l’équipe du réseau gère les thèmes."))
+    name_fr, name_en = name_fr.strip(), name_en.strip()
+    clash = db.session.scalar(
+        sa.select(PracticeTheme.id).where(sa.func.lower(PracticeTheme.name_fr) == name_fr.lower(), PracticeTheme.id != (theme.id if theme else 0))
+    )
+    if clash:
+        raise PracticeError(_l("Ce thème existe déjà."))
+    if theme is None:
+        theme = PracticeTheme(name_fr=name_fr, name_en=name_en)
+        db.session.add(theme)
+    else:
+        theme.name_fr, theme.name_en = name_fr, name_en
+    db.session.flush()
+    return theme
+
+
+def toggle_theme(user: User, theme: PracticeTheme) -> PracticeTheme:
+    """Retire a theme from the choices (practices keep it), or bring it back."""
+    if not user.is_staff:
+        raise PracticeError(_l("Seule l’équipe du réseau gère les thèmes."))
+    theme.active = not theme.active
+    db.session.flush()
+    return theme
+
+
+def version_of(data: PracticeData) -> SimpleNamespace:
+    """A practice as typed in a form, shaped like a revision (for the conflict's diff)."""
+    by_id = {t.id: t.name_fr for t in list_themes(active_only=False)}
+    region = db.session.get(Region, data.region_id) if data.region_id else None
+    return SimpleNamespace(
+        title=data.title,
+        summary=data.summary,
+        body=data.body,
+        audience=data.audience,
+        details={
+            "themes": sorted(by_id[i] for i in data.theme_ids if i in by_id),
+            "approaches": sorted(set(data.approaches)),
+            "sectors": sorted(set(data.sectors)),
+            "region": region.name if region else None,
+            "visibility": Visibility(data.visibility).value,
+        },
+    )
+
+
+def saved_version(practice: Practice) -> SimpleNamespace:
+    return SimpleNamespace(
+        title=practice.title,
+        summary=practice.summary,
+        body=practice.body,
+        audience=practice.audience,
+        details=details_of(practice),
+    )
+
+
+# --- loading ----------------------------------------------------------------------------------------
+
+
+def get(practice_id: int) -> Practice | None:
+    return db.session.get(Practice, practice_id)
+
+
+def get_for_update(practice_id: int) -> Practice | None:
+    """Load a practice holding its row lock (PostgreSQL; SQLite's POST already holds the write lock)."""
+    query = sa.select(Practice).where(Practice.id == practice_id).execution_options(populate_existing=True)
+    if not is_sqlite():
+        query = query.with_for_update(of=Practice)
+    return db.session.scalars(query).unique().one_or_none()
+
+
+# --- writing practices ----------------------------------------------------------------------------
+
+
+def personal_info(data: PracticeData) -> list[Finding]:
+    return find_personal_info(data.title, data.summary, data.body, data.audience)
+
+
+def _apply(practice: Practice, data: PracticeData) -> None:
+    practice.title = data.title.strip()
+    practice.summary = data.summary.strip()
+    practice.body = data.body or ""
+    practice.audience = (data.audience or "").strip()
+    practice.region_id = data.region_id or None
+    practice.visibility = Visibility(data.visibility)
+    wanted = set(data.theme_ids)
+    practice.themes = [t for t in list_themes(active_only=False) if t.id in wanted]
+    practice.set_approaches([a for a in data.approaches if a in Approach.__members__.values()])
+    practice.set_sectors(data.sectors)
+
+
+def details_of(practice: Practice) -> dict:
+    return {
+        "themes": [t.name_fr for t in practice.themes],
+        "approaches": practice.approaches,
+        "sectors": practice.sectors,
+        "region": practice.region.name if practice.region else None,
+        "visibility": practice.visibility.value,
+    }
+
+
+def latest_revision(practice: Practice) -> PracticeRevision | None:
+    return db.session.scalar(
+        sa.select(PracticeRevision).where(PracticeRevision.practice_id == practice.id).order_by(PracticeRevision.number.desc()).limit(1)
+    )
+
+
+def _record_revision(practice: Practice, editor: User) -> PracticeRevision | None:
+    """Keep the published state as a revision, unless nothing changed since the last one."""
+    db.session.flush()
+    db.session.refresh(practice, ["region"])
+    details = details_of(practice)
+    last = latest_revision(practice)
+    if last is not None and (last.title, last.summary, last.body, last.audience, last.details) == (
+        practice.title,
+        practice.summary,
+        practice.body,
+        practice.audience,
+        details,
+    ):
+        return None
+    revision = PracticeRevision(
+        practice_id=practice.id,
+        number=(last.number + 1) if last else 1,
+        title=practice.title,
+        summary=practice.summary,
+        body=practice.body,
+        audience=practice.audience,
+        details=details,
+        editor_id=editor.id,
+    )
+    db.session.add(revision)
+    practice.published_at = utcnow()
+    return revision
+
+
+def _check_publishable(data: PracticeData, confirmed: bool) -> None:
+    findings = personal_info(data)
+    if findings and not confirmed:
+        raise PersonalInfoWarning(findings)
+
+
+def create_practice(
+    user: User,
+    data: PracticeData,
+    *,
+    publish: bool,
+    confirmed: bool = False,
+    uploads: list[FileStorage] = (),
+) -> Practice:
+    if publish:
+        _check_publishable(data, confirmed)
+    practice = Practice(organization_id=user.organization_id, author_id=user.id, updated_by_id=user.id)
+    db.session.add(practice)
+    _apply(practice, data)
+    db.session.flush()
+    _add_attachments(user, practice, uploads)
+    if publish:
+        practice.status = Status.PUBLISHED
+        _record_revision(practice, user)
+    search.index_practice(practice)
+    return practice
+
+
+def update_practice(
+    user: User,
+    practice: Practice,
+    data: PracticeData,
+    *,
+    expected_version: int,
+    publish: bool,
+    confirmed: bool = False,
+    uploads: list[FileStorage] = (),
+    remove_attachment_ids: list[int] = (),
+) -> Practice:
+    """Save an edit. ``publish``: the result is published (a new revision when content changed);
+    otherwise it is kept as a draft. Raises Conflict when the practice changed since the form was
+    opened, PersonalInfoWarning when text looks personal and was not confirmed."""
+    if not policy.can_edit(user, practice):
+        raise PracticeError(_l("Vous ne pouvez pas modifier cette pratique."))
+    if practice.version != expected_version:
+        raise Conflict(practice)
+    if publish:
+        _check_publishable(data, confirmed)
+    _apply(practice, data)
+    _remove_attachments(practice, remove_attachment_ids)
+    _add_attachments(user, practice, uploads)
+    practice.version += 1
+    practice.updated_at = utcnow()
+    practice.updated_by_id = user.id
+    if publish:
+        practice.status = Status.PUBLISHED
+        practice.moderation_reason = None
+        _record_revision(practice, user)
+    elif practice.status == Status.PUBLISHED:
+        practice.status = Status.DRAFT
+    search.index_practice(practice)
+    return practice
+
+
+def set_status(user: User, practice: Practice, status: Status) -> Practice:
+    """Archive a practice, or bring an archived one back as a draft."""
+    if not policy.can_edit(user, practice):
+        raise PracticeError(_l("Vous ne pouvez pas modifier cette pratique."))
+    allowed = {
+        Status.ARCHIVED: {Status.PUBLISHED, Status.DRAFT, Status.WITHDRAWN},
+        Status.DRAFT: {Status.ARCHIVED, Status.PUBLISHED},
+    }
+    if status not in allowed or practice.status not in allowed[status]:
+        raise PracticeError(_l("Ce changement d’état n’est pas possible."))
+    practice.status = status
+    practice.version += 1
+    practice.updated_at = utcnow()
+    practice.updated_by_id = user.id
+    search.index_practice(practice)
+    return practice
+
+
+def _add_attachments(user: User, practice: Practice, uploads) -> None:
+    uploads = [u for u in uploads if u and u.filename]
+    if not uploads:
+        return
+    if len(practice.attachments) + len(uploads) > MAX_ATTACHMENTS:
+        raise UploadError(_l("Une pratique compte au plus %(n)s pièces jointes.", n=MAX_ATTACHMENTS))
+    stored: list[StoredFile] = []
+    try:
+        for upload in uploads:
+            stored.append(store_upload(upload, user))
+    except UploadError:
+        # Nothing half-stored: the files already written are removed with their rows.
+        for item in stored:
+            file_path(item).unlink(missing_ok=True)
+        raise
+    for item in stored:
+        practice.attachments.append(PracticeAttachment(file=item))
+    db.session.flush()
+
+
+def _remove_attachments(practice: Practice, ids) -> None:
+    wanted = set(ids or ())
+    for attachment in list(practice.attachments):
+        if attachment.id in wanted:
+            practice.attachments.remove(attachment)
+            delete_stored_file(attachment.file)
+    db.session.flush()
+
+
+def withdraw(moderator: User, practice: Practice, reason: str) -> Practice:
+    """A moderator unpublishes a practice; its authors see the reason and are told."""
+    if not policy.can_moderate(moderator, practice) or practice.status != Status.PUBLISHED:
+        raise PracticeError(_l("Vous ne pouvez pas retirer cette pratique."))
+    practice.status = Status.WITHDRAWN
+    practice.moderation_reason = reason.strip()
+    practice.moderated_at = utcnow()
+    practice.version += 1
+    search.index_practice(practice)
+    author = practice.author
+    if author is not None and author.active:
+        events.notify.send(
+            None,
+            user_ids=[author.id],
+            kind="practice_withdrawn",
+            title=practice.title,
+            endpoint="practices.show",
+            values={"practice_id": practice.id},
+            actor_id=moderator.id,
+            organization_id=practice.organization_id,
+        )
+        from ..mail.services import queue_email
+
+        queue_email(
+            to=author.email,
+            kind="practice_withdrawn",
+            template="practices_withdrawn",
+            subject=_l("Votre bonne pratique a été retirée"),
+            locale=author.locale,
+            user_id=author.id,
+            user_name=author.name,
+            practice_title=practice.title,
+            reason=practice.moderation_reason,
+            link=external_url("practices.show", practice_id=practice.id),
+        )
+    for report in db.session.scalars(
+        sa.select(PracticeReport).where(PracticeReport.practice_id == practice.id, PracticeReport.resolved_at.is_(None))
+    ):
+        report.resolved_at = utcnow()
+        report.resolved_by_id = moderator.id
+    return practice
+
+
+def external_url(endpoint: str, **values) -> str:
+    base = current_app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        return url_for(endpoint, _external=True, **values)
+
+
+# --- discussion -------------------------------------------------------------------------------------
+
+
+def add_comment(user: User, practice: Practice, body: str) -> PracticeComment:
+    if not policy.can_discuss(user, practice):
+        raise PracticeError(_l("Les commentaires sont fermés sur cette pratique."))
+    comment = PracticeComment(practice_id=practice.id, author_id=user.id, body=body.strip())
+    db.session.add(comment)
+    db.session.execute(
+        sa.update(Practice).where(Practice.id == practice.id).values(comment_count=Practice.comment_count + 1)
+    )
+    db.session.flush()
+    db.session.refresh(practice, ["comment_count"])
+    if practice.author_id and practice.author_id != user.id:
+        events.notify.send(
+            None,
+            user_ids=[practice.author_id],
+            kind="practice_comment",
+            title=practice.title,
+            endpoint="practices.show",
+            values={"practice_id": practice.id},
+            actor_id=user.id,
+            organization_id=practice.organization_id,
+        )
+    return comment
+
+
+def edit_comment(user: User, comment: PracticeComment, body: str) -> PracticeComment:
+    if not policy.can_change_comment(user, comment):
+        raise PracticeError(_l("Vous ne pouvez pas modifier ce commentaire."))
+    comment.body = body.strip()
+    comment.edited_at = utcnow()
+    db.session.flush()
+    return comment
+
+
+def delete_comment(user: User, comment: PracticeComment) -> None:
+    if not policy.can_change_comment(user, comment):
+        raise PracticeError(_l("Vous ne pouvez pas supprimer ce commentaire."))
+    practice_id = comment.practice_id
+    db.session.delete(comment)
+    db.session.execute(
+        sa.update(Practice)
+        .where(Practice.id == practice_id, Practice.comment_count > 0)
+        .values(comment_count=Practice.comment_count - 1)
+    )
+    db.session.flush()
+
+
+def comments(practice: Practice) -> list[PracticeComment]:
+    return list(
+        db.session.scalars(
+            sa.select(PracticeComment).where(PracticeComment.practice_id == practice.id).order_by(PracticeComment.created_at, PracticeComment.id)
+        )
+    )
+
+
+def toggle_helpful(user: User, practice: Practice) -> bool:
+    """Mark or unmark « cela m’a aidée »; returns whether it is now marked."""
+    if not policy.can_discuss(user, practice):
+        raise PracticeError(_l("Cette pratique n’est pas publiée."))
+    mark = db.session.get(PracticeHelpfulMark, (practice.id, user.id))
+    delta = -1 if mark else 1
+    if mark:
+        db.session.delete(mark)
+    else:
+        db.session.add(PracticeHelpfulMark(practice_id=practice.id, user_id=user.id))
+    db.session.flush()
+    db.session.execute(
+        sa.update(Practice).where(Practice.id == practice.id).values(helpful_count=Practice.helpful_count + delta)
+    )
+    db.session.refresh(practice, ["helpful_count"])
+    return mark is None
+
+
+def toggle_bookmark(user: User, practice: Practice) -> bool:
+    if not policy.can_view(user, practice):
+        raise PracticeError(_l("Cette pratique n’est pas disponible."))
+    mark = db.session.get(PracticeBookmark, (practice.id, user.id))
+    if mark:
+        db.session.delete(mark)
+    else:
+        db.session.add(PracticeBookmark(practice_id=practice.id, user_id=user.id))
+    db.session.flush()
+    return mark is None
+
+
+def marks_of(user: User, practice: Practice) -> dict[str, bool]:
+    return {
+        "helpful": db.session.get(PracticeHelpfulMark, (practice.id, user.id)) is not None,
+        "bookmarked": db.session.get(PracticeBookmark, (practice.id, user.id)) is not None,
+    }
+
+
+# --- reports (moderation) -----------------------------------------------------------------------------
+
+
+def moderators_of(practice: Practice) -> list[int]:
+    coordinators = sa.select(User.id).where(
+        User.active, User.role == Role.COORDINATOR, User.organization_id == practice.organization_id
+    )
+    if practice.visibility == Visibility.NETWORK:
+        staff = sa.select(User.id).where(User.active, User.role.in_([Role.STAFF, Role.ADMIN]))
+        return sorted(set(db.session.scalars(staff)))
+    return sorted(set(db.session.scalars(coordinators)))
+
+
+def report(user: User, practice: Practice, reason: str, comment: PracticeComment | None = None) -> PracticeReport:
+    if not policy.can_view(user, practice):
+        raise PracticeError(_l("Cette pratique n’est pas disponible."))
+    item = PracticeReport(practice_id=practice.id, comment_id=comment.id if comment else None, reporter_id=user.id, reason=reason.strip())
+    db.session.add(item)
+    db.session.flush()
+    recipients = [uid for uid in moderators_of(practice) if uid != user.id]
+    if recipients:
+        events.notify.send(
+            None,
+            user_ids=recipients,
+            kind="practice_report",
+            title=practice.title,
+            endpoint="practices.reports",
+            values={},
+            actor_id=user.id,
+            organization_id=practice.organization_id,
+        )
+    return item
+
+
+def open_reports(user: User) -> list[PracticeReport]:
+    """Reports this person moderates: network-wide practices for the team, the organization's
+    organization-only practices for its coordinators."""
+    conditions = []
+    if user.is_staff:
+        conditions.append(Practice.visibility == Visibility.NETWORK)
+    if user.role == Role.COORDINATOR:
+        conditions.append(Practice.organization_id == user.organization_id)
+    if not conditions:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(PracticeReport)
+            .join(Practice, Practice.id == PracticeReport.practice_id)
+            .where(PracticeReport.resolved_at.is_(None), sa.or_(*conditions))
+            .order_by(PracticeReport.created_at)
+            .limit(200)
+        )
+    )
+
+
+def resolve_report(user: User, item: PracticeReport) -> None:
+    if not policy.can_moderate(user, item.practice):
+        raise PracticeError(_l("Vous ne pouvez pas traiter ce signalement."))
+    item.resolved_at = utcnow()
+    item.resolved_by_id = user.id
+    db.session.flush()
+
+
+# --- finding -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    theme_id: int | None = None
+    approach: str | None = None
+    sector: str | None = None
+    region_id: int | None = None
+    organization_id: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return any([self.q.strip(), self.theme_id, self.approach, self.sector, self.region_id, self.organization_id])
+
+    def args(self) -> dict:
+        values = {
+            "q": self.q.strip() or None,
+            "theme": self.theme_id,
+            "approach": self.approach,
+            "sector": self.sector,
+            "region": self.region_id,
+            "org": self.organization_id,
+        }
+        return {k: v for k, v in values.items() if v}
+
+
+@dataclass
+class ResultPage:
+    items: list[Practice]
+    total: int
+    capped: bool
+    page: int
+    pages: int
+
+
+def _filtered(user: User, filters: Filters) -> tuple[sa.Select, object | None]:
+    stmt = sa.select(Practice).where(policy.visible_clause(user))
+    if filters.theme_id:
+        stmt = stmt.where(
+            sa.exists().where(practice_theme.c.practice_id == Practice.id, practice_theme.c.theme_id == filters.theme_id)
+        )
+    if filters.approach:
+        stmt = stmt.where(
+            sa.exists().where(
+                practice_approach.c.practice_id == Practice.id, practice_approach.c.approach == filters.approach
+            )
+        )
+    if filters.sector:
+        stmt = stmt.where(
+            sa.exists().where(practice_sector.c.practice_id == Practice.id, practice_sector.c.sector == filters.sector)
+        )
+    if filters.region_id:
+        stmt = stmt.where(Practice.region_id == filters.region_id)
+    if filters.organization_id:
+        stmt = stmt.where(Practice.organization_id == filters.organization_id)
+    rank = None
+    if filters.q.strip():
+        stmt, rank = search.apply(stmt, filters.q)
+        if rank is None:
+            stmt = stmt.where(sa.false())
+    return stmt, rank
+
+
+def find(user: User, filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> ResultPage:
+    """Visible published practices matching the filters: most relevant first, then most recent."""
+    stmt, rank = _filtered(user, filters)
+    counted = db.session.scalar(
+        sa.select(sa.func.count()).select_from(
+            stmt.with_only_columns(Practice.id).order_by(None).limit(COUNT_CAP + 1).subquery()
+        )
+    )
+    capped = counted > COUNT_CAP
+    total = min(counted, COUNT_CAP)
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    order = [Practice.published_at.desc(), Practice.id.desc()]
+    if rank is not None:
+        order.insert(0, rank)
+    items = list(
+        db.session.scalars(stmt.order_by(*order).limit(per_page).offset((page - 1) * per_page)).unique()
+    )
+    _load_themes(items)
+    return ResultPage(items=items, total=total, capped=capped, page=page, pages=pages)
+
+
+def _load_themes(items: list[Practice]) -> None:
+    """Themes of a page of results in one query (not one per practice)."""
+    if not items:
+        return
+    by_id = {p.id: p for p in items}
+    rows = db.session.execute(
+        sa.select(practice_theme.c.practice_id, PracticeTheme)
+        .join(PracticeTheme, PracticeTheme.id == practice_theme.c.theme_id)
+        .where(practice_theme.c.practice_id.in_(by_id))
+        .order_by(PracticeTheme.name_fr)
+    ).all()
+    grouped: dict[int, list[PracticeTheme]] = {pid: [] for pid in by_id}
+    for pid, theme in rows:
+        grouped[pid].append(theme)
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    for pid, practice in by_id.items():
+        set_committed_value(practice, "themes", grouped[pid])
+
+
+def related(user: User, practice: Practice, limit: int = 5) -> list[Practice]:
+    """Visible practices sharing the most themes with this one, then the most recent."""
+    theme_ids = [t.id for t in practice.themes]
+    if not theme_ids:
+        return []
+    shared = (
+        sa.select(practice_theme.c.practice_id.label("pid"), sa.func.count().label("n"))
+        .where(practice_theme.c.theme_id.in_(theme_ids), practice_theme.c.practice_id != practice.id)
+        .group_by(practice_theme.c.practice_id)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Practice)
+            .join(shared, shared.c.pid == Practice.id)
+            .where(policy.visible_clause(user))
+            .order_by(shared.c.n.desc(), Practice.published_at.desc())
+            .limit(limit)
+        ).unique()
+    )
+
+
+def bookmarked(user: User) -> list[Practice]:
+    """« Ma sélection »: what this person kept and may still see."""
+    items = list(
+        db.session.scalars(
+            sa.select(Practice)
+            .join(PracticeBookmark, sa.and_(PracticeBookmark.practice_id == Practice.id, PracticeBookmark.user_id == user.id))
+            .where(policy.visible_clause(user))
+            .order_by(PracticeBookmark.created_at.desc())
+            .limit(200)
+        ).unique()
+    )
+    _load_themes(items)
+    return items
+
+
+def organization_practices(user: User) -> list[Practice]:
+    """Every practice of this person's organization, whatever its state."""
+    items = list(
+        db.session.scalars(
+            sa.select(Practice)
+            .where(Practice.organization_id == user.organization_id)
+            .order_by(Practice.updated_at.desc())
+            .limit(200)
+        ).unique()
+    )
+    _load_themes(items)
+    return items
+
+
+def revisions(practice: Practice) -> list[PracticeRevision]:
+    return list(
+        db.session.scalars(
+            sa.select(PracticeRevision).where(PracticeRevision.practice_id == practice.id).order_by(PracticeRevision.number.desc())
+        )
+    )
+
+
+def revision(practice: Practice, number: int) -> PracticeRevision | None:
+    return db.session.scalar(
+        sa.select(PracticeRevision).where(PracticeRevision.practice_id == practice.id, PracticeRevision.number == number)
+    )
+
+
+def filter_choices() -> dict:
+    """What the filters offer: themes, regions and organizations (names only, never an address)."""
+    return {
+        "themes": list_themes(),
+        "regions": list(db.session.scalars(sa.select(Region).order_by(Region.name))),
+        "organizations": list(
+            db.session.execute(
+                sa.select(Organization.id, Organization.name)
+                .where(Organization.active.is_(True), Organization.is_network.is_(False))
+                .order_by(Organization.name)
+            )
+        ),
+    }
+
+
+# --- digest and home ---------------------------------------------------------------------------------
+
+
+def collect_digest(
+    user: User, since: datetime, *, theme_ids=None, region_ids=None, limit: int = 20
+) -> list[events.DigestItem]:
+    """New or updated practices this member may see, optionally only on their themes/regions."""
+    stmt = (
+        sa.select(Practice)
+        .where(policy.visible_clause(user), Practice.published_at > since)
+        .order_by(Practice.published_at.desc())
+        .limit(limit)
+    )
+    if theme_ids:
+        stmt = stmt.where(
+            sa.exists().where(practice_theme.c.practice_id == Practice.id, practice_theme.c.theme_id.in_(list(theme_ids)))
+        )
+    if region_ids:
+        stmt = stmt.where(Practice.region_id.in_(list(region_ids)))
+    items = list(db.session.scalars(stmt).unique())
+    _load_themes(items)
+    return [
+        events.DigestItem(
+            kind="practice",
+            title=p.title,
+            endpoint="practices.show",
+            values={"practice_id": p.id},
+            summary=p.summary,
+            organization_name=p.organization.name,
+            when=p.published_at,
+            region_id=p.region_id,
+            theme_ids=tuple(t.id for t in p.themes),
+        )
+        for p in items
+    ]
+
+
+def home_context(user: User) -> dict:
+    latest = list(
+        db.session.scalars(
+            sa.select(Practice)
+            .where(policy.visible_clause(user))
+            .order_by(Practice.published_at.desc(), Practice.id.desc())
+            .limit(5)
+        ).unique()
+    )
+    drafts = db.session.scalar(
+        sa.select(sa.func.count(Practice.id)).where(
+            Practice.organization_id == user.organization_id, Practice.status == Status.DRAFT
+        )
+    )
+    return {"latest": latest, "drafts": drafts}

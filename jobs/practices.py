@@ -1,0 +1,103 @@
+"""Jobs of the good-practices library: the one-page PDF of a practice."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from intranet.accounts.models import User
+from intranet.extensions import db
+from intranet.markdown import render_markdown
+from intranet.pdf import render_pdf
+from intranet.practices import policy
+from intranet.practices.labels import label
+from intranet.practices.models import Practice
+from intranet.tasks.models import TaskRecord
+
+from .runner import set_progress
+
+# Font sizes tried in turn until the practice fits on one page; past the last, the body is cut.
+FONT_SIZES = (10.5, 9.5, 8.5, 7.5)
+
+
+class PracticeUnavailable(Exception):
+    pass
+
+
+def _pages(pdf: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _html(practice: Practice, locale: str, font_size: float, body: str, truncated: bool) -> str:
+    meta = [(_("Organisme"), practice.organization.name)]
+    if practice.region:
+        meta.append((_("Région"), practice.region.name))
+    if practice.themes:
+        meta.append((_("Thèmes"), ", ".join(t.label(locale) for t in practice.themes)))
+    if practice.approaches:
+        meta.append((_("Approches"), ", ".join(label(a) for a in practice.approaches)))
+    if practice.sectors:
+        meta.append((_("Secteurs concernés"), ", ".join(label(s) for s in practice.sectors)))
+    if practice.audience:
+        meta.append((_("Public visé"), practice.audience))
+    # A primitives-only context: the template sees strings, never the models.
+    return render_template(
+        "practices/pdf.html",
+        locale=locale,
+        title=practice.title,
+        summary=practice.summary,
+        meta=meta,
+        body_html=Markup(render_markdown(body)),
+        truncated=truncated,
+        more=_("Texte complet et pièces jointes sur l’intranet du réseau."),
+        network=current_app.config["NETWORK_NAME"],
+        kind=_("Bonne pratique"),
+        footer=_("Document interne au réseau — version %(v)s", v=practice.version).replace('"', "'"),
+        font_size=font_size,
+    )
+
+
+def build_pdf(practice: Practice, locale: str) -> bytes:
+    """A one-page PDF: smaller type first, then the body shortened, until it fits."""
+    with force_locale(locale):
+        for size in FONT_SIZES:
+            pdf = render_pdf(_html(practice, locale, size, practice.body, False), metadata_title=practice.title)
+            if _pages(pdf) == 1:
+                return pdf
+        body = practice.body
+        while len(body) > 200:
+            body = body[: int(len(body) * 0.7)].rsplit("\n", 1)[0] if "\n" in body[: int(len(body) * 0.7)] else body[: int(len(body) * 0.7)]
+            pdf = render_pdf(_html(practice, locale, FONT_SIZES[-1], body + " …", True), metadata_title=practice.title)
+            if _pages(pdf) == 1:
+                return pdf
+        return render_pdf(_html(practice, locale, FONT_SIZES[-1], "", True), metadata_title=practice.title)
+
+
+def render_practice_pdf(practice_id: int, locale: str = "fr", *, task_id: int) -> dict:
+    """The PDF of one version of a practice, cached per version and language under instance/."""
+    task = db.session.get(TaskRecord, task_id)
+    practice = db.session.get(Practice, practice_id)
+    user = db.session.get(User, task.user_id) if task and task.user_id else None
+    # Asked for by someone who could see it; checked again, since it may have changed since.
+    if practice is None or user is None or not policy.can_view(user, practice):
+        raise PracticeUnavailable("practice not available to the requester")
+    locale = locale if locale in current_app.config["LANGUAGES"] else "fr"
+    folder = Path(current_app.instance_path) / "practices"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"pratique-{practice.id}-v{practice.version}-{locale}.pdf"
+    path = folder / name
+    if not path.exists():
+        set_progress(task_id, 20)
+        pdf = build_pdf(practice, locale)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pdf)
+        tmp.replace(path)
+    set_progress(task_id, 90)
+    return {"path": f"practices/{name}", "name": f"bonne-pratique-{practice.id}.pdf", "mimetype": "application/pdf"}
