@@ -8,6 +8,7 @@ from rq.cron import CronScheduler
 SCHEDULE: list[tuple[str, str, int | None, str | None]] = [
     ("jobs.email.flush_outbox", "email", 60, None),
     ("jobs.maintenance.requeue_orphans", "default", 120, None),
+    ("jobs.trainings.send_due_reminders", "email", 900, None),
 ]
 
 

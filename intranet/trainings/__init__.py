@@ -1,0 +1,36 @@
+"""Trainings: a calendar of sessions that members book, with fair waiting lists and certificates."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def _home_section(user):
+    from . import services
+
+    upcoming = services.upcoming_for(user)
+    open_sessions = services.open_sessions_for(user, limit=3)
+    if not upcoming and not open_sessions:
+        return None
+    return {
+        "registrations": [(r, services.position(r)) for r in upcoming],
+        "open_sessions": open_sessions,
+        "seats": services.seats_left(open_sessions),
+    }
+
+
+def init_app(app: Flask) -> None:
+    from .. import events
+    from ..demo import register_demo
+    from ..home.sections import register_section
+    from ..templating import add_nav
+    from . import demo, services
+    from .views import bp
+
+    app.register_blueprint(bp)
+    add_nav("trainings.index", _l("Formations"), "member", 30)
+    add_nav("trainings.manage", _l("Gérer les formations"), "staff", 75)
+    register_section(200, "trainings/_home.html", _home_section)
+    events.register_digest_source("trainings", 30, _l("Formations : places disponibles"), services.digest_items)
+    register_demo(30, demo.load)
