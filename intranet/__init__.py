@@ -22,6 +22,7 @@ FEATURES: tuple[str, ...] = (
     "intranet.mail",
     "intranet.files",
     "intranet.admin",
+    "intranet.notifications",
     "intranet.trainings",
     "intranet.practices",
 )

@@ -8,6 +8,8 @@ from rq.cron import CronScheduler
 SCHEDULE: list[tuple[str, str, int | None, str | None]] = [
     ("jobs.email.flush_outbox", "email", 60, None),
     ("jobs.maintenance.requeue_orphans", "default", 120, None),
+    ("jobs.notifications.plan_digests", "digest", 900, None),
+    ("jobs.notifications.prune_notifications", "default", None, "17 8 * * *"),
     ("jobs.trainings.send_due_reminders", "email", 900, None),
 ]
 

@@ -288,7 +288,18 @@ def deliver_due(
             row = db.session.get(OutboxMessage, message_id)
             try:
                 transport.send(build_message(row), row)
-            except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            except (smtplib.SMTPException, OSError) as exc:
+                # SMTPException is an OSError: tell the server's answers from a lost connection.
+                if isinstance(exc, smtplib.SMTPException) and not isinstance(exc, smtplib.SMTPServerDisconnected):
+                    if _is_permanent(exc):
+                        row.status = MailStatus.REFUSED
+                        row.last_error = _describe(exc)
+                        counts["refused"] += 1
+                        log.warning("address refused for good for outbox message %s", row.id)
+                    else:
+                        _record_temporary_failure(row, exc, counts)
+                    db.session.commit()
+                    continue
                 _record_temporary_failure(row, exc, counts)
                 db.session.commit()
                 transport.close()
@@ -299,16 +310,6 @@ def deliver_due(
                     if mailer is not None:
                         mailer.down = True
                     break
-                continue
-            except smtplib.SMTPException as exc:
-                if _is_permanent(exc):
-                    row.status = MailStatus.REFUSED
-                    row.last_error = _describe(exc)
-                    counts["refused"] += 1
-                    log.warning("address refused for good for outbox message %s", row.id)
-                else:
-                    _record_temporary_failure(row, exc, counts)
-                db.session.commit()
                 continue
             row.status = MailStatus.SENT
             row.sent_at = utcnow()

@@ -1,0 +1,58 @@
+"""Notifications and digests: what concerns a member, in the header, on a page and in their inbox."""
+
+from __future__ import annotations
+
+from flask import Flask, has_request_context
+from flask_login import current_user
+
+DEFAULTS = {
+    "DIGEST_HOUR": 6,  # digests leave from this hour, network time
+    "DIGEST_DEFAULT_WEEKDAY": 0,  # Monday, for members who never chose
+    "DIGEST_BATCH_SIZE": 200,  # members per job: many workers share a run
+    "DIGEST_CHUNK_SIZE": 25,  # members per transaction within a job
+}
+
+
+def _unread_for_current_user() -> int:
+    from . import services
+
+    if not has_request_context() or not current_user or not current_user.is_authenticated:
+        return 0
+    return services.unread_count(current_user)
+
+
+def _home_section(user):
+    from .services import recent_unread, unread_count
+
+    items = recent_unread(user)
+    return {"items": items, "unread": unread_count(user)} if items else None
+
+
+def init_app(app: Flask) -> None:
+    from ..demo import register_demo
+    from ..events import notify
+    from ..extensions import csrf
+    from ..home.sections import register_section
+    from . import (
+        models,  # noqa: F401  (the tables)
+        services,
+        views,
+    )
+    from .demo import load_demo
+
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    app.register_blueprint(views.bp)
+    csrf.exempt(views.unsubscribe)  # RFC 8058: the mail client's POST carries the signed token only
+    notify.connect(services.on_notify, weak=False)
+
+    @app.context_processor
+    def _notifications_context():
+        return {
+            "notifications_unread": _unread_for_current_user,
+            "notification_kind": services.kind_label,
+            "notification_link": views.link_for,
+        }
+
+    register_section(10, "notifications/_home.html", _home_section)
+    register_demo(900, load_demo)

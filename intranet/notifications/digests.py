@@ -1,0 +1,544 @@
+"""Digests: what is new for a member since their last one, decided, presented, sent exactly once.
+
+Three steps kept apart so each can change alone:
+
+* ``build_digest`` decides *what* a member gets: it asks every registered digest source (each
+  limited to what that member may see, rule 3), applies the member's regions and themes, and adds
+  their unread notifications;
+* ``present`` turns that decision into what an email shows (titles, links, summaries): a privacy
+  level for email (issue 9) belongs here, not in the decision;
+* ``send_batch`` writes the ledger row and the outbox row of each member in one transaction, then
+  delivers over one SMTP connection per batch.
+
+Exactly once: the ledger has one row per member and period (a unique constraint), inserted with
+``ON CONFLICT DO NOTHING``; only the job that inserted it writes the email, in the same
+transaction. A doubled schedule, a retried job or a restarted worker finds the row and skips;
+a worker killed before its commit left nothing, so the next planning run sends. Messages
+committed but not yet delivered are sent by the outbox's catch-up.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale, format_date, format_datetime, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from werkzeug.routing import BuildError
+
+from ..accounts.models import Organization, User
+from ..database import is_sqlite, utcnow, write_intent
+from ..events import DigestItem, digest_sources
+from ..extensions import db
+from ..mail.models import MailStatus, OutboxMessage
+from ..mail.services import Mailer, RenderedEmail, deliver_due, render_email, store_email
+from .interests import Interests
+from .models import DeliveryStatus, DigestDelivery, Frequency, Notification, NotificationPreference
+from .services import email_locale, kind_label
+from .tokens import make_unsubscribe_token
+
+log = logging.getLogger(__name__)
+
+MAX_ITEMS_PER_SECTION = 8
+MAX_NOTIFICATIONS = 10
+SUMMARY_CHARS = 220
+# A member back after a long silence gets at most this much history.
+MAX_LOOKBACK = timedelta(days=31)
+NOTIFICATIONS_KEY = "notifications"
+
+
+# --- periods ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str  # "d2026-11-26" (a day) or "w2026-W48" (an ISO week), in the network's time zone
+    frequency: Frequency
+
+    @property
+    def length(self) -> timedelta:
+        return timedelta(days=1 if self.frequency == Frequency.DAILY else 7)
+
+
+def period_for(frequency: Frequency, local: datetime) -> Period:
+    if frequency == Frequency.DAILY:
+        return Period(f"d{local.date().isoformat()}", frequency)
+    year, week, _day = local.isocalendar()
+    return Period(f"w{year}-W{week:02d}", Frequency.WEEKLY)
+
+
+def parse_period(key: str) -> Period:
+    if key.startswith("d"):
+        return Period(key, Frequency.DAILY)
+    if key.startswith("w"):
+        return Period(key, Frequency.WEEKLY)
+    raise ValueError(f"not a digest period: {key!r}")
+
+
+def network_now(now: datetime | None = None) -> datetime:
+    return (now or utcnow()).astimezone(ZoneInfo(current_app.config["NETWORK_TIMEZONE"]))
+
+
+# --- planning: who is due now ----------------------------------------------------------------
+
+
+def _recipients():
+    """Active members of active organizations who have signed in at least once (a password)."""
+    return (
+        sa.select(User.id)
+        .join(Organization, Organization.id == User.organization_id)
+        .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
+        .where(User.active, Organization.active, User.password_hash.is_not(None))
+    )
+
+
+def _not_in_ledger(period: Period):
+    return ~sa.exists().where(DigestDelivery.user_id == User.id, DigestDelivery.period_key == period.key)
+
+
+def due_members(now: datetime | None = None) -> dict[str, list[int]]:
+    """Members due for a digest now, by period key, leaving out those the ledger says are done.
+
+    Daily digests go from ``DIGEST_HOUR`` (network time); weekly ones from that hour on the
+    member's weekday, and any later day of the same week (so a scheduler that was down on that
+    day catches up instead of skipping anyone).
+    """
+    local = network_now(now)
+    hour_reached = local.hour >= current_app.config["DIGEST_HOUR"]
+    due: dict[str, list[int]] = {}
+    if hour_reached:
+        daily = period_for(Frequency.DAILY, local)
+        query = _recipients().where(NotificationPreference.frequency == Frequency.DAILY, _not_in_ledger(daily))
+        due[daily.key] = list(db.session.scalars(query.order_by(User.id)))
+    weekly = period_for(Frequency.WEEKLY, local)
+    last_weekday = local.weekday() if hour_reached else local.weekday() - 1
+    default_weekday = current_app.config["DIGEST_DEFAULT_WEEKDAY"]
+    query = _recipients().where(
+        sa.or_(NotificationPreference.user_id.is_(None), NotificationPreference.frequency == Frequency.WEEKLY),
+        sa.func.coalesce(NotificationPreference.weekday, default_weekday) <= last_weekday,
+        _not_in_ledger(weekly),
+    )
+    due[weekly.key] = list(db.session.scalars(query.order_by(User.id)))
+    return {key: ids for key, ids in due.items() if ids}
+
+
+def batches(ids: list[int], size: int) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+# --- deciding what a member gets -------------------------------------------------------------
+
+
+@dataclass
+class DigestSection:
+    key: str
+    heading: object
+    items: list[DigestItem]
+    more: int = 0  # items left out to keep the email short
+    standing: bool = False
+
+
+@dataclass
+class Digest:
+    user_id: int
+    since: datetime
+    until: datetime
+    sections: list[DigestSection] = field(default_factory=list)
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(s.items) + s.more for s in self.sections)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.sections
+
+
+def _interest_mode(source, item: DigestItem) -> str:
+    if source.interests:
+        return source.interests
+    return {"practice": "filter", "session": "order"}.get(item.kind, "none")
+
+
+def _apply_interests(source, items: list[DigestItem], interests: Interests) -> list[DigestItem]:
+    kept = [
+        item
+        for item in items
+        if _interest_mode(source, item) != "filter" or interests.matches(item.region_id, item.theme_ids)
+    ]
+    # Stable: within the source's own order, the member's regions come first where asked.
+    return sorted(
+        kept,
+        key=lambda item: _interest_mode(source, item) == "order" and not interests.in_regions(item.region_id),
+    )
+
+
+def _notification_items(user: User, since: datetime, until: datetime) -> tuple[list[DigestItem], int]:
+    where = (
+        Notification.user_id == user.id,
+        Notification.read_at.is_(None),
+        Notification.created_at > since,
+        Notification.created_at <= until,
+    )
+    rows = db.session.scalars(
+        sa.select(Notification).where(*where).order_by(Notification.created_at.desc()).limit(MAX_NOTIFICATIONS)
+    ).all()
+    total = len(rows)
+    if total == MAX_NOTIFICATIONS:
+        total = db.session.scalar(sa.select(sa.func.count(Notification.id)).where(*where))
+    items = [
+        DigestItem(
+            kind=f"notification:{n.kind}",
+            title=n.title,
+            endpoint=n.endpoint,
+            values=dict(n.values or {}),
+            when=n.created_at,
+        )
+        for n in rows
+    ]
+    return items, total - len(items)
+
+
+def build_digest(
+    user: User, pref: NotificationPreference | None, since: datetime, until: datetime
+) -> Digest:
+    """What is new for ``user`` since ``since``: only what they may see, matching their interests."""
+    digest = Digest(user.id, since, until)
+    interests = Interests.of(user, pref)
+    items, more = _notification_items(user, since, until)
+    if items:
+        digest.sections.append(DigestSection(NOTIFICATIONS_KEY, _l("Pour vous"), items, more))
+    for source in digest_sources():
+        found = _apply_interests(source, list(source.collect(user, since)), interests)
+        if found:
+            digest.sections.append(
+                DigestSection(
+                    source.key,
+                    source.heading,
+                    found[:MAX_ITEMS_PER_SECTION],
+                    max(len(found) - MAX_ITEMS_PER_SECTION, 0),
+                    source.standing,
+                )
+            )
+    if all(section.standing for section in digest.sections):
+        digest.sections = []  # nothing new: no digest
+    return digest
+
+
+# --- presenting it in an email ---------------------------------------------------------------
+
+
+class EmailLinks:
+    """Absolute links for emails, built from ``SERVER_NAME_FOR_EMAIL`` (opaque ids only)."""
+
+    def __init__(self, app) -> None:
+        parts = urlsplit(app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/"))
+        self.adapter = app.url_map.bind(
+            parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https"
+        )
+
+    def __call__(self, endpoint: str, **values) -> str:
+        try:
+            return self.adapter.build(endpoint, values, force_external=True)
+        except BuildError:
+            log.error("digest item with an unknown link (%s): pointing to the home page", endpoint)
+            return self.adapter.build("home.index", {}, force_external=True)
+
+
+@dataclass(frozen=True)
+class ShownItem:
+    title: str
+    url: str
+    label: str | None = None
+    summary: str | None = None
+    meta: str | None = None
+
+
+@dataclass(frozen=True)
+class ShownSection:
+    key: str
+    heading: str
+    items: list[ShownItem]
+    more: int
+    more_url: str | None
+
+
+def _shorten(text: str | None, limit: int = SUMMARY_CHARS) -> str | None:
+    if not text:
+        return None
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _when(item: DigestItem) -> str | None:
+    if item.when is None:
+        return None
+    if item.kind == "session":
+        return format_datetime(item.when, "medium")
+    return format_date(item.when, "long")
+
+
+def _show_item(item: DigestItem, links: EmailLinks, level: str) -> ShownItem:
+    label = None
+    if item.kind.startswith("notification:"):
+        label = str(kind_label(item.kind.split(":", 1)[1]))
+    meta = " · ".join(x for x in (item.organization_name, item.person_name, _when(item)) if x) or None
+    return ShownItem(
+        title=item.title,
+        url=links(item.endpoint, **(item.values or {})),
+        label=label,
+        summary=_shorten(item.summary),
+        meta=meta,
+    )
+
+
+def present(digest: Digest, links: EmailLinks, level: str = "full") -> list[ShownSection]:
+    """What the email shows of each item. Call it in the recipient's locale (``force_locale``).
+
+    Only the "full" level exists today; issue 9 adds the discreet ones here.
+    """
+    if level != "full":
+        raise ValueError(f"unknown email level {level!r}")
+    shown = []
+    for section in digest.sections:
+        more_url = links("notifications.index") if section.key == NOTIFICATIONS_KEY else None
+        shown.append(
+            ShownSection(
+                key=section.key,
+                heading=str(section.heading),
+                items=[_show_item(item, links, level) for item in section.items],
+                more=section.more,
+                more_url=more_url,
+            )
+        )
+    return shown
+
+
+def unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
+    """RFC 2369 and RFC 8058 (one-click: the mail client POSTs to the link, no sign-in)."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def render_digest(user: User, pref: NotificationPreference | None, digest: Digest, links: EmailLinks):
+    """The email of a digest, rendered in the member's email language: (rendered, headers)."""
+    locale = email_locale(user, pref)
+    frequency = pref.frequency if pref is not None else Frequency.WEEKLY
+    unsubscribe_url = links("notifications.unsubscribe", token=make_unsubscribe_token(user))
+    with force_locale(locale):
+        sections = present(digest, links)
+        count = digest.item_count
+        subject = (
+            ngettext("Votre résumé du jour : %(num)s nouveauté", "Votre résumé du jour : %(num)s nouveautés", count)
+            if frequency == Frequency.DAILY
+            else ngettext(
+                "Votre résumé de la semaine : %(num)s nouveauté",
+                "Votre résumé de la semaine : %(num)s nouveautés",
+                count,
+            )
+        )
+        since = format_date(digest.since, "long")
+        rendered = render_email(
+            "notifications_digest",
+            subject,
+            locale=locale,
+            user_name=user.name,
+            sections=sections,
+            count=count,
+            since=since,
+            intro=_("Voici ce qui est nouveau pour vous depuis le %(date)s.", date=since),
+            home_url=links("home.index"),
+            preferences_url=links("notifications.preferences"),
+            unsubscribe_url=unsubscribe_url,
+        )
+    return rendered, unsubscribe_headers(unsubscribe_url)
+
+
+# --- sending a batch, exactly once -----------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    user_id: int
+    email: str
+    since: datetime
+    until: datetime
+    item_count: int
+    rendered: RenderedEmail | None
+    headers: dict
+
+
+def dedupe_key(user_id: int, period: Period) -> str:
+    return f"digest:{user_id}:{period.key}"
+
+
+def _still_due(pref: NotificationPreference | None, period: Period) -> bool:
+    frequency = pref.frequency if pref is not None else Frequency.WEEKLY
+    return frequency == period.frequency
+
+
+def _ledger_insert(rows: list[dict]):
+    insert = sqlite_insert if is_sqlite() else pg_insert
+    return (
+        insert(DigestDelivery)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["user_id", "period_key"])
+        .returning(DigestDelivery.id, DigestDelivery.user_id)
+    )
+
+
+def _prepare(period: Period, user_ids: list[int], links: EmailLinks, counts: dict[str, int]) -> list[Prepared]:
+    """Read and render, outside any write lock. Only primitives leave this function."""
+    done = set(
+        db.session.scalars(
+            sa.select(DigestDelivery.user_id).where(
+                DigestDelivery.period_key == period.key, DigestDelivery.user_id.in_(user_ids)
+            )
+        )
+    )
+    counts["skipped"] += len(done)
+    todo = [uid for uid in user_ids if uid not in done]
+    if not todo:
+        return []
+    users = db.session.scalars(
+        sa.select(User)
+        .join(Organization, Organization.id == User.organization_id)
+        .where(User.id.in_(todo), User.active, Organization.active, User.password_hash.is_not(None))
+        .order_by(User.id)
+    ).all()
+    prefs = {
+        p.user_id: p
+        for p in db.session.scalars(
+            sa.select(NotificationPreference).where(NotificationPreference.user_id.in_(todo))
+        )
+    }
+    last_until = dict(
+        db.session.execute(
+            sa.select(DigestDelivery.user_id, sa.func.max(DigestDelivery.covers_until))
+            .where(DigestDelivery.user_id.in_(todo))
+            .group_by(DigestDelivery.user_id)
+        ).all()
+    )
+    prepared = []
+    for user in users:
+        pref = prefs.get(user.id)
+        if not _still_due(pref, period):
+            counts["skipped"] += 1
+            continue
+        until = utcnow()
+        since = max(last_until.get(user.id) or until - period.length, until - MAX_LOOKBACK)
+        digest = build_digest(user, pref, since, until)
+        rendered, headers = (None, {}) if digest.is_empty else render_digest(user, pref, digest, links)
+        prepared.append(Prepared(user.id, user.email, since, until, digest.item_count, rendered, headers))
+    counts["skipped"] += len(todo) - len(users)
+    return prepared
+
+
+def _record(period: Period, prepared: list[Prepared], counts: dict[str, int]) -> list[int]:
+    """Claim the ledger rows and write the emails, in one short write transaction."""
+    write_intent()
+    now = utcnow()
+    claimed = dict(
+        (user_id, ledger_id)
+        for ledger_id, user_id in db.session.execute(
+            _ledger_insert(
+                [
+                    {
+                        "user_id": p.user_id,
+                        "period_key": period.key,
+                        "status": DeliveryStatus.QUEUED if p.rendered else DeliveryStatus.EMPTY,
+                        "item_count": p.item_count,
+                        "covers_since": p.since,
+                        "covers_until": p.until,
+                        "created_at": now,
+                    }
+                    for p in prepared
+                ]
+            )
+        ).all()
+    )
+    message_ids, links = [], []
+    for p in prepared:
+        if p.user_id not in claimed:
+            counts["skipped"] += 1  # another run got there first
+            continue
+        if p.rendered is None:
+            counts["empty"] += 1
+            continue
+        message = store_email(
+            p.rendered,
+            to=p.email,
+            kind="digest",
+            user_id=p.user_id,
+            headers=p.headers,
+            dedupe_key=dedupe_key(p.user_id, period),
+            deliver=False,
+        )
+        message_ids.append(message.id)
+        links.append({"id": claimed[p.user_id], "outbox_message_id": message.id})
+    if links:
+        db.session.execute(sa.update(DigestDelivery), links)
+    db.session.commit()
+    counts["queued"] += len(message_ids)
+    return message_ids
+
+
+def _undelivered(period: Period, user_ids: list[int]) -> list[int]:
+    """Digests of these members already written but not sent (an earlier run was interrupted)."""
+    keys = [dedupe_key(uid, period) for uid in user_ids]
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage.id).where(
+                OutboxMessage.dedupe_key.in_(keys), OutboxMessage.status == MailStatus.PENDING
+            )
+        )
+    )
+
+
+def send_batch(period_key: str, user_ids: Iterable[int], *, chunk_size: int | None = None) -> dict[str, int]:
+    """Build, record and deliver the digests of a batch of members for one period.
+
+    Each chunk of members is rendered, then recorded in one transaction, then delivered over the
+    batch's single SMTP connection, so memory stays flat and a kill loses at most one chunk of
+    work (never a send: what was not committed is redone, what was committed is not).
+    """
+    period = parse_period(period_key)
+    ids = sorted({int(u) for u in user_ids})
+    size = chunk_size or current_app.config["DIGEST_CHUNK_SIZE"]
+    links = EmailLinks(current_app)
+    counts = {"queued": 0, "empty": 0, "skipped": 0, "sent": 0, "retry": 0, "refused": 0, "failed": 0}
+    with Mailer() as mailer:
+        for chunk in batches(ids, size):
+            pending = _undelivered(period, chunk)
+            prepared = _prepare(period, chunk, links, counts)
+            db.session.rollback()  # end the reading transaction before taking the write lock
+            message_ids = pending + (_record(period, prepared, counts) if prepared else [])
+            if message_ids:
+                for key, value in deliver_due(ids=message_ids, mailer=mailer).items():
+                    counts[key] += value
+    return counts
+
+
+def preview(user: User, links: EmailLinks) -> tuple[Digest, list[ShownSection]]:
+    """What the member's next digest would hold if it were sent now (nothing is recorded)."""
+    pref = db.session.get(NotificationPreference, user.id)
+    period = Period("preview", pref.frequency if pref and pref.frequency != Frequency.NEVER else Frequency.WEEKLY)
+    until = utcnow()
+    last = db.session.scalar(
+        sa.select(sa.func.max(DigestDelivery.covers_until)).where(DigestDelivery.user_id == user.id)
+    )
+    since = max(last or until - period.length, until - MAX_LOOKBACK)
+    digest = build_digest(user, pref, since, until)
+    return digest, present(digest, links)

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField
+from wtforms.validators import InputRequired
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .models import Frequency
+
+WEEKDAYS = (
+    (0, _l("lundi")),
+    (1, _l("mardi")),
+    (2, _l("mercredi")),
+    (3, _l("jeudi")),
+    (4, _l("vendredi")),
+    (5, _l("samedi")),
+    (6, _l("dimanche")),
+)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class PreferencesForm(FlaskForm):
+    frequency = RadioField(
+        _l("Recevoir le résumé par courriel"),
+        choices=[
+            (Frequency.DAILY.value, _l("Chaque jour")),
+            (Frequency.WEEKLY.value, _l("Chaque semaine")),
+            (Frequency.NEVER.value, _l("Jamais")),
+        ],
+        validators=[InputRequired(_l("Choisissez une fréquence."))],
+    )
+    weekday = SelectField(
+        _l("Jour du résumé de la semaine"),
+        choices=WEEKDAYS,
+        coerce=int,
+        description=_l("Le résumé part tôt le matin, heure du Québec."),
+    )
+    locale = SelectField(_l("Langue des courriels"), choices=[("fr", "Français"), ("en", "English")])
+    all_regions = BooleanField(_l("Toutes les régions"))
+    regions = MultiCheckboxField(_l("Régions"), coerce=int)
+    themes = MultiCheckboxField(
+        _l("Thèmes"), coerce=int, description=_l("Aucun thème coché : vous recevez tous les thèmes.")
+    )
+
+    def validate_regions(self, field) -> None:
+        from wtforms.validators import ValidationError
+
+        if not self.all_regions.data and not field.data:
+            raise ValidationError(_l("Choisissez au moins une région, ou toutes les régions."))

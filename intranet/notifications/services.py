@@ -1,0 +1,233 @@
+"""Notifications and digest preferences: the rules, callable from views, jobs and the CLI.
+
+Functions take the acting user, add and flush, and never commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..accounts.models import User
+from ..database import utcnow
+from ..extensions import db
+from .models import Frequency, Notification, NotificationPreference
+
+PAGE_SIZE = 20
+KEEP_READ_DAYS = 90
+KEEP_UNREAD_DAYS = 365
+
+# How each kind of notification is named. Features may add theirs with ``register_kind``;
+# an unknown kind is still shown, under a generic label.
+_KIND_LABELS: dict[str, object] = {
+    "waitlist_promoted": _l("Place obtenue en formation"),
+    "session_promoted": _l("Place obtenue en formation"),
+    "draft_reviewed": _l("Révision de votre brouillon"),
+    "review": _l("Révision de votre brouillon"),
+    "review_requested": _l("Brouillon à réviser"),
+    "practice_comment": _l("Commentaire sur votre pratique"),
+    "comment": _l("Commentaire sur votre pratique"),
+    "cosign_request": _l("Demande de cosignature"),
+    "cosign_requested": _l("Demande de cosignature"),
+    "practice_unpublished": _l("Pratique retirée par l’équipe"),
+}
+GENERIC_LABEL = _l("Avis")
+
+
+def register_kind(kind: str, label) -> None:
+    _KIND_LABELS[kind] = label
+
+
+def kind_label(kind: str):
+    return _KIND_LABELS.get(kind, GENERIC_LABEL)
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+
+def store_notifications(
+    *,
+    user_ids,
+    kind: str,
+    title: str,
+    endpoint: str,
+    values: dict | None = None,
+    actor_id: int | None = None,
+    organization_id: int | None = None,
+) -> list[Notification]:
+    """One row per member concerned, in the caller's transaction. Nobody is told of their own act."""
+    rows = [
+        Notification(
+            user_id=user_id,
+            kind=kind[:40],
+            title=(title or "")[:300],
+            endpoint=endpoint,
+            values=dict(values or {}),
+            actor_id=actor_id,
+            organization_id=organization_id,
+        )
+        for user_id in sorted({int(u) for u in user_ids or ()})
+        if user_id != actor_id
+    ]
+    db.session.add_all(rows)
+    return rows
+
+
+def on_notify(_sender, **kwargs) -> None:
+    """Receiver of ``intranet.events.notify``."""
+    store_notifications(
+        user_ids=kwargs.get("user_ids") or (),
+        kind=kwargs["kind"],
+        title=kwargs.get("title") or "",
+        endpoint=kwargs["endpoint"],
+        values=kwargs.get("values"),
+        actor_id=kwargs.get("actor_id"),
+        organization_id=kwargs.get("organization_id"),
+    )
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Notification.id)).where(
+            Notification.user_id == user.id, Notification.read_at.is_(None)
+        )
+    )
+
+
+def recent_unread(user: User, limit: int = 3) -> list[Notification]:
+    return list(
+        db.session.scalars(
+            sa.select(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+@dataclass
+class NotificationPage:
+    items: list[Notification]
+    page: int
+    pages: int
+    total: int
+    unread: int
+
+
+def list_for(user: User, page: int = 1) -> NotificationPage:
+    """Unread first, then newest first."""
+    where = Notification.user_id == user.id
+    total = db.session.scalar(sa.select(sa.func.count(Notification.id)).where(where))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    items = db.session.scalars(
+        sa.select(Notification)
+        .where(where)
+        .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(), Notification.id.desc())
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    return NotificationPage(list(items), page, pages, total, unread_count(user))
+
+
+def mark_read(user: User, notification: Notification) -> None:
+    if notification.user_id != user.id:
+        raise PermissionError("not this member's notification")
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+
+
+def mark_all_read(user: User) -> int:
+    result = db.session.execute(
+        sa.update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+    return result.rowcount or 0
+
+
+def prune(now=None) -> int:
+    """Forget read notifications after 90 days and unread ones after a year."""
+    now = now or utcnow()
+    result = db.session.execute(
+        sa.delete(Notification).where(
+            sa.or_(
+                sa.and_(
+                    Notification.read_at.is_not(None),
+                    Notification.read_at < now - timedelta(days=KEEP_READ_DAYS),
+                ),
+                Notification.created_at < now - timedelta(days=KEEP_UNREAD_DAYS),
+            )
+        )
+    )
+    return result.rowcount or 0
+
+
+# --- preferences -----------------------------------------------------------------------------
+
+
+def preferences_of(user: User) -> NotificationPreference | None:
+    return db.session.get(NotificationPreference, user.id)
+
+
+def effective_preferences(user: User) -> NotificationPreference:
+    """The member's row, or an unsaved one holding the defaults (weekly, their region, all themes)."""
+    pref = preferences_of(user)
+    if pref is None:
+        pref = NotificationPreference(
+            user_id=user.id,
+            frequency=Frequency.WEEKLY,
+            weekday=0,
+            locale=None,
+            all_regions=False,
+            region_ids=[user.organization.region_id],
+            theme_ids=[],
+        )
+    return pref
+
+
+def email_locale(user: User, pref: NotificationPreference | None) -> str:
+    return (pref.locale if pref is not None and pref.locale else None) or user.locale or "fr"
+
+
+def update_preferences(
+    user: User,
+    *,
+    frequency: Frequency,
+    weekday: int,
+    locale: str | None,
+    all_regions: bool,
+    region_ids: list[int],
+    theme_ids: list[int],
+) -> NotificationPreference:
+    pref = preferences_of(user)
+    if pref is None:
+        pref = NotificationPreference(user_id=user.id)
+        db.session.add(pref)
+    pref.frequency = frequency
+    pref.weekday = weekday % 7
+    pref.locale = locale
+    pref.all_regions = all_regions
+    pref.region_ids = sorted({int(r) for r in region_ids})
+    pref.theme_ids = sorted({int(t) for t in theme_ids})
+    if frequency != Frequency.NEVER:
+        pref.unsubscribed_at = None
+    db.session.flush()
+    return pref
+
+
+def unsubscribe(user: User) -> bool:
+    """Stop the digest. Returns False when it was already stopped (the link may be used twice)."""
+    pref = preferences_of(user)
+    if pref is None:
+        pref = effective_preferences(user)
+        db.session.add(pref)
+    if pref.frequency == Frequency.NEVER:
+        return False
+    pref.frequency = Frequency.NEVER
+    pref.unsubscribed_at = utcnow()
+    db.session.flush()
+    return True
