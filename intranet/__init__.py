@@ -24,6 +24,7 @@ FEATURES: tuple[str, ...] = (
     "intranet.admin",
     "intranet.notifications",
     "intranet.trainings",
+    "intranet.advocacy",
     "intranet.practices",
 )
 

@@ -1,0 +1,42 @@
+"""Advocacy: drafts written by members, reviewed by the network staff, co-signed by
+organizations, and turned into PDF briefs by a worker."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    from .. import events
+    from ..demo import register_demo
+    from ..home.sections import register_section
+    from ..tasks.services import register_task_access
+    from ..templating import add_nav
+    from . import (
+        models,  # noqa: F401  (tables)
+        services,
+    )
+    from .demo import load_demo
+    from .home import provide_home_section
+    from .views import bp
+
+    app.register_blueprint(bp)
+    add_nav("advocacy.index", _l("Plaidoyer"), "member", 40)
+    register_section(400, "advocacy/_home.html", provide_home_section)
+    register_demo(400, load_demo)
+    register_task_access(services.BRIEF_TASK_KIND, services.can_see_brief_task)
+    events.register_digest_source(
+        "advocacy_cosign",
+        400,
+        _l("Positions ouvertes à la cosignature"),
+        services.collect_cosigning,
+        interests="none",
+    )
+    events.register_digest_source(
+        "advocacy_review",
+        410,
+        _l("Textes de plaidoyer en attente de révision"),
+        services.collect_review,
+        interests="none",
+    )

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .models import KIND_LABELS, LANGUAGES, THEMES
+
+
+class PositionForm(FlaskForm):
+    kind = SelectField(_l("Type de texte"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
+    language = SelectField(
+        _l("Langue du texte"),
+        choices=list(LANGUAGES.items()),
+        description=_l("Le dossier PDF est composé dans cette langue."),
+    )
+    title = StringField(
+        _l("Titre"), validators=[DataRequired(_l("Donnez un titre au texte.")), Length(max=200)]
+    )
+    addressee = StringField(
+        _l("Destinataire"),
+        validators=[Length(max=200)],
+        description=_l("Par exemple : ministère de la Famille, Commission parlementaire…"),
+    )
+    summary = TextAreaField(
+        _l("Résumé"),
+        validators=[Length(max=2000)],
+        description=_l("Deux ou trois phrases qui disent l’essentiel."),
+    )
+    body = TextAreaField(
+        _l("Texte"),
+        validators=[DataRequired(_l("Le texte est vide.")), Length(max=200_000)],
+        description=_l(
+            "Markdown : ## pour un intertitre, **gras**, [^1] pour une note et [^1]: pour son texte."
+        ),
+    )
+    demands = TextAreaField(
+        _l("Revendications"),
+        validators=[Length(max=30_000)],
+        description=_l("Une revendication par ligne ; elles seront numérotées."),
+    )
+    themes = SelectMultipleField(
+        _l("Thèmes"),
+        choices=[(key, label) for key, label in THEMES.items()],
+        validators=[Optional()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+    revision = HiddenField()
+    confirm_no_personal = BooleanField(
+        _l(
+            "J’ai vérifié : ce texte ne contient aucune information permettant d’identifier une personne ou une maison."
+        )
+    )
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(_l("Note (facultative)"), validators=[Length(max=4000)])
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        _l("Commentaire"), validators=[DataRequired(_l("Le commentaire est vide.")), Length(max=8000)]
+    )
+
+
+class CosignOpenForm(FlaskForm):
+    closes_on = DateField(
+        _l("Date de clôture"), validators=[DataRequired(_l("Indiquez une date de clôture valide."))]
+    )
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("Pièce jointe"), validators=[FileRequired(_l("Choisissez un fichier."))])

@@ -1,0 +1,55 @@
+"""The advocacy section of the home page: what waits for this person, nothing otherwise."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..accounts.models import User
+from ..extensions import db
+from . import services
+from .models import Position, Status
+
+
+def provide_home_section(user: User) -> dict | None:
+    to_review = []
+    if user.is_staff:
+        to_review = list(
+            db.session.scalars(
+                sa.select(Position)
+                .where(Position.status.in_([Status.SUBMITTED, Status.RESUBMITTED]))
+                .order_by(Position.updated_at)
+                .limit(5)
+            )
+        )
+    to_revise = list(
+        db.session.scalars(
+            sa.select(Position)
+            .where(
+                Position.organization_id == user.organization_id,
+                Position.status == Status.CHANGES_REQUESTED,
+            )
+            .order_by(Position.updated_at.desc())
+            .limit(5)
+        )
+    )
+    to_sign = []
+    if user.is_coordinator_of(user.organization_id):
+        from .views import today
+
+        signed = {
+            s.position_id
+            for s in db.session.scalars(
+                sa.select(services.Cosignature).where(
+                    services.Cosignature.organization_id == user.organization_id,
+                    services.Cosignature.withdrawn_at.is_(None),
+                )
+            )
+        }
+        to_sign = [
+            p
+            for p in services.open_for_cosigning(user, today())
+            if p.id not in signed and p.organization_id != user.organization_id
+        ][:5]
+    if not (to_review or to_revise or to_sign):
+        return None
+    return {"to_review": to_review, "to_revise": to_revise, "to_sign": to_sign}

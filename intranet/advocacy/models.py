@@ -1,0 +1,250 @@
+"""Advocacy texts (positions), their frozen versions, review, co-signatures and attachments.
+
+A position belongs to its author's organization and stays private to it (and, once submitted, to
+the network staff who review it) until it is published (DOMAIN rule 3).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import Organization, User
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+from ..files.models import StoredFile
+
+
+class Kind(enum.StrEnum):
+    OP_ED = "op_ed"
+    BRIEF = "brief"
+    OPEN_LETTER = "open_letter"
+    PRESS_RELEASE = "press_release"
+    JOINT_POSITION = "joint_position"
+
+
+KIND_LABELS = {
+    Kind.OP_ED: _l("Tribune"),
+    Kind.BRIEF: _l("Mémoire"),
+    Kind.OPEN_LETTER: _l("Lettre ouverte"),
+    Kind.PRESS_RELEASE: _l("Communiqué"),
+    Kind.JOINT_POSITION: _l("Position commune"),
+}
+
+
+class Status(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
+    RESUBMITTED = "resubmitted"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+STATUS_LABELS = {
+    Status.DRAFT: _l("Brouillon"),
+    Status.SUBMITTED: _l("Soumis"),
+    Status.IN_REVIEW: _l("En révision"),
+    Status.CHANGES_REQUESTED: _l("Modifications demandées"),
+    Status.RESUBMITTED: _l("Soumis de nouveau"),
+    Status.APPROVED: _l("Approuvé"),
+    Status.PUBLISHED: _l("Publié"),
+    Status.ARCHIVED: _l("Archivé"),
+}
+
+# Themes the network works on (DOMAIN.md); the library filters by them.
+THEMES = {
+    "safety_planning": _l("Plan de sécurité"),
+    "post_separation": _l("Violence conjugale post-séparation"),
+    "children": _l("Enfants exposés à la violence"),
+    "interpreting": _l("Interprétariat"),
+    "intersectional": _l("Approches interculturelles et intersectionnelles"),
+    "housing": _l("Accès au logement"),
+    "immigration_status": _l("Statut d’immigration"),
+    "courts": _l("Tribunaux et protection de la jeunesse"),
+    "funding": _l("Financement des maisons"),
+}
+
+LANGUAGES = {"fr": "Français", "en": "English"}
+
+
+class Position(db.Model):
+    """An advocacy text. Its working content is edited in place; each submission freezes a version."""
+
+    __tablename__ = "advocacy_position"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    kind: Mapped[Kind] = mapped_column(sa.Enum(Kind, native_enum=False, length=20))
+    language: Mapped[str] = mapped_column(sa.String(5), default="fr")
+    title: Mapped[str] = mapped_column(sa.String(200))
+    addressee: Mapped[str] = mapped_column(sa.String(200), default="")
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    demands: Mapped[list] = mapped_column(sa.JSON, default=list)
+    status: Mapped[Status] = mapped_column(
+        sa.Enum(Status, native_enum=False, length=20), default=Status.DRAFT, index=True
+    )
+    # Bumped by every change; an edit form carries the revision it started from (conflicts).
+    revision: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # first submission
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    cosign_open: Mapped[bool] = mapped_column(default=False)
+    cosign_closes_on: Mapped[date | None] = mapped_column(sa.Date)
+
+    organization: Mapped[Organization] = relationship(lazy="joined")
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    theme_rows: Mapped[list[PositionTheme]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="PositionTheme.theme"
+    )
+    versions: Mapped[list[Version]] = relationship(
+        back_populates="position", cascade="all, delete-orphan", order_by="Version.number"
+    )
+
+    @property
+    def themes(self) -> list[str]:
+        return [row.theme for row in self.theme_rows]
+
+    @property
+    def kind_label(self):
+        return KIND_LABELS[self.kind]
+
+    @property
+    def status_label(self):
+        return STATUS_LABELS[self.status]
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in (Status.PUBLISHED, Status.ARCHIVED)
+
+    @property
+    def latest_version(self) -> Version | None:
+        return self.versions[-1] if self.versions else None
+
+    def __repr__(self) -> str:
+        return f"<Position {self.id} {self.status}>"
+
+
+class PositionTheme(db.Model):
+    __tablename__ = "advocacy_position_theme"
+
+    position_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("advocacy_position.id", ondelete="CASCADE"), primary_key=True
+    )
+    theme: Mapped[str] = mapped_column(sa.String(40), primary_key=True, index=True)
+
+
+class Version(db.Model):
+    """The content of a position as it was submitted (frozen; reviewers comment on it)."""
+
+    __tablename__ = "advocacy_version"
+    __table_args__ = (sa.UniqueConstraint("position_id", "number", name="uq_advocacy_version_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("advocacy_position.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]
+    kind: Mapped[Kind] = mapped_column(sa.Enum(Kind, native_enum=False, length=20))
+    language: Mapped[str] = mapped_column(sa.String(5))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    addressee: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text)
+    body: Mapped[str] = mapped_column(sa.Text)
+    demands: Mapped[list] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    position: Mapped[Position] = relationship(back_populates="versions")
+    created_by: Mapped[User | None] = relationship()
+    comments: Mapped[list[Comment]] = relationship(
+        back_populates="version", cascade="all, delete-orphan", order_by="Comment.id"
+    )
+
+    @property
+    def kind_label(self):
+        return KIND_LABELS[self.kind]
+
+
+class Transition(db.Model):
+    """One step of the workflow: who moved the position, when, from where to where, and why."""
+
+    __tablename__ = "advocacy_transition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("advocacy_position.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(sa.String(30))
+    from_status: Mapped[Status] = mapped_column(sa.Enum(Status, native_enum=False, length=20))
+    to_status: Mapped[Status] = mapped_column(sa.Enum(Status, native_enum=False, length=20))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    version_number: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
+
+    @property
+    def to_label(self):
+        return STATUS_LABELS[self.to_status]
+
+
+class Comment(db.Model):
+    __tablename__ = "advocacy_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("advocacy_version.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    version: Mapped[Version] = relationship(back_populates="comments")
+    author: Mapped[User | None] = relationship()
+
+
+class Cosignature(db.Model):
+    """An organization signing a position, by one of its coordinators; withdrawn keeps the trace."""
+
+    __tablename__ = "advocacy_cosignature"
+    __table_args__ = (
+        sa.UniqueConstraint("position_id", "organization_id", name="uq_advocacy_cosignature_org"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("advocacy_position.id", ondelete="CASCADE"), index=True
+    )
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organization: Mapped[Organization] = relationship(lazy="joined")
+    signed_by: Mapped[User | None] = relationship()
+
+
+class Attachment(db.Model):
+    __tablename__ = "advocacy_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    position_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("advocacy_position.id", ondelete="CASCADE"), index=True
+    )
+    file_id: Mapped[int] = mapped_column(sa.ForeignKey("stored_file.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    file: Mapped[StoredFile] = relationship(lazy="joined")

@@ -1,0 +1,688 @@
+"""The rules of advocacy texts: drafting, the review workflow, versions, co-signing and briefs.
+
+Services take the acting user, add and flush, and never commit; emails, notifications and jobs
+go out with the caller's commit (queue_email and submit_task write rows in the same transaction).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+from .. import events
+from ..accounts.models import Role, User
+from ..database import is_sqlite, utcnow
+from ..extensions import db
+from ..files.services import UploadError, delete_stored_file, store_upload
+from ..mail.services import queue_email
+from ..tasks.models import TaskRecord, TaskStatus
+from ..tasks.services import refresh_status, submit_task
+from . import policy
+from .models import (
+    STATUS_LABELS,
+    THEMES,
+    Attachment,
+    Comment,
+    Cosignature,
+    Kind,
+    Position,
+    PositionTheme,
+    Status,
+    Transition,
+    Version,
+)
+
+MAX_DEMANDS = 30
+BRIEF_TASK_KIND = "advocacy_brief"
+
+
+class AdvocacyError(Exception):
+    """A refusal the user can read (French msgid, translated when shown)."""
+
+
+class EditConflict(Exception):
+    """Someone saved the text after the editor opened it; nothing was written."""
+
+    def __init__(self, position: Position) -> None:
+        super().__init__("edit conflict")
+        self.position = position
+
+
+@dataclass
+class PositionData:
+    kind: Kind
+    title: str
+    addressee: str = ""
+    summary: str = ""
+    body: str = ""
+    demands: list[str] = field(default_factory=list)
+    language: str = "fr"
+    themes: list[str] = field(default_factory=list)
+
+
+ACTION_LABELS = {
+    "submit": _l("Soumettre au réseau"),
+    "resubmit": _l("Soumettre de nouveau"),
+    "start_review": _l("Commencer la révision"),
+    "request_changes": _l("Demander des modifications"),
+    "approve": _l("Approuver"),
+    "publish": _l("Publier"),
+    "archive": _l("Archiver"),
+}
+
+
+def parse_demands(text: str | None) -> list[str]:
+    """One demand per line; list markers typed out of habit ("1.", "-") are dropped."""
+    demands = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        for prefix in ("- ", "* ", "• "):
+            if line.startswith(prefix):
+                line = line[len(prefix) :].strip()
+        head, dot, rest = line.partition(".")
+        if dot and head.isdigit() and len(head) <= 2:
+            line = rest.strip()
+        if line:
+            demands.append(line[:1000])
+    return demands
+
+
+def external_url(endpoint: str, **values) -> str:
+    base = current_app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/")
+    with current_app.test_request_context(base_url=base):
+        return url_for(endpoint, _external=True, **values)
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def get_for_update(position_id: int) -> Position | None:
+    """Load a position holding its row lock (PostgreSQL) for a read-check-write."""
+    query = sa.select(Position).where(Position.id == position_id)
+    if not is_sqlite():
+        query = query.with_for_update(of=Position)
+    return db.session.scalars(query).unique().one_or_none()
+
+
+def visible_filter(user: User):
+    """SQL condition matching :func:`policy.can_view`, for lists (never show what cannot be opened)."""
+    conditions = [
+        Position.status.in_([Status.PUBLISHED, Status.ARCHIVED]),
+        Position.organization_id == user.organization_id,
+        sa.and_(Position.status == Status.APPROVED, Position.cosign_open.is_(True)),
+    ]
+    if user.is_staff:
+        conditions.append(Position.submitted_at.is_not(None))
+    return sa.or_(*conditions)
+
+
+def organization_positions(user: User) -> list[Position]:
+    return list(
+        db.session.scalars(
+            sa.select(Position)
+            .where(Position.organization_id == user.organization_id, Position.status != Status.ARCHIVED)
+            .order_by(Position.updated_at.desc())
+            .limit(100)
+        )
+    )
+
+
+def review_queue(user: User) -> list[Position]:
+    if not user.is_staff:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Position)
+            .where(
+                Position.status.in_([Status.SUBMITTED, Status.RESUBMITTED, Status.IN_REVIEW, Status.APPROVED])
+            )
+            .order_by(Position.updated_at)
+            .limit(100)
+        )
+    )
+
+
+def open_for_cosigning(user: User, today: date) -> list[Position]:
+    query = (
+        sa.select(Position)
+        .where(
+            Position.cosign_open.is_(True),
+            Position.status.in_([Status.APPROVED, Status.PUBLISHED]),
+            sa.or_(Position.cosign_closes_on.is_(None), Position.cosign_closes_on >= today),
+            visible_filter(user),
+        )
+        .order_by(Position.cosign_closes_on)
+        .limit(50)
+    )
+    return list(db.session.scalars(query))
+
+
+def library(*, kind: str | None = None, year: int | None = None, theme: str | None = None) -> list[Position]:
+    """Published texts, newest first; everyone signed in may read them."""
+    query = sa.select(Position).where(Position.status == Status.PUBLISHED)
+    if kind:
+        query = query.where(Position.kind == Kind(kind))
+    if year:
+        start = datetime(year, 1, 1, tzinfo=utcnow().tzinfo)
+        end = datetime(year + 1, 1, 1, tzinfo=utcnow().tzinfo)
+        query = query.where(Position.published_at >= start, Position.published_at < end)
+    if theme:
+        query = query.where(
+            Position.id.in_(sa.select(PositionTheme.position_id).where(PositionTheme.theme == theme))
+        )
+    return list(db.session.scalars(query.order_by(Position.published_at.desc()).limit(200)))
+
+
+def library_years() -> list[int]:
+    dates = db.session.scalars(
+        sa.select(Position.published_at).where(Position.status == Status.PUBLISHED)
+    ).all()
+    return sorted({d.year for d in dates if d}, reverse=True)
+
+
+def signatories(position: Position) -> list[Cosignature]:
+    return list(
+        db.session.scalars(
+            sa.select(Cosignature)
+            .where(Cosignature.position_id == position.id, Cosignature.withdrawn_at.is_(None))
+            .order_by(Cosignature.signed_at, Cosignature.id)
+        )
+    )
+
+
+def signature_of(position: Position, organization_id: int) -> Cosignature | None:
+    return db.session.scalar(
+        sa.select(Cosignature).where(
+            Cosignature.position_id == position.id, Cosignature.organization_id == organization_id
+        )
+    )
+
+
+def transitions(position: Position) -> list[Transition]:
+    return list(
+        db.session.scalars(
+            sa.select(Transition).where(Transition.position_id == position.id).order_by(Transition.id)
+        )
+    )
+
+
+def attachments(position: Position) -> list[Attachment]:
+    return list(
+        db.session.scalars(
+            sa.select(Attachment).where(Attachment.position_id == position.id).order_by(Attachment.id)
+        )
+    )
+
+
+def get_version(position: Position, number: int) -> Version | None:
+    return db.session.scalar(
+        sa.select(Version).where(Version.position_id == position.id, Version.number == number)
+    )
+
+
+# --- drafting --------------------------------------------------------------------------------
+
+
+def _check_data(data: PositionData) -> None:
+    if len(data.demands) > MAX_DEMANDS:
+        raise AdvocacyError(_l("Au plus %(max)s revendications.", max=MAX_DEMANDS))
+    unknown = [t for t in data.themes if t not in THEMES]
+    if unknown:
+        raise AdvocacyError(_l("Thème inconnu."))
+
+
+def _apply(position: Position, data: PositionData) -> None:
+    position.kind = data.kind
+    position.language = data.language if data.language in ("fr", "en") else "fr"
+    position.title = data.title.strip()
+    position.addressee = data.addressee.strip()
+    position.summary = data.summary.strip()
+    position.body = data.body.replace("\r\n", "\n").strip()
+    position.demands = list(data.demands)
+    wanted = sorted(set(data.themes))
+    if position.themes != wanted:
+        position.theme_rows = [PositionTheme(theme=t) for t in wanted]
+
+
+def create_position(user: User, data: PositionData) -> Position:
+    _check_data(data)
+    position = Position(
+        organization_id=user.organization_id,
+        author_id=user.id,
+        updated_by_id=user.id,
+        status=Status.DRAFT,
+        revision=1,
+    )
+    _apply(position, data)
+    db.session.add(position)
+    db.session.flush()
+    return position
+
+
+def update_position(user: User, position: Position, data: PositionData, *, base_revision: int) -> Position:
+    """Save the working copy. ``base_revision`` is the revision the editor started from: when
+    someone saved in between, nothing is written and :class:`EditConflict` is raised."""
+    if not policy.can_edit(user, position):
+        raise AdvocacyError(_l("Ce texte ne peut plus être modifié à cette étape."))
+    _check_data(data)
+    if base_revision != position.revision:
+        raise EditConflict(position)
+    # Guarded write first: even without the row lock, a concurrent save cannot be overwritten.
+    result = db.session.execute(
+        sa.update(Position)
+        .where(Position.id == position.id, Position.revision == base_revision)
+        .values(revision=base_revision + 1, updated_at=utcnow(), updated_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(position, ["revision", "updated_at", "updated_by_id"])
+    if result.rowcount != 1:
+        raise EditConflict(position)
+    _apply(position, data)
+    db.session.flush()
+    return position
+
+
+def _freeze_version(user: User, position: Position) -> Version:
+    number = (
+        db.session.scalar(sa.select(sa.func.max(Version.number)).where(Version.position_id == position.id))
+        or 0
+    ) + 1
+    version = Version(
+        position_id=position.id,
+        number=number,
+        kind=position.kind,
+        language=position.language,
+        title=position.title,
+        addressee=position.addressee,
+        summary=position.summary,
+        body=position.body,
+        demands=list(position.demands or []),
+        created_by_id=user.id,
+    )
+    db.session.add(version)
+    db.session.flush()
+    db.session.expire(position, ["versions"])
+    return version
+
+
+# --- the workflow ------------------------------------------------------------------------------
+
+
+def _active_staff() -> list[User]:
+    return list(
+        db.session.scalars(
+            sa.select(User).where(User.role.in_([Role.STAFF, Role.ADMIN]), User.active.is_(True))
+        )
+    )
+
+
+def _owners_to_tell(position: Position) -> list[User]:
+    """The author and the coordinators of the owning organization."""
+    people = list(
+        db.session.scalars(
+            sa.select(User).where(
+                User.organization_id == position.organization_id,
+                User.active.is_(True),
+                sa.or_(User.role == Role.COORDINATOR, User.id == (position.author_id or -1)),
+            )
+        )
+    )
+    return people
+
+
+def transition(user: User, position: Position, action: str, note: str = "") -> Transition:
+    if not policy.can_transition(user, position, action):
+        raise AdvocacyError(_l("Cette étape n’est pas possible pour ce texte."))
+    if action in ("submit", "resubmit"):
+        if not position.demands:
+            raise AdvocacyError(_l("Ajoutez au moins une revendication avant de soumettre."))
+        if not position.body.strip():
+            raise AdvocacyError(_l("Le texte est vide."))
+    note = (note or "").strip()[:4000]
+    if action == "request_changes" and not note:
+        raise AdvocacyError(_l("Dites ce qui doit changer (note obligatoire)."))
+    _sources, target, _who = policy.TRANSITIONS[action]
+    source = position.status
+    now = utcnow()
+    version_number = position.latest_version.number if position.latest_version else None
+    if action in ("submit", "resubmit"):
+        version_number = _freeze_version(user, position).number
+        if position.submitted_at is None:
+            position.submitted_at = now
+    if action == "publish":
+        position.published_at = now
+    position.status = target
+    position.revision += 1
+    position.updated_at = now
+    step = Transition(
+        position_id=position.id,
+        action=action,
+        from_status=source,
+        to_status=target,
+        actor_id=user.id,
+        note=note,
+        version_number=version_number,
+        created_at=now,
+    )
+    db.session.add(step)
+    db.session.flush()
+    _announce(user, position, step)
+    return step
+
+
+def _announce(actor: User, position: Position, step: Transition) -> None:
+    """Tell the people concerned: the staff when a text arrives, the owners for everything else."""
+    recipients = _active_staff() if step.action in ("submit", "resubmit") else _owners_to_tell(position)
+    recipients = [u for u in recipients if u.id != actor.id]
+    if not recipients:
+        return
+    events.notify.send(
+        None,
+        user_ids=[u.id for u in recipients],
+        kind=f"advocacy_{step.action}",
+        title=position.title,
+        endpoint="advocacy.show",
+        values={"position_id": position.id},
+        actor_id=actor.id,
+        organization_id=position.organization_id,
+    )
+    link = external_url("advocacy.show", position_id=position.id)
+    for person in recipients:
+        queue_email(
+            to=person.email,
+            kind="advocacy_transition",
+            template="advocacy_transition",
+            subject=_l(
+                "Plaidoyer : « %(title)s » — %(status)s",
+                title=position.title,
+                status=STATUS_LABELS[step.to_status],
+            ),
+            locale=person.locale,
+            user_id=person.id,
+            dedupe_key=f"advocacy-transition-{step.id}-{person.id}",
+            user_name=person.name,
+            title=position.title,
+            organization_name=position.organization.name,
+            status=step.to_status.value,
+            action=step.action,
+            actor_name=actor.name,
+            note=step.note,
+            version_number=step.version_number,
+            link=link,
+        )
+
+
+def add_comment(user: User, version: Version, body: str) -> Comment:
+    position = version.position
+    if not policy.can_comment(user, position):
+        raise AdvocacyError(_l("Vous ne pouvez pas commenter ce texte."))
+    body = (body or "").strip()
+    if not body:
+        raise AdvocacyError(_l("Le commentaire est vide."))
+    comment = Comment(version_id=version.id, author_id=user.id, body=body[:8000])
+    db.session.add(comment)
+    db.session.flush()
+    # Staff comments concern the owners; owners' replies concern the staff who reviewed.
+    if user.is_staff and not policy.is_member_of_owner(user, position):
+        targets = _owners_to_tell(position)
+    else:
+        reviewer_ids = {
+            t.actor_id
+            for t in transitions(position)
+            if t.action in ("start_review", "request_changes") and t.actor_id
+        }
+        targets = [u for u in _active_staff() if u.id in reviewer_ids]
+    targets = [u for u in targets if u.id != user.id]
+    if targets:
+        events.notify.send(
+            None,
+            user_ids=[u.id for u in targets],
+            kind="advocacy_comment",
+            title=position.title,
+            endpoint="advocacy.version",
+            values={"position_id": position.id, "number": version.number},
+            actor_id=user.id,
+            organization_id=position.organization_id,
+        )
+    return comment
+
+
+# --- co-signing --------------------------------------------------------------------------------
+
+
+def open_cosigning(user: User, position: Position, closes_on: date, today: date) -> None:
+    if not policy.can_manage_cosigning(user, position):
+        raise AdvocacyError(_l("La cosignature s’ouvre sur un texte approuvé ou publié."))
+    if closes_on < today:
+        raise AdvocacyError(_l("La date de clôture est passée."))
+    was_open = policy.cosigning_is_open(position, today)
+    position.cosign_open = True
+    position.cosign_closes_on = closes_on
+    position.revision += 1
+    db.session.flush()
+    if was_open:
+        return
+    coordinators = list(
+        db.session.scalars(
+            sa.select(User).where(
+                User.role == Role.COORDINATOR,
+                User.active.is_(True),
+                User.organization_id != position.organization_id,
+            )
+        )
+    )
+    if coordinators:
+        events.notify.send(
+            None,
+            user_ids=[u.id for u in coordinators],
+            kind="advocacy_cosign_open",
+            title=position.title,
+            endpoint="advocacy.show",
+            values={"position_id": position.id},
+            actor_id=user.id,
+            organization_id=None,
+        )
+
+
+def close_cosigning(user: User, position: Position) -> None:
+    if not policy.can_manage_cosigning(user, position):
+        raise AdvocacyError(_l("La cosignature s’ouvre sur un texte approuvé ou publié."))
+    position.cosign_open = False
+    position.revision += 1
+    db.session.flush()
+
+
+def sign(user: User, position: Position, today: date) -> Cosignature:
+    if not policy.can_sign(user, position, today):
+        raise AdvocacyError(_l("La cosignature n’est pas possible pour votre organisme."))
+    existing = signature_of(position, user.organization_id)
+    if existing is not None:
+        if existing.withdrawn_at is None:
+            return existing
+        existing.withdrawn_at = None
+        existing.signed_at = utcnow()
+        existing.signed_by_id = user.id
+        db.session.flush()
+        return existing
+    signature = Cosignature(
+        position_id=position.id, organization_id=user.organization_id, signed_by_id=user.id
+    )
+    db.session.add(signature)
+    db.session.flush()
+    return signature
+
+
+def withdraw(user: User, position: Position, today: date) -> None:
+    if not policy.can_sign(user, position, today):
+        raise AdvocacyError(_l("La signature ne peut plus être retirée après la date de clôture."))
+    existing = signature_of(position, user.organization_id)
+    if existing is None or existing.withdrawn_at is not None:
+        raise AdvocacyError(_l("Votre organisme n’a pas signé ce texte."))
+    existing.withdrawn_at = utcnow()
+    db.session.flush()
+
+
+# --- attachments -------------------------------------------------------------------------------
+
+
+def add_attachment(user: User, position: Position, upload) -> Attachment:
+    if not policy.can_manage_attachments(user, position):
+        raise AdvocacyError(_l("Ce texte ne peut plus être modifié à cette étape."))
+    try:
+        stored = store_upload(upload, user)
+    except UploadError as exc:
+        raise AdvocacyError(exc.args[0]) from exc
+    attachment = Attachment(position_id=position.id, file_id=stored.id)
+    db.session.add(attachment)
+    db.session.flush()
+    return attachment
+
+
+def remove_attachment(user: User, attachment: Attachment) -> None:
+    position = db.session.get(Position, attachment.position_id)
+    if not policy.can_manage_attachments(user, position):
+        raise AdvocacyError(_l("Ce texte ne peut plus être modifié à cette étape."))
+    stored = attachment.file
+    db.session.delete(attachment)
+    db.session.flush()
+    delete_stored_file(stored)
+    db.session.flush()
+
+
+# --- briefs ------------------------------------------------------------------------------------
+
+
+def brief_fingerprint(position: Position, version: Version) -> str:
+    """What the brief depends on besides the version: its status line and its signatories."""
+    names = [s.organization.name for s in signatories(position)]
+    published = position.published_at.date().isoformat() if position.published_at else ""
+    payload = json.dumps([version.number, names, published, position.organization.name], ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def brief_cache_key(position: Position, version: Version) -> str:
+    return f"advocacy-brief:{position.id}:v{version.number}:{brief_fingerprint(position, version)}"
+
+
+def current_brief(position: Position) -> TaskRecord | None:
+    """The brief task for the latest version as it stands (None if never asked)."""
+    version = position.latest_version
+    if version is None:
+        return None
+    task = db.session.scalar(
+        sa.select(TaskRecord)
+        .where(TaskRecord.cache_key == brief_cache_key(position, version))
+        .order_by(TaskRecord.id.desc())
+        .limit(1)
+    )
+    if task is not None and task.status in (TaskStatus.QUEUED, TaskStatus.RUNNING):
+        refresh_status(task)
+    return task
+
+
+def request_brief(user: User, position: Position) -> TaskRecord:
+    """Ask a worker for the PDF brief of the latest version; an unchanged version reuses its file.
+
+    A failed render is not reused: asking again starts a new task (the old one stays for staff).
+    """
+    if not policy.can_request_brief(user, position):
+        raise AdvocacyError(_l("Aucune version soumise : le dossier PDF n’est pas encore possible."))
+    version = position.latest_version
+    key = brief_cache_key(position, version)
+    existing = db.session.scalar(
+        sa.select(TaskRecord).where(TaskRecord.cache_key == key).order_by(TaskRecord.id.desc()).limit(1)
+    )
+    if existing is not None and existing.status in (TaskStatus.QUEUED, TaskStatus.RUNNING):
+        refresh_status(existing)  # a task whose worker died becomes failed, and is started anew
+    return submit_task(
+        kind=BRIEF_TASK_KIND,
+        func="jobs.advocacy.render_brief",
+        args=[position.id, version.number],
+        user=user,
+        organization_id=position.organization_id,
+        queue="pdf",
+        cache_key=key,
+    )
+
+
+def can_see_brief_task(task: TaskRecord, user: User) -> bool:
+    """Task access for briefs: whoever may see the position (and, for an older version, its history)."""
+    try:
+        position_id, number = int(task.args[0]), int(task.args[1])
+    except (IndexError, TypeError, ValueError):
+        return False
+    position = db.session.get(Position, position_id)
+    if position is None or not policy.can_view(user, position):
+        return False
+    latest = position.latest_version
+    return (latest is not None and latest.number == number) or policy.can_view_history(user, position)
+
+
+# --- digests -----------------------------------------------------------------------------------
+
+
+def collect_cosigning(user: User, since: datetime) -> list[events.DigestItem]:
+    """Texts opened for co-signing that this coordinator's organization has not signed yet."""
+    if not user.is_coordinator_of(user.organization_id):
+        return []
+    today = utcnow().date()
+    signed = sa.select(Cosignature.position_id).where(
+        Cosignature.organization_id == user.organization_id, Cosignature.withdrawn_at.is_(None)
+    )
+    rows = db.session.scalars(
+        sa.select(Position)
+        .where(
+            Position.cosign_open.is_(True),
+            Position.status.in_([Status.APPROVED, Status.PUBLISHED]),
+            sa.or_(Position.cosign_closes_on.is_(None), Position.cosign_closes_on >= today),
+            Position.organization_id != user.organization_id,
+            Position.id.not_in(signed),
+            Position.updated_at >= since,
+        )
+        .order_by(Position.cosign_closes_on)
+        .limit(20)
+    )
+    return [
+        events.DigestItem(
+            kind="cosign",
+            title=p.title,
+            endpoint="advocacy.show",
+            values={"position_id": p.id},
+            summary=p.summary[:300] or None,
+            organization_name=p.organization.name,
+            when=p.updated_at,
+            theme_ids=(),
+        )
+        for p in rows
+        if policy.can_view(user, p)
+    ]
+
+
+def collect_review(user: User, since: datetime) -> list[events.DigestItem]:
+    """For the staff: texts waiting for a review (submitted or submitted again)."""
+    if not user.is_staff:
+        return []
+    rows = db.session.scalars(
+        sa.select(Position)
+        .where(Position.status.in_([Status.SUBMITTED, Status.RESUBMITTED]), Position.updated_at >= since)
+        .order_by(Position.updated_at)
+        .limit(50)
+    )
+    return [
+        events.DigestItem(
+            kind="review",
+            title=p.title,
+            endpoint="advocacy.show",
+            values={"position_id": p.id},
+            summary=p.summary[:300] or None,
+            organization_name=p.organization.name,
+            when=p.updated_at,
+        )
+        for p in rows
+    ]

@@ -1,0 +1,450 @@
+"""Advocacy pages: thin views that parse, authorize (policy), call services, commit once, render."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from ..files.services import send_stored_file
+from ..privacy import find_personal_info
+from ..security import access, require
+from ..urls import wants_fragment
+from . import policy, services
+from .diff import compare
+from .forms import AttachmentForm, CommentForm, CosignOpenForm, NoteForm, PositionForm
+from .models import KIND_LABELS, THEMES, Attachment, Kind, Position
+
+bp = Blueprint("advocacy", __name__, url_prefix="/plaidoyer")
+
+
+def _diff_labels() -> dict[str, str]:
+    return {
+        "title": _("Titre"),
+        "addressee": _("Destinataire"),
+        "summary": _("Résumé"),
+        "demands": _("Revendications"),
+        "body": _("Texte"),
+    }
+
+
+def today():
+    return datetime.now(ZoneInfo(current_app.config["NETWORK_TIMEZONE"])).date()
+
+
+def _load(position_id: int, *, for_update: bool = False) -> Position:
+    position = services.get_for_update(position_id) if for_update else db.session.get(Position, position_id)
+    require(position is not None and policy.can_view(current_user, position))
+    return position
+
+
+def _back(position: Position, anchor: str | None = None):
+    return redirect(url_for("advocacy.show", position_id=position.id, _anchor=anchor), code=303)
+
+
+@bp.route("/")
+@access("member")
+def index():
+    return render_template(
+        "advocacy/index.html",
+        mine=services.organization_positions(current_user),
+        queue=services.review_queue(current_user),
+        cosigning=services.open_for_cosigning(current_user, today()),
+    )
+
+
+@bp.route("/bibliotheque")
+@access("member")
+def library():
+    kind = request.args.get("type") or None
+    theme = request.args.get("theme") or None
+    year = request.args.get("annee", type=int)
+    if kind not in {k.value for k in Kind}:
+        kind = None
+    if theme not in THEMES:
+        theme = None
+    positions = services.library(kind=kind, year=year, theme=theme)
+    context = dict(
+        positions=positions,
+        years=services.library_years(),
+        kind=kind,
+        year=year,
+        theme=theme,
+        kinds=KIND_LABELS,
+        themes=THEMES,
+        briefs={p.id: services.current_brief(p) for p in positions},
+    )
+    if wants_fragment():
+        return render_template("advocacy/_library_results.html", **context)
+    return render_template("advocacy/library.html", **context)
+
+
+def _data_from(form: PositionForm) -> services.PositionData:
+    return services.PositionData(
+        kind=Kind(form.kind.data),
+        language=form.language.data,
+        title=form.title.data or "",
+        addressee=form.addressee.data or "",
+        summary=form.summary.data or "",
+        body=form.body.data or "",
+        demands=services.parse_demands(form.demands.data),
+        themes=list(form.themes.data or []),
+    )
+
+
+def _personal_findings(form: PositionForm):
+    """Rule 2: text that looks like personal information needs an explicit confirmation."""
+    findings = find_personal_info(form.title.data, form.summary.data, form.body.data, form.demands.data)
+    if findings and not form.confirm_no_personal.data:
+        return findings
+    return []
+
+
+@bp.route("/nouveau", methods=["GET", "POST"])
+@access("member")
+def create():
+    form = PositionForm()
+    if request.method == "GET":
+        form.language.data = current_user.locale if current_user.locale in ("fr", "en") else "fr"
+    error = None
+    findings = []
+    if form.validate_on_submit():
+        findings = _personal_findings(form)
+        if not findings:
+            try:
+                position = services.create_position(current_user, _data_from(form))
+            except services.AdvocacyError as exc:
+                error = str(exc.args[0])
+            else:
+                db.session.commit()
+                flash(_("Brouillon enregistré."), "success")
+                return _back(position)
+    status = 422 if request.method == "POST" else 200
+    return render_template(
+        "advocacy/edit.html", form=form, position=None, error=error, findings=findings
+    ), status
+
+
+@bp.route("/<int:position_id>")
+@access("member")
+def show(position_id: int):
+    position = _load(position_id)
+    history = policy.can_view_history(current_user, position)
+    return render_template(
+        "advocacy/show.html",
+        position=position,
+        history=history,
+        steps=services.transitions(position) if history else [],
+        actions=policy.allowed_actions(current_user, position),
+        action_labels=services.ACTION_LABELS,
+        note_form=NoteForm(),
+        can_edit=policy.can_edit(current_user, position),
+        attachments=services.attachments(position),
+        attachment_form=AttachmentForm(),
+        signatures=services.signatories(position),
+        my_signature=services.signature_of(position, current_user.organization_id),
+        can_sign=policy.can_sign(current_user, position, today()),
+        cosigning_open=policy.cosigning_is_open(position, today()),
+        can_manage_cosigning=policy.can_manage_cosigning(current_user, position),
+        cosign_form=CosignOpenForm(),
+        task=services.current_brief(position),
+        themes=THEMES,
+        can_request_brief=policy.can_request_brief(current_user, position),
+        findings=find_personal_info(position.title, position.summary, position.body, *position.demands)
+        if history and not position.is_public
+        else [],
+    )
+
+
+@bp.route("/<int:position_id>/modifier", methods=["GET", "POST"])
+@access("member")
+def edit(position_id: int):
+    position = _load(position_id, for_update=request.method == "POST")
+    require(policy.can_edit(current_user, position))
+    form = PositionForm(obj=None if request.method == "POST" else position)
+    if request.method == "GET":
+        form.kind.data = position.kind.value
+        form.demands.data = "\n".join(position.demands or [])
+        form.themes.data = position.themes
+        form.revision.data = str(position.revision)
+    error = None
+    findings = []
+    conflict = None
+    status = 200
+    if form.validate_on_submit():
+        findings = _personal_findings(form)
+        if not findings:
+            try:
+                base = int(form.revision.data or 0)
+            except ValueError:
+                base = 0
+            try:
+                services.update_position(current_user, position, _data_from(form), base_revision=base)
+            except services.EditConflict:
+                db.session.rollback()
+                position = _load(position_id)
+                mine = _data_from(form)
+                conflict = {
+                    "by": position.updated_by.name if position.updated_by else None,
+                    "at": position.updated_at,
+                    "fields": [f for f in compare(position, mine, _diff_labels()) if f.changed],
+                }
+                # The next save is deliberate: it starts from what is saved now.
+                form.revision.data = str(position.revision)
+                status = 409
+            except services.AdvocacyError as exc:
+                error = str(exc.args[0])
+            else:
+                db.session.commit()
+                flash(_("Modifications enregistrées."), "success")
+                return _back(position)
+    if request.method == "POST" and status == 200:
+        status = 422
+    return render_template(
+        "advocacy/edit.html", form=form, position=position, error=error, findings=findings, conflict=conflict
+    ), status
+
+
+@bp.route("/<int:position_id>/etape/<action>", methods=["POST"])
+@access("member")
+def act(position_id: int, action: str):
+    position = _load(position_id, for_update=True)
+    require(action in policy.TRANSITIONS)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        flash(_("La note est trop longue."), "error")
+        return _back(position, "etapes")
+    try:
+        services.transition(current_user, position, action, form.note.data or "")
+    except services.AdvocacyError as exc:
+        db.session.rollback()
+        flash(str(exc.args[0]), "error")
+        return _back(position, "etapes")
+    db.session.commit()
+    flash(_("Étape enregistrée : %(status)s.", status=position.status_label), "success")
+    return _back(position)
+
+
+def _version(position: Position, number: int):
+    require(policy.can_view_history(current_user, position))
+    version = services.get_version(position, number)
+    require(version is not None)
+    return version
+
+
+@bp.route("/<int:position_id>/versions/<int:number>", methods=["GET", "POST"])
+@access("member")
+def version(position_id: int, number: int):
+    position = _load(position_id)
+    version = _version(position, number)
+    form = CommentForm()
+    status = 200
+    if request.method == "POST":
+        require(policy.can_comment(current_user, position))
+        if form.validate_on_submit():
+            try:
+                services.add_comment(current_user, version, form.body.data)
+            except services.AdvocacyError as exc:
+                form.body.errors.append(str(exc.args[0]))
+            else:
+                db.session.commit()
+                if wants_fragment():
+                    return render_template(
+                        "advocacy/_comments.html",
+                        position=position,
+                        version=version,
+                        form=CommentForm(formdata=None),
+                    )
+                flash(_("Commentaire ajouté."), "success")
+                return redirect(
+                    url_for(
+                        "advocacy.version", position_id=position.id, number=number, _anchor="commentaires"
+                    ),
+                    code=303,
+                )
+        status = 422
+        if wants_fragment():
+            return render_template(
+                "advocacy/_comments.html", position=position, version=version, form=form
+            ), status
+    return render_template(
+        "advocacy/version.html",
+        position=position,
+        version=version,
+        form=form,
+        can_comment=policy.can_comment(current_user, position),
+    ), status
+
+
+@bp.route("/<int:position_id>/comparer")
+@access("member")
+def compare_versions(position_id: int):
+    position = _load(position_id)
+    require(policy.can_view_history(current_user, position))
+    numbers = [v.number for v in position.versions]
+    require(len(numbers) > 0)
+    old_n = request.args.get("de", type=int) or (numbers[-2] if len(numbers) > 1 else numbers[-1])
+    new_n = request.args.get("a", type=int)
+    old = _version(position, old_n)
+    # "a" absent or 0: the working copy (what the organization is editing now).
+    new = _version(position, new_n) if new_n else position
+    fields = compare(old, new, _diff_labels())
+    return render_template(
+        "advocacy/compare.html",
+        position=position,
+        old=old,
+        new=new,
+        new_n=new_n,
+        numbers=numbers,
+        fields=fields,
+    )
+
+
+# --- co-signing --------------------------------------------------------------------------------
+
+
+@bp.route("/<int:position_id>/cosignature/ouvrir", methods=["POST"])
+@access("staff")
+def cosign_open(position_id: int):
+    position = _load(position_id, for_update=True)
+    form = CosignOpenForm()
+    if not form.validate_on_submit():
+        flash(_("Indiquez une date de clôture valide."), "error")
+        return _back(position, "cosignature")
+    try:
+        services.open_cosigning(current_user, position, form.closes_on.data, today())
+    except services.AdvocacyError as exc:
+        db.session.rollback()
+        flash(str(exc.args[0]), "error")
+        return _back(position, "cosignature")
+    db.session.commit()
+    flash(_("Cosignature ouverte jusqu’au %(date)s.", date=form.closes_on.data.isoformat()), "success")
+    return _back(position, "cosignature")
+
+
+@bp.route("/<int:position_id>/cosignature/fermer", methods=["POST"])
+@access("staff")
+def cosign_close(position_id: int):
+    position = _load(position_id, for_update=True)
+    try:
+        services.close_cosigning(current_user, position)
+    except services.AdvocacyError as exc:
+        db.session.rollback()
+        flash(str(exc.args[0]), "error")
+        return _back(position, "cosignature")
+    db.session.commit()
+    flash(_("Cosignature fermée."), "success")
+    return _back(position, "cosignature")
+
+
+def _cosign_response(position: Position, message: str, ok: bool):
+    if wants_fragment():
+        return render_template(
+            "advocacy/_cosign.html",
+            position=position,
+            signatures=services.signatories(position),
+            my_signature=services.signature_of(position, current_user.organization_id),
+            can_sign=policy.can_sign(current_user, position, today()),
+            cosigning_open=policy.cosigning_is_open(position, today()),
+            can_manage_cosigning=policy.can_manage_cosigning(current_user, position),
+            cosign_form=CosignOpenForm(),
+            message=message,
+        ), (200 if ok else 422)
+    flash(message, "success" if ok else "error")
+    return _back(position, "cosignature")
+
+
+@bp.route("/<int:position_id>/cosignature/signer", methods=["POST"])
+@access("coordinator")
+def sign(position_id: int):
+    position = _load(position_id, for_update=True)
+    try:
+        services.sign(current_user, position, today())
+    except services.AdvocacyError as exc:
+        db.session.rollback()
+        return _cosign_response(position, str(exc.args[0]), False)
+    db.session.commit()
+    return _cosign_response(
+        position, _("%(org)s cosigne ce texte.", org=current_user.organization.name), True
+    )
+
+
+@bp.route("/<int:position_id>/cosignature/retirer", methods=["POST"])
+@access("coordinator")
+def withdraw(position_id: int):
+    position = _load(position_id, for_update=True)
+    try:
+        services.withdraw(current_user, position, today())
+    except services.AdvocacyError as exc:
+        db.session.rollback()
+        return _cosign_response(position, str(exc.args[0]), False)
+    db.session.commit()
+    return _cosign_response(position, _("Signature retirée."), True)
+
+
+# --- the PDF brief -----------------------------------------------------------------------------
+
+
+@bp.route("/<int:position_id>/dossier", methods=["POST"])
+@access("member")
+def brief(position_id: int):
+    position = _load(position_id)
+    require(policy.can_request_brief(current_user, position))
+    task = services.request_brief(current_user, position)
+    db.session.commit()
+    if wants_fragment():
+        return render_template("advocacy/_brief.html", position=position, task=task, can_request_brief=True)
+    return _back(position, "dossier")
+
+
+# --- attachments -------------------------------------------------------------------------------
+
+
+def _attachment(position: Position, attachment_id: int) -> Attachment:
+    attachment = db.session.get(Attachment, attachment_id)
+    require(attachment is not None and attachment.position_id == position.id)
+    return attachment
+
+
+@bp.route("/<int:position_id>/pieces-jointes", methods=["POST"])
+@access("member")
+def attach(position_id: int):
+    position = _load(position_id, for_update=True)
+    require(policy.can_manage_attachments(current_user, position))
+    form = AttachmentForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(e) for e in form.file.errors) or _("Choisissez un fichier."), "error")
+        return _back(position, "pieces-jointes")
+    try:
+        attachment = services.add_attachment(current_user, position, form.file.data)
+    except services.AdvocacyError as exc:
+        db.session.rollback()
+        flash(str(exc.args[0]), "error")
+        return _back(position, "pieces-jointes")
+    db.session.commit()
+    flash(_("Pièce jointe ajoutée : %(name)s", name=attachment.file.original_name), "success")
+    return _back(position, "pieces-jointes")
+
+
+@bp.route("/<int:position_id>/pieces-jointes/<int:attachment_id>")
+@access("member")
+def attachment(position_id: int, attachment_id: int):
+    position = _load(position_id)
+    return send_stored_file(_attachment(position, attachment_id).file)
+
+
+@bp.route("/<int:position_id>/pieces-jointes/<int:attachment_id>/supprimer", methods=["POST"])
+@access("member")
+def detach(position_id: int, attachment_id: int):
+    position = _load(position_id, for_update=True)
+    require(policy.can_manage_attachments(current_user, position))
+    item = _attachment(position, attachment_id)
+    name = item.file.original_name
+    services.remove_attachment(current_user, item)
+    db.session.commit()
+    flash(_("Pièce jointe retirée : %(name)s", name=name), "success")
+    return _back(position, "pieces-jointes")
