@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import events
 from ..accounts.models import Sector, User
-from ..database import is_sqlite, utcnow, write_intent
+from ..database import is_sqlite, read_intent, utcnow, write_intent
 from ..extensions import db
 from ..mail.services import queue_email
 from . import ics, policy
@@ -264,6 +264,15 @@ def colleagues_to_register(actor: User, session: TrainingSession) -> list[User]:
 # --- booking -------------------------------------------------------------------------------
 
 
+def begin_booking() -> None:
+    """Call before the first query of a transaction that will change seats (jobs, scripts,
+    threads: web requests that write already begin so): SQLite then takes its write lock at BEGIN."""
+    if LOCKING:
+        write_intent()
+    else:
+        read_intent()
+
+
 def lock_session(session_id: int) -> TrainingSession | None:
     """Load a session for a change of its seats, holding the database lock until the commit.
 
@@ -272,7 +281,7 @@ def lock_session(session_id: int) -> TrainingSession | None:
     registration, cancellation and capacity change of this session across processes.
     """
     if LOCKING:
-        write_intent()
+        write_intent()  # effective only if the transaction has not begun yet (see begin_booking)
     query = (
         sa.select(TrainingSession)
         .where(TrainingSession.id == session_id)
