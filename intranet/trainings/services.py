@@ -792,7 +792,7 @@ def upcoming_for(user: User, *, now=None) -> list[Registration]:
 # --- reminders -----------------------------------------------------------------------------
 
 
-def send_due_reminders(*, now: datetime | None = None, limit: int = 500) -> int:
+def send_due_reminders(*, now: datetime | None = None, limit: int = 2000) -> int:
     """Email confirmed participants whose session starts within two days, exactly once each.
 
     The rows are claimed (``reminder_sent_at``) in the same transaction that writes the emails
@@ -811,14 +811,18 @@ def send_due_reminders(*, now: datetime | None = None, limit: int = 500) -> int:
             TrainingSession.cancelled_at.is_(None),
             TrainingSession.starts_at > now,
             TrainingSession.starts_at <= now + REMINDER_BEFORE,
-            Registration.confirmed_at <= TrainingSession.starts_at - REMINDER_BEFORE,
         )
         .order_by(Registration.id)
         .limit(limit)
     )
     if not is_sqlite():
         query = query.with_for_update(of=Registration, skip_locked=True)
-    due = list(db.session.scalars(query).all())
+    # Portable date arithmetic: the "booked before the window" test is done here, not in SQL.
+    due = [
+        r
+        for r in db.session.scalars(query).all()
+        if r.confirmed_at is not None and r.confirmed_at <= r.session.starts_at - REMINDER_BEFORE
+    ]
     for registration in due:
         registration.reminder_sent_at = now
         _email(
