@@ -212,14 +212,14 @@ def apply(stmt: sa.Select, q: str) -> tuple[sa.Select, object | None]:
         stmt = stmt.join(_fts, _fts.c.rowid == Practice.id).where(
             sa.literal_column("practice_fts").op("MATCH")(_sqlite_match(terms))
         )
-        # bm25 is negative: smaller is better. Rounded so near-equal relevance falls back to recency.
-        return stmt, sa.func.round(_fts.c.rank, 1)
+        # bm25 is negative: smaller is better; equal relevance falls back to recency.
+        return stmt, _fts.c.rank
     text = _pg_tsquery(q)
     if text is None:
         return stmt, None
     tsquery = sa.func.to_tsquery(sa.literal_column(f"'{TS_CONFIG}'::regconfig"), text)
     stmt = stmt.where(Practice.search_vector.op("@@")(tsquery))
-    return stmt, -sa.func.round(sa.cast(sa.func.ts_rank(Practice.search_vector, tsquery), sa.Numeric), 2)
+    return stmt, sa.desc(sa.func.ts_rank(Practice.search_vector, tsquery))
 
 
 def has_terms(q: str) -> bool:

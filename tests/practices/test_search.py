@@ -1,0 +1,188 @@
+"""Search as people type it in French, on SQLite FTS5 and PostgreSQL full-text search alike."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from intranet.database import utcnow
+from intranet.practices import services
+from intranet.practices.models import Practice
+
+
+def _titles(client, **params) -> list[str]:
+    page = client.get("/pratiques/", query_string=params).get_data(as_text=True)
+    return re.findall(r'<h2><a href="/pratiques/\d+">([^<]+)</a>', page)
+
+
+@pytest.fixture
+def library(make_practice, make_user, make_theme, make_org, make_region):
+    author = make_user("member")
+    housing = make_theme("Accès au logement", "Access to housing")
+    interpreting = make_theme("Interprétariat", "Interpreting")
+    estrie, laval = make_region("Estrie"), make_region("Laval")
+    bridge = make_org(name="Pont interculturel", sector="immigration")
+    partner = make_user("member", org=bridge)
+    made = {
+        "housing": make_practice(
+            author,
+            title="Hébergement transitoire sécuritaire",
+            summary="Des logements de deuxième étape pour les femmes et leurs enfants.",
+            body="Les maisons d’hébergement offrent un suivi.",
+            themes=[housing],
+            region=estrie,
+            sectors=["shelter"],
+            approaches=["feminist"],
+        ),
+        "interpreters": make_practice(
+            partner,
+            title="Interprètes formées",
+            summary="Une banque d’interprètes pour les organismes pont.",
+            body="Les INTERPRÈTES signent une entente de confidentialité.",
+            themes=[interpreting],
+            region=laval,
+            sectors=["immigration"],
+            approaches=["intercultural"],
+        ),
+        "courts": make_practice(
+            author,
+            title="Accompagnement au tribunal",
+            summary="Préparer l’audience.",
+            body="Nous visitons les tribunaux avec les femmes et parlons d’hébergement seulement à la fin.",
+            region=estrie,
+            sectors=["violence"],
+        ),
+    }
+    return made
+
+
+def test_accents_case_and_plurals_are_optional(library, login_as):
+    client, _ = login_as("member")
+    for query in ("hebergement", "HÉBERGEMENTS", "Hébergement", "hébergements transitoires"):
+        assert "Hébergement transitoire sécuritaire" in _titles(client, q=query), query
+    assert _titles(client, q="interpretes") == ["Interprètes formées"]
+    assert _titles(client, q="interprète") == ["Interprètes formées"]
+    assert _titles(client, q="tribunaux") == ["Accompagnement au tribunal"]
+    assert _titles(client, q="logement") == ["Hébergement transitoire sécuritaire"]
+
+
+def test_words_typed_so_far_match_as_a_prefix(library, login_as):
+    client, _ = login_as("member")
+    assert _titles(client, q="interpr") == ["Interprètes formées"]
+    assert _titles(client, q="accompagnement trib") == ["Accompagnement au tribunal"]
+    assert _titles(client, q="zzzz") == []
+
+
+def test_relevance_first_then_recency(library, login_as, db):
+    client, _ = login_as("member")
+    # « hébergement » is in one title and in the other's body: the title wins.
+    assert _titles(client, q="hébergement")[:2] == ["Hébergement transitoire sécuritaire", "Accompagnement au tribunal"]
+    # Without a query: most recent first.
+    library["housing"].published_at = utcnow() - timedelta(days=30)
+    db.session.flush()
+    assert _titles(client)[-1] == "Hébergement transitoire sécuritaire"
+
+
+def test_filters_combine_with_search(library, login_as, make_region):
+    client, _ = login_as("member")
+    estrie = make_region("Estrie")
+    assert set(_titles(client, region=estrie.id)) == {"Hébergement transitoire sécuritaire", "Accompagnement au tribunal"}
+    assert _titles(client, region=estrie.id, q="tribunal") == ["Accompagnement au tribunal"]
+    assert _titles(client, sector="immigration") == ["Interprètes formées"]
+    assert _titles(client, approach="feminist") == ["Hébergement transitoire sécuritaire"]
+    theme = library["interpreters"].themes[0]
+    assert _titles(client, theme=theme.id) == ["Interprètes formées"]
+    org = library["interpreters"].organization_id
+    assert _titles(client, org=org) == ["Interprètes formées"]
+    assert _titles(client, org=org, q="hebergement") == []
+    # Nonsense parameters are ignored, never an error.
+    assert client.get("/pratiques/", query_string={"theme": "abc", "sector": "x", "page": "-3"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query", ['"', "'", "NEAR(a b)", "a OR b AND", "*", "hé*", "-x", "(((", "l'hébergement:*", "a & b | !c", "ù" * 300]
+)
+def test_any_typed_text_is_safe(library, login_as, query):
+    client, _ = login_as("member")
+    assert client.get("/pratiques/", query_string={"q": query}).status_code == 200
+
+
+def test_the_index_follows_edits_archive_and_visibility(library, login_as, make_org, db):
+    pid = library["courts"].id
+    author = library["courts"].author
+    outside, _ = login_as("member", org=make_org(name="Autre organisme"))
+    inside, _ = login_as("member", org=author.organization)
+
+    def practice():  # a request ends the session: take the row afresh each time
+        return db.session.get(Practice, pid)
+
+    services.update_practice(
+        author,
+        practice(),
+        services.PracticeData(title="Accompagnement aux audiences", summary="Préparer.", body="Une visite du palais."),
+        expected_version=practice().version,
+        publish=True,
+    )
+    db.session.commit()
+    assert _titles(outside, q="palais") == ["Accompagnement aux audiences"]
+    assert _titles(outside, q="tribunaux") == []
+    services.set_status(author, practice(), "archived")
+    db.session.commit()
+    assert _titles(inside, q="palais") == []
+    services.set_status(author, practice(), "draft")
+    db.session.commit()
+    services.update_practice(
+        author,
+        practice(),
+        services.PracticeData(title="Accompagnement aux audiences", summary="Préparer.", body="Une visite du palais.",
+                              visibility="organization"),
+        expected_version=practice().version,
+        publish=True,
+    )
+    db.session.commit()
+    assert _titles(outside, q="palais") == []
+    assert _titles(inside, q="palais") == ["Accompagnement aux audiences"]
+
+
+def test_htmx_gets_the_results_fragment_with_its_count(library, login_as):
+    client, _ = login_as("member")
+    response = client.get("/pratiques/", query_string={"q": "interpretes"}, headers={"HX-Request": "true"})
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and "<form" not in body.split('<ol class="pr-list">')[0]
+    assert 'id="pr-count"' in body and 'hx-swap-oob="true"' in body and "1 pratique" in body
+    full = client.get("/pratiques/", query_string={"q": "interpretes"}).get_data(as_text=True)
+    assert "<html" in full and 'value="interpretes"' in full and "1 pratique" in full
+    assert response.headers.get("Vary") and "HX-Request" in response.headers["Vary"]
+
+
+def test_pages_of_twenty_with_counts(make_practice, make_user, login_as, db):
+    author = make_user("member")
+    for i in range(45):
+        make_practice(author, title=f"Pratique numéro {i:02d}", summary="Atelier de groupe.")
+    client, _ = login_as("member")
+    first = client.get("/pratiques/", query_string={"q": "atelier"}).get_data(as_text=True)
+    assert "45 pratiques" in first and "page 1 sur 3" in first
+    assert len(re.findall(r'class="pr-card"', first)) == 20
+    third = client.get("/pratiques/", query_string={"q": "atelier", "page": 3}).get_data(as_text=True)
+    assert len(re.findall(r'class="pr-card"', third)) == 5
+    assert 'rel="prev"' in third and 'rel="next"' not in third
+    assert "q=atelier" in third.split('rel="prev"')[0].rsplit("href=", 1)[1]
+
+
+def test_search_uses_the_engine_index(app, library, db):
+    """The query goes through FTS5 / the GIN index, not a scan of every row's text."""
+    stmt, rank = services._filtered(library["housing"].author, services.Filters(q="hebergement"))
+    sql = str(stmt.compile(db.session.get_bind()))
+    if db.session.get_bind().dialect.name == "sqlite":
+        assert "practice_fts MATCH" in sql
+    else:
+        assert "@@" in sql and "to_tsquery" in sql
+        has_index = db.session.scalar(
+            sa.text("SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_practice_search_vector'")
+        )
+        assert has_index == 1
+    assert rank is not None
+    assert db.session.scalar(sa.select(sa.func.count(Practice.id))) == 3
