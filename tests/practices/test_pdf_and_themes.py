@@ -1,0 +1,86 @@
+"""The one-page PDF (an RQ job, cached per version) and the managed list of themes."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from pypdf import PdfReader
+
+from intranet.practices.models import PracticeTheme
+from intranet.tasks.models import TaskRecord
+
+LONG_BODY = "\n\n".join(
+    f"## Étape {i}\nLes intervenantes accueillent chaque femme, vérifient le plan de sécurité, "
+    "préparent les rendez-vous au tribunal et organisent l’interprétariat si besoin. " * 3
+    for i in range(1, 25)
+)
+
+
+def test_the_pdf_is_made_by_a_worker_on_one_page_and_reused_for_the_same_version(
+    app, login_as, make_practice, run_jobs, db
+):
+    client, author = login_as("member")
+    practice = make_practice(author, title="Plan de sécurité en 2e étape", body=LONG_BODY)
+    response = client.post(f"/pratiques/{practice.id}/pdf", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    fragment = response.get_data(as_text=True)
+    assert "hx-get" in fragment and 'aria-live="polite"' in fragment
+    assert run_jobs() >= 1
+    task = db.session.scalar(sa.select(TaskRecord).where(TaskRecord.kind == "practice_pdf"))
+    db.session.refresh(task)
+    assert task.status == "done", task.error
+    path = Path(app.instance_path) / task.result_path
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "Plan de sécurité en 2e étape" in text
+    download = client.get(f"/taches/{task.public_id}/fichier")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    # Asking again for the same version reuses the task; without JavaScript, a redirect to it.
+    again = client.post(f"/pratiques/{practice.id}/pdf")
+    assert again.status_code == 303 and task.public_id in again.headers["Location"]
+
+
+def test_the_job_refuses_a_practice_that_became_private_meanwhile(app, login_as, make_practice, make_org, db):
+    from intranet.practices.models import Visibility
+    from intranet.tasks.services import submit_task
+    from jobs.practices import PracticeUnavailable, render_practice_pdf
+
+    practice = make_practice(title="Bientôt privée")
+    _, reader = login_as("member", org=make_org(name="Lectrice"))
+    task = submit_task(kind="practice_pdf", func="jobs.practices.render_practice_pdf", args=[practice.id, "fr"],
+                       user=reader, queue="pdf")
+    practice.visibility = Visibility.ORGANIZATION
+    db.session.flush()
+    with pytest.raises(PracticeUnavailable):
+        render_practice_pdf(practice.id, "fr", task_id=task.id)
+
+
+def test_staff_manage_the_themes_and_members_cannot(login_as, make_theme, db):
+    member, _ = login_as("member")
+    assert member.get("/pratiques/themes").status_code == 403
+    staff, _ = login_as("staff")
+    assert staff.post("/pratiques/themes", data={"name_fr": "Santé mentale", "name_en": "Mental health"}).status_code == 303
+    theme = db.session.scalar(sa.select(PracticeTheme).where(PracticeTheme.name_fr == "Santé mentale"))
+    assert theme is not None and theme.active
+    duplicate = staff.post("/pratiques/themes", data={"name_fr": "santé mentale", "name_en": "x"})
+    assert duplicate.status_code == 422 and "existe déjà" in duplicate.get_data(as_text=True)
+    renamed = staff.post(f"/pratiques/themes/{theme.id}", data={"name_fr": "Santé mentale et trauma", "name_en": "Mental health and trauma"})
+    assert renamed.status_code == 303
+    assert staff.post(f"/pratiques/themes/{theme.id}/actif").status_code == 303
+    db.session.expire_all()
+    assert theme.name_fr == "Santé mentale et trauma" and not theme.active
+    form = member.get("/pratiques/nouvelle").get_data(as_text=True)
+    assert "Santé mentale et trauma" not in form  # retired themes are no longer offered
+
+
+def test_english_pages(login_as, make_practice, make_theme):
+    theme = make_theme("Interprétariat", "Interpreting")
+    practice = make_practice(themes=[theme], approaches=["intercultural"])
+    client, _ = login_as("member", locale="en")
+    page = client.get(f"/pratiques/{practice.id}").get_data(as_text=True)
+    assert "Interpreting" in page and "Intercultural" in page and "This helped me" in page
+    assert "Search" in client.get("/pratiques/").get_data(as_text=True)
