@@ -69,6 +69,8 @@ class Defaults:
     COMPRESS_STREAMS = False
     SEND_FILE_MAX_AGE_DEFAULT = None
     JOB_TIMEOUT_DEFAULT = 300
+    WORKER_MONITORING_INTERVAL = 30  # seconds between a busy worker's heartbeats
+    TASK_STALE_AFTER = 120  # a running task whose worker is silent this long was interrupted
     PASSWORD_MIN_LENGTH = 12
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 

@@ -95,3 +95,7 @@ def init_app(app: Flask) -> None:
             read_intent()
         else:
             write_intent()
+
+    @app.teardown_request
+    def _back_to_read_intent(_exc):
+        read_intent()

@@ -10,8 +10,6 @@ from __future__ import annotations
 import importlib
 import logging
 
-import sqlalchemy as sa
-
 from intranet.database import utcnow, write_intent
 from intranet.extensions import db
 from intranet.tasks.models import TaskRecord, TaskStatus
@@ -20,15 +18,14 @@ log = logging.getLogger(__name__)
 
 
 def set_progress(task_id: int, percent: int) -> None:
+    """Report progress through the RQ job's meta (in Redis), never through the job's own
+    database transaction, which must stay all-or-nothing."""
     from rq import get_current_job
 
     job = get_current_job()
     if job is not None:
-        job.meta["progress"] = percent
+        job.meta["progress"] = max(0, min(100, int(percent)))
         job.save_meta()
-    write_intent()
-    db.session.execute(sa.update(TaskRecord).where(TaskRecord.id == task_id).values(progress=percent))
-    db.session.commit()
 
 
 def run_task(task_id: int) -> str:

@@ -29,6 +29,7 @@ class AppJob(Job):
                 return super().perform()
             finally:
                 db.session.remove()
+                read_intent()
 
 
 class AppWorker(Worker):
@@ -60,7 +61,10 @@ def main(argv: list[str] | None = None) -> None:
     logging.getLogger("jobs").addHandler(handler)
     with app.app_context():
         connection = get_redis()
-    worker = AppWorker(queues, connection=connection)
+    # The parent sends a heartbeat every monitoring interval while a job runs; a task whose
+    # worker misses heartbeats for TASK_STALE_AFTER seconds is shown as interrupted.
+    interval = int(app.config.get("WORKER_MONITORING_INTERVAL", 30))
+    worker = AppWorker(queues, connection=connection, job_monitoring_interval=interval)
     worker.work(with_scheduler=with_scheduler, burst=burst, logging_level="INFO")
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -19,8 +22,10 @@ from flask_sqlalchemy.session import Session as FlaskSession
 
 from tests.support import SMTPFixture, postgres_url_for_worker, worker_suffix
 
+ROOT = Path(__file__).resolve().parent.parent
 TEST_PASSWORD = "un mot de passe de test assez long"
 _HASH_CACHE: dict[str, str] = {}
+_COMMITTED = {"on": False}
 
 
 def _hash(password: str) -> str:
@@ -93,7 +98,8 @@ def app(database_url, redis_url, smtp_server, tmp_root):
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": smtp_server.port,
             "SERVER_NAME_FOR_EMAIL": "http://passerelle.test",
-            "TASK_STALE_AFTER": 3,
+            "TASK_STALE_AFTER": 4,
+            "WORKER_MONITORING_INTERVAL": 1,
             "INSTANCE_PATH": str(instance),
         }
     )
@@ -108,6 +114,20 @@ def app(database_url, redis_url, smtp_server, tmp_root):
         g.__dict__.clear()
 
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_cached_user)
+
+    # In tests marked ``committed`` other processes use the database too: a request must not leave
+    # the shared session holding a transaction (in production each request has its own session).
+    @app.teardown_request
+    def _end_shared_transaction(_exc):
+        if _COMMITTED["on"]:
+            from intranet.extensions import db as _db
+
+            try:
+                _db.session.commit()
+            except Exception:
+                _db.session.rollback()
+                raise
+
     with app.app_context():
         db.drop_all()
         _drop_extra(db)
@@ -144,12 +164,18 @@ def _db_isolation(request, app):
     Tests marked ``committed`` (a real worker process, several server processes) commit for real;
     every table is emptied after them instead.
     """
+    from intranet.database import read_intent
     from intranet.extensions import db
     from intranet.queue import get_redis
 
     get_redis(app).flushdb()
+    read_intent()
     if request.node.get_closest_marker("committed"):
-        yield
+        _COMMITTED["on"] = True
+        try:
+            yield
+        finally:
+            _COMMITTED["on"] = False
         db.session.remove()
         with db.engine.begin() as conn:
             for table in _all_tables(db):
@@ -341,3 +367,53 @@ def run_jobs(app):
         return done() - before
 
     return run
+
+
+def worker_env(app) -> dict[str, str]:
+    """Environment for a separate process configured like the test app."""
+    cfg = app.config
+    env = dict(os.environ)
+    env.update(
+        {
+            "PASSERELLE_ENV": "testing",
+            "SECRET_KEY": cfg["SECRET_KEY"],
+            "DATABASE_URL": cfg["SQLALCHEMY_DATABASE_URI"],
+            "REDIS_URL": cfg["REDIS_URL"],
+            "PASSERELLE_INSTANCE_PATH": app.instance_path,
+            "PASSERELLE_MAIL_BACKEND": cfg["MAIL_BACKEND"],
+            "PASSERELLE_MAIL_SERVER": cfg["MAIL_SERVER"],
+            "PASSERELLE_MAIL_PORT": str(cfg["MAIL_PORT"]),
+            "PASSERELLE_SERVER_NAME_FOR_EMAIL": cfg["SERVER_NAME_FOR_EMAIL"],
+            "PASSERELLE_WORKER_MONITORING_INTERVAL": str(cfg["WORKER_MONITORING_INTERVAL"]),
+            "PASSERELLE_TASK_STALE_AFTER": str(cfg["TASK_STALE_AFTER"]),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    return env
+
+
+@pytest.fixture
+def worker_process(app):
+    """A real ``python -m jobs.worker`` process on the same database, Redis and SMTP server."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jobs.worker", "--no-scheduler"],
+        cwd=ROOT,
+        env=worker_env(app),
+        stdout=subprocess.DEVNULL,
+        stderr=None if os.environ.get("PASSERELLE_TEST_WORKER_LOG") else subprocess.DEVNULL,
+    )
+    from rq import Worker
+
+    from intranet.queue import get_redis
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not Worker.all(connection=get_redis(app)):
+        if proc.poll() is not None:
+            raise RuntimeError("the worker process exited at start")
+        time.sleep(0.1)
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()

@@ -133,35 +133,48 @@ def _worker_alive(job: Job) -> bool:
     return utcnow() - worker.last_heartbeat < timedelta(seconds=stale_after)
 
 
-def refresh_status(task: TaskRecord) -> TaskRecord:
-    """Mark a task failed when its job is gone or its worker died, so it can be retried.
+def job_state(task: TaskRecord) -> tuple[bool, int | None]:
+    """Ask RQ (read only) about an unfinished task: (interrupted?, progress percent or None).
 
-    The database row is the truth for finished tasks; RQ is asked only about unfinished ones.
+    A task is interrupted when its job failed or vanished while running, or when the worker
+    running it stopped sending heartbeats (killed). The database row stays the truth for
+    finished tasks.
     """
     if task.status not in (TaskStatus.QUEUED, TaskStatus.RUNNING):
-        return task
+        return False, None
     try:
         job = Job.fetch(task.job_id, connection=get_redis())
         status = job.get_status(refresh=True)
     except NoSuchJobError:
         job, status = None, None
-    except Exception:  # Redis down: say nothing new
+    except Exception:  # Redis unreachable: nothing new to say, the page keeps polling
         log.warning("cannot reach Redis to refresh task %s", task.id)
-        return task
-    interrupted = False
+        return False, None
     if job is None:
-        # Never enqueued (Redis was down) or expired: a queued task is re-enqueued by the
-        # catch-up job; a running one without its job was interrupted.
-        interrupted = task.status == TaskStatus.RUNNING
-    elif status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
-        interrupted = True
-    elif status == JobStatus.STARTED and not _worker_alive(job):
-        interrupted = True
+        # Never enqueued (Redis was down: the catch-up job enqueues it) or lost while running.
+        return task.status == TaskStatus.RUNNING, None
+    if status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
+        return True, None
+    if status == JobStatus.STARTED and not _worker_alive(job):
+        return True, None
+    progress = job.meta.get("progress") if job.meta else None
+    return False, int(progress) if progress is not None else None
+
+
+def mark_interrupted(task: TaskRecord) -> None:
+    task.status = TaskStatus.FAILED
+    task.error = task.error or "interrupted"
+    task.finished_at = utcnow()
+    db.session.flush()
+
+
+def refresh_status(task: TaskRecord) -> TaskRecord:
+    """Mark the task failed if its job was interrupted (for callers already in a write transaction)."""
+    interrupted, progress = job_state(task)
     if interrupted:
-        task.status = TaskStatus.FAILED
-        task.error = task.error or "interrupted"
-        task.finished_at = utcnow()
-        db.session.flush()
+        mark_interrupted(task)
+    elif progress is not None:
+        task.progress = progress
     return task
 
 

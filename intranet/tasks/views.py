@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
+from ..database import write_intent
 from ..extensions import db
 from ..security import access, require
 from ..urls import wants_fragment
@@ -28,8 +29,16 @@ def _load(public_id: str) -> TaskRecord:
 def status(public_id: str):
     task = _load(public_id)
     if task.status in (TaskStatus.QUEUED, TaskStatus.RUNNING):
-        services.refresh_status(task)
-        db.session.commit()
+        interrupted, progress = services.job_state(task)
+        if interrupted:
+            # Record it in a write transaction of its own (this GET began a read transaction).
+            db.session.rollback()
+            write_intent()
+            task = _load(public_id)
+            services.mark_interrupted(task)
+            db.session.commit()
+        elif progress is not None:
+            task.progress = progress  # shown, not stored: the worker stores it at the end
     if wants_fragment():
         return render_template("tasks/_status.html", task=task)
     return render_template("tasks/status.html", task=task)

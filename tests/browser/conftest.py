@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +17,6 @@ from werkzeug.serving import make_server
 from tests.support import free_port
 
 CHROMIUM = os.environ.get("PASSERELLE_CHROMIUM", "/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -94,54 +90,6 @@ def live_server(app):
     yield f"http://127.0.0.1:{port}"
     server.shutdown()
     thread.join(timeout=5)
-
-
-def worker_env(app) -> dict[str, str]:
-    """Environment for a separate process configured like the test app."""
-    cfg = app.config
-    env = dict(os.environ)
-    env.update(
-        {
-            "PASSERELLE_ENV": "testing",
-            "SECRET_KEY": cfg["SECRET_KEY"],
-            "DATABASE_URL": cfg["SQLALCHEMY_DATABASE_URI"],
-            "REDIS_URL": cfg["REDIS_URL"],
-            "PASSERELLE_INSTANCE_PATH": app.instance_path,
-            "PASSERELLE_MAIL_BACKEND": cfg["MAIL_BACKEND"],
-            "PASSERELLE_MAIL_SERVER": cfg["MAIL_SERVER"],
-            "PASSERELLE_MAIL_PORT": str(cfg["MAIL_PORT"]),
-            "PASSERELLE_SERVER_NAME_FOR_EMAIL": cfg["SERVER_NAME_FOR_EMAIL"],
-            "PYTHONPATH": str(ROOT),
-        }
-    )
-    return env
-
-
-@pytest.fixture
-def worker_process(app):
-    """A real ``python -m jobs.worker`` process on the same database, Redis and SMTP server."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "jobs.worker", "--no-scheduler"],
-        cwd=ROOT,
-        env=worker_env(app),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    from rq import Worker
-
-    from intranet.queue import get_redis
-
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not Worker.all(connection=get_redis(app)):
-        if proc.poll() is not None:
-            raise RuntimeError("the worker process exited at start")
-        time.sleep(0.1)
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 def browser_login(page, base_url: str, email: str, password: str) -> None:

@@ -8,7 +8,9 @@ from tests.conftest import TEST_PASSWORD
 from tests.trainings.conftest import make_session, make_training  # noqa: F401  (fixtures)
 
 
-def test_book_a_full_session_then_get_the_seat_after_a_cancellation(browser, page, live_server, make_user, make_session, db):
+def test_book_a_full_session_then_get_the_seat_after_a_cancellation(
+    browser, page, live_server, make_user, make_session, db
+):
     session = make_session(capacity=1)
     holder = make_user(name="Hélène Titulaire")
     waiter = make_user(name="Inès Attente")
