@@ -25,7 +25,7 @@ def _home_section(user):
     from .services import recent_unread, unread_count
 
     items = recent_unread(user)
-    return {"items": items, "unread": unread_count(user)} if items else None
+    return {"notifications": items, "unread": unread_count(user)} if items else None
 
 
 def init_app(app: Flask) -> None:

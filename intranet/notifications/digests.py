@@ -36,7 +36,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from werkzeug.routing import BuildError
 
 from ..accounts.models import Organization, User
-from ..database import is_sqlite, utcnow, write_intent
+from ..database import is_sqlite, read_intent, utcnow, write_intent
 from ..events import DigestItem, digest_sources
 from ..extensions import db
 from ..mail.models import MailStatus, OutboxMessage
@@ -521,6 +521,7 @@ def send_batch(period_key: str, user_ids: Iterable[int], *, chunk_size: int | No
     counts = {"queued": 0, "empty": 0, "skipped": 0, "sent": 0, "retry": 0, "refused": 0, "failed": 0}
     with Mailer() as mailer:
         for chunk in batches(ids, size):
+            read_intent()  # reading and rendering must not hold SQLite's write lock
             pending = _undelivered(period, chunk)
             prepared = _prepare(period, chunk, links, counts)
             db.session.rollback()  # end the reading transaction before taking the write lock
