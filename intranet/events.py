@@ -22,6 +22,12 @@ from blinker import Namespace
 
 _signals = Namespace()
 
+#: Security-relevant events for the audit log. kwargs: action: str (e.g. "login.failed",
+#: "role.changed", "practice.unpublished", "participants.exported"), actor_id: int | None,
+#: organization_id: int | None, target_type: str | None, target_id: int | str | None,
+#: details: dict (no secrets, no personal data beyond ids). Send inside the change's transaction.
+audit = _signals.signal("passerelle-audit")
+
 #: kwargs: user_ids: list[int], kind: str, title: str, endpoint: str, values: dict,
 #: actor_id: int | None, organization_id: int | None (the organization the object belongs to)
 notify = _signals.signal("passerelle-notify")
