@@ -22,7 +22,7 @@ def test_book_a_full_session_then_get_the_seat_after_a_cancellation(
     holder_page = holder_context.new_page()
     browser_login(holder_page, live_server, holder.email, TEST_PASSWORD)
     holder_page.goto(url)
-    holder_page.get_by_role("button", name="M’inscrire").click()
+    holder_page.get_by_role("button", name="M’inscrire", exact=True).click()
     holder_page.get_by_text("Vous êtes inscrite.").wait_for()
 
     # The session is now full: the other person joins the waiting list (htmx swaps the box).
@@ -30,12 +30,12 @@ def test_book_a_full_session_then_get_the_seat_after_a_cancellation(
     page.goto(url)
     booking = page.locator("#booking")
     assert "Complet" in booking.inner_text()
-    page.get_by_role("button", name="M’inscrire sur la liste d’attente").click()
+    page.get_by_role("button", name="M’inscrire sur la liste d’attente", exact=True).click()
     page.get_by_text("Vous êtes sur la liste d’attente, position 1.").wait_for()
     assert page.url == url  # swapped in place, no full navigation
 
     # The holder cancels; the seat goes at once to the first in line.
-    holder_page.get_by_role("button", name="Annuler mon inscription").click()
+    holder_page.get_by_role("button", name="Annuler mon inscription", exact=True).click()
     holder_page.get_by_text("Inscription annulée.").wait_for()
     holder_context.close()
     page.reload()
