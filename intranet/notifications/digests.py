@@ -54,6 +54,9 @@ SUMMARY_CHARS = 220
 # A member back after a long silence gets at most this much history.
 MAX_LOOKBACK = timedelta(days=31)
 NOTIFICATIONS_KEY = "notifications"
+# Kinds that are not news by themselves: upcoming sessions with seats left come back in every
+# digest until they start, so they accompany news but never make a digest alone.
+STANDING_KINDS = frozenset({"session"})
 
 
 # --- periods ---------------------------------------------------------------------------------
@@ -227,7 +230,7 @@ def build_digest(
                     source.heading,
                     found[:MAX_ITEMS_PER_SECTION],
                     max(len(found) - MAX_ITEMS_PER_SECTION, 0),
-                    source.standing,
+                    source.standing or all(item.kind in STANDING_KINDS for item in found),
                 )
             )
     if all(section.standing for section in digest.sections):

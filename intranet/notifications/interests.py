@@ -1,8 +1,10 @@
 """What a member can choose to follow: regions (the foundation's) and themes (the practices library's).
 
-Themes belong to another feature. It may register its list with ``register_theme_provider``;
-otherwise a mapped class named ``Theme`` (with ``id`` and ``name``) is used when it exists, and
-without any, preferences simply offer no theme choice (every theme is followed).
+Themes belong to the practices library (the digest filters practices by theme; trainings and
+positions have theme lists of their own, whose ids mean something else). The library may
+register its list with ``register_theme_provider``; otherwise its mapped class ``PracticeTheme``
+(or a class ``Theme``) is read when it exists, and without any, preferences simply offer no
+theme choice (every theme is followed).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from flask_babel import get_locale
 
 from ..accounts.models import Region, User
 from ..extensions import db
@@ -24,11 +27,14 @@ def register_theme_provider(provider: Callable[[], list[tuple[int, str]]]) -> No
 
 
 def _theme_model():
-    for mapper in db.Model.registry.mappers:
-        cls = mapper.class_
-        if cls.__name__ in ("Theme", "PracticeTheme") and hasattr(cls, "id") and hasattr(cls, "name"):
-            return cls
-    return None
+    classes = {mapper.class_.__name__: mapper.class_ for mapper in db.Model.registry.mappers}
+    return classes.get("PracticeTheme") or classes.get("Theme")
+
+
+def _label(theme, locale: str) -> str:
+    if callable(getattr(theme, "label", None)):
+        return str(theme.label(locale))
+    return str(getattr(theme, "name", None) or getattr(theme, "name_fr", theme.id))
 
 
 def theme_choices() -> list[tuple[int, str]]:
@@ -37,7 +43,11 @@ def theme_choices() -> list[tuple[int, str]]:
     cls = _theme_model()
     if cls is None:
         return []
-    return [(i, str(name)) for i, name in db.session.execute(sa.select(cls.id, cls.name).order_by(cls.name))]
+    query = sa.select(cls)
+    if hasattr(cls, "active"):
+        query = query.where(cls.active.is_(True))
+    locale = str(get_locale() or "fr")
+    return sorted(((t.id, _label(t, locale)) for t in db.session.scalars(query)), key=lambda c: c[1].lower())
 
 
 def region_choices() -> list[tuple[int, str]]:

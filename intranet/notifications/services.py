@@ -24,15 +24,21 @@ KEEP_UNREAD_DAYS = 365
 # an unknown kind is still shown, under a generic label.
 _KIND_LABELS: dict[str, object] = {
     "waitlist_promoted": _l("Place obtenue en formation"),
-    "session_promoted": _l("Place obtenue en formation"),
-    "draft_reviewed": _l("Révision de votre brouillon"),
-    "review": _l("Révision de votre brouillon"),
-    "review_requested": _l("Brouillon à réviser"),
+    "training_cancelled": _l("Séance annulée"),
     "practice_comment": _l("Commentaire sur votre pratique"),
-    "comment": _l("Commentaire sur votre pratique"),
+    "practice_withdrawn": _l("Pratique retirée par l’équipe"),
+    "practice_report": _l("Signalement à examiner"),
+    "draft_reviewed": _l("Révision de votre brouillon"),
     "cosign_request": _l("Demande de cosignature"),
-    "cosign_requested": _l("Demande de cosignature"),
-    "practice_unpublished": _l("Pratique retirée par l’équipe"),
+    "advocacy_cosign_open": _l("Demande de cosignature"),
+    "advocacy_submit": _l("Brouillon à réviser"),
+    "advocacy_resubmit": _l("Brouillon à réviser"),
+    "advocacy_start_review": _l("Révision de votre brouillon"),
+    "advocacy_request_changes": _l("Modifications demandées sur votre brouillon"),
+    "advocacy_approve": _l("Brouillon approuvé"),
+    "advocacy_publish": _l("Texte de plaidoyer publié"),
+    "advocacy_archive": _l("Texte de plaidoyer archivé"),
+    "advocacy_comment": _l("Commentaire sur un texte de plaidoyer"),
 }
 GENERIC_LABEL = _l("Avis")
 
