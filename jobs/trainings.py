@@ -49,7 +49,9 @@ def render_certificates(session_id: int, *, task_id: int) -> dict:
                 "ends_at": session.ends_at,
                 "hours": hours,
                 "is_online": session.is_online,
-                "place": ", ".join(p for p in (session.town, session.region.name if session.region else "") if p),
+                "place": ", ".join(
+                    p for p in (session.town, session.region.name if session.region else "") if p
+                ),
                 "network_name": current_app.config["NETWORK_NAME"],
                 "issued_on": utcnow(),
             },

@@ -32,5 +32,7 @@ def init_app(app: Flask) -> None:
     add_nav("trainings.index", _l("Formations"), "member", 30)
     add_nav("trainings.manage", _l("Gérer les formations"), "staff", 75)
     register_section(200, "trainings/_home.html", _home_section)
-    events.register_digest_source("trainings", 30, _l("Formations : places disponibles"), services.digest_items)
+    events.register_digest_source(
+        "trainings", 30, _l("Formations : places disponibles"), services.digest_items
+    )
     register_demo(30, demo.load)

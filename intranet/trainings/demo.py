@@ -173,9 +173,18 @@ def load() -> None:
     worker = people.get("intervenante@demo.passerelle.example")
     coordinator = people.get("coordination@demo.passerelle.example")
     partner = people.get("partenaire@demo.passerelle.example")
-    others = [u for e, u in sorted(people.items()) if e not in {
-        "intervenante@demo.passerelle.example", "coordination@demo.passerelle.example",
-        "partenaire@demo.passerelle.example", "equipe@demo.passerelle.example", "admin@demo.passerelle.example"}]
+    others = [
+        u
+        for e, u in sorted(people.items())
+        if e
+        not in {
+            "intervenante@demo.passerelle.example",
+            "coordination@demo.passerelle.example",
+            "partenaire@demo.passerelle.example",
+            "equipe@demo.passerelle.example",
+            "admin@demo.passerelle.example",
+        }
+    ]
     now = utcnow()
 
     def add(session, user, status, by=None, minutes=0, attended=None):
@@ -208,6 +217,10 @@ def load() -> None:
         add(sessions[(i * 5) % len(sessions)], user, RegistrationStatus.CONFIRMED, minutes=i)
         add(past, user, RegistrationStatus.CONFIRMED, attended=i % 4 != 0)
     db.session.flush()
-    for rating, comment in ((5, "Très concret, des outils utilisables dès lundi."), (4, ""), (4, "Plus de temps pour les études de cas.")):
+    for rating, comment in (
+        (5, "Très concret, des outils utilisables dès lundi."),
+        (4, ""),
+        (4, "Plus de temps pour les études de cas."),
+    ):
         db.session.add(Evaluation(session_id=past.id, user_id=None, rating=rating, comment=comment))
     db.session.flush()

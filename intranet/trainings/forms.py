@@ -13,7 +13,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .models import SessionFormat
@@ -35,7 +35,9 @@ class TrainingForm(FlaskForm):
     description = TextAreaField(
         _l("Description"),
         validators=[Optional(), Length(max=20000)],
-        description=_l("Markdown accepté. Aucune information permettant d’identifier une femme ou un enfant."),
+        description=_l(
+            "Markdown accepté. Aucune information permettant d’identifier une femme ou un enfant."
+        ),
     )
     audience = StringField(_l("Public visé"), validators=[Optional(), Length(max=300)])
     trainer = StringField(_l("Formatrice ou formateur"), validators=[Optional(), Length(max=200)])
@@ -57,7 +59,9 @@ class SessionForm(FlaskForm):
         description=_l("Heure du réseau (Montréal)."),
     )
     ends_at = DateTimeLocalField(
-        _l("Fin"), format=DATETIME_FORMAT, validators=[InputRequired(_l("Indiquez la date et l’heure de fin."))]
+        _l("Fin"),
+        format=DATETIME_FORMAT,
+        validators=[InputRequired(_l("Indiquez la date et l’heure de fin."))],
     )
     format = RadioField(_l("Format"), choices=format_choices, default=SessionFormat.IN_PERSON.value)
     region_id = SelectField(_l("Région"), coerce=lambda v: int(v) if v not in (None, "", "None") else None)

@@ -52,7 +52,9 @@ def session_event(
         description += f"\n{page_url}"
         event.add("url", page_url)
     event.add("description", vText(description))
-    organizer = vCalAddress("mailto:" + current_app.config["MAIL_DEFAULT_SENDER"].rsplit("<", 1)[-1].strip(">"))
+    organizer = vCalAddress(
+        "mailto:" + current_app.config["MAIL_DEFAULT_SENDER"].rsplit("<", 1)[-1].strip(">")
+    )
     organizer.params["cn"] = vText(current_app.config["NETWORK_NAME"])
     event.add("organizer", organizer)
     if cancelled or session.is_cancelled:

@@ -110,9 +110,7 @@ def _catalogue_query(f: CatalogueFilter, now: datetime):
     if f.region_id:
         query = query.where(TrainingSession.region_id == f.region_id)
     if f.theme_id:
-        query = query.where(
-            Training.themes.any(TrainingTheme.id == f.theme_id)
-        )
+        query = query.where(Training.themes.any(TrainingTheme.id == f.theme_id))
     if f.format in (SessionFormat.IN_PERSON.value, SessionFormat.ONLINE.value):
         query = query.where(TrainingSession.format == SessionFormat(f.format))
     if f.month:
@@ -228,7 +226,7 @@ def position(registration: Registration) -> int | None:
 
 
 def registration_state(session: TrainingSession, now: datetime | None = None) -> str:
-    """"cancelled", "past", "not_open", "closed" (after the deadline) or "open"."""
+    """ "cancelled", "past", "not_open", "closed" (after the deadline) or "open"."""
     now = now or utcnow()
     if session.is_cancelled:
         return "cancelled"
@@ -300,7 +298,9 @@ def _confirmed_count(session_id: int) -> int:
     )
 
 
-def register(actor: User, session: TrainingSession, person: User, *, now: datetime | None = None) -> Registration:
+def register(
+    actor: User, session: TrainingSession, person: User, *, now: datetime | None = None
+) -> Registration:
     """Give ``person`` a seat, or a place at the end of the waiting list when the session is full."""
     now = now or utcnow()
     if not policy.can_act_for(actor, person):
@@ -371,9 +371,7 @@ def cancel_registration(
     if session.starts_at <= now:
         raise TrainingError(_l("Cette séance a déjà eu lieu."))
     if now > session.registration_deadline and not policy.can_manage(actor):
-        raise TrainingError(
-            _l("La date limite d’annulation est passée : écrivez à l’équipe du réseau.")
-        )
+        raise TrainingError(_l("La date limite d’annulation est passée : écrivez à l’équipe du réseau."))
     was_confirmed = registration.status == CONFIRMED
     registration.status = CANCELLED
     registration.cancelled_at = now
@@ -513,11 +511,25 @@ def update_session(
                 n=confirmed,
             )
         )
-    before = (session.starts_at, session.ends_at, session.format, session.town, session.room_details,
-              session.online_url, session.region_id)
+    before = (
+        session.starts_at,
+        session.ends_at,
+        session.format,
+        session.town,
+        session.room_details,
+        session.online_url,
+        session.region_id,
+    )
     _apply(session, data)
-    after = (session.starts_at, session.ends_at, session.format, session.town, session.room_details,
-             session.online_url, session.region_id)
+    after = (
+        session.starts_at,
+        session.ends_at,
+        session.format,
+        session.town,
+        session.room_details,
+        session.online_url,
+        session.region_id,
+    )
     changed = before != after
     if changed:
         session.sequence += 1
@@ -613,7 +625,10 @@ def evaluate(user: User, registration: Registration, rating: int, comment: str, 
     if exists:
         raise TrainingError(_l("Vous avez déjà évalué cette séance. Merci !"))
     evaluation = Evaluation(
-        session_id=registration.session_id, user_id=user.id, rating=rating, comment=(comment or "").strip()[:1000]
+        session_id=registration.session_id,
+        user_id=user.id,
+        rating=rating,
+        comment=(comment or "").strip()[:1000],
     )
     db.session.add(evaluation)
     db.session.flush()
@@ -719,7 +734,9 @@ def feed_ics(user: User, *, now: datetime | None = None) -> bytes:
 # --- digest and home -----------------------------------------------------------------------
 
 
-def open_sessions_for(user: User, *, limit: int, since: datetime | None = None, now=None) -> list[TrainingSession]:
+def open_sessions_for(
+    user: User, *, limit: int, since: datetime | None = None, now=None
+) -> list[TrainingSession]:
     """Upcoming sessions with seats left that this person may book, their own region first."""
     now = now or utcnow()
     taken = sa.select(Registration.session_id).where(
@@ -739,7 +756,9 @@ def open_sessions_for(user: User, *, limit: int, since: datetime | None = None, 
             TrainingSession.cancelled_at.is_(None),
             TrainingSession.starts_at > now,
             TrainingSession.registration_deadline >= now,
-            sa.or_(TrainingSession.registration_opens_at.is_(None), TrainingSession.registration_opens_at <= now),
+            sa.or_(
+                TrainingSession.registration_opens_at.is_(None), TrainingSession.registration_opens_at <= now
+            ),
             TrainingSession.id.not_in(taken),
             seats < TrainingSession.capacity,
         )
@@ -997,4 +1016,3 @@ def role_names() -> dict[str, object]:
         "staff": _l("Équipe du réseau"),
         "admin": _l("Administration"),
     }
-

@@ -84,7 +84,9 @@ def _filter_args(f: services.CatalogueFilter) -> dict:
 def _filter_choices() -> dict:
     return {
         "regions": db.session.execute(sa.select(Region.id, Region.name).order_by(Region.name)).all(),
-        "themes": db.session.execute(sa.select(TrainingTheme.id, TrainingTheme.name).order_by(TrainingTheme.name)).all(),
+        "themes": db.session.execute(
+            sa.select(TrainingTheme.id, TrainingTheme.name).order_by(TrainingTheme.name)
+        ).all(),
     }
 
 
@@ -100,7 +102,9 @@ def _load_registration(registration_id: int) -> Registration:
     return registration
 
 
-def _booking_context(session: TrainingSession, *, error: str | None = None, message: str | None = None) -> dict:
+def _booking_context(
+    session: TrainingSession, *, error: str | None = None, message: str | None = None
+) -> dict:
     mine = services.registration_of(session.id, current_user.id)
     if mine is not None and mine.status == RegistrationStatus.CANCELLED:
         mine = None
@@ -146,7 +150,9 @@ def _booking_response(session: TrainingSession, *, error=None, message=None):
     """After a booking action: the fragment for htmx (errors shown inside it, since htmx does not
     swap 4xx answers), a redirect after success, or the page again with 422 on a refusal."""
     if wants_fragment():
-        return render_template("trainings/_booking.html", **_booking_context(session, error=error, message=message))
+        return render_template(
+            "trainings/_booking.html", **_booking_context(session, error=error, message=message)
+        )
     if error is None:
         flash(message, "success")
         return redirect(url_for("trainings.session", session_id=session.id), code=303)
@@ -249,7 +255,11 @@ def register(session_id: int):
         message = (
             _("La séance est complète : vous êtes sur la liste d’attente (position %(n)s).", n=pos)
             if person.id == current_user.id
-            else _("La séance est complète : %(name)s est sur la liste d’attente (position %(n)s).", name=person.name, n=pos)
+            else _(
+                "La séance est complète : %(name)s est sur la liste d’attente (position %(n)s).",
+                name=person.name,
+                n=pos,
+            )
         )
     return _booking_response(s, message=message)
 
@@ -305,9 +315,7 @@ def mine():
     past = [r for r in registrations if r.session.ends_at < now]
     feed = services.feed_for(current_user)
     db.session.commit()
-    evaluated = {
-        r.session_id for r in past if services.has_evaluated(current_user.id, r.session_id)
-    }
+    evaluated = {r.session_id for r in past if services.has_evaluated(current_user.id, r.session_id)}
     return render_template(
         "trainings/mine.html",
         confirmed=[r for r in upcoming if r.status == RegistrationStatus.CONFIRMED],
@@ -420,7 +428,9 @@ def _training_form_page(training: Training | None):
     if form.validate_on_submit():
         warnings = find_personal_info(form.title.data, form.description.data, form.audience.data)
         if warnings and not form.confirm_personal.data:
-            error = _("Le texte semble contenir des informations personnelles : vérifiez-le, puis cochez la case de confirmation.")
+            error = _(
+                "Le texte semble contenir des informations personnelles : vérifiez-le, puis cochez la case de confirmation."
+            )
         else:
             saved = services.save_training(
                 current_user,
@@ -473,7 +483,9 @@ def _session_form(session: TrainingSession | None) -> SessionForm:
         (r.id, r.name) for r in db.session.scalars(sa.select(Region).order_by(Region.name))
     ]
     form.allowed_sectors.choices = [(k, str(v)) for k, v in services.sector_names().items()]
-    form.allowed_roles.choices = [(k, str(v)) for k, v in services.role_names().items() if k in ("member", "coordinator")]
+    form.allowed_roles.choices = [
+        (k, str(v)) for k, v in services.role_names().items() if k in ("member", "coordinator")
+    ]
     if request.method == "GET" and session is not None:
         local = services.to_local
         form.starts_at.data = local(session.starts_at).replace(tzinfo=None)
@@ -485,7 +497,9 @@ def _session_form(session: TrainingSession | None) -> SessionForm:
         form.online_url.data = session.online_url
         form.capacity.data = session.capacity
         form.registration_opens_at.data = (
-            local(session.registration_opens_at).replace(tzinfo=None) if session.registration_opens_at else None
+            local(session.registration_opens_at).replace(tzinfo=None)
+            if session.registration_opens_at
+            else None
         )
         form.registration_deadline.data = local(session.registration_deadline).replace(tzinfo=None)
         form.allowed_sectors.data = list(session.allowed_sectors or [])
@@ -504,8 +518,12 @@ def _session_data(form: SessionForm) -> services.SessionData:
         room_details=form.room_details.data or "",
         online_url=form.online_url.data or "",
         capacity=form.capacity.data,
-        registration_opens_at=conv(form.registration_opens_at.data) if form.registration_opens_at.data else None,
-        registration_deadline=conv(form.registration_deadline.data) if form.registration_deadline.data else None,
+        registration_opens_at=conv(form.registration_opens_at.data)
+        if form.registration_opens_at.data
+        else None,
+        registration_deadline=conv(form.registration_deadline.data)
+        if form.registration_deadline.data
+        else None,
         allowed_sectors=list(form.allowed_sectors.data or []),
         allowed_roles=list(form.allowed_roles.data or []),
     )
@@ -529,7 +547,9 @@ def new_session(training_id: int):
             flash(_("Séance ajoutée."), "success")
             return redirect(url_for("trainings.participants", session_id=created.id), code=303)
     status = 422 if request.method == "POST" else 200
-    return render_template("trainings/session_form.html", form=form, training=training, session=None, error=error), status
+    return render_template(
+        "trainings/session_form.html", form=form, training=training, session=None, error=error
+    ), status
 
 
 @bp.route("/gestion/seances/<int:session_id>", methods=["GET", "POST"])
@@ -608,7 +628,10 @@ def participants(session_id: int):
 
     task = db.session.scalar(
         sa.select(TaskRecord)
-        .where(TaskRecord.kind == "training_certificates", TaskRecord.cache_key == f"training-certificates-{s.id}")
+        .where(
+            TaskRecord.kind == "training_certificates",
+            TaskRecord.cache_key == f"training-certificates-{s.id}",
+        )
         .order_by(TaskRecord.id.desc())
         .limit(1)
     )
@@ -651,9 +674,20 @@ def export(session_id: int):
     writer.writerow([_("Nom"), _("Organisme"), _("Région"), _("Statut"), _("Position"), _("Présence")])
     for r in services.participants(s.id):
         presence = "" if r.attended is None else (_("présente") if r.attended else _("absente"))
-        writer.writerow([r.user.name, r.user.organization.name, r.user.organization.region.name, _("confirmée"), "", presence])
+        writer.writerow(
+            [
+                r.user.name,
+                r.user.organization.name,
+                r.user.organization.region.name,
+                _("confirmée"),
+                "",
+                presence,
+            ]
+        )
     for i, r in enumerate(services.waiting_list(s.id), start=1):
-        writer.writerow([r.user.name, r.user.organization.name, r.user.organization.region.name, _("en attente"), i, ""])
+        writer.writerow(
+            [r.user.name, r.user.organization.name, r.user.organization.region.name, _("en attente"), i, ""]
+        )
     local = services.to_local(s.starts_at)
     from ..demo import slugify
 

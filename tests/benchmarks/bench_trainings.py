@@ -57,16 +57,27 @@ def _setup(app, n: int):
         db.drop_all()
         db.create_all()
         regions = ensure_regions()
-        org = Organization(name="Maison du banc d’essai", sector=Sector.SHELTER, region=regions["Estrie"], town="Sherbrooke")
+        org = Organization(
+            name="Maison du banc d’essai", sector=Sector.SHELTER, region=regions["Estrie"], town="Sherbrooke"
+        )
         db.session.add(org)
         db.session.flush()
         password_hash = hash_password(PASSWORD)
         emails = [f"personne{i}@banc.example" for i in range(n)]
         db.session.add_all(
-            User(email=e, name=f"Personne {i}", role=Role.MEMBER, organization_id=org.id, password_hash=password_hash)
+            User(
+                email=e,
+                name=f"Personne {i}",
+                role=Role.MEMBER,
+                organization_id=org.id,
+                password_hash=password_hash,
+            )
             for i, e in enumerate(emails)
         )
-        trainings = [Training(title=f"Formation {i} : approches intersectionnelles", description="…", published=True) for i in range(25)]
+        trainings = [
+            Training(title=f"Formation {i} : approches intersectionnelles", description="…", published=True)
+            for i in range(25)
+        ]
         db.session.add_all(trainings)
         db.session.flush()
         now = utcnow()
@@ -76,10 +87,14 @@ def _setup(app, n: int):
             online = i % 7 == 0
             db.session.add(
                 TrainingSession(
-                    training_id=trainings[i % 25].id, starts_at=starts, ends_at=starts + timedelta(hours=3),
+                    training_id=trainings[i % 25].id,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=3),
                     format=SessionFormat.ONLINE if online else SessionFormat.IN_PERSON,
                     region_id=None if online else regions[names[i % len(names)]].id,
-                    town="" if online else "Sherbrooke", capacity=20, registration_deadline=starts - timedelta(hours=1),
+                    town="" if online else "Sherbrooke",
+                    capacity=20,
+                    registration_deadline=starts - timedelta(hours=1),
                 )
             )
         db.session.commit()
@@ -95,8 +110,12 @@ def _new_session(app, capacity: int) -> int:
         training = Training(title="Séance très demandée", description="", published=True)
         starts = utcnow() + timedelta(days=20)
         session = TrainingSession(
-            training=training, starts_at=starts, ends_at=starts + timedelta(hours=3), format=SessionFormat.ONLINE,
-            capacity=capacity, registration_deadline=starts - timedelta(days=1),
+            training=training,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=3),
+            format=SessionFormat.ONLINE,
+            capacity=capacity,
+            registration_deadline=starts - timedelta(days=1),
         )
         db.session.add(session)
         db.session.commit()
@@ -131,7 +150,10 @@ def _bench_backend(label: str, database_url: str, redis_url: str, tmp: Path) -> 
     )
     emails = _setup(app, N)
     env = http_load.server_env(
-        database_url=database_url, redis_url=redis_url, secret_key=app.config["SECRET_KEY"], instance_path=str(instance)
+        database_url=database_url,
+        redis_url=redis_url,
+        secret_key=app.config["SECRET_KEY"],
+        instance_path=str(instance),
     )
     server = http_load.Gunicorn(env, workers=WORKERS)
     try:
@@ -142,7 +164,9 @@ def _bench_backend(label: str, database_url: str, redis_url: str, tmp: Path) -> 
         exact = 0
         for run in range(1, RUNS + 1):
             session_id = first if run == 1 else _new_session(app, C)
-            result = http_load.burst(server.base_url, clients, f"/formations/seances/{session_id}/inscription")
+            result = http_load.burst(
+                server.base_url, clients, f"/formations/seances/{session_id}/inscription"
+            )
             counts = _outcome(app, session_id)
             errors = sum(1 for s in result.statuses if s != 303)
             ok = counts["confirmed"] == C and counts["waiting"] == N - C and errors == 0
@@ -156,7 +180,11 @@ def _bench_backend(label: str, database_url: str, redis_url: str, tmp: Path) -> 
         print(f"BENCH trainings_{label}_exact_runs {exact}/{RUNS} runs")
         # The catalogue with 500 upcoming sessions: weight (gzip) and time, signed in.
         client = clients[0]
-        for name, path in (("list", "/formations/"), ("month", "/formations/calendrier"), ("list_fragment", "/formations/?page=3")):
+        for name, path in (
+            ("list", "/formations/"),
+            ("month", "/formations/calendrier"),
+            ("list_fragment", "/formations/?page=3"),
+        ):
             timings = []
             body = b""
             for _ in range(5):
@@ -164,7 +192,9 @@ def _bench_backend(label: str, database_url: str, redis_url: str, tmp: Path) -> 
                 headers = {"HX-Request": "true"} if name.endswith("fragment") else {}
                 body = _get(server.base_url, path, client.cookie, headers)
                 timings.append(time.perf_counter() - t0)
-            print(f"BENCH trainings_{label}_catalogue_{name}_gzip {len(gzip.compress(body, 6)) / 1024:.1f} KB")
+            print(
+                f"BENCH trainings_{label}_catalogue_{name}_gzip {len(gzip.compress(body, 6)) / 1024:.1f} KB"
+            )
             print(f"BENCH trainings_{label}_catalogue_{name}_median {sorted(timings)[2] * 1000:.0f} ms")
     finally:
         server.stop()

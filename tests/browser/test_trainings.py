@@ -9,7 +9,12 @@ from tests.trainings.conftest import make_session, make_training  # noqa: F401  
 
 
 def test_book_a_full_session_then_get_the_seat_after_a_cancellation(
-    browser, page, live_server, make_user, make_session, db
+    browser,
+    page,
+    live_server,
+    make_user,
+    make_session,  # noqa: F811  (the fixture imported above)
+    db,
 ):
     session = make_session(capacity=1)
     holder = make_user(name="Hélène Titulaire")

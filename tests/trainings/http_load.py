@@ -92,8 +92,15 @@ class Gunicorn:
                 self.proc.wait()
 
 
-def request(base_url: str, method: str, path: str, *, cookie: str | None = None, form: dict | None = None,
-            conn: http.client.HTTPConnection | None = None):
+def request(
+    base_url: str,
+    method: str,
+    path: str,
+    *,
+    cookie: str | None = None,
+    form: dict | None = None,
+    conn: http.client.HTTPConnection | None = None,
+):
     parts = urlsplit(base_url)
     own = conn is None
     conn = conn or http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
@@ -133,7 +140,11 @@ def sign_in(base_url: str, email: str, password: str, page: str) -> Client:
     cookie = _cookie(headers)
     token = _CSRF.search(body.decode()).group(1)
     status, headers, body = request(
-        base_url, "POST", "/connexion", cookie=cookie, form={"email": email, "password": password, "csrf_token": token}
+        base_url,
+        "POST",
+        "/connexion",
+        cookie=cookie,
+        form={"email": email, "password": password, "csrf_token": token},
     )
     if status != 303:
         raise RuntimeError(f"sign-in of {email} answered {status}")
@@ -187,7 +198,12 @@ def burst(base_url: str, clients: list[Client], path: str) -> Burst:
         barrier.wait()
         try:
             statuses[i] = request(
-                base_url, "POST", path, cookie=clients[i].cookie, form={"csrf_token": clients[i].csrf}, conn=conns[i]
+                base_url,
+                "POST",
+                path,
+                cookie=clients[i].cookie,
+                form={"csrf_token": clients[i].csrf},
+                conn=conns[i],
             )[0]
         except OSError:
             statuses[i] = 0

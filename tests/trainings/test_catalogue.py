@@ -16,7 +16,9 @@ def _gz(data: bytes) -> int:
     return len(gzip.compress(data, 6))
 
 
-def test_list_shows_upcoming_published_sessions_with_seats_left(login_as, make_training, make_session, make_user):
+def test_list_shows_upcoming_published_sessions_with_seats_left(
+    login_as, make_training, make_session, make_user
+):
     client, member = login_as("member")
     shown = make_session(capacity=3, training=make_training("Interprétariat en intervention"))
     other = make_user()
@@ -38,12 +40,16 @@ def test_filters_by_region_theme_format_and_month(login_as, make_training, make_
     housing = make_training("Logement après l’hébergement")
     housing.themes = [theme]
     in_estrie = make_session(training=housing, region="Estrie", starts_in=timedelta(days=40))
-    online = make_session(training=make_training("Classe virtuelle"), online=True, starts_in=timedelta(days=5))
+    online = make_session(
+        training=make_training("Classe virtuelle"), online=True, starts_in=timedelta(days=5)
+    )
     in_laval = make_session(training=make_training("Rencontre à Laval"), region="Laval", town="Laval")
 
     def titles(**args):
         html = client.get("/formations/", query_string=args).get_data(as_text=True)
-        return {t for t in ("Logement après l’hébergement", "Classe virtuelle", "Rencontre à Laval") if t in html}
+        return {
+            t for t in ("Logement après l’hébergement", "Classe virtuelle", "Rencontre à Laval") if t in html
+        }
 
     assert titles(region=in_laval.region_id) == {"Rencontre à Laval"}
     assert titles(theme=theme.id) == {"Logement après l’hébergement"}
@@ -59,7 +65,7 @@ def test_htmx_gets_the_results_fragment_only(login_as, make_session):
     response = client.get("/formations/?format=in_person", headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert html.lstrip().startswith("<div id=\"results\"") and "<html" not in html
+    assert html.lstrip().startswith('<div id="results"') and "<html" not in html
     assert 'hx-trigger="every 60s"' in html  # the seats left refresh themselves
 
 
@@ -70,7 +76,7 @@ def test_month_calendar_places_the_session_on_its_local_day(login_as, make_train
     make_session(training=make_training("Soirée tardive"), starts_at=local.astimezone(UTC), hours=1)
     html = client.get("/formations/calendrier?mois=2031-03").get_data(as_text=True)
     assert "mars 2031" in html
-    cell = html[html.find('<span class="d">20</span>'):]
+    cell = html[html.find('<span class="d">20</span>') :]
     cell = cell[: cell.find("</td>")]
     assert "23:30 Soirée tardive" in cell
 
@@ -84,7 +90,9 @@ def server_in_tokyo(monkeypatch):
     time.tzset()
 
 
-def test_nine_in_montreal_is_nine_on_the_page_whatever_the_servers_zone(server_in_tokyo, login_as, make_training, db):
+def test_nine_in_montreal_is_nine_on_the_page_whatever_the_servers_zone(
+    server_in_tokyo, login_as, make_training, db
+):
     staff_client, _ = login_as("staff")
     training = make_training("Matinée à Montréal")
     response = staff_client.post(
@@ -113,7 +121,9 @@ def test_nine_in_montreal_is_nine_on_the_page_whatever_the_servers_zone(server_i
 def test_catalogue_pages_stay_in_budget_with_500_upcoming_sessions(login_as, make_training, make_session, db):
     client, member = login_as("member")
     regions = ["Estrie", "Montréal", "Outaouais", "Laval", "Mauricie"]
-    trainings = [make_training(f"Formation numéro {i} sur les approches intersectionnelles") for i in range(25)]
+    trainings = [
+        make_training(f"Formation numéro {i} sur les approches intersectionnelles") for i in range(25)
+    ]
     for i in range(500):
         make_session(
             training=trainings[i % 25],
@@ -121,7 +131,11 @@ def test_catalogue_pages_stay_in_budget_with_500_upcoming_sessions(login_as, mak
             region=regions[i % 5],
             online=i % 7 == 0,
         )
-    for url in ("/formations/", "/formations/calendrier", f"/formations/calendrier?mois={services.to_local(utcnow() + timedelta(days=40)):%Y-%m}"):
+    for url in (
+        "/formations/",
+        "/formations/calendrier",
+        f"/formations/calendrier?mois={services.to_local(utcnow() + timedelta(days=40)):%Y-%m}",
+    ):
         response = client.get(url)
         assert response.status_code == 200
         assert _gz(response.data) <= 14 * 1024, (url, _gz(response.data))

@@ -95,13 +95,19 @@ def test_concurrent_bookings_give_exactly_the_capacity_and_queue_the_rest(app, d
     assert outcome.holds(n, capacity), outcome
     # The waiting list is a proper line: positions 1..N-C, no gaps, no ties.
     waiting = services.waiting_list(
-        db.session.scalar(sa.select(Registration.session_id).where(Registration.status == RegistrationStatus.WAITING).limit(1))
+        db.session.scalar(
+            sa.select(Registration.session_id)
+            .where(Registration.status == RegistrationStatus.WAITING)
+            .limit(1)
+        )
     )
     assert [services.position(r) for r in waiting] == list(range(1, n - capacity + 1))
 
 
 @pytest.mark.committed
-def test_negative_control_without_locking_the_same_test_catches_the_race(app, db, make_user, make_session, monkeypatch):
+def test_negative_control_without_locking_the_same_test_catches_the_race(
+    app, db, make_user, make_session, monkeypatch
+):
     monkeypatch.setattr(services, "LOCKING", False)
     n, capacity = 40, 7
     # A race needs the requests to overlap; a few rounds make the control dependable.

@@ -25,7 +25,9 @@ def _event(cal):
     return event
 
 
-def test_confirmation_email_carries_an_invitation_that_parses_back(db, make_user, make_session, run_jobs, smtp):
+def test_confirmation_email_carries_an_invitation_that_parses_back(
+    db, make_user, make_session, run_jobs, smtp
+):
     session = make_session(capacity=5)
     person = make_user(email="lea@essai.example")
     services.register(person, session, person)
@@ -48,7 +50,10 @@ def test_confirmation_email_carries_an_invitation_that_parses_back(db, make_user
 
 def test_waiting_then_promoted_emails(db, make_user, make_session, run_jobs, smtp):
     session = make_session(capacity=1)
-    first, second = make_user(email="premiere@essai.example"), make_user(email="seconde@essai.example", locale="en")
+    first, second = (
+        make_user(email="premiere@essai.example"),
+        make_user(email="seconde@essai.example", locale="en"),
+    )
     seat = services.register(first, session, first)
     services.register(second, session, second)
     db.session.commit()
@@ -96,7 +101,9 @@ def test_staff_cancelling_a_session_emails_everyone_registered_and_waiting(
     assert str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) == 1
 
 
-def test_personal_feed_lists_confirmed_sessions_and_its_secret_can_be_renewed(db, login_as, make_session, make_training):
+def test_personal_feed_lists_confirmed_sessions_and_its_secret_can_be_renewed(
+    db, login_as, make_session, make_training
+):
     client, member = login_as("member")
     mine = make_session(training=make_training("Ma séance"))
     full = make_session(capacity=1, training=make_training("Séance complète"))
@@ -121,7 +128,11 @@ def test_personal_feed_lists_confirmed_sessions_and_its_secret_can_be_renewed(db
 def test_reminders_go_two_days_before_exactly_once(db, make_user, make_session, run_jobs, smtp):
     soon = make_session(starts_in=timedelta(days=1, hours=20))
     later = make_session(starts_in=timedelta(days=6))
-    early, late_comer, not_yet = make_user(email="tot@essai.example"), make_user(email="tard@essai.example"), make_user()
+    early, late_comer, not_yet = (
+        make_user(email="tot@essai.example"),
+        make_user(email="tard@essai.example"),
+        make_user(),
+    )
     services.register(early, soon, early)
     services.register(not_yet, later, not_yet)
     services.register(late_comer, soon, late_comer)
@@ -139,7 +150,9 @@ def test_reminders_go_two_days_before_exactly_once(db, make_user, make_session, 
     assert _event(_ics(message)).decoded("DTSTART") == soon.starts_at
 
 
-@pytest.mark.parametrize("locale,expected", [("fr", "Inscription confirmée"), ("en", "Registration confirmed")])
+@pytest.mark.parametrize(
+    "locale,expected", [("fr", "Inscription confirmée"), ("en", "Registration confirmed")]
+)
 def test_email_language_follows_the_person(db, make_user, make_session, locale, expected):
     from intranet.mail.models import OutboxMessage
 

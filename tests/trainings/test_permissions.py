@@ -24,7 +24,12 @@ def test_room_and_link_are_shown_to_confirmed_participants_and_staff_only(login_
     def sees(client, session, secret):
         return secret in client.get(f"/formations/seances/{session.id}").get_data(as_text=True)
 
-    for client, expected in ((confirmed_client, True), (staff_client, True), (waiting_client, False), (outsider_client, False)):
+    for client, expected in (
+        (confirmed_client, True),
+        (staff_client, True),
+        (waiting_client, False),
+        (outsider_client, False),
+    ):
         assert sees(client, room, "Salle Les Pins") is expected
     assert sees(confirmed_client, online, "visio.example/salle-secrete")
     assert not sees(outsider_client, online, "visio.example/salle-secrete")
@@ -63,7 +68,10 @@ def test_who_registers_whom(db, login_as, make_org, make_user, make_session):
     assert coordinator_client.post(url, data={"user_id": stranger.id}).status_code == 404
     assert coordinator_client.post(url, data={"user_id": colleague.id}).status_code == 303
     registration = services.registration_of(session.id, colleague.id)
-    assert registration.status == RegistrationStatus.CONFIRMED and registration.registered_by_id == coordinator.id
+    assert (
+        registration.status == RegistrationStatus.CONFIRMED
+        and registration.registered_by_id == coordinator.id
+    )
     # Staff register anyone.
     assert staff_client.post(url, data={"user_id": stranger.id}).status_code == 303
     # Who cancels: not another member; the coordinator for her colleague.
@@ -90,7 +98,9 @@ def test_only_staff_export_and_manage(login_as, make_session, make_user, role, s
     ):
         assert client.get(url).status_code == status, url
     if status == 200:
-        csv_text = client.get(f"/formations/gestion/seances/{session.id}/participants.csv").get_data(as_text=True)
+        csv_text = client.get(f"/formations/gestion/seances/{session.id}/participants.csv").get_data(
+            as_text=True
+        )
         header, row = csv_text.lstrip("\ufeff").splitlines()[:2]
         assert header == "Nom,Organisme,Région,Statut,Position,Présence"
         assert row.startswith("Gabrielle Essai,")
@@ -105,7 +115,9 @@ def test_htmx_booking_swaps_the_box_and_shows_refusals_inside_it(login_as, make_
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.startswith('<section id="booking"') and "<html" not in html
     assert "Vous êtes inscrite." in html
-    again = client.post(f"/formations/seances/{session.id}/inscription", headers=headers).get_data(as_text=True)
+    again = client.post(f"/formations/seances/{session.id}/inscription", headers=headers).get_data(
+        as_text=True
+    )
     assert 'role="alert"' in again and "déjà inscrite" in again
     # Without JavaScript: a refusal re-renders the page with 422.
     assert client.post(f"/formations/seances/{session.id}/inscription").status_code == 422

@@ -13,7 +13,11 @@ from intranet.mail.models import OutboxMessage
 from intranet.trainings import services
 from intranet.trainings.models import Registration, RegistrationStatus
 
-CONFIRMED, WAITING, CANCELLED = RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING, RegistrationStatus.CANCELLED
+CONFIRMED, WAITING, CANCELLED = (
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITING,
+    RegistrationStatus.CANCELLED,
+)
 
 
 @pytest.fixture
@@ -48,7 +52,9 @@ def test_a_full_session_puts_people_on_the_waiting_list_in_order(db, make_user, 
     assert _kinds(db, people[2]) == ["training_waiting"]
 
 
-def test_a_freed_seat_goes_to_the_first_in_line_who_is_emailed_and_notified(db, make_user, make_session, notified):
+def test_a_freed_seat_goes_to_the_first_in_line_who_is_emailed_and_notified(
+    db, make_user, make_session, notified
+):
     session = make_session(capacity=1)
     first, second, third = make_user(), make_user(), make_user()
     seat = services.register(first, session, first)
@@ -64,7 +70,9 @@ def test_a_freed_seat_goes_to_the_first_in_line_who_is_emailed_and_notified(db, 
     assert _kinds(db, second) == ["training_waiting", "training_promoted"]
     assert _kinds(db, first) == ["training_confirmed", "training_registration_cancelled"]
     assert [(n["kind"], n["user_ids"]) for n in notified] == [("waitlist_promoted", [second.id])]
-    assert notified[0]["endpoint"] == "trainings.session" and notified[0]["values"] == {"session_id": session.id}
+    assert notified[0]["endpoint"] == "trainings.session" and notified[0]["values"] == {
+        "session_id": session.id
+    }
 
 
 def test_promotion_follows_the_order_of_the_waiting_list(db, make_user, make_session, make_user_staff=None):
@@ -158,14 +166,21 @@ def test_cancelled_session_refuses_registration_and_tells_everyone(db, make_user
     services.register(a, session, a)
     services.register(b, session, b)
     assert services.cancel_session(staff, session, "Formatrice malade") == 2
-    assert _kinds(db, a)[-1] == "training_session_cancelled" and _kinds(db, b)[-1] == "training_session_cancelled"
-    assert notified[-1]["kind"] == "training_cancelled" and sorted(notified[-1]["user_ids"]) == sorted([a.id, b.id])
+    assert (
+        _kinds(db, a)[-1] == "training_session_cancelled"
+        and _kinds(db, b)[-1] == "training_session_cancelled"
+    )
+    assert notified[-1]["kind"] == "training_cancelled" and sorted(notified[-1]["user_ids"]) == sorted(
+        [a.id, b.id]
+    )
     c = make_user()
     with pytest.raises(services.TrainingError, match="annulée"):
         services.register(c, session, c)
 
 
-def test_digest_source_offers_open_sessions_of_the_members_region_first(db, make_user, make_org, make_session):
+def test_digest_source_offers_open_sessions_of_the_members_region_first(
+    db, make_user, make_org, make_session
+):
     org = make_org(region="Outaouais", town="Gatineau")
     member = make_user(org=org)
     far = make_session(starts_in=timedelta(days=3), region="Estrie")

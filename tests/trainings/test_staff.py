@@ -16,7 +16,9 @@ from intranet.trainings.models import Registration, RegistrationStatus, Training
 def test_create_training_keeps_input_on_error_and_warns_about_personal_information(db, login_as):
     client, _ = login_as("staff")
     theme = services.ensure_themes(["Plan de sécurité"])[0]
-    missing = client.post("/formations/gestion/nouvelle", data={"title": "", "description": "Un texte gardé", "language": "fr"})
+    missing = client.post(
+        "/formations/gestion/nouvelle", data={"title": "", "description": "Un texte gardé", "language": "fr"}
+    )
     assert missing.status_code == 422 and "Un texte gardé" in missing.get_data(as_text=True)
     data = {
         "title": "Plan de sécurité",
@@ -34,13 +36,21 @@ def test_create_training_keeps_input_on_error_and_warns_about_personal_informati
     assert training.published and [t.name for t in training.themes] == ["Plan de sécurité"]
 
 
-def test_session_form_validates_and_raising_capacity_promotes(db, login_as, make_training, make_session, make_user):
+def test_session_form_validates_and_raising_capacity_promotes(
+    db, login_as, make_training, make_session, make_user
+):
     client, _ = login_as("staff")
     training = make_training()
     bad = client.post(
         f"/formations/gestion/{training.id}/seances/nouvelle",
-        data={"starts_at": "2031-05-10T13:00", "ends_at": "2031-05-10T09:00", "format": "in_person",
-              "region_id": "", "town": "Rimouski", "capacity": "10"},
+        data={
+            "starts_at": "2031-05-10T13:00",
+            "ends_at": "2031-05-10T09:00",
+            "format": "in_person",
+            "region_id": "",
+            "town": "Rimouski",
+            "capacity": "10",
+        },
     )
     assert bad.status_code == 422
     text = bad.get_data(as_text=True)
@@ -73,12 +83,24 @@ def test_attendance_certificates_and_their_download(db, app, login_as, make_sess
     came_client, came = login_as("member", name="Karine Présente")
     missed_client, missed = login_as("member")
     for person in (came, missed):
-        db.session.add(Registration(session_id=session.id, user_id=person.id, status=RegistrationStatus.CONFIRMED,
-                                    queued_at=utcnow() - timedelta(days=9), confirmed_at=utcnow() - timedelta(days=9)))
+        db.session.add(
+            Registration(
+                session_id=session.id,
+                user_id=person.id,
+                status=RegistrationStatus.CONFIRMED,
+                queued_at=utcnow() - timedelta(days=9),
+                confirmed_at=utcnow() - timedelta(days=9),
+            )
+        )
     db.session.flush()
     staff_client, _ = login_as("staff")
     came_reg = services.registration_of(session.id, came.id)
-    assert staff_client.post(f"/formations/gestion/seances/{session.id}/presences", data={"present": [str(came_reg.id)]}).status_code == 303
+    assert (
+        staff_client.post(
+            f"/formations/gestion/seances/{session.id}/presences", data={"present": [str(came_reg.id)]}
+        ).status_code
+        == 303
+    )
     assert came_reg.attended is True and services.registration_of(session.id, missed.id).attended is False
 
     assert staff_client.post(f"/formations/gestion/seances/{session.id}/attestations").status_code == 303
@@ -101,16 +123,33 @@ def test_evaluations_after_the_session_seen_in_aggregate_by_staff(db, login_as, 
     past = make_session(starts_at=utcnow() - timedelta(days=1), hours=3)
     future = make_session()
     client, member = login_as("member")
-    db.session.add(Registration(session_id=past.id, user_id=member.id, status=RegistrationStatus.CONFIRMED,
-                                queued_at=utcnow() - timedelta(days=5), confirmed_at=utcnow() - timedelta(days=5)))
+    db.session.add(
+        Registration(
+            session_id=past.id,
+            user_id=member.id,
+            status=RegistrationStatus.CONFIRMED,
+            queued_at=utcnow() - timedelta(days=5),
+            confirmed_at=utcnow() - timedelta(days=5),
+        )
+    )
     services.register(member, future, member)
     db.session.flush()
     assert client.get(f"/formations/seances/{future.id}/evaluation").status_code == 404
     outsider, _ = login_as("member")
     assert outsider.get(f"/formations/seances/{past.id}/evaluation").status_code == 404
-    assert client.post(f"/formations/seances/{past.id}/evaluation", data={"comment": "sans note"}).status_code == 422
-    assert client.post(f"/formations/seances/{past.id}/evaluation", data={"rating": "4", "comment": "Très utile"}).status_code == 303
-    assert client.post(f"/formations/seances/{past.id}/evaluation", data={"rating": "1"}).status_code == 303  # once only
+    assert (
+        client.post(f"/formations/seances/{past.id}/evaluation", data={"comment": "sans note"}).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            f"/formations/seances/{past.id}/evaluation", data={"rating": "4", "comment": "Très utile"}
+        ).status_code
+        == 303
+    )
+    assert (
+        client.post(f"/formations/seances/{past.id}/evaluation", data={"rating": "1"}).status_code == 303
+    )  # once only
     summary = services.evaluation_summary(past.id)
     assert (summary.count, summary.average, summary.comments) == (1, 4.0, ["Très utile"])
     staff_client, _ = login_as("staff")
@@ -119,7 +158,9 @@ def test_evaluations_after_the_session_seen_in_aggregate_by_staff(db, login_as, 
     assert "Très utile" in page
 
 
-def test_my_trainings_lists_registrations_waiting_places_and_past_attendance(db, login_as, make_session, make_user, make_training):
+def test_my_trainings_lists_registrations_waiting_places_and_past_attendance(
+    db, login_as, make_session, make_user, make_training
+):
     client, member = login_as("member")
     seat = make_session(training=make_training("Séance avec place"))
     full = make_session(capacity=1, training=make_training("Séance pleine"))
@@ -127,14 +168,24 @@ def test_my_trainings_lists_registrations_waiting_places_and_past_attendance(db,
     services.register(other, full, other)
     services.register(member, seat, member)
     services.register(member, full, member)
-    past = make_session(training=make_training("Séance passée suivie"), starts_at=utcnow() - timedelta(days=30))
-    db.session.add(Registration(session_id=past.id, user_id=member.id, status=RegistrationStatus.CONFIRMED,
-                                queued_at=utcnow() - timedelta(days=40), confirmed_at=utcnow() - timedelta(days=40), attended=True))
+    past = make_session(
+        training=make_training("Séance passée suivie"), starts_at=utcnow() - timedelta(days=30)
+    )
+    db.session.add(
+        Registration(
+            session_id=past.id,
+            user_id=member.id,
+            status=RegistrationStatus.CONFIRMED,
+            queued_at=utcnow() - timedelta(days=40),
+            confirmed_at=utcnow() - timedelta(days=40),
+            attended=True,
+        )
+    )
     db.session.flush()
     html = client.get("/formations/mes-formations").get_data(as_text=True)
-    upcoming = html[html.find('id="mine-confirmed"'):html.find('id="mine-waiting"')]
-    waiting = html[html.find('id="mine-waiting"'):html.find('id="mine-past"')]
-    attended = html[html.find('id="mine-past"'):html.find('id="mine-feed"')]
+    upcoming = html[html.find('id="mine-confirmed"') : html.find('id="mine-waiting"')]
+    waiting = html[html.find('id="mine-waiting"') : html.find('id="mine-past"')]
+    attended = html[html.find('id="mine-past"') : html.find('id="mine-feed"')]
     assert "Séance avec place" in upcoming and "Séance pleine" not in upcoming
     assert "Séance pleine" in waiting and "position 1" in waiting
     assert "Séance passée suivie" in attended and "présente" in attended and "Évaluer la séance" in attended
