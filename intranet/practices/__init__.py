@@ -29,6 +29,15 @@ def init_app(app: Flask) -> None:
     if search.clear_index not in hooks:
         hooks.append(search.clear_index)
 
+    @app.cli.command("practices-reindex")
+    def practices_reindex() -> None:
+        """Rebuild the full-text index of every practice (after a migration or a restore)."""
+        import click
+
+        count = search.reindex_all()
+        db.session.commit()
+        click.echo(f"{count} practices indexed.")
+
     @app.template_filter("practice_label")
     def practice_label(value: str) -> str:
         from .labels import label

@@ -14,6 +14,16 @@ ignored, ranked by relevance then recency, the last word matched as a prefix (se
 
 Only published practices are indexed, and every query filters by visibility in the same SQL
 statement, so search never returns (or counts) what the searcher may not see (rule 3).
+
+Ranking every match of a very common word (« femme » is in most practices) costs a relevance
+computation per match: at 100,000 practices that is far over the page budget on both engines. So a
+search takes the ``WINDOW`` most recent matching practices the searcher may see (cheap: FTS5 walks
+its index by rowid, PostgreSQL sorts narrow heap rows) and ranks those by relevance, then recency.
+A query matching fewer practices (nearly all real ones) is ranked in full; the count shown says
+« plus de 1 000 » otherwise, and the pages never go past that window.
+On SQLite the visibility and the filters are also tokens of an unweighted ``facets`` column
+(``vnetwork o12 t3 r5 afeminist sshelter``), so the window is taken among the practices that
+pass them, inside the full-text query itself.
 """
 
 from __future__ import annotations
@@ -25,7 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from ..extensions import db
-from .models import Practice, Status
+from .models import Practice, Status, Visibility
 
 TS_CONFIG = "passerelle_fr"
 
@@ -33,9 +43,9 @@ TS_CONFIG = "passerelle_fr"
 
 SQLITE_CREATE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS practice_fts USING fts5("
-    "title, summary, body, extra, tokenize = 'unicode61 remove_diacritics 2')",
-    # Title weighs most, then summary and themes; bm25 applies these to ``rank``.
-    "INSERT INTO practice_fts(practice_fts, rank) VALUES ('rank', 'bm25(8.0, 4.0, 1.0, 3.0)')",
+    "title, summary, body, extra, facets, tokenize = 'unicode61 remove_diacritics 2')",
+    # Title weighs most, then summary and themes; facets are filters, not relevance.
+    "INSERT INTO practice_fts(practice_fts, rank) VALUES ('rank', 'bm25(8.0, 4.0, 1.0, 3.0, 0.0)')",
 )
 SQLITE_DROP = ("DROP TABLE IF EXISTS practice_fts",)
 
@@ -50,6 +60,14 @@ POSTGRES_CREATE = (
 END $$""",
 )
 POSTGRES_DROP = (f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {TS_CONFIG}",)
+# The list pages read only short columns: long text and the vector go out of line (TOAST), so a
+# scan of many rows (counts, the search window) stays on a small heap.
+POSTGRES_NARROW = (
+    "ALTER TABLE practice SET (toast_tuple_target = 256)",
+    "ALTER TABLE practice ALTER COLUMN body SET STORAGE EXTERNAL",
+    "ALTER TABLE practice ALTER COLUMN search_vector SET STORAGE EXTERNAL",
+)
+WINDOW = 1000
 
 
 def _run(statements):
@@ -75,6 +93,8 @@ for _statement in POSTGRES_CREATE:
         "before_create",
         sa.DDL(_statement.replace("%", "%%")).execute_if(dialect="postgresql"),
     )
+for _statement in POSTGRES_NARROW:
+    event.listen(Practice.__table__, "after_create", sa.DDL(_statement).execute_if(dialect="postgresql"))
 
 
 def clear_index() -> None:
@@ -136,6 +156,19 @@ def _extra_text(practice: Practice) -> str:
     return " ".join(parts)
 
 
+def facets(practice: Practice) -> str:
+    """Filter tokens of a practice (SQLite index): visibility, organization, region, themes..."""
+    tokens = [f"o{practice.organization_id}"]
+    if practice.visibility == Visibility.NETWORK:
+        tokens.append("vnetwork")
+    if practice.region_id:
+        tokens.append(f"r{practice.region_id}")
+    tokens += [f"t{t.id}" for t in practice.themes]
+    tokens += [f"a{a}" for a in practice.approaches]
+    tokens += [f"s{s}" for s in practice.sectors]
+    return " ".join(tokens)
+
+
 def index_practice(practice: Practice) -> None:
     """Bring the index in line with the practice (call after every change, once flushed).
 
@@ -147,8 +180,8 @@ def index_practice(practice: Practice) -> None:
         if practice.status == Status.PUBLISHED:
             db.session.execute(
                 sa.text(
-                    "INSERT INTO practice_fts(rowid, title, summary, body, extra) "
-                    "VALUES (:id, :title, :summary, :body, :extra)"
+                    "INSERT INTO practice_fts(rowid, title, summary, body, extra, facets) "
+                    "VALUES (:id, :title, :summary, :body, :extra, :facets)"
                 ),
                 {
                     "id": practice.id,
@@ -156,6 +189,7 @@ def index_practice(practice: Practice) -> None:
                     "summary": normalized(practice.summary),
                     "body": normalized(practice.body),
                     "extra": normalized(_extra_text(practice)),
+                    "facets": facets(practice),
                 },
             )
         return
@@ -172,6 +206,23 @@ def index_practice(practice: Practice) -> None:
         )
     else:
         db.session.execute(sa.text("UPDATE practice SET search_vector = NULL WHERE id = :id"), {"id": practice.id})
+
+
+def reindex_all() -> int:
+    """Index every practice again (by batches); returns how many were published."""
+    count = 0
+    last = 0
+    while True:
+        batch = list(
+            db.session.scalars(sa.select(Practice).where(Practice.id > last).order_by(Practice.id).limit(500)).unique()
+        )
+        if not batch:
+            return count
+        for practice in batch:
+            index_practice(practice)
+            count += practice.status == Status.PUBLISHED
+        last = batch[-1].id
+        db.session.flush()
 
 
 def remove_practice(practice_id: int) -> None:
@@ -199,30 +250,81 @@ def _pg_tsquery(q: str) -> str | None:
     return " & ".join(raw)
 
 
-def apply(stmt: sa.Select, q: str) -> tuple[sa.Select, object | None]:
-    """Restrict ``stmt`` (a select over Practice) to what matches ``q``.
-
-    Returns the statement and a relevance expression to order by (ascending: best first), or
-    ``(None-matching statement, None)`` when the query has no searchable word.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        terms = query_terms(q)
-        if not terms:
-            return stmt, None
-        stmt = stmt.join(_fts, _fts.c.rowid == Practice.id).where(
-            sa.literal_column("practice_fts").op("MATCH")(_sqlite_match(terms))
-        )
-        # bm25 is negative: smaller is better; equal relevance falls back to recency.
-        return stmt, _fts.c.rank
+def pg_tsquery(q: str):
+    """The tsquery of what was typed (PostgreSQL), or None when it holds no searchable word."""
     text = _pg_tsquery(q)
     if text is None:
-        return stmt, None
-    tsquery = sa.func.to_tsquery(sa.literal_column(f"'{TS_CONFIG}'::regconfig"), text)
-    stmt = stmt.where(Practice.search_vector.op("@@")(tsquery))
-    return stmt, sa.desc(sa.func.ts_rank(Practice.search_vector, tsquery))
+        return None
+    return sa.func.to_tsquery(sa.literal_column(f"'{TS_CONFIG}'::regconfig"), text)
 
 
 def has_terms(q: str) -> bool:
     if db.session.get_bind().dialect.name == "sqlite":
         return bool(query_terms(q))
     return _pg_tsquery(q) is not None
+
+
+def _facet_filter(user, filters) -> str:
+    parts = [f"facets : (vnetwork OR o{int(user.organization_id)})"]
+    if filters.theme_id:
+        parts.append(f"facets : t{int(filters.theme_id)}")
+    if filters.region_id:
+        parts.append(f"facets : r{int(filters.region_id)}")
+    if filters.organization_id:
+        parts.append(f"facets : o{int(filters.organization_id)}")
+    if filters.approach:
+        parts.append(f"facets : a{re.sub(r'[^a-z]', '', filters.approach)}")
+    if filters.sector:
+        parts.append(f"facets : s{re.sub(r'[^a-z]', '', filters.sector)}")
+    return " AND ".join(parts)
+
+
+def window_statement(user, filters, conditions: list) -> sa.Select | None:
+    """The search window as one statement: (id, rank) of the ``WINDOW + 1`` most recent visible,
+    filtered matches, most recent first; None when the query has no searchable word. Smaller
+    ``rank`` is more relevant on SQLite (bm25), larger on PostgreSQL (ts_rank)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        terms = query_terms(filters.q)
+        if not terms:
+            return None
+        match = f"({_sqlite_match(terms)}) AND {_facet_filter(user, filters)}"
+        recent = (
+            sa.select(_fts.c.rowid.label("id"), _fts.c.rank.label("rank"))
+            .where(sa.literal_column("practice_fts").op("MATCH")(match))
+            .order_by(_fts.c.rowid.desc())
+            .limit(WINDOW + 1)
+            .subquery()
+        )
+        return (
+            sa.select(recent.c.id, recent.c.rank)
+            .join(Practice, Practice.id == recent.c.id)
+            .where(*conditions)
+            .order_by(Practice.published_at.desc(), Practice.id.desc())
+        )
+    tsquery = pg_tsquery(filters.q)
+    if tsquery is None:
+        return None
+    recent = (
+        sa.select(Practice.id)
+        .where(*conditions, Practice.search_vector.op("@@")(tsquery))
+        .order_by(Practice.published_at.desc(), Practice.id.desc())
+        .limit(WINDOW + 1)
+        .cte("recent")
+        .prefix_with("MATERIALIZED")
+    )
+    return (
+        sa.select(recent.c.id, sa.func.ts_rank(Practice.search_vector, tsquery).label("rank"))
+        .join(Practice, Practice.id == recent.c.id)
+        .order_by(Practice.published_at.desc(), Practice.id.desc())
+    )
+
+
+def window(user, filters, conditions: list) -> list[tuple[int, float]]:
+    """(practice id, sort key: smaller is more relevant), most recent first, at most
+    ``WINDOW + 1`` (one more says there are more). ``conditions`` (visibility and filters, on
+    Practice) are part of the same statement, so nothing the searcher may not see comes back."""
+    stmt = window_statement(user, filters, conditions)
+    if stmt is None:
+        return []
+    sign = 1 if db.session.get_bind().dialect.name == "sqlite" else -1
+    return [(row.id, sign * row.rank) for row in db.session.execute(stmt)]

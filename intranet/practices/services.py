@@ -578,52 +578,67 @@ class ResultPage:
     pages: int
 
 
-def _filtered(user: User, filters: Filters) -> tuple[sa.Select, object | None]:
-    stmt = sa.select(Practice).where(policy.visible_clause(user))
+def _conditions(user: User, filters: Filters) -> list:
+    """Visibility (rule 3) and the filters, as conditions on Practice."""
+    conditions = [policy.visible_clause(user)]
     if filters.theme_id:
-        stmt = stmt.where(
+        conditions.append(
             sa.exists().where(practice_theme.c.practice_id == Practice.id, practice_theme.c.theme_id == filters.theme_id)
         )
     if filters.approach:
-        stmt = stmt.where(
+        conditions.append(
             sa.exists().where(
                 practice_approach.c.practice_id == Practice.id, practice_approach.c.approach == filters.approach
             )
         )
     if filters.sector:
-        stmt = stmt.where(
+        conditions.append(
             sa.exists().where(practice_sector.c.practice_id == Practice.id, practice_sector.c.sector == filters.sector)
         )
     if filters.region_id:
-        stmt = stmt.where(Practice.region_id == filters.region_id)
+        conditions.append(Practice.region_id == filters.region_id)
     if filters.organization_id:
-        stmt = stmt.where(Practice.organization_id == filters.organization_id)
-    rank = None
-    if filters.q.strip():
-        stmt, rank = search.apply(stmt, filters.q)
-        if rank is None:
-            stmt = stmt.where(sa.false())
-    return stmt, rank
+        conditions.append(Practice.organization_id == filters.organization_id)
+    return conditions
 
 
 def find(user: User, filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> ResultPage:
-    """Visible published practices matching the filters: most relevant first, then most recent."""
-    stmt, rank = _filtered(user, filters)
+    """Visible published practices matching the filters, most recent first; with a query, the
+    most relevant first (among the most recent matches: see ``search``), then the most recent."""
+    conditions = _conditions(user, filters)
+    if filters.q.strip():
+        return _search(user, filters, conditions, page, per_page)
+    stmt = sa.select(Practice).where(*conditions)
     counted = db.session.scalar(
         sa.select(sa.func.count()).select_from(
-            stmt.with_only_columns(Practice.id).order_by(None).limit(COUNT_CAP + 1).subquery()
+            stmt.with_only_columns(Practice.id).limit(COUNT_CAP + 1).subquery()
         )
     )
     capped = counted > COUNT_CAP
     total = min(counted, COUNT_CAP)
     pages = max(1, math.ceil(total / per_page))
     page = min(max(page, 1), pages)
-    order = [Practice.published_at.desc(), Practice.id.desc()]
-    if rank is not None:
-        order.insert(0, rank)
     items = list(
-        db.session.scalars(stmt.order_by(*order).limit(per_page).offset((page - 1) * per_page)).unique()
+        db.session.scalars(
+            stmt.order_by(Practice.published_at.desc(), Practice.id.desc()).limit(per_page).offset((page - 1) * per_page)
+        ).unique()
     )
+    _load_themes(items)
+    return ResultPage(items=items, total=total, capped=capped, page=page, pages=pages)
+
+
+def _search(user: User, filters: Filters, conditions: list, page: int, per_page: int) -> ResultPage:
+    found = search.window(user, filters, conditions)
+    capped = len(found) > COUNT_CAP
+    found = found[:COUNT_CAP]
+    total = len(found)
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(page, 1), pages)
+    # The window comes most recent first: a stable sort on relevance keeps recency for ties.
+    ordered = sorted(found, key=lambda row: row[1])
+    ids = [pid for pid, _rank in ordered[(page - 1) * per_page : page * per_page]]
+    loaded = {p.id: p for p in db.session.scalars(sa.select(Practice).where(Practice.id.in_(ids), *conditions)).unique()}
+    items = [loaded[i] for i in ids if i in loaded]
     _load_themes(items)
     return ResultPage(items=items, total=total, capped=capped, page=page, pages=pages)
 
