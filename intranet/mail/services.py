@@ -146,9 +146,12 @@ def build_message(row: OutboxMessage) -> EmailMessage:
         msg.add_alternative(row.body_html, subtype="html")
     for item in row.attachments or []:
         maintype, _, subtype = item["content_type"].partition("/")
-        msg.add_attachment(
-            base64.b64decode(item["data"]), maintype=maintype, subtype=subtype, filename=item["filename"]
-        )
+        data = base64.b64decode(item["data"])
+        if maintype == "text":
+            # Text parts (calendar invitations, CSV) are UTF-8 and say so.
+            msg.add_attachment(data.decode("utf-8"), subtype=subtype, filename=item["filename"], charset="utf-8")
+        else:
+            msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=item["filename"])
     return msg
 
 
