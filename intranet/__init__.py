@@ -26,6 +26,7 @@ FEATURES: tuple[str, ...] = (
     "intranet.trainings",
     "intranet.advocacy",
     "intranet.practices",
+    "intranet.audit", "intranet.mydata", "intranet.ops",  # security (issue 7)
 )
 
 

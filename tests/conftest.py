@@ -24,6 +24,7 @@ from tests.support import SMTPFixture, postgres_url_for_worker, worker_suffix
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_PASSWORD = "un mot de passe de test assez long"
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _HASH_CACHE: dict[str, str] = {}
 _COMMITTED = {"on": False}
 
@@ -283,6 +284,7 @@ def make_user(db, make_org):
         password: str | None = TEST_PASSWORD,
         locale: str = "fr",
         active: bool = True,
+        two_factor: bool | None = None,
     ):
         role = Role(role)
         counter["n"] += 1
@@ -306,6 +308,13 @@ def make_user(db, make_org):
             locale=locale,
             active=active,
         )
+        # Staff and administrators must sign in with two factors: they are enrolled by default
+        # (the sign-in helpers below type the current code), unless the test says otherwise.
+        if two_factor or (two_factor is None and role in (Role.STAFF, Role.ADMIN)):
+            from intranet.database import utcnow
+
+            user.totp_secret = TEST_TOTP_SECRET
+            user.totp_enabled_at = utcnow()
         db.session.add(user)
         db.session.flush()
         return user
@@ -313,12 +322,37 @@ def make_user(db, make_org):
     return make
 
 
+def two_factor_code(email: str) -> str:
+    """The current code of an enrolled account, usable at once: the record of the last code used
+    (which refuses a replay) is cleared first, so one test can sign the same person in twice."""
+    import pyotp
+
+    from intranet.accounts.models import User
+    from intranet.extensions import db
+
+    user = db.session.scalar(sa.select(User).where(User.email == email.lower()))
+    user.totp_last_step = None
+    if _COMMITTED["on"]:
+        db.session.commit()
+    else:
+        db.session.flush()
+    return pyotp.TOTP(user.totp_secret).now()
+
+
+def sign_in(client, email: str, password: str = TEST_PASSWORD, **extra):
+    """Sign in through the real pages: the password, then the two-factor code when one is asked."""
+    response = client.post("/connexion", data={"email": email, "password": password, **extra})
+    if response.status_code == 303 and response.headers["Location"].endswith("/connexion/code"):
+        response = client.post("/connexion/code", data={"code": two_factor_code(email)})
+    return response
+
+
 class AuthActions:
     def __init__(self, client) -> None:
         self.client = client
 
     def login(self, user, password: str = TEST_PASSWORD):
-        response = self.client.post("/connexion", data={"email": user.email, "password": password})
+        response = sign_in(self.client, user.email, password)
         assert response.status_code == 303, response.data[:500]
         return response
 

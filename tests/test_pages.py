@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from intranet.assets import PAGE_ASSETS
+from tests.conftest import sign_in
 from tests.crawl import crawl
 
 PAGE_BUDGET = 14 * 1024
@@ -35,7 +36,7 @@ def demo(app, db):
 def test_every_reachable_page_is_light_and_never_fails(app, demo, role):
     emails, password = demo
     client = app.test_client()
-    assert client.post("/connexion", data={"email": emails[role], "password": password}).status_code == 303
+    assert sign_in(client, emails[role], password).status_code == 303
     pages = crawl(client)
     assert len(pages) >= 2  # at least the home page and the account page
     failures = [(p.url, p.status) for p in pages if p.status >= 500]

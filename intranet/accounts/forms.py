@@ -18,6 +18,27 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Code de vérification"),
+        validators=[DataRequired(_l("Indiquez le code.")), Length(max=20)],
+        description=_l("Les 6 chiffres affichés par votre application, ou un code de secours."),
+    )
+
+
+class ConfirmPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("Mot de passe actuel"), validators=[DataRequired(_l("Indiquez votre mot de passe actuel."))]
+    )
+
+
+class DisableTwoFactorForm(ConfirmPasswordForm):
+    code = StringField(
+        _l("Code de vérification"),
+        validators=[DataRequired(_l("Indiquez le code.")), Length(max=20)],
+    )
+
+
 class ForgotForm(FlaskForm):
     email = EmailField(
         _l("Courriel"),

@@ -79,6 +79,16 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Stable random id for links and tokens, so emails never carry a guessable sequence number.
     public_id: Mapped[str] = mapped_column(sa.String(32), unique=True, default=lambda: secrets.token_hex(16))
+    # Two-factor sign-in (TOTP). The secret is set at enrolment and confirmed by a first code;
+    # ``totp_last_step`` refuses a code used twice (RFC 6238 section 5.2).
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    # Lockout: consecutive failures slow the next attempts down, for a few minutes at most.
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A closed account keeps its row (the organization's content keeps its author) but no personal data.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organization: Mapped[Organization] = relationship(back_populates="members", lazy="joined")
 
@@ -89,6 +99,15 @@ class User(UserMixin, db.Model):
     @property
     def has_password(self) -> bool:
         return bool(self.password_hash)
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_enabled_at is not None and bool(self.totp_secret)
+
+    @property
+    def two_factor_required(self) -> bool:
+        """Staff and administrators must sign in with a second factor."""
+        return self.role in (Role.STAFF, Role.ADMIN)
 
     @property
     def rank(self) -> int:
@@ -125,3 +144,15 @@ class UserSession(db.Model):
     user_agent: Mapped[str] = mapped_column(sa.String(200), default="")
 
     user: Mapped[User] = relationship()
+
+
+class RecoveryCode(db.Model):
+    """One-time codes for when the authenticator is lost; only their hash is stored."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -16,9 +16,11 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from .. import events
 from ..database import utcnow
 from ..extensions import db
 from ..mail.services import queue_email
+from .blocklist import is_common
 from .models import Organization, Role, Sector, User, UserSession
 from .passwords import hash_password, needs_rehash, verify_password
 
@@ -38,11 +40,65 @@ def find_user_by_email(email: str) -> User | None:
 # --- sign-in -------------------------------------------------------------------------------
 
 
+def audit(action: str, actor: User | None, *, target: User | Organization | None = None, **details) -> None:
+    """Send an audit event (recorded in the caller's transaction by the audit package)."""
+    events.audit.send(
+        None,
+        action=action,
+        actor_id=actor.id if actor is not None else None,
+        organization_id=(
+            target.organization_id
+            if isinstance(target, User)
+            else target.id
+            if isinstance(target, Organization)
+            else actor.organization_id
+            if actor is not None
+            else None
+        ),
+        target_type=("user" if isinstance(target, User) else "organization" if target is not None else None),
+        target_id=target.id if target is not None else None,
+        details=details,
+    )
+
+
+def is_locked(user: User) -> bool:
+    return user.locked_until is not None and user.locked_until > utcnow()
+
+
+def record_failure(user: User | None, reason: str) -> None:
+    """Count a failed attempt. From the ``LOGIN_LOCK_AFTER``-th in a row, the account refuses every
+    attempt (even a right one) for 30 s, then 60 s... at most ``LOGIN_LOCK_MAX`` seconds: enough to
+    slow a guesser down, never long enough to shut a member out (a reset link also unlocks)."""
+    if user is None:
+        audit("login.failed", None, reason=reason)
+        return
+    cfg = current_app.config
+    user.failed_logins = (user.failed_logins or 0) + 1
+    excess = user.failed_logins - cfg["LOGIN_LOCK_AFTER"]
+    if excess >= 0:
+        delay = min(30 * 2 ** min(excess, 20), cfg["LOGIN_LOCK_MAX"])
+        user.locked_until = utcnow() + timedelta(seconds=delay)
+        if excess == 0:
+            audit("login.locked", user, target=user, seconds=delay)
+    audit("login.failed", user, target=user, reason=reason)
+    db.session.flush()
+
+
+def clear_failures(user: User) -> None:
+    user.failed_logins = 0
+    user.locked_until = None
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The user if the email and password match an active account; None otherwise, in the same time."""
+    """The user if the email and password match an active, unlocked account; None otherwise, in
+    the same time and with the same answer whatever the reason (the failure is counted and audited)."""
     user = find_user_by_email(email)
-    ok = verify_password(user.password_hash if user else None, password)
-    if not ok or user is None or not user.active:
+    locked = user is not None and is_locked(user)
+    usable = user is not None and user.active and user.closed_at is None and not locked
+    ok = verify_password(user.password_hash if usable else None, password)
+    if not ok:
+        reason = "unknown_account" if user is None else "locked" if locked else "inactive" if not usable else "password"
+        record_failure(user, reason)
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -99,17 +155,28 @@ def end_all_sessions(user: User, except_token: str | None = None) -> int:
     return db.session.execute(query).rowcount or 0
 
 
-def validate_new_password(password: str) -> None:
+def validate_new_password(password: str, user: User | None = None) -> None:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
         raise AccountError(_l("Le mot de passe doit compter au moins %(n)s caractères.", n=minimum))
     if len(password) > 256:
         raise AccountError(_l("Le mot de passe ne peut dépasser 256 caractères."))
+    context = (current_app.config["NETWORK_NAME"], "passerelle")
+    if user is not None:
+        context += (user.email.split("@")[0], user.name)
+    if is_common(password, context):
+        raise AccountError(
+            _l(
+                "Ce mot de passe est trop courant ou trop facile à deviner. "
+                "Essayez une phrase de quelques mots qui n’ont pas de lien entre eux."
+            )
+        )
 
 
 def set_password(user: User, password: str) -> None:
-    validate_new_password(password)
+    validate_new_password(password, user)
     user.password_hash = hash_password(password)
+    clear_failures(user)
     end_all_sessions(user)
 
 
@@ -210,14 +277,15 @@ def invite(actor: User, inv: Invitation) -> User:
     )
     db.session.add(user)
     db.session.flush()
-    send_invitation(actor, user)
+    send_invitation(actor, user, first=True)
     return user
 
 
-def send_invitation(actor: User, user: User) -> None:
+def send_invitation(actor: User, user: User, *, first: bool = False) -> None:
     if user.has_password:
         raise AccountError(_l("Cette personne a déjà activé son compte."))
     user.invited_at = utcnow()
+    audit("invitation.sent" if first else "invitation.resent", actor, target=user, role=user.role.value)
     queue_email(
         to=user.email,
         kind="invitation",
@@ -236,6 +304,7 @@ def accept_invitation(user: User, password: str) -> None:
     if user.has_password:
         raise AccountError(_l("Ce lien a déjà servi ou n’est plus valide."))
     set_password(user, password)
+    audit("invitation.accepted", user, target=user)
 
 
 def can_manage_organization(actor: User, organization_id: int) -> bool:
@@ -251,6 +320,7 @@ def create_organization(actor: User, *, name: str, sector: Sector, region_id: in
     org = Organization(name=name, sector=sector, region_id=region_id, town=town.strip())
     db.session.add(org)
     db.session.flush()
+    audit("organization.created", actor, target=org, sector=sector.value)
     return org
 
 
@@ -261,8 +331,10 @@ def change_role(actor: User, user: User, role: Role) -> None:
         raise AccountError(_l("Vous ne pouvez pas changer votre propre rôle."))
     if role in (Role.STAFF, Role.ADMIN) and not user.organization.is_network:
         raise AccountError(_l("L’équipe du réseau appartient à l’organisme du réseau."))
+    previous = user.role
     user.role = role
     end_all_sessions(user)  # a privilege change starts fresh sessions
+    audit("role.changed", actor, target=user, before=previous.value, after=role.value)
 
 
 def set_active(actor: User, user: User, active: bool) -> None:
@@ -273,3 +345,30 @@ def set_active(actor: User, user: User, active: bool) -> None:
     user.active = active
     if not active:
         end_all_sessions(user)
+    audit("account.enabled" if active else "account.disabled", actor, target=user)
+
+
+def reset_two_factor(actor: User, user: User) -> None:
+    """An administrator turns off someone's two-factor sign-in (lost phone): recorded, the person
+    is told by email, and every session of theirs ends. They enrol again at their next sign-in."""
+    from . import twofactor
+
+    if not actor.is_admin:
+        raise AccountError(_l("Seule l’administration peut réinitialiser la double authentification."))
+    if user.id == actor.id:
+        raise AccountError(_l("Une autre personne de l’administration doit le faire pour vous."))
+    if not user.totp_secret:
+        raise AccountError(_l("Cette personne n’utilise pas la double authentification."))
+    twofactor.disable(user)
+    end_all_sessions(user)
+    audit("2fa.reset", actor, target=user)
+    queue_email(
+        to=user.email,
+        kind="security_notice",
+        template="security_2fa_reset",
+        subject=_l("Votre double authentification a été réinitialisée"),
+        locale=user.locale,
+        user_id=user.id,
+        user_name=user.name,
+        required=user.two_factor_required,
+    )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+
 import sqlalchemy as sa
 from flask import (
     Blueprint,
@@ -20,13 +22,23 @@ from ..database import read_intent, write_intent
 from ..extensions import db, limiter, login_manager
 from ..security import access
 from ..urls import safe_next
-from . import services
-from .forms import ChangePasswordForm, ForgotForm, LoginForm, NewPasswordForm, ProfileForm
+from . import services, twofactor
+from .forms import (
+    ChangePasswordForm,
+    CodeForm,
+    ConfirmPasswordForm,
+    DisableTwoFactorForm,
+    ForgotForm,
+    LoginForm,
+    NewPasswordForm,
+    ProfileForm,
+)
 from .models import User, UserSession
 
 bp = Blueprint("accounts", __name__)
 
 SESSION_KEY = "sid"
+PENDING_KEY = "pending_sign_in"  # the password was right; the second factor is awaited
 
 
 @login_manager.user_loader
@@ -57,14 +69,46 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _sign_in(user: User) -> None:
-    # A fresh session at sign-in: nothing from before survives (session fixation).
+def _sign_in(user: User, method: str | None = "password") -> None:
+    """Start a fresh session (nothing from before survives: session fixation). ``method`` says how
+    the person proved who they are, for the audit log; None when the session is only rotated."""
     session.clear()
     token = services.start_session(user, request.headers.get("User-Agent", ""))
     session[SESSION_KEY] = token
     session.permanent = True
     session["lang"] = user.locale
+    services.clear_failures(user)
     login_user(user)
+    if method:
+        services.audit("login.succeeded", user, target=user, method=method)
+
+
+def _begin_sign_in(user: User, target: str):
+    """The password was right: sign in, or ask for the second factor (or its setup) first."""
+    if user.two_factor_enabled or user.two_factor_required:
+        session.clear()
+        session[PENDING_KEY] = {"uid": user.id, "at": int(time.time()), "next": target}
+        endpoint = "accounts.two_factor" if user.two_factor_enabled else "accounts.two_factor_setup"
+        return redirect(url_for(endpoint), code=303)
+    _sign_in(user)
+    return redirect(target, code=303)
+
+
+def _pending_user() -> tuple[User | None, str]:
+    pending = session.get(PENDING_KEY) or {}
+    max_age = current_app.config["TWO_FACTOR_PENDING_MAX_AGE"]
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > max_age:
+        return None, url_for("home.index")
+    user = db.session.get(User, pending.get("uid"))
+    if user is None or not user.active or user.closed_at is not None:
+        return None, url_for("home.index")
+    return user, safe_next(pending.get("next"), url_for("home.index"))
+
+
+def _no_pending_sign_in():
+    session.pop(PENDING_KEY, None)
+    flash(_("Votre connexion a expiré. Reconnectez-vous."), "info")
+    return redirect(url_for("accounts.login"), code=303)
 
 
 def _sign_out() -> None:
@@ -84,13 +128,101 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            _sign_in(user)
+            response = _begin_sign_in(user, safe_next(form.next.data, url_for("home.index")))
             db.session.commit()
-            return redirect(safe_next(form.next.data, url_for("home.index")), code=303)
-        db.session.rollback()
-        error = _("Courriel ou mot de passe incorrect.")
+            return response
+        db.session.commit()  # the failure is counted and audited
+        error = _failed_sign_in_message()
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form, error=error), status
+
+
+def _failed_sign_in_message() -> str:
+    """One message for every failure, whatever its reason (unknown email, lockout...)."""
+    return _(
+        "Courriel ou mot de passe incorrect. Après plusieurs essais, la connexion est suspendue "
+        "quelques minutes."
+    )
+
+
+@bp.route("/connexion/code", methods=["GET", "POST"])
+@access("public")
+@limiter.limit(_login_limit, methods=["POST"])
+def two_factor():
+    """Second step of sign-in: a code from the authenticator app, or a recovery code."""
+    user, target = _pending_user()
+    if user is None:
+        return _no_pending_sign_in()
+    if not user.two_factor_enabled:
+        return redirect(url_for("accounts.two_factor_setup"), code=303)
+    form = CodeForm()
+    error = None
+    if form.validate_on_submit():
+        method = None if services.is_locked(user) else twofactor.verify_second_factor(user, form.code.data)
+        if method:
+            _sign_in(user, method)
+            left = twofactor.remaining_recovery_codes(user) if method == "recovery" else None
+            db.session.commit()
+            if left is not None:
+                flash(
+                    ngettext(
+                        "Code de secours utilisé : il vous en reste %(num)s. Pensez à en créer de nouveaux.",
+                        "Code de secours utilisé : il vous en reste %(num)s. Pensez à en créer de nouveaux.",
+                        left,
+                    ),
+                    "info",
+                )
+            return redirect(target, code=303)
+        services.record_failure(user, "second_factor")
+        db.session.commit()
+        error = _("Ce code n’est pas valide. Après plusieurs essais, la connexion est suspendue quelques minutes.")
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/two_factor.html", form=form, error=error), status
+
+
+def _setup_page(user: User, form: CodeForm, error: str | None, status: int, *, signing_in: bool):
+    return (
+        render_template(
+            "accounts/two_factor_setup.html",
+            form=form,
+            error=error,
+            qr=twofactor.qr_svg(user, _("Code QR à lire avec votre application d’authentification")),
+            secret=twofactor.grouped_secret(user),
+            signing_in=signing_in,
+        ),
+        status,
+    )
+
+
+def _show_recovery_codes(codes: list[str], target: str):
+    # Shown once, in the answer itself (no redirect): the plain codes are stored nowhere.
+    return render_template("accounts/recovery_codes.html", codes=codes, target=target)
+
+
+@bp.route("/connexion/double-authentification", methods=["GET", "POST"])
+@access("public")
+@limiter.limit(_login_limit, methods=["POST"])
+def two_factor_setup():
+    """First sign-in of someone who must use two-factor sign-in: enrol before entering."""
+    user, target = _pending_user()
+    if user is None:
+        return _no_pending_sign_in()
+    if user.two_factor_enabled:
+        return redirect(url_for("accounts.two_factor"), code=303)
+    twofactor.begin_enrolment(user)
+    form = CodeForm()
+    error = None
+    if form.validate_on_submit():
+        codes = None if services.is_locked(user) else twofactor.confirm_enrolment(user, form.code.data)
+        if codes:
+            services.audit("2fa.enabled", user, target=user)
+            _sign_in(user, "totp")
+            db.session.commit()
+            return _show_recovery_codes(codes, target)
+        services.record_failure(user, "second_factor")
+        error = _("Ce code n’est pas valide. Vérifiez l’heure de votre téléphone et réessayez.")
+    db.session.commit()
+    return _setup_page(user, form, error, 422 if request.method == "POST" else 200, signing_in=True)
 
 
 @bp.route("/deconnexion", methods=["POST"])
@@ -144,10 +276,11 @@ def _token_page(purpose: str, token: str, template: str):
         except services.AccountError as exc:
             error = str(exc)
         else:
-            _sign_in(user)
+            services.audit("password.reset" if purpose == "reset" else "password.set", user, target=user)
+            response = _begin_sign_in(user, url_for("home.index"))
             db.session.commit()
             flash(_("Votre mot de passe est enregistré. Bienvenue !"), "success")
-            return redirect(url_for("home.index"), code=303)
+            return response
     status = 422 if request.method == "POST" else 200
     return render_template(template, form=form, user=user, error=error), status
 
@@ -189,6 +322,7 @@ def profile():
             password_form=password_form,
             sessions=sessions,
             current_hash=services._token_hash(session.get(SESSION_KEY, "")),
+            recovery_left=twofactor.remaining_recovery_codes(user) if user.two_factor_enabled else 0,
         ),
         status,
     )
@@ -213,7 +347,8 @@ def change_password():
             except services.AccountError as exc:
                 error = str(exc)
             else:
-                _sign_in(user)  # every other session ended; this one starts afresh
+                _sign_in(user, None)  # every other session ended; this one starts afresh
+                services.audit("password.changed", user, target=user)
                 db.session.commit()
                 flash(_("Votre mot de passe est changé. Vos autres sessions sont fermées."), "success")
                 return redirect(url_for("accounts.profile"), code=303)
@@ -227,6 +362,7 @@ def change_password():
             password_error=error,
             sessions=sessions,
             current_hash=services._token_hash(session.get(SESSION_KEY, "")),
+            recovery_left=twofactor.remaining_recovery_codes(user) if user.two_factor_enabled else 0,
         ),
         422,
     )
@@ -236,6 +372,77 @@ def change_password():
 @access("member")
 def end_other_sessions():
     count = services.end_all_sessions(current_user, except_token=session.get(SESSION_KEY))
+    services.audit("sessions.ended", current_user, target=current_user, count=count)
     db.session.commit()
     flash(ngettext("%(num)s autre session fermée.", "%(num)s autres sessions fermées.", count), "success")
     return redirect(url_for("accounts.profile"), code=303)
+
+
+@bp.route("/compte/double-authentification", methods=["GET", "POST"])
+@access("member")
+@limiter.limit(_login_limit, methods=["POST"])
+def enable_two_factor():
+    user: User = current_user._get_current_object()
+    if user.two_factor_enabled:
+        return redirect(url_for("accounts.profile"), code=303)
+    twofactor.begin_enrolment(user)
+    form = CodeForm()
+    error = None
+    if form.validate_on_submit():
+        codes = twofactor.confirm_enrolment(user, form.code.data)
+        if codes:
+            services.audit("2fa.enabled", user, target=user)
+            _sign_in(user, None)  # a stronger sign-in starts a fresh session
+            db.session.commit()
+            return _show_recovery_codes(codes, url_for("accounts.profile"))
+        error = _("Ce code n’est pas valide. Vérifiez l’heure de votre téléphone et réessayez.")
+    db.session.commit()
+    return _setup_page(user, form, error, 422 if request.method == "POST" else 200, signing_in=False)
+
+
+@bp.route("/compte/double-authentification/codes", methods=["GET", "POST"])
+@access("member")
+@limiter.limit(_login_limit, methods=["POST"])
+def renew_recovery_codes():
+    from .passwords import verify_password
+
+    user: User = current_user._get_current_object()
+    if not user.two_factor_enabled:
+        return redirect(url_for("accounts.enable_two_factor"), code=303)
+    form = ConfirmPasswordForm()
+    error = None
+    if form.validate_on_submit():
+        if verify_password(user.password_hash, form.password.data):
+            codes = twofactor.new_recovery_codes(user)
+            services.audit("2fa.recovery_codes_renewed", user, target=user)
+            db.session.commit()
+            return _show_recovery_codes(codes, url_for("accounts.profile"))
+        error = _("Le mot de passe actuel est incorrect.")
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/renew_codes.html", form=form, error=error), status
+
+
+@bp.route("/compte/double-authentification/desactiver", methods=["GET", "POST"])
+@access("member")
+@limiter.limit(_login_limit, methods=["POST"])
+def disable_two_factor():
+    from .passwords import verify_password
+
+    user: User = current_user._get_current_object()
+    if not user.two_factor_enabled or user.two_factor_required:
+        return redirect(url_for("accounts.profile"), code=303)
+    form = DisableTwoFactorForm()
+    error = None
+    if form.validate_on_submit():
+        if verify_password(user.password_hash, form.password.data) and twofactor.verify_second_factor(
+            user, form.code.data
+        ):
+            twofactor.disable(user)
+            services.audit("2fa.disabled", user, target=user)
+            db.session.commit()
+            flash(_("La double authentification est désactivée."), "success")
+            return redirect(url_for("accounts.profile"), code=303)
+        db.session.commit()  # a recovery code tried is spent either way
+        error = _("Le mot de passe ou le code est incorrect.")
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/disable_two_factor.html", form=form, error=error), status

@@ -167,6 +167,21 @@ def resend_invitation(user_id: int):
     return redirect(url_for("admin.organization", org_id=user.organization_id), code=303)
 
 
+@bp.route("/personnes/<int:user_id>/double-authentification", methods=["POST"])
+@access("admin")
+def reset_two_factor(user_id: int):
+    user = _person(user_id)
+    try:
+        accounts.reset_two_factor(current_user, user)
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Double authentification réinitialisée pour %(name)s.", name=user.name), "success")
+    return redirect(url_for("admin.organization", org_id=user.organization_id), code=303)
+
+
 @bp.route("/repertoire.csv", methods=["POST"])
 @access("staff")
 def export_directory():
@@ -174,6 +189,7 @@ def export_directory():
     task = submit_task(
         kind="directory_csv", func="jobs.exports.directory_csv", args=[], user=current_user, queue="default"
     )
+    accounts.audit("directory.exported", current_user, task_id=task.id)
     db.session.commit()
     return redirect(url_for("tasks.status", public_id=task.public_id), code=303)
 

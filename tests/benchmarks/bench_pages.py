@@ -19,6 +19,7 @@ def run() -> None:
     from intranet.assets import PAGE_ASSETS
     from intranet.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
     from intranet.extensions import db
+    from tests.conftest import sign_in
     from tests.crawl import crawl
 
     with tempfile.TemporaryDirectory(prefix="passerelle-bench-pages-") as tmp:
@@ -47,7 +48,7 @@ def run() -> None:
             largest_page = largest_fragment = 0
             for role, index in roles.items():
                 client = app.test_client()
-                client.post("/connexion", data={"email": ACCOUNTS[index][0], "password": DEMO_PASSWORD})
+                sign_in(client, ACCOUNTS[index][0], DEMO_PASSWORD)  # with the demo team's second factor
                 for page in crawl(client):
                     if page.status != 200 or "text/html" not in page.content_type:
                         continue

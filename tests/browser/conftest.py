@@ -97,4 +97,10 @@ def browser_login(page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("Courriel").fill(email)
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    if page.url.startswith(f"{base_url}/connexion/code"):  # staff and administrators: second factor
+        from tests.conftest import two_factor_code
+
+        page.get_by_label("Code de vérification").fill(two_factor_code(email))
+        page.get_by_role("button", name="Vérifier").click()
     page.wait_for_url(f"{base_url}/")
