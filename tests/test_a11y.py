@@ -1,0 +1,206 @@
+"""Accessibility structure of every page each demo role can reach (WCAG 2.2 AA, issue 8).
+
+Fast checks through the test client, over the same crawl as the page budgets (tests/crawl.py), with
+the demo data loaded: what a parser can prove without a browser. The browser test
+(tests/browser/test_a11y.py) adds axe-core, contrast, reflow at 320 px and the keyboard.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import cssselect2
+import pytest
+import sqlalchemy as sa
+import tinyhtml5
+
+from tests.conftest import AuthActions
+from tests.crawl import crawl
+
+ROLES = ("anonymous", "admin", "staff", "coordinator", "member", "partner")
+LABELLED_INPUTS = "input:not([hidden]):not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), select, textarea"
+ID_REFERENCES = ("aria-describedby", "aria-labelledby", "aria-controls", "aria-errormessage")
+LANG = re.compile(r"^(fr|en)(-[A-Za-z]{2})?$")
+
+
+@pytest.fixture
+def demo(app, db):
+    from intranet.accounts.models import User
+    from intranet.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
+
+    load_demo()
+    by_role = dict(zip(("admin", "staff", "coordinator", "member", "partner"), ACCOUNTS, strict=True))
+    users = {
+        role: db.session.scalar(sa.select(User).where(User.email == row[0])) for role, row in by_role.items()
+    }
+    return users, DEMO_PASSWORD
+
+
+def signed_in_client(app, user, password):
+    """A test client signed in with the project's helper (which knows about the second factor)."""
+    client = app.test_client()
+    if user is not None:
+        AuthActions(client).login(user, password)
+        assert client.get("/compte").status_code == 200, f"{user.email} is not signed in"
+    return client
+
+
+class Document:
+    def __init__(self, body: str) -> None:
+        self.root = cssselect2.ElementWrapper.from_html_root(tinyhtml5.parse(body))
+
+    def all(self, selector: str) -> list:
+        return [e.etree_element for e in self.root.query_all(selector)]
+
+    def one(self, selector: str):
+        found = self.all(selector)
+        return found[0] if found else None
+
+
+def text_of(element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def accessible_text(element) -> str:
+    """Text, aria-label or the alt of an image inside: enough to name a link or a button."""
+    parts = [element.get("aria-label") or "", text_of(element)]
+    parts += [img.get("alt") or "" for img in element.iter("{http://www.w3.org/1999/xhtml}img")]
+    if element.get("value") and element.tag.endswith("input"):
+        parts.append(element.get("value"))
+    return " ".join(p for p in parts if p).strip()
+
+
+def structure_problems(body: str, *, fragment: bool, signed_in: bool) -> list[str]:
+    doc = Document(body)
+    problems: list[str] = []
+
+    if not fragment:
+        html = doc.one("html")
+        if not LANG.match(html.get("lang") or ""):
+            problems.append(f"html lang={html.get('lang')!r}")
+        title = doc.one("title")
+        if title is None or not text_of(title) or text_of(title).startswith("·"):
+            problems.append("no page title before the site's name")
+        h1s = doc.all("h1")
+        if len(h1s) != 1 or not text_of(h1s[0]):
+            problems.append(f"{len(h1s)} h1 (one with text expected)")
+        mains = doc.all("main")
+        if len(mains) != 1 or mains[0].get("id") != "main":
+            problems.append("one <main id=main> expected")
+        first_link = doc.one("body a")
+        if first_link is None or first_link.get("href") != "#main":
+            problems.append("the first link is not the skip link to #main")
+        if doc.one("body > header") is None or doc.one("body > footer") is None:
+            problems.append("header and footer landmarks expected")
+        if signed_in and doc.one("header nav[aria-label]") is None:
+            problems.append("named main navigation expected")
+        if doc.one("#quick-exit") is None:
+            problems.append("no quick exit")
+
+    ids = Counter(e.get("id") for e in doc.all("[id]"))
+    problems += [f"duplicate id {i!r}" for i, n in ids.items() if n > 1]
+    for attribute in ID_REFERENCES:
+        for element in doc.all(f"[{attribute}]"):
+            for ref in element.get(attribute).split():
+                if ref not in ids:
+                    problems.append(f"{attribute}={ref!r} points to nothing")
+    labels_for = {label.get("for") for label in doc.all("label[for]")}
+    for label in doc.all("label[for]"):
+        if label.get("for") not in ids:
+            problems.append(f"label for={label.get('for')!r} points to nothing")
+    wrapped = {id(e) for label in doc.all("label") for e in label.iter()}
+    for control in doc.all(LABELLED_INPUTS):
+        if control.get("id") in labels_for or id(control) in wrapped or control.get("aria-labelledby"):
+            continue
+        problems.append(f"{control.tag.split('}')[1]} name={control.get('name')!r} has no visible label")
+    for button in doc.all("button, input[type=submit], input[type=button]"):
+        if not accessible_text(button):
+            problems.append(f"button without a name: {button.get('name') or button.get('class')}")
+    for link in doc.all("a[href]"):
+        if not accessible_text(link):
+            problems.append(f"link without text: {link.get('href')}")
+    for img in doc.all("img:not([alt])"):
+        problems.append(f"image without alt: {img.get('src')}")
+    for table in doc.all("table"):
+        if not table.findall(".//{http://www.w3.org/1999/xhtml}th"):
+            problems.append("table without header cells")
+    for element in doc.all("[lang]"):
+        if not LANG.match(element.get("lang")):
+            problems.append(f"lang={element.get('lang')!r}")
+    for element in doc.all("[style]"):
+        problems.append(f"inline style on <{element.tag.split('}')[1]}> (CSP)")
+    for element in doc.all("[tabindex]"):
+        if element.get("tabindex") not in ("0", "-1"):
+            problems.append(f"tabindex={element.get('tabindex')} changes the reading order")
+    levels = [int(h.tag[-1]) for h in doc.all("h1, h2, h3, h4, h5, h6")]
+    for before, after in zip(levels, levels[1:], strict=False):
+        if after > before + 1:
+            problems.append(f"heading level skipped: h{before} then h{after}")
+            break
+    return problems
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_has_an_accessible_structure(app, demo, role):
+    users, password = demo
+    client = signed_in_client(app, users.get(role), password)
+    pages = crawl(client, start="/" if role != "anonymous" else "/connexion")
+    html = [p for p in pages if p.status in (200, 422) and "text/html" in p.content_type]
+    assert len(html) >= (2 if role == "anonymous" else 10)
+    report = []
+    for page in html:
+        problems = structure_problems(
+            page.body.decode(), fragment=page.fragment, signed_in=role != "anonymous"
+        )
+        report += [f"{'F ' if page.fragment else ''}{page.url}: {p}" for p in problems]
+    assert not report, "\n".join(report)
+
+
+def test_the_checks_catch_what_they_look_for():
+    """A page with every fault the crawl looks for: each one is reported (the checks can fail)."""
+    bad = (
+        '<!doctype html><html lang="xx"><head><title> · Passerelle</title></head><body>'
+        '<a href="/">x</a><div><h1></h1><h1>B</h1><h4>skip</h4>'
+        '<input name="q"><select name="s"></select><textarea name="t"></textarea>'
+        '<label for="nowhere">L</label><input id="d" aria-describedby="gone"><input id="d">'
+        '<button></button><a href="/x"></a><img src="i.png"><table><tr><td>1</td></tr></table>'
+        '<p style="color:red" tabindex="3" lang="zz">p</p></div></body></html>'
+    )
+    problems = "\n".join(structure_problems(bad, fragment=False, signed_in=True))
+    for expected in (
+        "html lang='xx'",
+        "no page title",
+        "2 h1",
+        "<main id=main>",
+        "skip link",
+        "header and footer",
+        "named main navigation",
+        "no quick exit",
+        "duplicate id 'd'",
+        "aria-describedby='gone'",
+        "input name='q' has no visible label",
+        "select name='s'",
+        "textarea name='t'",
+        "label for='nowhere'",
+        "button without a name",
+        "link without text: /x",
+        "image without alt",
+        "table without header cells",
+        "lang='zz'",
+        "inline style",
+        "tabindex=3",
+        "h1 then h4",
+    ):
+        assert expected in problems, expected
+    good = (
+        '<!doctype html><html lang="fr"><head><title>Accueil · Passerelle</title></head><body>'
+        '<a class="skip" href="#main">Aller</a><a id="quick-exit" href="/sortie">Quitter</a>'
+        '<header><nav aria-label="Navigation"><a href="/">Accueil</a></nav></header>'
+        '<main id="main"><h1>Accueil</h1><h2>Section</h2><label for="q">Rechercher</label>'
+        '<input id="q" name="q" aria-describedby="q-hint"><small id="q-hint">Indice</small>'
+        '<label><input type="checkbox" name="c"> Case</label><button>Chercher</button>'
+        '<table><tr><th>A</th></tr><tr><td>1</td></tr></table><p lang="en">Hello</p></main>'
+        "<footer><p>Pied</p></footer></body></html>"
+    )
+    assert structure_problems(good, fragment=False, signed_in=True) == []
