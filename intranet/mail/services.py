@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from ..database import is_sqlite, utcnow, write_intent
+from ..database import is_sqlite, read_intent, utcnow, write_intent
 from ..extensions import db
 from .models import MailStatus, OutboxMessage
 
@@ -285,12 +285,21 @@ def deliver_due(
             if mailer is not None:
                 mailer.down = True
             return counts
+    # Built up front from one query: each commit below expires the session's rows, and
+    # reloading every message to send it would double the queries.
+    read_intent()
+    messages = [
+        (row.id, build_message(row), row)
+        for row in db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
+        )
+    ]
+    db.session.rollback()
     try:
-        for message_id in claimed:
+        for message_id, message, row in messages:
             write_intent()
-            row = db.session.get(OutboxMessage, message_id)
             try:
-                transport.send(build_message(row), row)
+                transport.send(message, row)
             except (smtplib.SMTPException, OSError) as exc:
                 # SMTPException is an OSError: tell the server's answers from a lost connection.
                 if isinstance(exc, smtplib.SMTPException) and not isinstance(exc, smtplib.SMTPServerDisconnected):
@@ -314,10 +323,11 @@ def deliver_due(
                         mailer.down = True
                     break
                 continue
-            row.status = MailStatus.SENT
-            row.sent_at = utcnow()
-            row.attempts += 1
-            row.last_error = None
+            db.session.execute(
+                sa.update(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .values(status=MailStatus.SENT, sent_at=utcnow(), attempts=OutboxMessage.attempts + 1, last_error=None)
+            )
             db.session.commit()
             counts["sent"] += 1
     finally:
