@@ -23,6 +23,10 @@ def init_app(app: Flask) -> None:
         click.echo(f"Demo accounts (password for all: {accounts[0][1]}):")
         for email, _password, role in accounts:
             click.echo(f"  {role.value:<12} {email}")
+        from .accounts.demo import DEMO_TOTP_SECRET
+
+        click.echo(f"Staff and admin sign in with two factors: authenticator key {DEMO_TOTP_SECRET}")
+        click.echo("  (or print the current codes with: flask --app wsgi demo-codes)")
 
     @app.cli.command("create-admin")
     @click.option("--email", prompt=True)

@@ -92,6 +92,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Comptes de démonstration (mot de passe : {password}) :", flush=True)
         for email, role in accounts:
             print(f"  {role:<12} {email}", flush=True)
+        from .accounts.demo import DEMO_TOTP_SECRET
+
+        print(
+            f"Équipe et administration : double authentification, clé {DEMO_TOTP_SECRET} à ajouter "
+            "dans une application d’authentification (ou codes du moment : "
+            "PASSERELLE_ENV=development .venv/bin/flask --app wsgi demo-codes).",
+            flush=True,
+        )
     print("Ctrl-C pour tout arrêter.", flush=True)
 
     stopping = False

@@ -45,16 +45,20 @@ def _fold(password: str) -> str:
     return re.sub(r"\s+", " ", password.strip().lower())
 
 
+def _compact(text: str) -> str:
+    return re.sub(r"[\s\-_.]", "", _fold(text))
+
+
 def is_common(password: str, context: tuple[str, ...] = ()) -> bool:
     """True when the password is too easy to guess. ``context`` adds words of this site and of the
     person (their email's local part, the network's name) that must not be the whole password."""
     folded = _fold(password)
-    compact = re.sub(r"[\s\-_.]", "", folded)
+    compact = _compact(password)
     whole, bases = _lists()
     if folded in whole or compact in whole:
         return True
     core = re.sub(r"[\d\W_]+$", "", re.sub(r"^[\d\W_]+", "", compact))
-    words = bases + tuple(w for w in (_fold(c).replace(" ", "") for c in context) if len(w) >= 4)
+    words = bases + tuple(w for w in (_compact(c) for c in context) if len(w) >= 4)
     if core in words or re.sub(r"\d+$", "", core) in words:
         return True
     if len(set(compact)) <= 3:
