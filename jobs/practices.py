@@ -101,3 +101,20 @@ def render_practice_pdf(practice_id: int, locale: str = "fr", *, task_id: int) -
         tmp.replace(path)
     set_progress(task_id, 90)
     return {"path": f"practices/{name}", "name": f"bonne-pratique-{practice.id}.pdf", "mimetype": "application/pdf"}
+
+
+def reindex_theme(theme_id: int) -> int:
+    """Index again the practices of a renamed theme (its names are searchable words)."""
+    import sqlalchemy as sa
+
+    from intranet.database import write_intent
+    from intranet.practices import search
+    from intranet.practices.models import practice_theme
+
+    ids = list(db.session.scalars(sa.select(practice_theme.c.practice_id).where(practice_theme.c.theme_id == theme_id)))
+    for start in range(0, len(ids), 200):
+        write_intent()
+        for practice in db.session.scalars(sa.select(Practice).where(Practice.id.in_(ids[start : start + 200]))).unique():
+            search.index_practice(practice)
+        db.session.commit()
+    return len(ids)

@@ -67,7 +67,7 @@ POSTGRES_NARROW = (
     "ALTER TABLE practice ALTER COLUMN body SET STORAGE EXTERNAL",
     "ALTER TABLE practice ALTER COLUMN search_vector SET STORAGE EXTERNAL",
 )
-WINDOW = 1000
+WINDOW = 300
 
 
 def _run(statements):

@@ -44,7 +44,7 @@ from .models import (
 
 MAX_ATTACHMENTS = 10
 PER_PAGE = 20
-COUNT_CAP = 1000  # counts stop here ("plus de 1 000"): exact counts of huge sets cost a full scan
+COUNT_CAP = 300  # counts stop here ("plus de 300"): see search.WINDOW
 
 
 class PracticeError(Exception):
@@ -100,8 +100,12 @@ def save_theme(user: User, theme: PracticeTheme | None, name_fr: str, name_en: s
     if theme is None:
         theme = PracticeTheme(name_fr=name_fr, name_en=name_en)
         db.session.add(theme)
-    else:
+    elif (theme.name_fr, theme.name_en) != (name_fr, name_en):
         theme.name_fr, theme.name_en = name_fr, name_en
+        # Theme names are searchable words of every practice that has the theme.
+        from ..tasks.services import enqueue_after_commit
+
+        enqueue_after_commit("jobs.practices.reindex_theme", theme.id, queue="default")
     db.session.flush()
     return theme
 
@@ -606,6 +610,10 @@ def find(user: User, filters: Filters, page: int = 1, per_page: int = PER_PAGE) 
     """Visible published practices matching the filters, most recent first; with a query, the
     most relevant first (among the most recent matches: see ``search``), then the most recent."""
     conditions = _conditions(user, filters)
+    if not is_sqlite():
+        # Short, latency-bound queries: on a small server, starting parallel workers costs more
+        # than it saves (this lasts until the end of the transaction).
+        db.session.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 0"))
     if filters.q.strip():
         return _search(user, filters, conditions, page, per_page)
     stmt = sa.select(Practice).where(*conditions)

@@ -84,3 +84,15 @@ def test_english_pages(login_as, make_practice, make_theme):
     page = client.get(f"/pratiques/{practice.id}").get_data(as_text=True)
     assert "Interpreting" in page and "Intercultural" in page and "This helped me" in page
     assert "Search" in client.get("/pratiques/").get_data(as_text=True)
+
+
+def test_a_renamed_theme_is_found_under_its_new_name(login_as, make_theme, make_practice, run_jobs, db):
+    theme = make_theme("Interprétariat", "Interpreting")
+    make_practice(title="Banque régionale", summary="Partagée entre organismes.", body="Réservations.", themes=[theme])
+    staff, _ = login_as("staff")
+    reader, _ = login_as("member")
+    assert "Banque régionale" not in reader.get("/pratiques/", query_string={"q": "traduction"}).get_data(as_text=True)
+    response = staff.post(f"/pratiques/themes/{theme.id}", data={"name_fr": "Traduction et interprétariat", "name_en": "Translation"})
+    assert response.status_code == 303
+    assert run_jobs() >= 1
+    assert "Banque régionale" in reader.get("/pratiques/", query_string={"q": "traduction"}).get_data(as_text=True)
