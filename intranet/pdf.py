@@ -46,6 +46,30 @@ def safe_url_fetcher():
     return StaticOnlyFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)
 
 
+_WARM_UP_HTML = """<html lang="fr"><head><style>
+@page { size: A4; margin: 2cm; @top-left { content: "x" } @bottom-right { content: counter(page) " / " counter(pages) } }
+p { hyphens: auto; text-align: justify } .f { float: footnote }
+</style></head><body>
+<h1 style="font-family: 'DejaVu Sans'">Réseau</h1>
+<p style="font-family: 'DejaVu Serif'">Développement d’hébergement<span class="f">Note</span> <b>gras</b> <i>italique</i></p>
+<p lang="en" style="font-family: 'DejaVu Sans'">Development of <b>housing</b> <code>code</code></p>
+</body></html>"""
+_warm = False
+
+
+def warm_up() -> None:
+    """Render a tiny document once in this process, so that the forked renderers inherit loaded
+    fonts, hyphenation dictionaries and the user-agent stylesheet instead of paying for them on
+    every job (most of the cost of a short document). The worker calls it before forking."""
+    global _warm
+    if _warm:
+        return
+    import weasyprint
+
+    weasyprint.HTML(string=_WARM_UP_HTML).write_pdf()
+    _warm = True
+
+
 class PDFRenderError(RuntimeError):
     """The render failed, ran out of time or of memory (the message says which)."""
 
@@ -85,6 +109,7 @@ def render_pdf(
 
     if not (time_limit or memory_limit) or not hasattr(os, "fork"):
         return render()
+    warm_up()
     return _render_in_child(render, time_limit or 3600, memory_limit)
 
 

@@ -44,6 +44,10 @@ def preload() -> None:
     get_app()
     import weasyprint  # noqa: F401  (paid once in the parent, shared by every forked horse)
 
+    from intranet.pdf import warm_up
+
+    warm_up()  # fonts, hyphenation dictionaries, UA stylesheet: loaded once, inherited by each horse
+
 
 def main(argv: list[str] | None = None) -> None:
     from intranet.queue import QUEUES, get_redis

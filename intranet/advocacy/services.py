@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -21,6 +22,7 @@ from ..database import is_sqlite, utcnow
 from ..extensions import db
 from ..files.services import UploadError, delete_stored_file, store_upload
 from ..mail.services import queue_email
+from ..queue import get_queue, get_redis
 from ..tasks.models import TaskRecord, TaskStatus
 from ..tasks.services import refresh_status, submit_task
 from . import policy
@@ -609,6 +611,31 @@ def request_brief(user: User, position: Position) -> TaskRecord:
         queue="pdf",
         cache_key=key,
     )
+
+
+def wait_for_brief(task: TaskRecord, seconds: float) -> TaskRecord:
+    """Give a running worker a moment to finish a short brief, so the answer to the click can
+    carry the download link itself instead of a progress bar that polls (most briefs take well
+    under a second). Waits only when a worker is listening on the ``pdf`` queue; the web process
+    never renders. Call after the commit: each look is its own short read transaction."""
+    if seconds <= 0 or task.status in (TaskStatus.DONE, TaskStatus.FAILED):
+        return task
+    try:
+        from rq import Worker
+
+        if not Worker.all(connection=get_redis(), queue=get_queue("pdf")):
+            return task
+    except Exception:  # Redis unreachable: the fragment will say what happens next
+        return task
+    task_id = task.id
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.04)
+        status = db.session.scalar(sa.select(TaskRecord.status).where(TaskRecord.id == task_id))
+        db.session.rollback()
+        if status in (TaskStatus.DONE, TaskStatus.FAILED):
+            break
+    return db.session.get(TaskRecord, task_id)
 
 
 def can_see_brief_task(task: TaskRecord, user: User) -> bool:

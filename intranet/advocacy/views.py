@@ -396,6 +396,7 @@ def brief(position_id: int):
     require(policy.can_request_brief(current_user, position))
     task = services.request_brief(current_user, position)
     db.session.commit()
+    task = services.wait_for_brief(task, current_app.config.get("ADVOCACY_BRIEF_WAIT", 1.5))
     if wants_fragment():
         return render_template("advocacy/_brief.html", position=position, task=task, can_request_brief=True)
     return _back(position, "dossier")
