@@ -175,11 +175,14 @@ def backup(path: Path, *, portable: bool = False) -> dict:
 
 
 def read_manifest(path: Path) -> dict:
-    with tarfile.open(path, "r:gz") as tar:
-        member = tar.extractfile("manifest.json")
-        if member is None:
-            raise BackupError("not a Passerelle backup (no manifest.json)")
-        manifest = json.load(member)
+    try:
+        with tarfile.open(path, "r:gz") as tar:
+            member = tar.extractfile("manifest.json")
+            if member is None:
+                raise KeyError("manifest.json")
+            manifest = json.load(member)
+    except (KeyError, tarfile.TarError, ValueError) as exc:
+        raise BackupError("not a Passerelle backup (no readable manifest.json)") from exc
     if manifest.get("format") != FORMAT_VERSION:
         raise BackupError(f"unknown backup format {manifest.get('format')!r}")
     return manifest

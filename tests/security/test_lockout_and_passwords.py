@@ -47,7 +47,9 @@ def test_repeated_failures_suspend_sign_in_for_a_short_while_with_the_same_answe
     db.session.flush()
     assert _try(client, user.email, TEST_PASSWORD).status_code == 303
     assert user.failed_logins == 0 and user.locked_until is None
-    actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.target_id == str(user.id))).all()
+    actions = db.session.scalars(
+        sa.select(AuditEvent.action).where(AuditEvent.target_id == str(user.id))
+    ).all()
     assert actions.count("login.locked") == 1 and actions.count("login.failed") >= after
 
 
@@ -69,7 +71,12 @@ def test_a_reset_link_unlocks_the_account(app, client, db, make_user):
         _try(client, user.email, f"raté {i}")
     assert user.locked_until is not None
     link = f"/reinitialiser/{make_token(user, 'reset')}"
-    assert client.post(link, data={"password": "un phare au bout du quai", "confirm": "un phare au bout du quai"}).status_code == 303
+    assert (
+        client.post(
+            link, data={"password": "un phare au bout du quai", "confirm": "un phare au bout du quai"}
+        ).status_code
+        == 303
+    )
     assert user.locked_until is None and user.failed_logins == 0
 
 
@@ -103,7 +110,12 @@ def test_common_passwords_are_refused(password):
 
 @pytest.mark.parametrize(
     "password",
-    ["un mot de passe de test assez long", "trois pommes sur un vélo bleu", "Kx9!vL2#qP7z", "écureuil-fanfare-brume"],
+    [
+        "un mot de passe de test assez long",
+        "trois pommes sur un vélo bleu",
+        "Kx9!vL2#qP7z",
+        "écureuil-fanfare-brume",
+    ],
 )
 def test_ordinary_passphrases_are_accepted(password):
     assert not is_common(password)

@@ -27,13 +27,19 @@ def _setup_secret(page: str) -> str:
 
 def test_staff_without_a_second_factor_must_enrol_before_entering(app, client, db, make_user):
     staff = make_user("staff", two_factor=False)
-    response = client.post("/connexion", data={"email": staff.email, "password": TEST_PASSWORD, "next": "/compte"})
-    assert response.status_code == 303 and response.headers["Location"] == "/connexion/double-authentification"
+    response = client.post(
+        "/connexion", data={"email": staff.email, "password": TEST_PASSWORD, "next": "/compte"}
+    )
+    assert (
+        response.status_code == 303 and response.headers["Location"] == "/connexion/double-authentification"
+    )
     assert client.get("/").status_code == 302  # not signed in yet
     page = client.get("/connexion/double-authentification")
     assert page.status_code == 200
     body = page.get_data(as_text=True)
-    assert "<svg" in body and 'role="img"' in body and "<title>" in body  # server-drawn QR code, no image request
+    assert (
+        "<svg" in body and 'role="img"' in body and "<title>" in body
+    )  # server-drawn QR code, no image request
     assert "style=" not in body.split("<svg", 1)[1].split("</svg>", 1)[0]  # nothing the CSP would block
     secret = _setup_secret(body)
     wrong = client.post("/connexion/double-authentification", data={"code": "000000"})
@@ -47,7 +53,9 @@ def test_staff_without_a_second_factor_must_enrol_before_entering(app, client, d
     assert 'href="/compte"' in ok.get_data(as_text=True)  # continues where the person was going
     assert client.get("/").status_code == 200
     assert staff.two_factor_enabled
-    stored = db.session.scalars(sa.select(RecoveryCode.code_hash).where(RecoveryCode.user_id == staff.id)).all()
+    stored = db.session.scalars(
+        sa.select(RecoveryCode.code_hash).where(RecoveryCode.user_id == staff.id)
+    ).all()
     assert len(stored) == 10 and not {c.replace("-", "") for c in codes} & set(stored)  # hashes only
     assert "2fa.enabled" in _actions(db, staff) and "login.succeeded" in _actions(db, staff)
 
@@ -98,7 +106,9 @@ def test_a_recovery_code_signs_in_once(app, db, make_user):
     assert again.post("/connexion/code", data={"code": codes[0]}).status_code == 422
     assert "recovery" in str(
         db.session.scalar(
-            sa.select(AuditEvent.details).where(AuditEvent.action == "login.succeeded").order_by(AuditEvent.id.desc())
+            sa.select(AuditEvent.details)
+            .where(AuditEvent.action == "login.succeeded")
+            .order_by(AuditEvent.id.desc())
         )
     )
 
@@ -112,9 +122,10 @@ def test_members_may_turn_it_on_and_off_staff_may_not_turn_it_off(app, db, make_
     assert client.get("/").status_code == 200  # the session was rotated, not lost
     # Next sign-in asks for the code.
     fresh = app.test_client()
-    assert fresh.post("/connexion", data={"email": member.email, "password": TEST_PASSWORD}).headers[
-        "Location"
-    ] == "/connexion/code"
+    assert (
+        fresh.post("/connexion", data={"email": member.email, "password": TEST_PASSWORD}).headers["Location"]
+        == "/connexion/code"
+    )
     wrong = client.post(
         "/compte/double-authentification/desactiver", data={"password": "pas le bon", "code": "000000"}
     )
@@ -124,7 +135,10 @@ def test_members_may_turn_it_on_and_off_staff_may_not_turn_it_off(app, db, make_
         data={"password": TEST_PASSWORD, "code": two_factor_code(member.email)},
     )
     assert off.status_code == 303 and not member.two_factor_enabled
-    assert db.session.scalar(sa.select(sa.func.count(RecoveryCode.id)).where(RecoveryCode.user_id == member.id)) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count(RecoveryCode.id)).where(RecoveryCode.user_id == member.id))
+        == 0
+    )
 
     staff_client, staff = login_as("staff")
     assert staff_client.get("/compte/double-authentification/desactiver").status_code == 303
@@ -166,9 +180,10 @@ def test_an_administrator_resets_a_lost_second_factor_and_it_is_recorded(
     assert message["To"] == "perdu@essai.example" and "réinitialisé" in message["Subject"]
     # Next sign-in: enrol again.
     again = app.test_client()
-    assert again.post("/connexion", data={"email": staff.email, "password": TEST_PASSWORD}).headers[
-        "Location"
-    ] == "/connexion/double-authentification"
+    assert (
+        again.post("/connexion", data={"email": staff.email, "password": TEST_PASSWORD}).headers["Location"]
+        == "/connexion/double-authentification"
+    )
     # An administrator cannot reset their own (someone else must), and staff cannot reset anyone's.
     admin_client.post(f"/gestion/personnes/{admin.id}/double-authentification")
     assert admin.two_factor_enabled
@@ -182,7 +197,9 @@ def test_a_reset_link_does_not_skip_the_second_factor(app, db, make_user):
     staff = make_user("staff")
     client = app.test_client()
     link = f"/reinitialiser/{make_token(staff, 'reset')}"
-    response = client.post(link, data={"password": "trois pommes sur un vélo bleu", "confirm": "trois pommes sur un vélo bleu"})
+    response = client.post(
+        link, data={"password": "trois pommes sur un vélo bleu", "confirm": "trois pommes sur un vélo bleu"}
+    )
     assert response.status_code == 303 and response.headers["Location"] == "/connexion/code"
     assert client.get("/").status_code == 302
     assert client.post("/connexion/code", data={"code": two_factor_code(staff.email)}).status_code == 303
