@@ -152,3 +152,24 @@ def _kill_horses() -> None:
                 proc.kill()
             except psutil.NoSuchProcess:
                 pass
+
+
+def test_the_administrator_sees_failed_jobs_and_requeues_them(app, db, login_as, run_jobs, make_user):
+    from rq.registry import FailedJobRegistry
+
+    from intranet.queue import get_queue
+
+    member = make_user("member")
+    submit_task(kind="test", func="tests.jobs_for_tests.failing", args=[], user=member)
+    db.session.commit()
+    run_jobs()
+    registry = FailedJobRegistry(queue=get_queue("default"))
+    [job_id] = registry.get_job_ids()
+    admin, _ = login_as("admin")
+    page = admin.get("/gestion/taches").get_data(as_text=True)
+    assert "jobs.runner.run_task" in page and "gabarit" in page and "Relancer" in page
+    staff, _ = login_as("staff")
+    assert staff.get("/gestion/taches").status_code == 403
+    assert admin.post(f"/gestion/taches/default/{job_id}/relancer").status_code == 303
+    assert job_id not in FailedJobRegistry(queue=get_queue("default")).get_job_ids()
+    assert get_queue("default").count == 1
