@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from flask import current_app, render_template
@@ -65,19 +66,27 @@ def _html(practice: Practice, locale: str, font_size: float, body: str, truncate
 
 
 def build_pdf(practice: Practice, locale: str) -> bytes:
-    """A one-page PDF: smaller type first, then the body shortened, until it fits."""
+    """A one-page PDF: smaller type first; if that is not enough, as many of the body's blocks
+    (paragraphs, lists, tables) as fit, with a pointer to the full text on the intranet."""
     with force_locale(locale):
         for size in FONT_SIZES:
             pdf = render_pdf(_html(practice, locale, size, practice.body, False), metadata_title=practice.title)
             if _pages(pdf) == 1:
                 return pdf
-        body = practice.body
-        while len(body) > 200:
-            body = body[: int(len(body) * 0.7)].rsplit("\n", 1)[0] if "\n" in body[: int(len(body) * 0.7)] else body[: int(len(body) * 0.7)]
-            pdf = render_pdf(_html(practice, locale, FONT_SIZES[-1], body + " …", True), metadata_title=practice.title)
+        blocks = re.split(r"\n\s*\n", practice.body.strip())
+        smallest = FONT_SIZES[-1]
+        best = render_pdf(_html(practice, locale, smallest, "", True), metadata_title=practice.title)
+        low, high = 0, len(blocks) - 1  # the whole body did not fit: search how many blocks do
+        while low < high:
+            middle = (low + high + 1) // 2
+            pdf = render_pdf(
+                _html(practice, locale, smallest, "\n\n".join(blocks[:middle]), True), metadata_title=practice.title
+            )
             if _pages(pdf) == 1:
-                return pdf
-        return render_pdf(_html(practice, locale, FONT_SIZES[-1], "", True), metadata_title=practice.title)
+                low, best = middle, pdf
+            else:
+                high = middle - 1
+        return best
 
 
 def render_practice_pdf(practice_id: int, locale: str = "fr", *, task_id: int) -> dict:

@@ -29,7 +29,7 @@ PRACTICES = (
         "intervenante@demo.passerelle.example",
         "Plan de sécurité co-construit à l’arrivée en 2e étape",
         "Une rencontre structurée dans la première semaine pour bâtir avec chaque femme un plan de sécurité adapté à la période post-séparation, révisé à chaque changement (audience au tribunal, échange de garde).",
-        "## Pourquoi\nLa période qui suit la séparation est celle où le risque d’homicide conjugal est le plus élevé.\n\n## PracticeComment\n- Une rencontre de 90 minutes dans la première semaine\n- Une grille commune, remplie **avec** la femme, jamais pour elle\n- Une révision à chaque étape judiciaire ou de garde\n\n| Moment | Révision |\n|---|---|\n| Audience | la veille |\n| Échange de garde | chaque mois |\n",
+        "## Pourquoi\nLa période qui suit la séparation est celle où le risque d’homicide conjugal est le plus élevé.\n\n## Comment\n- Une rencontre de 90 minutes dans la première semaine\n- Une grille commune, remplie **avec** la femme, jamais pour elle\n- Une révision à chaque étape judiciaire ou de garde\n\n| Moment | Révision |\n|---|---|\n| Audience | la veille |\n| Échange de garde | chaque mois |\n",
         ("Plan de sécurité", "Violence conjugale post-séparation"),
         ("feminist",),
         ("shelter", "violence"),
