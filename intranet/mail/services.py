@@ -8,6 +8,7 @@ outcome. A message that a worker was sending when it died is claimed again after
 from __future__ import annotations
 
 import base64
+import email.policy
 import logging
 import smtplib
 import socket
@@ -15,6 +16,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -131,8 +133,27 @@ def store_email(
     return message
 
 
+class _HeaderClasses(HeaderRegistry):
+    """The standard registry creates a new class for every header it parses (a tenth of a
+    millisecond each); make each header's class once. Parsing itself is unchanged."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._made: dict[str, type] = {}
+
+    def __getitem__(self, name: str):
+        key = name.lower()
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = super().__getitem__(name)
+        return made
+
+
+EMAIL_POLICY = email.policy.default.clone(header_factory=_HeaderClasses())
+
+
 def build_message(row: OutboxMessage) -> EmailMessage:
-    msg = EmailMessage()
+    msg = EmailMessage(policy=EMAIL_POLICY)
     msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     msg["To"] = row.to_address
     msg["Subject"] = row.subject

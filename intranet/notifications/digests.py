@@ -381,6 +381,7 @@ class Prepared:
     item_count: int
     rendered: RenderedEmail | None
     headers: dict
+    refused: bool = False
 
 
 def dedupe_key(user_id: int, period: Period) -> str:
@@ -399,6 +400,24 @@ def _ledger_insert(rows: list[dict]):
         .values(rows)
         .on_conflict_do_nothing(index_elements=["user_id", "period_key"])
         .returning(DigestDelivery.id, DigestDelivery.user_id)
+    )
+
+
+def _refused_addresses(addresses: list[str]) -> set[str]:
+    """Addresses whose latest message the server refused for good (until the address changes)."""
+    if not addresses:
+        return set()
+    latest = (
+        sa.select(sa.func.max(OutboxMessage.id))
+        .where(OutboxMessage.to_address.in_(addresses))
+        .group_by(OutboxMessage.to_address)
+    )
+    return set(
+        db.session.scalars(
+            sa.select(OutboxMessage.to_address).where(
+                OutboxMessage.id.in_(latest), OutboxMessage.status == MailStatus.REFUSED
+            )
+        )
     )
 
 
@@ -434,6 +453,7 @@ def _prepare(period: Period, user_ids: list[int], links: EmailLinks, counts: dic
             .group_by(DigestDelivery.user_id)
         ).all()
     )
+    refused = _refused_addresses([u.email for u in users])
     prepared = []
     for user in users:
         pref = prefs.get(user.id)
@@ -442,6 +462,11 @@ def _prepare(period: Period, user_ids: list[int], links: EmailLinks, counts: dic
             continue
         until = utcnow()
         since = max(last_until.get(user.id) or until - period.length, until - MAX_LOOKBACK)
+        if user.email in refused:
+            # Flagged for the administrator already; trying every period would only repeat it.
+            # Nothing is covered, so a corrected address gets what was missed.
+            prepared.append(Prepared(user.id, user.email, since, since, 0, None, {}, refused=True))
+            continue
         digest = build_digest(user, pref, since, until)
         rendered, headers = (None, {}) if digest.is_empty else render_digest(user, pref, digest, links)
         prepared.append(Prepared(user.id, user.email, since, until, digest.item_count, rendered, headers))
@@ -461,7 +486,11 @@ def _record(period: Period, prepared: list[Prepared], counts: dict[str, int]) ->
                     {
                         "user_id": p.user_id,
                         "period_key": period.key,
-                        "status": DeliveryStatus.QUEUED if p.rendered else DeliveryStatus.EMPTY,
+                        "status": DeliveryStatus.REFUSED_ADDRESS
+                        if p.refused
+                        else DeliveryStatus.QUEUED
+                        if p.rendered
+                        else DeliveryStatus.EMPTY,
                         "item_count": p.item_count,
                         "covers_since": p.since,
                         "covers_until": p.until,
@@ -476,6 +505,9 @@ def _record(period: Period, prepared: list[Prepared], counts: dict[str, int]) ->
     for p in prepared:
         if p.user_id not in claimed:
             counts["skipped"] += 1  # another run got there first
+            continue
+        if p.refused:
+            counts["refused_address"] += 1
             continue
         if p.rendered is None:
             counts["empty"] += 1
@@ -521,7 +553,16 @@ def send_batch(period_key: str, user_ids: Iterable[int], *, chunk_size: int | No
     ids = sorted({int(u) for u in user_ids})
     size = chunk_size or current_app.config["DIGEST_CHUNK_SIZE"]
     links = EmailLinks(current_app)
-    counts = {"queued": 0, "empty": 0, "skipped": 0, "sent": 0, "retry": 0, "refused": 0, "failed": 0}
+    counts = {
+        "queued": 0,
+        "empty": 0,
+        "skipped": 0,
+        "refused_address": 0,
+        "sent": 0,
+        "retry": 0,
+        "refused": 0,
+        "failed": 0,
+    }
     with Mailer() as mailer:
         for chunk in batches(ids, size):
             read_intent()  # reading and rendering must not hold SQLite's write lock

@@ -66,6 +66,7 @@ class NotificationPreference(db.Model):
 class DeliveryStatus(enum.StrEnum):
     QUEUED = "queued"  # the digest is in the outbox (the outbox says whether it was sent)
     EMPTY = "empty"  # nothing new for this member in this period: no email
+    REFUSED_ADDRESS = "refused"  # the server refused this address for good: not tried again
 
 
 class DigestDelivery(db.Model):
@@ -81,7 +82,7 @@ class DigestDelivery(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
     period_key: Mapped[str] = mapped_column(sa.String(20), index=True)
-    status: Mapped[DeliveryStatus] = mapped_column(sa.Enum(DeliveryStatus, native_enum=False, length=10))
+    status: Mapped[DeliveryStatus] = mapped_column(sa.Enum(DeliveryStatus, native_enum=False, length=20))
     item_count: Mapped[int] = mapped_column(default=0)
     # What the digest covered: the next one starts from ``covers_until``.
     covers_since: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import secrets
 import shutil
 import subprocess
@@ -227,6 +228,13 @@ class MemorySampler(threading.Thread):
             time.sleep(0.05)
 
 
+def _children_cpu() -> float:
+    """CPU seconds of the finished worker processes and their work horses (all waited for):
+    on a shared machine, the figure that says what the work costs, whatever else is running."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _reset(app) -> None:
     from intranet.extensions import db
     from intranet.mail.models import OutboxMessage
@@ -251,6 +259,8 @@ def _round(label: str, app, env: dict, handler: CountingHandler, workers: int) -
     with app.app_context():
         planned = plan_digests(MONDAY_NOON.isoformat())
         db.session.remove()
+    cpu_before = _children_cpu()
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     procs = [
         subprocess.Popen(
@@ -269,6 +279,7 @@ def _round(label: str, app, env: dict, handler: CountingHandler, workers: int) -
         if proc.returncode:
             print(err.decode(errors="replace")[-2000:], file=sys.stderr)
     elapsed = time.perf_counter() - started
+    cpu = _children_cpu() - cpu_before
     sampler.stop.set()
     sampler.join()
     with app.app_context():
@@ -284,6 +295,8 @@ def _round(label: str, app, env: dict, handler: CountingHandler, workers: int) -
     print(f"BENCH {name}_members_planned {planned['members']} members", flush=True)
     print(f"BENCH {name}_batches {planned['batches']} jobs", flush=True)
     print(f"BENCH {name}_seconds {elapsed:.1f} s", flush=True)
+    print(f"BENCH {name}_worker_cpu_seconds {cpu:.1f} s", flush=True)
+    print(f"BENCH {name}_machine_load_at_start {load_before:.1f} load", flush=True)
     print(f"BENCH {name}_digests_per_second {handler.count / elapsed:.0f} msg/s", flush=True)
     print(f"BENCH {name}_smtp_accepted {handler.count} messages", flush=True)
     print(f"BENCH {name}_distinct_recipients {len(handler.recipients)} addresses", flush=True)

@@ -290,3 +290,14 @@ def test_a_refused_digest_is_flagged_not_retried(db, make_org, make_user, source
     status = db.session.scalar(sa.select(OutboxMessage.status).where(OutboxMessage.to_address == gone.email))
     assert status == MailStatus.REFUSED
     assert len(digests_for(smtp, fine.email)) == 1
+    # The next period does not knock on the same closed door; the ledger says why.
+    practices.add("Autre nouveauté", org, created_at=utcnow())
+    later = _send(db, "w2026-W49", [gone, fine])
+    assert later["refused_address"] == 1 and later["sent"] == 1 and later["refused"] == 0
+    row = db.session.scalar(
+        sa.select(DigestDelivery).where(DigestDelivery.user_id == gone.id, DigestDelivery.period_key == "w2026-W49")
+    )
+    assert row.status == DeliveryStatus.REFUSED_ADDRESS
+    # Once the address is corrected, digests resume.
+    gone.email = "nouvelle-adresse@essai.example"
+    assert _send(db, "w2026-W50", [gone])["queued"] == 1
