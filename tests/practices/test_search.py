@@ -206,3 +206,25 @@ def test_the_reindex_command_rebuilds_the_index(library, login_as, runner, db):
     result = runner.invoke(args=["practices-reindex"])
     assert result.exit_code == 0 and "3 practices indexed." in result.output
     assert _titles(client, q="interpretes") == ["Interprètes formées"]
+
+
+def test_a_full_page_of_results_stays_within_the_budgets(make_practice, make_user, make_theme, make_region, login_as):
+    import gzip
+    import random
+
+    rng = random.Random(3)
+    words = ("accueil sécuritaire", "interprètes formées", "plan de sécurité", "logement de transition",
+             "audience au tribunal", "enfants exposés", "statut d’immigration", "médiation culturelle")
+    themes = [make_theme(f"Thème numéro {i}", f"Theme {i}") for i in range(6)]
+    author = make_user("member")
+    for i in range(25):
+        summary = " ".join(f"Les intervenantes travaillent sur {rng.choice(words)} avec les partenaires." for _ in range(8))
+        make_practice(author, title=f"Pratique {i} : {rng.choice(words)} en région {rng.choice(words)}"[:120],
+                      summary=summary[:600], themes=rng.sample(themes, 3), region=make_region("Gaspésie–Îles-de-la-Madeleine"))
+    client, _ = login_as("member")
+    page = client.get("/pratiques/", query_string={"q": "intervenantes"})
+    assert page.get_data(as_text=True).count('class="pr-card"') == 20
+    assert len(gzip.compress(page.get_data())) <= 14 * 1024
+    fragment = client.get("/pratiques/", query_string={"q": "intervenantes"}, headers={"HX-Request": "true"})
+    assert fragment.get_data(as_text=True).count('class="pr-card"') == 20
+    assert len(gzip.compress(fragment.get_data())) <= 4 * 1024, len(gzip.compress(fragment.get_data()))
