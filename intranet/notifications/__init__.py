@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, has_request_context
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 DEFAULTS = {
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     from ..events import notify
     from ..extensions import csrf
     from ..home.sections import register_section
+    from ..templating import add_nav
     from . import (
         models,  # noqa: F401  (the tables)
         services,
@@ -54,5 +56,6 @@ def init_app(app: Flask) -> None:
             "notification_link": views.link_for,
         }
 
+    add_nav("notifications.deliveries", _l("Résumés envoyés"), "admin", 95)
     register_section(10, "notifications/_home.html", _home_section)
     register_demo(900, load_demo)

@@ -146,6 +146,13 @@ def preview():
     return render_template("notifications/preview.html", digest=digest, sections=sections)
 
 
+@bp.route("/notifications/envois")
+@access("admin")
+def deliveries():
+    """What the digest runs recorded and delivered, period by period, and who is still waiting."""
+    return render_template("notifications/deliveries.html", reports=digests.ledger_report())
+
+
 @bp.route("/desabonnement/<token>", methods=["GET", "POST"])
 @access("public")
 def unsubscribe(token: str):

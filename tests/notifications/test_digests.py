@@ -301,3 +301,26 @@ def test_a_refused_digest_is_flagged_not_retried(db, make_org, make_user, source
     # Once the address is corrected, digests resume.
     gone.email = "nouvelle-adresse@essai.example"
     assert _send(db, "w2026-W50", [gone])["queued"] == 1
+
+
+def test_the_administrator_sees_what_each_period_recorded_and_delivered(db, make_org, make_user, login_as, sources, smtp):
+    practices = sources.add()
+    org = make_org()
+    busy, quiet, gone = make_user(org=org), make_user(org=org), make_user(org=org)
+    practices.add("Nouveauté", org, private=True)
+    other = make_org()
+    quiet.organization_id = other.id
+    smtp.handler.refuse.add(gone.email)
+    _send(db, WEEK, [busy, quiet, gone])
+    _send(db, "w2026-W49", [gone])
+
+    admin, _admin = login_as("admin")
+    page = admin.get("/notifications/envois")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    row = re.search(r"<tr><th scope=\"row\">Semaine 48 de 2026</th>(.*?)</tr>", html).group(1)
+    # written 2, delivered 1, pending 0, nothing new 1, refused 1
+    assert re.findall(r"<td>(\d+)</td>", row)[:5] == ["2", "1", "0", "1", "1"]
+    assert "Semaine 49 de 2026" in html
+    member, _member = login_as("member")
+    assert member.get("/notifications/envois").status_code == 403
