@@ -19,9 +19,10 @@ def init_app(app: Flask) -> None:
     )
     from .demo import load_demo
     from .home import provide_home_section
-    from .views import bp
+    from .views import bp, member_markdown
 
     app.register_blueprint(bp)
+    app.jinja_env.filters["advocacy_markdown"] = member_markdown
     add_nav("advocacy.index", _l("Plaidoyer"), "member", 40)
     register_section(400, "advocacy/_home.html", provide_home_section)
     register_demo(400, load_demo)

@@ -583,8 +583,8 @@ def current_brief(position: Position) -> TaskRecord | None:
         .order_by(TaskRecord.id.desc())
         .limit(1)
     )
-    if task is not None and task.status in (TaskStatus.QUEUED, TaskStatus.RUNNING):
-        refresh_status(task)
+    # Not refreshed here (pages are read transactions): the status fragment, which polls while
+    # the task is unfinished, notices an interrupted one and offers the retry.
     return task
 
 

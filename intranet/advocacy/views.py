@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..extensions import db
 from ..files.services import send_stored_file
+from ..markdown import render_markdown
 from ..privacy import find_personal_info
 from ..security import access, require
 from ..urls import wants_fragment
@@ -30,6 +33,15 @@ def _diff_labels() -> dict[str, str]:
         "demands": _("Revendications"),
         "body": _("Texte"),
     }
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+def member_markdown(text: str | None) -> Markup:
+    """Member Markdown for a page whose sections are h2: their headings start at h3 (one h1)."""
+    html = str(render_markdown(text))
+    return Markup(_HEADING.sub(lambda m: f"<{m.group(1)}h{min(max(int(m.group(2)) + 1, 3), 6)}>", html))
 
 
 def today():

@@ -20,7 +20,7 @@ def test_a_member_drafts_a_text_for_her_organization(app, db, login_as):
     assert position.demands == ["Première revendication", "Deuxième revendication"]
     assert position.themes == ["children", "housing"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Un texte de plaidoyer" in page and "<h2>Constat</h2>" in page
+    assert "Un texte de plaidoyer" in page and "<h3>Constat</h3>" in page
 
 
 def test_invalid_input_is_kept_and_answered_with_422(app, db, login_as):

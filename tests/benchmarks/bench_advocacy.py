@@ -34,9 +34,13 @@ def realistic_body(sections: int) -> str:
         parts.append(f"## {i}. Constat régional numéro {i}")
         parts.append(PARAGRAPH * 3 + f"Les chiffres de la région{i}[^{i}] le montrent.")
         parts.append(PARAGRAPH * 2)
-        parts.append("- des séjours écourtés ;\n- des enfants qui changent d’école ;\n- des listes d’attente.")
+        parts.append(
+            "- des séjours écourtés ;\n- des enfants qui changent d’école ;\n- des listes d’attente."
+        )
         if i % 3 == 0:
-            parts.append("| Région | Places | Demandes |\n|---|---|---|\n| Estrie | 12 | 48 |\n| Outaouais | 8 | 51 |")
+            parts.append(
+                "| Région | Places | Demandes |\n|---|---|---|\n| Estrie | 12 | 48 |\n| Outaouais | 8 | 51 |"
+            )
         parts.append(f"### Ce que nous demandons ({i})\n\n" + PARAGRAPH)
     parts += [f"[^{i}]: Compilation des demandes refusées, région {i}, 2025." for i in range(1, sections + 1)]
     return "\n\n".join(parts)
@@ -121,7 +125,10 @@ def _render_figures(app) -> None:
             print(f"BENCH advocacy.render.{pages}_pages {best:.3f} s", flush=True)
             print(f"BENCH advocacy.render.{pages}_pages.median {statistics.median(times):.3f} s", flush=True)
             print(f"BENCH advocacy.render.{pages}_pages.cpu {min(cpu):.3f} s", flush=True)
-            print(f"BENCH advocacy.render.{pages}_pages.cpu_per_page {1000 * min(cpu) / pages:.0f} ms", flush=True)
+            print(
+                f"BENCH advocacy.render.{pages}_pages.cpu_per_page {1000 * min(cpu) / pages:.0f} ms",
+                flush=True,
+            )
             print(f"BENCH advocacy.render.{pages}_pages.size {len(data) // 1024} KB", flush=True)
             db.session.remove()
         # Scaling (CPU time, which machine load does not inflate): cost of one more page, and
@@ -130,7 +137,10 @@ def _render_figures(app) -> None:
         per_page = (t2 - t1) / (p2 - p1)
         print(f"BENCH advocacy.render.cpu_marginal_per_page {1000 * per_page:.0f} ms", flush=True)
         print(f"BENCH advocacy.render.cpu_fixed_cost {1000 * (t1 - p1 * per_page):.0f} ms", flush=True)
-        print(f"BENCH advocacy.render.cpu_ratio_longest_to_shortest_per_page {(t2 / p2) / (t1 / p1):.2f} x", flush=True)
+        print(
+            f"BENCH advocacy.render.cpu_ratio_longest_to_shortest_per_page {(t2 / p2) / (t1 / p1):.2f} x",
+            flush=True,
+        )
         db.drop_all()
 
 
@@ -189,7 +199,9 @@ def _click_figures(app, label: str, rounds: int = 7) -> None:
             author.password_hash = hash_password("un mot de passe de banc d’essai")
             db.session.commit()
             client = app.test_client()
-            client.post("/connexion", data={"email": author.email, "password": "un mot de passe de banc d’essai"})
+            client.post(
+                "/connexion", data={"email": author.email, "password": "un mot de passe de banc d’essai"}
+            )
             durations, to_link, pages = [], [], 0
             for i in range(rounds):
                 # A new version each round, so nothing is served from the cache.
@@ -202,7 +214,9 @@ def _click_figures(app, label: str, rounds: int = 7) -> None:
                 assert response.status_code == 200, response.status_code
                 link_in_answer = "/fichier" in response.get_data(as_text=True)
                 task_id = db.session.scalar(
-                    db.select(TaskRecord.id).where(TaskRecord.cache_key.like(f"advocacy-brief:{position_id}:%"))
+                    db.select(TaskRecord.id).where(
+                        TaskRecord.cache_key.like(f"advocacy-brief:{position_id}:%")
+                    )
                 )
                 db.session.rollback()
                 while True:
@@ -225,11 +239,23 @@ def _click_figures(app, label: str, rounds: int = 7) -> None:
                     continue  # the first job warms the worker's connections
                 durations.append(ready)
                 # Without the link in the answer, the fragment's poll (700 ms) shows it later.
-                to_link.append(answered if link_in_answer else answered + 0.7 * (1 + int((ready - answered) / 0.7)))
-            print(f"BENCH advocacy.click_to_file.{label}.{pages}_pages {statistics.median(durations):.3f} s", flush=True)
-            print(f"BENCH advocacy.click_to_file.{label}.{pages}_pages.best {min(durations):.3f} s", flush=True)
-            print(f"BENCH advocacy.click_to_link.{label}.{pages}_pages {statistics.median(to_link):.3f} s", flush=True)
-            print(f"BENCH advocacy.click_to_link.{label}.{pages}_pages.worst {max(to_link):.3f} s", flush=True)
+                to_link.append(
+                    answered if link_in_answer else answered + 0.7 * (1 + int((ready - answered) / 0.7))
+                )
+            print(
+                f"BENCH advocacy.click_to_file.{label}.{pages}_pages {statistics.median(durations):.3f} s",
+                flush=True,
+            )
+            print(
+                f"BENCH advocacy.click_to_file.{label}.{pages}_pages.best {min(durations):.3f} s", flush=True
+            )
+            print(
+                f"BENCH advocacy.click_to_link.{label}.{pages}_pages {statistics.median(to_link):.3f} s",
+                flush=True,
+            )
+            print(
+                f"BENCH advocacy.click_to_link.{label}.{pages}_pages.worst {max(to_link):.3f} s", flush=True
+            )
         finally:
             worker.terminate()
             try:

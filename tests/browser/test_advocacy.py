@@ -13,7 +13,13 @@ from tests.conftest import TEST_PASSWORD
 
 
 def test_submit_review_approve_then_download_the_brief(
-    page, live_server, worker_process, make_org, make_user, make_position, db  # noqa: F811
+    page,
+    live_server,
+    worker_process,
+    make_org,
+    make_user,
+    make_position,  # noqa: F811
+    db,
 ):
     author = make_user("member", org=make_org(name="Maison L’Aube"))
     staff = make_user("staff")
