@@ -51,6 +51,10 @@ log = logging.getLogger(__name__)
 MAX_ITEMS_PER_SECTION = 8
 MAX_NOTIFICATIONS = 10
 SUMMARY_CHARS = 220
+TITLE_CHARS = 160
+HTML_LIMIT = 20 * 1024
+# (items per section, summaries) tried in turn until the HTML is within HTML_LIMIT.
+SHORTER = ((None, True), (5, True), (5, False), (3, False), (1, False))
 # A member back after a long silence gets at most this much history.
 MAX_LOOKBACK = timedelta(days=31)
 NOTIFICATIONS_KEY = "notifications"
@@ -291,36 +295,45 @@ def _when(item: DigestItem) -> str | None:
     return format_date(item.when, "long")
 
 
-def _show_item(item: DigestItem, links: EmailLinks, level: str) -> ShownItem:
+def _show_item(item: DigestItem, links: EmailLinks, level: str, summaries: bool) -> ShownItem:
     label = None
     if item.kind.startswith("notification:"):
         label = str(kind_label(item.kind.split(":", 1)[1]))
     meta = " · ".join(x for x in (item.organization_name, item.person_name, _when(item)) if x) or None
     return ShownItem(
-        title=item.title,
+        title=_shorten(item.title, TITLE_CHARS) or "",
         url=links(item.endpoint, **(item.values or {})),
         label=label,
-        summary=_shorten(item.summary),
+        summary=_shorten(item.summary) if summaries else None,
         meta=meta,
     )
 
 
-def present(digest: Digest, links: EmailLinks, level: str = "full") -> list[ShownSection]:
+def present(
+    digest: Digest,
+    links: EmailLinks,
+    level: str = "full",
+    *,
+    per_section: int | None = None,
+    summaries: bool = True,
+) -> list[ShownSection]:
     """What the email shows of each item. Call it in the recipient's locale (``force_locale``).
 
-    Only the "full" level exists today; issue 9 adds the discreet ones here.
+    ``per_section`` and ``summaries`` shorten an email that would be too heavy. Only the "full"
+    level exists today; issue 9 adds the discreet ones here.
     """
     if level != "full":
         raise ValueError(f"unknown email level {level!r}")
     shown = []
     for section in digest.sections:
+        items = section.items if per_section is None else section.items[:per_section]
         more_url = links("notifications.index") if section.key == NOTIFICATIONS_KEY else None
         shown.append(
             ShownSection(
                 key=section.key,
                 heading=str(section.heading),
-                items=[_show_item(item, links, level) for item in section.items],
-                more=section.more,
+                items=[_show_item(item, links, level, summaries) for item in items],
+                more=section.more + len(section.items) - len(items),
                 more_url=more_url,
             )
         )
@@ -341,7 +354,6 @@ def render_digest(user: User, pref: NotificationPreference | None, digest: Diges
     frequency = pref.frequency if pref is not None else Frequency.WEEKLY
     unsubscribe_url = links("notifications.unsubscribe", token=make_unsubscribe_token(user))
     with force_locale(locale):
-        sections = present(digest, links)
         count = digest.item_count
         subject = (
             ngettext("Votre résumé du jour : %(num)s nouveauté", "Votre résumé du jour : %(num)s nouveautés", count)
@@ -353,19 +365,23 @@ def render_digest(user: User, pref: NotificationPreference | None, digest: Diges
             )
         )
         since = format_date(digest.since, "long")
-        rendered = render_email(
-            "notifications_digest",
-            subject,
-            locale=locale,
-            user_name=user.name,
-            sections=sections,
-            count=count,
-            since=since,
-            intro=_("Voici ce qui est nouveau pour vous depuis le %(date)s.", date=since),
-            home_url=links("home.index"),
-            preferences_url=links("notifications.preferences"),
-            unsubscribe_url=unsubscribe_url,
-        )
+        # Shorter and shorter until the HTML fits: a phone on a metered connection reads it.
+        for per_section, summaries in SHORTER:
+            rendered = render_email(
+                "notifications_digest",
+                subject,
+                locale=locale,
+                user_name=user.name,
+                sections=present(digest, links, per_section=per_section, summaries=summaries),
+                count=count,
+                since=since,
+                intro=_("Voici ce qui est nouveau pour vous depuis le %(date)s.", date=since),
+                home_url=links("home.index"),
+                preferences_url=links("notifications.preferences"),
+                unsubscribe_url=unsubscribe_url,
+            )
+            if len(rendered.body_html.encode()) <= HTML_LIMIT:
+                break
     return rendered, unsubscribe_headers(unsubscribe_url)
 
 

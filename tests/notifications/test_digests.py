@@ -324,3 +324,22 @@ def test_the_administrator_sees_what_each_period_recorded_and_delivered(db, make
     assert "Semaine 49 de 2026" in html
     member, _member = login_as("member")
     assert member.get("/notifications/envois").status_code == 403
+
+
+def test_a_very_busy_digest_is_shortened_to_stay_light(db, make_org, make_user, sources, smtp):
+    org = make_org()
+    member = make_user(org=org)
+    for k in range(6):
+        source = sources.add(f"source{k}", heading=f"Rubrique {k}", order=k)
+        for i in range(30):
+            source.add(f"Titre très long {k}-{i} " + "mot " * 70, org, summary="Résumé détaillé " * 40)
+    for _i in range(12):
+        db.session.add(Notification(user_id=member.id, kind="practice_comment", title="Avis " + "x" * 290,
+                                    endpoint="home.index"))
+    _send(db, WEEK, [member])
+    [mail] = digests_for(smtp, member.email)
+    html = html_of(mail)
+    assert len(html.encode()) <= 20 * 1024
+    assert all(f"Rubrique {k}" in html for k in range(6))
+    assert "Titre très long 5-0" in html  # every section keeps at least its first item
+    assert mail["Subject"] == "Votre résumé de la semaine : 192 nouveautés"
