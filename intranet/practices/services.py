@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
 from .. import events
-from ..accounts.models import Organization, Region, Role, User
+from ..accounts.models import Organization, Region, Role, Sector, User
 from ..database import is_sqlite, utcnow
 from ..extensions import db
 from ..files.models import StoredFile
@@ -180,7 +180,7 @@ def _apply(practice: Practice, data: PracticeData) -> None:
     wanted = set(data.theme_ids)
     practice.themes = [t for t in list_themes(active_only=False) if t.id in wanted]
     practice.set_approaches([a for a in data.approaches if a in Approach.__members__.values()])
-    practice.set_sectors(data.sectors)
+    practice.set_sectors([v for v in data.sectors if v in Sector.__members__.values()])
 
 
 def details_of(practice: Practice) -> dict:
