@@ -16,7 +16,7 @@ import sqlalchemy as sa
 import tinyhtml5
 
 from tests.conftest import AuthActions
-from tests.crawl import crawl
+from tests.crawl import _shape, crawl
 
 ROLES = ("anonymous", "admin", "staff", "coordinator", "member", "partner")
 LABELLED_INPUTS = "input:not([hidden]):not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), select, textarea"
@@ -128,6 +128,10 @@ def structure_problems(body: str, *, fragment: bool, signed_in: bool) -> list[st
     for element in doc.all("[lang]"):
         if not LANG.match(element.get("lang")):
             problems.append(f"lang={element.get('lang')!r}")
+    for element in doc.all("*"):
+        for name, value in element.attrib.items():
+            if value == "None" or (name == "aria-invalid" and value not in ("true", "false")):
+                problems.append(f"{name}={value!r} on <{element.tag.split('}')[1]}> (a template wrote None)")
     for element in doc.all("[style]"):
         problems.append(f"inline style on <{element.tag.split('}')[1]}> (CSP)")
     for element in doc.all("[tabindex]"):
@@ -138,6 +142,66 @@ def structure_problems(body: str, *, fragment: bool, signed_in: bool) -> list[st
         if after > before + 1:
             problems.append(f"heading level skipped: h{before} then h{after}")
             break
+    return problems
+
+
+MARKER = "Texte gardé 7319"
+TEXT_TYPES = ("text", "email", "search", "url", "tel", None)
+
+
+def invalid_submission(body: str, page_url: str):
+    """For each POST form of the page that has text fields: (action, data) with the text fields
+    empty but the first, which gets MARKER. Empty required fields make the form invalid."""
+    doc = Document(body)
+    for form in doc.all("main form[method=post]"):
+        controls = [e for e in form.iter() if e.tag.split("}")[1] in ("input", "textarea", "select")]
+        texts = [
+            c
+            for c in controls
+            if c.get("name")
+            and c.get("hidden") is None
+            and (c.tag.endswith("textarea") or (c.tag.endswith("input") and c.get("type") in TEXT_TYPES))
+        ]
+        if not texts:
+            continue
+        data = {}
+        for control in controls:
+            name, kind = control.get("name"), control.get("type")
+            if not name or kind in ("checkbox", "radio", "file", "submit"):
+                continue
+            if control.tag.endswith("select"):
+                options = control.findall(".//{http://www.w3.org/1999/xhtml}option")
+                chosen = [o for o in options if o.get("selected") is not None] or options[:1]
+                data[name] = chosen[0].get("value", text_of(chosen[0])) if chosen else ""
+            elif control in texts or kind == "password":
+                data[name] = ""
+            else:
+                data[name] = control.get("value", "")
+        data[texts[0].get("name")] = MARKER
+        yield form.get("action") or page_url, data
+
+
+def error_problems(body: str, *, signed_in: bool) -> list[str]:
+    """A form sent back with errors: summary at the top, each error tied to its field, input kept."""
+    doc = Document(body)
+    problems = structure_problems(body, fragment=False, signed_in=signed_in)
+    if MARKER not in body:
+        problems.append("what was typed is lost")
+    invalid = doc.all("[aria-invalid=true]")
+    summary = doc.one("main .error-summary")
+    if summary is None and not invalid:
+        problems.append("no error summary and no field marked invalid")
+    if summary is not None:
+        if summary.get("role") != "alert" or summary.get("tabindex") != "-1":
+            problems.append("the error summary is not an alert that can take focus")
+        ids = {e.get("id") for e in doc.all("[id]")}
+        for link in summary.iter("{http://www.w3.org/1999/xhtml}a"):
+            if (link.get("href") or "").lstrip("#") not in ids:
+                problems.append(f"error link {link.get('href')} points to no field")
+    for control in invalid:
+        described = [doc.one(f"[id='{ref}']") for ref in (control.get("aria-describedby") or "").split()]
+        if not any(e is not None and "error" in (e.get("class") or "") for e in described):
+            problems.append(f"{control.get('name')}: its error message is not tied by aria-describedby")
     return problems
 
 
@@ -156,6 +220,28 @@ def test_every_page_has_an_accessible_structure(app, demo, role):
         report += [f"{'F ' if page.fragment else ''}{page.url}: {p}" for p in problems]
     assert not report, "\n".join(report)
 
+    # Then every form with text fields, sent empty: the page comes back with its errors (422).
+    sent, answered = set(), []
+    for page in html:
+        if page.fragment or page.status != 200:
+            continue
+        for action, data in invalid_submission(page.body.decode(), page.url):
+            if _shape(action) in sent:
+                continue
+            sent.add(_shape(action))
+            response = client.post(action, data=data)
+            if response.status_code != 422:
+                continue  # nothing was required (a comment box may accept empty optional fields)
+            answered.append(_shape(action))
+            report += [
+                f"POST {action}: {p}"
+                for p in error_problems(response.get_data(as_text=True), signed_in=role != "anonymous")
+            ]
+    assert answered, sent
+    if role != "anonymous":
+        assert "/pratiques/nouvelle?" in answered and "/plaidoyer/nouveau?" in answered, answered
+    assert not report, "\n".join(report)
+
 
 def test_the_checks_catch_what_they_look_for():
     """A page with every fault the crawl looks for: each one is reported (the checks can fail)."""
@@ -165,7 +251,7 @@ def test_the_checks_catch_what_they_look_for():
         '<input name="q"><select name="s"></select><textarea name="t"></textarea>'
         '<label for="nowhere">L</label><input id="d" aria-describedby="gone"><input id="d">'
         '<button></button><a href="/x"></a><img src="i.png"><table><tr><td>1</td></tr></table>'
-        '<p style="color:red" tabindex="3" lang="zz">p</p></div></body></html>'
+        '<p style="color:red" tabindex="3" lang="zz">p</p><input id="n" aria-invalid="None"></div></body></html>'
     )
     problems = "\n".join(structure_problems(bad, fragment=False, signed_in=True))
     for expected in (
@@ -191,6 +277,7 @@ def test_the_checks_catch_what_they_look_for():
         "inline style",
         "tabindex=3",
         "h1 then h4",
+        "aria-invalid='None'",
     ):
         assert expected in problems, expected
     good = (
