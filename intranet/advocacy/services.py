@@ -206,6 +206,15 @@ def signature_of(position: Position, organization_id: int) -> Cosignature | None
     )
 
 
+def last_request_for_changes(position: Position) -> Transition | None:
+    return db.session.scalar(
+        sa.select(Transition)
+        .where(Transition.position_id == position.id, Transition.action == "request_changes")
+        .order_by(Transition.id.desc())
+        .limit(1)
+    )
+
+
 def transitions(position: Position) -> list[Transition]:
     return list(
         db.session.scalars(
@@ -375,6 +384,9 @@ def transition(user: User, position: Position, action: str, note: str = "") -> T
     db.session.add(step)
     db.session.flush()
     _announce(user, position, step)
+    if action == "publish":
+        # The library offers the brief at once: render it now rather than on the first click.
+        request_brief(user, position)
     return step
 
 
@@ -467,6 +479,8 @@ def open_cosigning(user: User, position: Position, closes_on: date, today: date)
     position.cosign_open = True
     position.cosign_closes_on = closes_on
     position.revision += 1
+    if not was_open:
+        position.updated_at = utcnow()  # what is new in digests
     db.session.flush()
     if was_open:
         return

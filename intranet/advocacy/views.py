@@ -20,7 +20,7 @@ from ..urls import wants_fragment
 from . import policy, services
 from .diff import compare
 from .forms import AttachmentForm, CommentForm, CosignOpenForm, NoteForm, PositionForm
-from .models import KIND_LABELS, THEMES, Attachment, Kind, Position
+from .models import KIND_LABELS, THEMES, Attachment, Kind, Position, Status
 
 bp = Blueprint("advocacy", __name__, url_prefix="/plaidoyer")
 
@@ -166,6 +166,9 @@ def show(position_id: int):
         task=services.current_brief(position),
         themes=THEMES,
         can_request_brief=policy.can_request_brief(current_user, position),
+        changes_note=services.last_request_for_changes(position)
+        if history and position.status == Status.CHANGES_REQUESTED
+        else None,
         findings=find_personal_info(position.title, position.summary, position.body, *position.demands)
         if history and not position.is_public
         else [],
@@ -176,8 +179,20 @@ def show(position_id: int):
 @access("member")
 def edit(position_id: int):
     position = _load(position_id, for_update=request.method == "POST")
-    require(policy.can_edit(current_user, position))
     form = PositionForm(obj=None if request.method == "POST" else position)
+    if not policy.can_edit(current_user, position):
+        # Submitted (or approved...) while a colleague was still writing: say so, and hand her
+        # text back rather than dropping it.
+        require(request.method == "POST" and policy.is_member_of_owner(current_user, position))
+        return render_template(
+            "advocacy/edit.html",
+            form=form,
+            position=position,
+            error=None,
+            findings=[],
+            conflict=None,
+            frozen=True,
+        ), 409
     if request.method == "GET":
         form.kind.data = position.kind.value
         form.demands.data = "\n".join(position.demands or [])

@@ -94,15 +94,27 @@ def test_concurrent_edits_conflict_and_lose_nothing(app, db, login_as, make_user
     assert db.session.get(Position, position.id).body == "Version de Béatrice, à ne pas perdre."
 
 
-def test_a_submitted_text_cannot_be_edited(app, db, login_as, make_position):
+def test_a_text_submitted_meanwhile_is_not_changed_and_the_edit_is_handed_back(
+    app, db, login_as, make_org, make_position
+):
     client, user = login_as("member")
     position = make_position(user, status="submitted")
     db.session.commit()
     assert client.get(f"/plaidoyer/{position.id}/modifier").status_code == 404
+    body_before = position.body
     response = client.post(
-        f"/plaidoyer/{position.id}/modifier", data=position_form(revision=position.revision)
+        f"/plaidoyer/{position.id}/modifier",
+        data=position_form(revision=position.revision, body="Mon paragraphe écrit trop tard."),
     )
-    assert response.status_code == 404
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Ce texte a changé d’étape pendant que vous l’écriviez" in page
+    assert "Mon paragraphe écrit trop tard." in page and ">Enregistrer<" not in page
+    db.session.expire_all()
+    assert db.session.get(Position, position.id).body == body_before
+    # Someone from another organization still learns nothing.
+    other, _ = login_as("member", org=make_org())
+    assert other.post(f"/plaidoyer/{position.id}/modifier", data=position_form()).status_code == 404
 
 
 def test_versions_compare_word_by_word(app, db, login_as, make_user, make_position):

@@ -196,3 +196,27 @@ def test_emails_follow_each_recipient_s_language(app, db, make_org, make_user, m
         )
         >= 1
     )
+
+
+def test_publication_prepares_the_brief_for_the_library(app, db, cast, make_position, login_as, run_jobs):
+    from intranet.advocacy import services
+
+    position = make_position(cast["author"], status="approved", staff=cast["staff"])
+    db.session.commit()
+    staff_client, _ = login_as(user=cast["staff"])
+    assert staff_client.post(f"/plaidoyer/{position.id}/etape/publish").status_code == 303
+    run_jobs()
+    task = services.current_brief(position)
+    assert task is not None and task.status == "done"
+    reader_client, _ = login_as("member", org=cast["other_member"].organization)
+    library = reader_client.get("/plaidoyer/bibliotheque").get_data(as_text=True)
+    assert f"/taches/{task.public_id}/fichier" in library
+    assert reader_client.get(f"/taches/{task.public_id}/fichier").status_code == 200
+
+
+def test_the_reviewer_s_request_is_shown_to_the_organization(app, db, cast, make_position, login_as):
+    position = make_position(cast["author"], status="changes_requested", staff=cast["staff"])
+    db.session.commit()
+    client, _ = login_as(user=cast["colleague"])
+    page = client.get(f"/plaidoyer/{position.id}").get_data(as_text=True)
+    assert "Modifications demandées par" in page and "Précisez les chiffres." in page
