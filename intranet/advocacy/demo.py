@@ -192,6 +192,7 @@ def load_demo() -> None:
 
     staff = next((u for u in people if u.role == Role.STAFF), None)
     now = utcnow()
+    published: list[Position] = []
     for index, (title, kind, addressee, org_name, status, themes, language, days_ago, *_rest) in enumerate(
         TEXTS
     ):
@@ -305,6 +306,7 @@ def load_demo() -> None:
             continue
         position.published_at = now - timedelta(days=days_ago)
         _step(position, "publish", Status.APPROVED, Status.PUBLISHED, staff, number, position.published_at)
+        published.append(position)
         if status == Status.ARCHIVED:
             _step(
                 position,
@@ -316,6 +318,13 @@ def load_demo() -> None:
                 now - timedelta(days=30),
             )
     db.session.flush()
+    # The library's briefs: a worker renders them once the demo data is committed.
+    from .services import request_brief
+
+    for position in published:
+        if position.status == Status.PUBLISHED and staff is not None:
+            db.session.refresh(position)
+            request_brief(staff, position)
 
 
 def _version(position: Position, number: int, author: User | None, when) -> Version:
