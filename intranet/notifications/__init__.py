@@ -9,7 +9,7 @@ from flask_login import current_user
 DEFAULTS = {
     "DIGEST_HOUR": 6,  # digests leave from this hour, network time
     "DIGEST_DEFAULT_WEEKDAY": 0,  # Monday, for members who never chose
-    "DIGEST_BATCH_SIZE": 200,  # members per job: many workers share a run
+    "DIGEST_BATCH_SIZE": 400,  # members per job: many workers share a run
     "DIGEST_CHUNK_SIZE": 25,  # members per transaction within a job
 }
 

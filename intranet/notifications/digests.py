@@ -23,12 +23,13 @@ import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale, format_date, format_datetime, ngettext
+from flask_babel import force_locale, format_date, format_datetime, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -290,9 +291,20 @@ def _shorten(text: str | None, limit: int = SUMMARY_CHARS) -> str | None:
 def _when(item: DigestItem) -> str | None:
     if item.when is None:
         return None
+    locale = str(get_locale())
     if item.kind == "session":
-        return format_datetime(item.when, "medium")
-    return format_date(item.when, "long")
+        return _formatted(item.when, locale, "datetime")
+    return _formatted(item.when.astimezone(_network_zone()).date(), locale, "date")
+
+
+@lru_cache(maxsize=4096)
+def _formatted(value, locale: str, kind: str) -> str:
+    """Babel's formatting is slow and a batch shows the same dates again and again."""
+    return format_datetime(value, "medium") if kind == "datetime" else format_date(value, "long")
+
+
+def _network_zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["NETWORK_TIMEZONE"])
 
 
 def _show_item(item: DigestItem, links: EmailLinks, level: str, summaries: bool) -> ShownItem:
