@@ -138,6 +138,9 @@ def test_list_page_with_many_notifications_stays_light(login_as, db):
     page = client.get("/notifications")
     assert gzip_size(page.get_data()) <= 14 * 1024
     assert page.get_data(as_text=True).count('class="notif unread"') == 20
+    full_fragment = client.get("/notifications?page=1", headers=HX)
+    assert full_fragment.get_data(as_text=True).count('class="notif unread"') == 20
+    assert gzip_size(full_fragment.get_data()) <= 4 * 1024
     second = client.get("/notifications?page=3", headers=HX)
     assert second.status_code == 200 and gzip_size(second.get_data()) <= 4 * 1024
     assert second.get_data(as_text=True).count('class="notif unread"') == 5
