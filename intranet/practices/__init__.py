@@ -38,6 +38,12 @@ def init_app(app: Flask) -> None:
         db.session.commit()
         click.echo(f"{count} practices indexed.")
 
+    @app.template_filter("practice_date")
+    def practice_date(value) -> str:
+        from .labels import short_date
+
+        return short_date(value)
+
     @app.template_filter("practice_label")
     def practice_label(value: str) -> str:
         from .labels import label

@@ -7,8 +7,8 @@ ignored, ranked by relevance then recency, the last word matched as a prefix (se
   remove_diacritics 2`` tokenizer. FTS5 has no French stemmer, so the same light normalisation
   (accents off, lower case, French plural endings off, stop words out) is applied in Python to the
   indexed text and to the query: « Hébergements » and « hebergement » meet on ``hebergement``.
-  The trigram tokenizer was not chosen: it matches inside words (noise for short queries), ranks
-  poorly with bm25 and triples the index.
+  The trigram tokenizer was not chosen: it matches inside words (noise for short queries), knows
+  nothing of plurals and triples the index.
 * PostgreSQL: a ``search_vector`` tsvector column with a GIN index, built with the text search
   configuration ``passerelle_fr`` (French snowball stemmer after ``unaccent``).
 
@@ -16,9 +16,11 @@ Only published practices are indexed, and every query filters by visibility in t
 statement, so search never returns (or counts) what the searcher may not see (rule 3).
 
 Ranking every match of a very common word (« femme » is in most practices) costs a relevance
-computation per match: at 100,000 practices that is far over the page budget on both engines. So a
-search takes the ``WINDOW`` most recent matching practices the searcher may see (cheap: FTS5 walks
-its index by rowid, PostgreSQL sorts narrow heap rows) and ranks those by relevance, then recency.
+computation per match (bm25 or ts_rank): at 100,000 practices that is far over the page budget on
+both engines. So a search takes the ``WINDOW`` most recent matching practices the searcher may see
+(cheap: FTS5 walks its index by rowid, PostgreSQL sorts narrow heap rows) and ranks those by
+relevance (``relevance``: the same Python scoring on both engines, from the words of the title and
+summary), then recency.
 A query matching fewer practices (nearly all real ones) is ranked in full; the count shown says
 « plus de 1 000 » otherwise, and the pages never go past that window.
 On SQLite the visibility and the filters are also tokens of an unweighted ``facets`` column
@@ -28,6 +30,7 @@ pass them, inside the full-text query itself.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 
@@ -44,8 +47,6 @@ TS_CONFIG = "passerelle_fr"
 SQLITE_CREATE = (
     "CREATE VIRTUAL TABLE IF NOT EXISTS practice_fts USING fts5("
     "title, summary, body, extra, facets, tokenize = 'unicode61 remove_diacritics 2')",
-    # Title weighs most, then summary and themes; facets are filters, not relevance.
-    "INSERT INTO practice_fts(practice_fts, rank) VALUES ('rank', 'bm25(8.0, 4.0, 1.0, 3.0, 0.0)')",
 )
 SQLITE_DROP = ("DROP TABLE IF EXISTS practice_fts",)
 
@@ -70,21 +71,10 @@ POSTGRES_NARROW = (
 WINDOW = 300
 
 
-def _run(statements):
-    def listener(target, connection, **kw):
-        for statement in statements:
-            connection.exec_driver_sql(statement)
-
-    return listener
-
-
-event.listen(
-    Practice.__table__, "after_create", sa.DDL(SQLITE_CREATE[0]).execute_if(dialect="sqlite")
-)
-event.listen(
-    Practice.__table__, "after_create", sa.DDL(SQLITE_CREATE[1]).execute_if(dialect="sqlite")
-)
-event.listen(Practice.__table__, "before_drop", sa.DDL(SQLITE_DROP[0]).execute_if(dialect="sqlite"))
+for _statement in SQLITE_CREATE:
+    event.listen(Practice.__table__, "after_create", sa.DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in SQLITE_DROP:
+    event.listen(Practice.__table__, "before_drop", sa.DDL(_statement).execute_if(dialect="sqlite"))
 # The configuration must exist before anything computes a vector; dropping it would fail while
 # another database object still uses it, and it is harmless to keep, so it is not dropped here.
 for _statement in POSTGRES_CREATE:
@@ -232,7 +222,9 @@ def remove_practice(practice_id: int) -> None:
 
 # --- Querying -----------------------------------------------------------------------------------
 
-_fts = sa.table("practice_fts", sa.column("rowid", sa.Integer), sa.column("rank", sa.Float))
+_fts = sa.table(
+    "practice_fts", sa.column("rowid", sa.Integer), sa.column("title", sa.Text), sa.column("summary", sa.Text)
+)
 
 
 def _sqlite_match(terms: list[str]) -> str:
@@ -280,23 +272,23 @@ def _facet_filter(user, filters) -> str:
 
 
 def window_statement(user, filters, conditions: list) -> sa.Select | None:
-    """The search window as one statement: (id, rank) of the ``WINDOW + 1`` most recent visible,
-    filtered matches, most recent first; None when the query has no searchable word. Smaller
-    ``rank`` is more relevant on SQLite (bm25), larger on PostgreSQL (ts_rank)."""
+    """The search window as one statement: (id, title, summary) of the ``WINDOW + 1`` most
+    recent visible, filtered matches, most recent first; None when the query has no searchable
+    word. The engine's index finds the matches; ``relevance`` ranks this short list."""
     if db.session.get_bind().dialect.name == "sqlite":
         terms = query_terms(filters.q)
         if not terms:
             return None
         match = f"({_sqlite_match(terms)}) AND {_facet_filter(user, filters)}"
         recent = (
-            sa.select(_fts.c.rowid.label("id"), _fts.c.rank.label("rank"))
+            sa.select(_fts.c.rowid.label("id"), _fts.c.title.label("title"), _fts.c.summary.label("summary"))
             .where(sa.literal_column("practice_fts").op("MATCH")(match))
             .order_by(_fts.c.rowid.desc())
             .limit(WINDOW + 1)
             .subquery()
         )
         return (
-            sa.select(recent.c.id, recent.c.rank)
+            sa.select(recent.c.id, recent.c.title, recent.c.summary)
             .join(Practice, Practice.id == recent.c.id)
             .where(*conditions)
             .order_by(Practice.published_at.desc(), Practice.id.desc())
@@ -304,19 +296,26 @@ def window_statement(user, filters, conditions: list) -> sa.Select | None:
     tsquery = pg_tsquery(filters.q)
     if tsquery is None:
         return None
-    recent = (
-        sa.select(Practice.id)
+    return (
+        sa.select(Practice.id, Practice.title, Practice.summary)
         .where(*conditions, Practice.search_vector.op("@@")(tsquery))
         .order_by(Practice.published_at.desc(), Practice.id.desc())
         .limit(WINDOW + 1)
-        .cte("recent")
-        .prefix_with("MATERIALIZED")
     )
-    return (
-        sa.select(recent.c.id, sa.func.ts_rank(Practice.search_vector, tsquery).label("rank"))
-        .join(Practice, Practice.id == recent.c.id)
-        .order_by(Practice.published_at.desc(), Practice.id.desc())
-    )
+
+
+def relevance(terms: list[str], title_words: list[str], summary_words: list[str], idf: dict[str, float]) -> float:
+    """How well a practice answers the query: the words in its title count most, then in its
+    summary (a match in the body alone counts only as a match). Saturating term frequency as in
+    bm25; the last word is a prefix, as typed."""
+    score = 0.0
+    for index, term in enumerate(terms):
+        prefix = index == len(terms) - 1
+        for tokens, weight in ((title_words, 8.0), (summary_words, 3.0)):
+            hits = sum(1 for t in tokens if (t.startswith(term) if prefix else t == term))
+            if hits:
+                score += weight * idf.get(term, 1.0) * hits / (hits + 1.2) / (0.75 + 0.25 * len(tokens) / 12)
+    return score
 
 
 def window(user, filters, conditions: list) -> list[tuple[int, float]]:
@@ -326,5 +325,21 @@ def window(user, filters, conditions: list) -> list[tuple[int, float]]:
     stmt = window_statement(user, filters, conditions)
     if stmt is None:
         return []
-    sign = 1 if db.session.get_bind().dialect.name == "sqlite" else -1
-    return [(row.id, sign * row.rank) for row in db.session.execute(stmt)]
+    rows = db.session.execute(stmt).all()
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    terms = query_terms(filters.q)
+    # Stored normalised on SQLite; the same normalisation applied here on PostgreSQL.
+    texts = [
+        (row.id, row.title.split() if sqlite else words(row.title), row.summary.split() if sqlite else words(row.summary))
+        for row in rows
+    ]
+    # Rarer words (in this window) weigh more, as an inverse document frequency.
+    idf = {}
+    for index, term in enumerate(terms):
+        prefix = index == len(terms) - 1
+        df = sum(
+            1 for _id, title, summary in texts
+            if any((t.startswith(term) if prefix else t == term) for t in title + summary)
+        )
+        idf[term] = math.log(1 + (len(texts) + 1) / (df + 0.5))
+    return [(pid, -relevance(terms, title, summary, idf)) for pid, title, summary in texts]
