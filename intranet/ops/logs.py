@@ -81,26 +81,27 @@ def init_app(app: Flask) -> None:
             logger.setLevel(logging.INFO)
             logger.propagate = False
 
-    if app.config["LOG_REQUESTS"]:
-        log = logging.getLogger("passerelle.request")
+    log = logging.getLogger("passerelle.request")
 
-        @app.before_request
-        def _start_clock():
-            g._log_started = time.perf_counter()
+    @app.before_request
+    def _start_clock():
+        g._log_started = time.perf_counter()
 
-        @app.after_request
-        def _log_request(response):
-            from flask_login import current_user
-
-            started = g.get("_log_started")
-            log.info(
-                "request",
-                extra={
-                    "endpoint": request.endpoint or "-",
-                    "method": request.method,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
-                    "user_id": current_user.id if current_user and current_user.is_authenticated else None,
-                },
-            )
+    @app.after_request
+    def _log_request(response):
+        if not app.config["LOG_REQUESTS"]:
             return response
+        from flask_login import current_user
+
+        started = g.get("_log_started")
+        log.info(
+            "request",
+            extra={
+                "endpoint": request.endpoint or "-",
+                "method": request.method,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+                "user_id": current_user.id if current_user and current_user.is_authenticated else None,
+            },
+        )
+        return response

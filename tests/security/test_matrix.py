@@ -17,8 +17,12 @@ def network(app, db):
 # sign themselves or their colleagues out in the middle of the matrix. Other organizations still
 # try them all (they must be refused).
 SESSION_ENDING = {
-    "accounts.quick_exit", "accounts.logout", "admin.toggle_active", "admin.change_role",
-    "admin.reset_two_factor", "mydata.close",
+    "accounts.quick_exit",
+    "accounts.logout",
+    "admin.toggle_active",
+    "admin.change_role",
+    "admin.reset_two_factor",
+    "mydata.close",
 }
 
 
@@ -44,11 +48,17 @@ def test_matrix(app, network):
         for method in route.methods:
             for role, client in clients.items():
                 for variant, url in route.urls.items():
-                    if route.endpoint in SESSION_ENDING and role not in world.OTHER_ORGANIZATIONS + ("anonymous",):
+                    if route.endpoint in SESSION_ENDING and role not in world.OTHER_ORGANIZATIONS + (
+                        "anonymous",
+                    ):
                         continue
                     if route.endpoint in ("accounts.quick_exit", "accounts.logout") and role != "anonymous":
                         continue
-                    before = world.fingerprint() if method != "GET" and role in world.OTHER_ORGANIZATIONS and variant == "private" else None
+                    before = (
+                        world.fingerprint()
+                        if method != "GET" and role in world.OTHER_ORGANIZATIONS and variant == "private"
+                        else None
+                    )
                     response = client.open(url, method=method, data={})
                     status = response.status_code
                     where = f"{method} {url} ({route.endpoint}) as {role}"
@@ -59,7 +69,11 @@ def test_matrix(app, network):
                     if refusal is not None and status != refusal:
                         problems.append(f"{where}: {status}, expected {refusal}")
                         continue
-                    body = response.get_data(as_text=True) if "text" in (response.content_type or "") or "json" in (response.content_type or "") else response.get_data().decode("latin-1")
+                    body = (
+                        response.get_data(as_text=True)
+                        if "text" in (response.content_type or "") or "json" in (response.content_type or "")
+                        else response.get_data().decode("latin-1")
+                    )
                     if role in world.OTHER_ORGANIZATIONS:
                         leaked = [c for c in canaries if c in body]
                         if leaked:

@@ -37,8 +37,14 @@ ROLES = {
 OTHER_ORGANIZATIONS = ("other_member", "other_coordinator", "partner")
 RULE_RANK = {"public": -1, "member": 0, "coordinator": 1, "staff": 2, "admin": 3}
 ROLE_RANK = {
-    "anonymous": -1, "member": 0, "other_member": 0, "partner": 0, "coordinator": 1,
-    "other_coordinator": 1, "staff": 2, "admin": 3,
+    "anonymous": -1,
+    "member": 0,
+    "other_member": 0,
+    "partner": 0,
+    "coordinator": 1,
+    "other_coordinator": 1,
+    "staff": 2,
+    "admin": 3,
 }
 
 
@@ -61,7 +67,11 @@ def private_rows(org_id: int) -> dict[str, list[int]]:
     found: dict[str, list[int]] = {}
     for name, t in tables.items():
         cols = t.c
-        if "id" not in cols or "organization_id" not in cols or not ({"status", "visibility"} & set(cols.keys())):
+        if (
+            "id" not in cols
+            or "organization_id" not in cols
+            or not ({"status", "visibility"} & set(cols.keys()))
+        ):
             continue
         private = []
         if "status" in cols:
@@ -141,7 +151,9 @@ def routes(app, org_id: int) -> list[Route]:
     org_private = dict(private)
     org_private["organization"] = [org_id]
     org_private["user_account"] = list(
-        db.session.scalars(sa.select(tables["user_account"].c.id).where(tables["user_account"].c.organization_id == org_id))
+        db.session.scalars(
+            sa.select(tables["user_account"].c.id).where(tables["user_account"].c.organization_id == org_id)
+        )
     )
     found = []
     for rule in app.url_map.iter_rules():
