@@ -20,11 +20,70 @@
     if (now - lastEscape < 1000) leave();
     lastEscape = now;
   });
-  // After an htmx swap, keep focus where the user expects: on the new content's heading or alert.
+
+  function focusOn(el) {
+    if (!el.matches("a[href],button,input,select,textarea,[tabindex]")) el.setAttribute("tabindex", "-1");
+    el.focus();
+  }
+  function first(root, selector) {
+    return root.matches(selector) ? root : root.querySelector(selector);
+  }
+  var URGENT = "[data-focus-after-swap],.error-summary[tabindex]";
+  var SAYS = "[role=alert],[role=status],[data-announce]";
+
+  // A page sent back with errors (no script needed to show them): start reading at the summary.
+  document.addEventListener("DOMContentLoaded", function () {
+    var urgent = document.querySelector("main " + URGENT.replace(",", ",main "));
+    if (urgent) focusOn(urgent);
+  });
+
+  // htmx swaps: focus never falls back to the top of the page, and what changed is announced in
+  // the polite live region of base.html (a region replaced by outerHTML would be a new region that
+  // screen readers do not announce).
+  var before = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var active = document.activeElement, target = event.detail.target;
+    var inside = !!(target && active && active !== document.body && target.contains(active));
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    before = {
+      inside: inside,
+      user: !!(trigger && trigger.isTrusted),
+      tag: inside ? active.tagName : "",
+      rel: inside ? active.getAttribute("rel") : null,
+      text: inside ? active.textContent.trim() : ""
+    };
+  });
+  function sameControl(region) {
+    var found = null;
+    region.querySelectorAll("a[href],button,input,select,textarea").forEach(function (el) {
+      if (found || el.tagName !== before.tag) return;
+      if (before.rel ? el.getAttribute("rel") === before.rel : el.textContent.trim() === before.text && before.text) found = el;
+    });
+    return found;
+  }
+  var announcer, said = {};
+  function announce(text, key, repeat) {
+    announcer = announcer || document.getElementById("announcer");
+    text = (text || "").replace(/\s+/g, " ").trim();
+    if (!announcer || !text || (!repeat && said[key] === text)) return;
+    said[key] = text;
+    announcer.textContent = "";
+    // A new text node after a pause: the same words twice in a row are read twice.
+    setTimeout(function () { announcer.textContent = text; }, 100);
+  }
   document.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail.target;
-    if (!target) return;
-    var focusable = target.querySelector("[data-focus-after-swap], .error-summary");
-    if (focusable) { focusable.setAttribute("tabindex", "-1"); focusable.focus(); }
+    var region = event.target, state = before || {};
+    if (!region || !region.isConnected || !region.querySelector) return;
+    var lost = !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected;
+    var urgent = (state.user || state.inside) && first(region, URGENT);
+    var says = first(region, SAYS);
+    var moved = null;
+    if (urgent) moved = urgent;
+    else if (state.inside && lost) moved = sameControl(region) || says || first(region, "h2,h3") || region;
+    if (moved) focusOn(moved);
+    // A live region that stayed in place (an innerHTML swap, or around the swap) speaks for itself.
+    var live = region.closest("[aria-live]");
+    var persistent = live && live.id !== "announcer" && (event.detail.target === region || live !== region);
+    if (says && says !== moved && !persistent) announce(says.innerText, region.id || "", state.user);
   });
 })();

@@ -11,14 +11,19 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import browser_login
+from tests.conftest import TEST_PASSWORD
 from tests.crawl import _normalize, _shape
+from tests.practices.conftest import make_practice  # noqa: F401  (fixture)
+from tests.trainings.conftest import make_session, make_training  # noqa: F401  (fixtures)
 
 AXE_DIR = Path(__file__).resolve().parent / "axe"
 AXE_SCRIPT = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -88,13 +93,21 @@ def audit_pages(
         if url in seen or shape in shapes:
             continue
         seen.add(url)
-        check = page.request.get(base_url + url, max_redirects=0)
-        if check.status != 200 or "text/html" not in check.headers.get("content-type", ""):
+        page.set_viewport_size(WIDE)
+        try:
+            response = page.goto(base_url + url)
+        except PlaywrightError as exc:  # a file (calendar, PDF...) is downloaded, not shown
+            if "Download is starting" in str(exc):
+                continue
+            raise
+        if (
+            response.status != 200
+            or "text/html" not in response.headers.get("content-type", "")
+            or response.request.redirected_from
+        ):
             continue
         shapes.add(shape)
         visited += 1
-        page.set_viewport_size(WIDE)
-        page.goto(base_url + url)
         for v in page.evaluate(RUN_AXE, AXE_TAGS):
             if v["wcag"] or v["impact"] in ("serious", "critical"):
                 problems.append(f"{url}: {v['id']} ({v['impact']}) {v['nodes']}")
@@ -130,3 +143,121 @@ def test_every_page_of_every_role_passes_axe_and_reflows(browser, live_server, d
     print("pages audited per role:", counts)
     assert counts["anonymous"] >= 2 and all(counts[r] >= 15 for r in ROLES if r != "anonymous"), counts
     assert not report, "\n".join(report)
+
+
+# ---------------------------------------------------------------------------------------------
+# Keyboard only: the main flows, with focus and announcements checked after each htmx swap.
+
+FOCUSED = """() => {
+  const a = document.activeElement;
+  if (!a || a === document.body) return null;
+  const style = getComputedStyle(a), box = a.getBoundingClientRect();
+  const label = a.labels && a.labels.length ? a.labels[0].innerText : "";
+  return {
+    tag: a.tagName.toLowerCase(), id: a.id, value: a.value || "",
+    name: (a.getAttribute("aria-label") || label || a.innerText || "").trim(),
+    ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+    visible: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0,
+    region: (a.closest("section[id], div[id]") || {}).id || "",
+  };
+}"""
+
+
+def focused(page) -> dict:
+    info = page.evaluate(FOCUSED)
+    assert info is not None, "focus fell back to the top of the page (document.body)"
+    return info
+
+
+def tab_to(page, name: str = "", *, id: str = "", limit: int = 80) -> dict:
+    """Press Tab until the focused control is called ``name`` (or has this id); every stop in the
+    way shows a focus ring and is on screen."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        info = focused(page)
+        assert info["ring"] and info["visible"], f"no visible focus ring on {info}"
+        if (id and info["id"] == id) or (name and info["name"].startswith(name)):
+            return info
+    raise AssertionError(f"{name or id!r} cannot be reached with Tab")
+
+
+def announced(page, text: str) -> None:
+    page.wait_for_function(
+        "(text) => document.getElementById('announcer').textContent.includes(text)", arg=text
+    )
+
+
+def test_main_flows_by_keyboard_alone(
+    page,
+    live_server,
+    make_user,
+    make_practice,  # noqa: F811  (the fixture imported above)
+    make_session,  # noqa: F811
+    db,
+):
+    member = make_user("member")
+    practice = make_practice(title="Interprétariat en visioconférence : un protocole commun")
+    session = make_session(capacity=5)
+    db.session.commit()
+    browser_login(page, live_server, member.email, TEST_PASSWORD)
+
+    # 1. Find a practice. The skip link comes first, then the quick exit.
+    page.goto(f"{live_server}/")
+    page.keyboard.press("Tab")
+    assert focused(page)["name"] == "Aller au contenu" and focused(page)["visible"]
+    page.keyboard.press("Tab")
+    assert focused(page)["id"] == "quick-exit"
+    tab_to(page, "Bonnes pratiques")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/pratiques/")
+    tab_to(page, id="q")
+    page.keyboard.type("visioconference")  # without its accent: still found
+    announced(page, "1 pratique")  # the new count, read by the polite live region
+    assert focused(page)["id"] == "q"  # typing goes on where it was
+    tab_to(page, practice.title)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server}/pratiques/{practice.id}")
+    assert page.get_by_role("heading", level=1).inner_text() == practice.title
+
+    # 2. Book a session: htmx swaps the booking box; focus lands on what it now says.
+    page.goto(f"{live_server}/formations/seances/{session.id}")
+    tab_to(page, "M’inscrire")
+    page.keyboard.press("Enter")
+    page.get_by_text("Vous êtes inscrite.").wait_for()
+    after = focused(page)
+    assert after["region"] == "booking" and after["ring"], after
+    assert page.url.endswith(f"/formations/seances/{session.id}")  # swapped in place
+    tab_to(page, "Annuler mon inscription")  # the next controls follow, inside the box
+    page.keyboard.press("Enter")
+    page.get_by_text("Inscription annulée.").wait_for()
+    assert focused(page)["region"] == "booking"
+
+    # 3. Write and submit a draft: errors come first and lead to their field; nothing typed is lost.
+    page.goto(f"{live_server}/plaidoyer/nouveau")
+    tab_to(page, id="addressee")
+    page.keyboard.type("Ministère de l’Habitation")
+    tab_to(page, id="demands")
+    page.keyboard.type("Financer une place par région")
+    tab_to(page, id="body")
+    page.keyboard.type("Les maisons de deuxième étape manquent de places.")
+    tab_to(page, "Enregistrer")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    # The page comes back with its errors, and reading starts at their summary.
+    page.wait_for_function("() => document.activeElement.classList.contains('error-summary')")
+    assert page.locator("#addressee").input_value() == "Ministère de l’Habitation"
+    page.keyboard.press("Tab")
+    assert focused(page)["name"].startswith("Titre")  # the summary's link to the field
+    page.keyboard.press("Enter")
+    assert focused(page)["id"] == "title"
+    page.keyboard.type("Des places de deuxième étape dans chaque région")
+    tab_to(page, "Enregistrer")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/plaidoyer/\d+$"))
+    tab_to(page, "Soumettre au réseau")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Soumis" in page.locator("main").inner_text()
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Des places de deuxième étape dans chaque région"
+    )
