@@ -17,6 +17,7 @@ import tinyhtml5
 
 from tests.conftest import AuthActions
 from tests.crawl import _shape, crawl
+from tests.trainings.conftest import make_session, make_training  # noqa: F401  (fixtures)
 
 ROLES = ("anonymous", "admin", "staff", "coordinator", "member", "partner")
 LABELLED_INPUTS = "input:not([hidden]):not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), select, textarea"
@@ -137,6 +138,13 @@ def structure_problems(body: str, *, fragment: bool, signed_in: bool) -> list[st
     for element in doc.all("[tabindex]"):
         if element.get("tabindex") not in ("0", "-1"):
             problems.append(f"tabindex={element.get('tabindex')} changes the reading order")
+    if not fragment:
+        for element in doc.all("[hx-target^='#']"):
+            if element.get("hx-target")[1:] not in ids:
+                problems.append(f"hx-target={element.get('hx-target')!r}: no such region on the page")
+        announcer = doc.one("main > #announcer[aria-live=polite]")
+        if announcer is None:
+            problems.append("no polite live region #announcer for what htmx swaps in")
     levels = [int(h.tag[-1]) for h in doc.all("h1, h2, h3, h4, h5, h6")]
     for before, after in zip(levels, levels[1:], strict=False):
         if after > before + 1:
@@ -251,7 +259,7 @@ def test_the_checks_catch_what_they_look_for():
         '<input name="q"><select name="s"></select><textarea name="t"></textarea>'
         '<label for="nowhere">L</label><input id="d" aria-describedby="gone"><input id="d">'
         '<button></button><a href="/x"></a><img src="i.png"><table><tr><td>1</td></tr></table>'
-        '<p style="color:red" tabindex="3" lang="zz">p</p><input id="n" aria-invalid="None"></div></body></html>'
+        '<p style="color:red" tabindex="3" lang="zz">p</p><input id="n" aria-invalid="None"><a href="/y" hx-get="/y" hx-target="#nowhere">y</a></div></body></html>'
     )
     problems = "\n".join(structure_problems(bad, fragment=False, signed_in=True))
     for expected in (
@@ -278,6 +286,8 @@ def test_the_checks_catch_what_they_look_for():
         "tabindex=3",
         "h1 then h4",
         "aria-invalid='None'",
+        "hx-target='#nowhere'",
+        "no polite live region",
     ):
         assert expected in problems, expected
     good = (
@@ -287,7 +297,24 @@ def test_the_checks_catch_what_they_look_for():
         '<main id="main"><h1>Accueil</h1><h2>Section</h2><label for="q">Rechercher</label>'
         '<input id="q" name="q" aria-describedby="q-hint"><small id="q-hint">Indice</small>'
         '<label><input type="checkbox" name="c"> Case</label><button>Chercher</button>'
-        '<table><tr><th>A</th></tr><tr><td>1</td></tr></table><p lang="en">Hello</p></main>'
+        '<table><tr><th>A</th></tr><tr><td>1</td></tr></table><p lang="en">Hello</p>'
+        '<a href="/p" hx-get="/p" hx-target="#main">p</a><div id="announcer" aria-live="polite"></div></main>'
         "<footer><p>Pied</p></footer></body></html>"
     )
     assert structure_problems(good, fragment=False, signed_in=True) == []
+
+
+def test_a_training_given_in_english_is_marked_as_english(
+    client,
+    auth,
+    make_user,
+    make_session,  # noqa: F811  (the fixtures imported above)
+    make_training,  # noqa: F811
+):
+    training = make_training(title="Safety planning with interpreters", language="en")
+    session = make_session(training)
+    auth.login(make_user("member"))
+    doc = Document(client.get(f"/formations/seances/{session.id}").get_data(as_text=True))
+    assert doc.one("h1").get("lang") == "en"
+    assert doc.one("section[aria-labelledby=about] > div").get("lang") == "en"
+    assert doc.one("html").get("lang") == "fr"
