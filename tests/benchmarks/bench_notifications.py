@@ -235,6 +235,19 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _jobs_left(app) -> int:
+    from rq import Queue
+    from rq.registry import FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
+
+    from intranet.queue import get_redis
+
+    with app.app_context():
+        queue = Queue("digest", connection=get_redis())
+        return queue.count + sum(
+            registry(queue=queue).count for registry in (FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry)
+        )
+
+
 def _reset(app) -> None:
     from intranet.extensions import db
     from intranet.mail.models import OutboxMessage
@@ -274,8 +287,10 @@ def _round(label: str, app, env: dict, handler: CountingHandler, workers: int) -
     ]
     sampler = MemorySampler(procs)
     sampler.start()
+    codes = []
     for proc in procs:
         _out, err = proc.communicate(timeout=1800)
+        codes.append(proc.returncode)
         if proc.returncode:
             print(err.decode(errors="replace")[-2000:], file=sys.stderr)
     elapsed = time.perf_counter() - started
@@ -291,7 +306,12 @@ def _round(label: str, app, env: dict, handler: CountingHandler, workers: int) -
             sa.select(sa.func.avg(sa.func.length(OutboxMessage.body_html)), sa.func.max(sa.func.length(OutboxMessage.body_html)))
         ).one()
         db.session.remove()
+    left = _jobs_left(app)
     name = f"notifications_{label}_{workers}w"
+    if left or any(codes):
+        # A worker stopped early (killed from outside, or failed jobs): the figures are incomplete.
+        print(f"# {name}: worker exit codes {codes}, digest jobs left unrun {left}", flush=True)
+    print(f"BENCH {name}_jobs_left {left} jobs", flush=True)
     print(f"BENCH {name}_members_planned {planned['members']} members", flush=True)
     print(f"BENCH {name}_batches {planned['batches']} jobs", flush=True)
     print(f"BENCH {name}_seconds {elapsed:.1f} s", flush=True)
