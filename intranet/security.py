@@ -70,6 +70,16 @@ def _enforce():
     abort(403)
 
 
+def _refuse_control_characters():
+    """NUL never belongs in a form or a query (PostgreSQL refuses it in text: it would be a 500)."""
+    if request.method in ("POST", "PUT", "PATCH") or request.args:
+        values = list(request.args.values())
+        if request.method != "GET" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values += list(request.form.values())
+        if any("\x00" in value for value in values):
+            abort(400)
+
+
 def require(check: bool) -> None:
     """Object-level refusal: 404 rather than 403, so nothing says the object exists (rule 3)."""
     if not check:
@@ -104,5 +114,6 @@ def _headers(response):
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_control_characters)
     app.before_request(_enforce)
     app.after_request(_headers)

@@ -101,3 +101,10 @@ def test_downloads_are_attachments_that_cannot_run(login_as, url):
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert "sandbox" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_nul_characters_are_refused_before_any_view(login_as):
+    client, user = login_as("member")
+    response = client.post("/compte", data={"profile-name": "a\x00b", "profile-locale": "fr"})
+    assert response.status_code == 400 and user.name != "a\x00b"
+    assert client.get("/gestion/journal?person=%00").status_code == 400
