@@ -126,6 +126,8 @@ class Practice(db.Model):
     helpful_count: Mapped[int] = mapped_column(default=0)
     comment_count: Mapped[int] = mapped_column(default=0)
     search_vector: Mapped[str | None] = mapped_column(TSVector, deferred=True)
+    # Title and summary as the search normalises them (one line each): ranking reads these.
+    search_words: Mapped[str | None] = mapped_column(sa.Text, deferred=True)
 
     organization: Mapped[Organization] = relationship(lazy="joined", innerjoin=True)
     region: Mapped[Region | None] = relationship(lazy="joined")

@@ -164,6 +164,8 @@ def index_practice(practice: Practice) -> None:
 
     Only published practices are in the index; any other state removes the practice from it.
     """
+    published = practice.status == Status.PUBLISHED
+    practice.search_words = (normalized(practice.title) + "\n" + normalized(practice.summary)) if published else None
     db.session.flush()
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(sa.text("DELETE FROM practice_fts WHERE rowid = :id"), {"id": practice.id})
@@ -222,9 +224,7 @@ def remove_practice(practice_id: int) -> None:
 
 # --- Querying -----------------------------------------------------------------------------------
 
-_fts = sa.table(
-    "practice_fts", sa.column("rowid", sa.Integer), sa.column("title", sa.Text), sa.column("summary", sa.Text)
-)
+_fts = sa.table("practice_fts", sa.column("rowid", sa.Integer))
 
 
 def _sqlite_match(terms: list[str]) -> str:
@@ -272,7 +272,7 @@ def _facet_filter(user, filters) -> str:
 
 
 def window_statement(user, filters, conditions: list) -> sa.Select | None:
-    """The search window as one statement: (id, title, summary) of the ``WINDOW + 1`` most
+    """The search window as one statement: (id, search_words) of the ``WINDOW + 1`` most
     recent visible, filtered matches, most recent first; None when the query has no searchable
     word. The engine's index finds the matches; ``relevance`` ranks this short list."""
     if db.session.get_bind().dialect.name == "sqlite":
@@ -281,14 +281,14 @@ def window_statement(user, filters, conditions: list) -> sa.Select | None:
             return None
         match = f"({_sqlite_match(terms)}) AND {_facet_filter(user, filters)}"
         recent = (
-            sa.select(_fts.c.rowid.label("id"), _fts.c.title.label("title"), _fts.c.summary.label("summary"))
+            sa.select(_fts.c.rowid.label("id"))
             .where(sa.literal_column("practice_fts").op("MATCH")(match))
             .order_by(_fts.c.rowid.desc())
             .limit(WINDOW + 1)
             .subquery()
         )
         return (
-            sa.select(recent.c.id, recent.c.title, recent.c.summary)
+            sa.select(recent.c.id, Practice.search_words)
             .join(Practice, Practice.id == recent.c.id)
             .where(*conditions)
             .order_by(Practice.published_at.desc(), Practice.id.desc())
@@ -297,7 +297,7 @@ def window_statement(user, filters, conditions: list) -> sa.Select | None:
     if tsquery is None:
         return None
     return (
-        sa.select(Practice.id, Practice.title, Practice.summary)
+        sa.select(Practice.id, Practice.search_words)
         .where(*conditions, Practice.search_vector.op("@@")(tsquery))
         .order_by(Practice.published_at.desc(), Practice.id.desc())
         .limit(WINDOW + 1)
@@ -325,14 +325,11 @@ def window(user, filters, conditions: list) -> list[tuple[int, float]]:
     stmt = window_statement(user, filters, conditions)
     if stmt is None:
         return []
-    rows = db.session.execute(stmt).all()
-    sqlite = db.session.get_bind().dialect.name == "sqlite"
     terms = query_terms(filters.q)
-    # Stored normalised on SQLite; the same normalisation applied here on PostgreSQL.
-    texts = [
-        (row.id, row.title.split() if sqlite else words(row.title), row.summary.split() if sqlite else words(row.summary))
-        for row in rows
-    ]
+    texts = []
+    for row in db.session.execute(stmt):
+        title, _, summary = (row.search_words or "").partition("\n")
+        texts.append((row.id, title.split(), summary.split()))
     # Rarer words (in this window) weigh more, as an inverse document frequency.
     idf = {}
     for index, term in enumerate(terms):

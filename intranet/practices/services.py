@@ -252,8 +252,22 @@ def create_practice(
     if publish:
         practice.status = Status.PUBLISHED
         _record_revision(practice, user)
+        _audit(user, practice, "practice.published")
     search.index_practice(practice)
     return practice
+
+
+def _audit(user: User, practice: Practice, action: str, **details) -> None:
+    """Publication and unpublication go to the audit log (intranet.audit)."""
+    events.audit.send(
+        None,
+        action=action,
+        actor_id=user.id,
+        organization_id=practice.organization_id,
+        target_type="practice",
+        target_id=practice.id,
+        details=details,
+    )
 
 
 def update_practice(
@@ -283,11 +297,14 @@ def update_practice(
     practice.updated_at = utcnow()
     practice.updated_by_id = user.id
     if publish:
+        if practice.status != Status.PUBLISHED:
+            _audit(user, practice, "practice.published")
         practice.status = Status.PUBLISHED
         practice.moderation_reason = None
         _record_revision(practice, user)
     elif practice.status == Status.PUBLISHED:
         practice.status = Status.DRAFT
+        _audit(user, practice, "practice.unpublished", to="draft")
     search.index_practice(practice)
     return practice
 
@@ -302,6 +319,8 @@ def set_status(user: User, practice: Practice, status: Status) -> Practice:
     }
     if status not in allowed or practice.status not in allowed[status]:
         raise PracticeError(_l("Ce changement d’état n’est pas possible."))
+    if practice.status == Status.PUBLISHED:
+        _audit(user, practice, "practice.unpublished", to=status.value)
     practice.status = status
     practice.version += 1
     practice.updated_at = utcnow()
@@ -344,6 +363,7 @@ def withdraw(moderator: User, practice: Practice, reason: str) -> Practice:
     if not policy.can_moderate(moderator, practice) or practice.status != Status.PUBLISHED:
         raise PracticeError(_l("Vous ne pouvez pas retirer cette pratique."))
     practice.status = Status.WITHDRAWN
+    _audit(moderator, practice, "practice.unpublished", to="withdrawn")
     practice.moderation_reason = reason.strip()
     practice.moderated_at = utcnow()
     practice.version += 1

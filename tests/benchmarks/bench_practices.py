@@ -199,6 +199,19 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
             authors.setdefault(u.organization_id, []).append(u.id)
         started = time.perf_counter()
         rows, themes, approaches, sectors = _practice_rows(rng, N, orgs, authors)
+        cache: dict[str, str] = {}
+
+        def norm(text: str) -> str:
+            # Bodies and summaries are made of a few hundred sentences: normalise each once.
+            out = []
+            for part in text.split(". "):
+                if part not in cache:
+                    cache[part] = search.normalized(part)
+                out.append(cache[part])
+            return " ".join(out)
+
+        for r in rows:  # what search.index_practice stores for ranking
+            r["search_words"] = (norm(r["title"]) + "\n" + norm(r["summary"])) if r["status"] == "published" else None
         engine = db.engine
         from intranet.practices.models import practice_approach, practice_sector, practice_theme
 
@@ -249,18 +262,6 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
                     "CREATE INDEX ix_practice_search_vector ON practice USING gin (search_vector)"
                 )
             else:
-                cache: dict[str, str] = {}
-
-                def norm(text: str) -> str:
-                    # Bodies are made of a few hundred sentences: normalise each sentence once.
-                    parts = text.split(". ")
-                    out = []
-                    for part in parts:
-                        if part not in cache:
-                            cache[part] = search.normalized(part)
-                        out.append(cache[part])
-                    return " ".join(out)
-
                 fts = []
                 for r in rows:
                     if r["status"] != "published":
