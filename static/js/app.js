@@ -76,7 +76,8 @@
     if (!region || !region.isConnected || !region.querySelector) return;
     var lost = !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected;
     var urgent = (state.user || state.inside) && first(region, URGENT);
-    var says = first(region, SAYS);
+    // What to read: a message, else (after the person's own action) the region's heading.
+    var says = first(region, SAYS) || (state.user && first(region, "h2,h3"));
     var moved = null;
     if (urgent) moved = urgent;
     else if (state.inside && lost) moved = sameControl(region) || says || first(region, "h2,h3") || region;

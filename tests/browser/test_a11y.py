@@ -157,6 +157,7 @@ FOCUSED = """() => {
     tag: a.tagName.toLowerCase(), id: a.id, value: a.value || "",
     name: (a.getAttribute("aria-label") || label || a.innerText || "").trim(),
     ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+    inner: !a.matches(":focus"),  // a part of the browser's own control (a date picker's button)
     visible: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0,
     region: (a.closest("section[id], div[id]") || {}).id || "",
   };
@@ -175,7 +176,7 @@ def tab_to(page, name: str = "", *, id: str = "", limit: int = 80) -> dict:
     for _ in range(limit):
         page.keyboard.press("Tab")
         info = focused(page)
-        assert info["ring"] and info["visible"], f"no visible focus ring on {info}"
+        assert (info["ring"] or info["inner"]) and info["visible"], f"no visible focus ring on {info}"
         if (id and info["id"] == id) or (name and info["name"].startswith(name)):
             return info
     raise AssertionError(f"{name or id!r} cannot be reached with Tab")
@@ -231,6 +232,14 @@ def test_main_flows_by_keyboard_alone(
     page.keyboard.press("Enter")
     page.get_by_text("Inscription annulée.").wait_for()
     assert focused(page)["region"] == "booking"
+
+    # The month calendar: focus stays on "next month", and the new month is read out.
+    page.goto(f"{live_server}/formations/calendrier")
+    tab_to(page, "Mois suivant")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*mois=\d{4}-\d{2}"))
+    announced(page, "séance")
+    assert focused(page)["name"].startswith("Mois suivant")
 
     # 3. Write and submit a draft: errors come first and lead to their field; nothing typed is lost.
     page.goto(f"{live_server}/plaidoyer/nouveau")
