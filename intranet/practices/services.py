@@ -320,7 +320,7 @@ def set_status(user: User, practice: Practice, status: Status) -> Practice:
     if status not in allowed or practice.status not in allowed[status]:
         raise PracticeError(_l("Ce changement d’état n’est pas possible."))
     if practice.status == Status.PUBLISHED:
-        _audit(user, practice, "practice.unpublished", to=status.value)
+        _audit(user, practice, "practice.unpublished", to=str(status))
     practice.status = status
     practice.version += 1
     practice.updated_at = utcnow()

@@ -427,6 +427,10 @@ def save_training(
     training.audience = (audience or "").strip()
     training.trainer = (trainer or "").strip()
     training.language = language
+    if bool(training.published) != bool(published) and (published or training.id is not None):
+        audit_action = "training.published" if published else "training.unpublished"
+    else:
+        audit_action = None
     training.published = published
     training.themes = (
         list(db.session.scalars(sa.select(TrainingTheme).where(TrainingTheme.id.in_(theme_ids))).all())
@@ -434,6 +438,11 @@ def save_training(
         else []
     )
     db.session.flush()
+    if audit_action:  # publication and unpublication go to the audit log
+        events.audit.send(
+            None, action=audit_action, actor_id=actor.id, organization_id=None,
+            target_type="training", target_id=training.id, details={},
+        )
     return training
 
 

@@ -689,8 +689,15 @@ def export(session_id: int):
             [r.user.name, r.user.organization.name, r.user.organization.region.name, _("en attente"), i, ""]
         )
     local = services.to_local(s.starts_at)
+    from .. import events
     from ..demo import slugify
 
+    # Who downloaded a list of people goes to the audit log.
+    events.audit.send(
+        None, action="participants.exported", actor_id=current_user.id, organization_id=None,
+        target_type="training_session", target_id=s.id, details={"format": "csv"},
+    )
+    db.session.commit()
     name = f"participants-{slugify(s.training.title)[:40]}-{local:%Y-%m-%d}.csv"
     return Response(
         "\ufeff" + buffer.getvalue(),

@@ -176,3 +176,39 @@ def test_pages_of_fifty(db, login_as):
     assert first.count("<tr><td>") == 50 and "page=2" in first
     second = client.get("/gestion/journal?action=login.failed&page=2").get_data(as_text=True)
     assert second.count("<tr><td>") == 10 and "page=1" in second
+
+
+def test_features_record_publication_and_participant_exports(app, db):
+    from intranet.accounts.models import User
+    from intranet.practices import services as practices
+    from intranet.practices.models import Practice, Status
+    from intranet.trainings import services as trainings
+    from intranet.trainings.models import TrainingSession
+    from tests.security import world
+
+    _org_id, _canaries, clients = world.demo_world(app)
+    staff = db.session.scalar(sa.select(User).where(User.email == "equipe@demo.passerelle.example"))
+    owner = db.session.scalar(sa.select(User).where(User.email == "coordination@demo.passerelle.example"))
+    published = db.session.scalars(
+        sa.select(Practice)
+        .where(Practice.status == Status.PUBLISHED, Practice.organization_id == owner.organization_id)
+        .order_by(Practice.id)
+    ).all()
+    practices.withdraw(staff, published[0], "Contient un nom de ville trop précis.")
+    practices.set_status(owner, published[1], Status.ARCHIVED)
+    db.session.flush()
+    unpublished = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "practice.unpublished")).all()
+    assert {e.target_id for e in unpublished} == {str(published[0].id), str(published[1].id)}
+    assert {e.details["to"] for e in unpublished} == {"withdrawn", "archived"}
+
+    training = db.session.scalar(sa.select(TrainingSession).limit(1)).training
+    trainings.save_training(
+        staff, training, title=training.title, description=training.description, audience=training.audience,
+        trainer=training.trainer, language=training.language, theme_ids=[], published=not training.published,
+    )
+    assert _last(db, "training.unpublished" if training.published is False else "training.published")
+
+    session = db.session.scalar(sa.select(TrainingSession).limit(1))
+    assert clients["staff"].get(f"/formations/gestion/seances/{session.id}/participants.csv").status_code == 200
+    event = _last(db, "participants.exported")
+    assert event.actor_id == staff.id and event.target_id == str(session.id)
