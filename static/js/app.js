@@ -40,6 +40,27 @@
   // htmx swaps: focus never falls back to the top of the page, and what changed is announced in
   // the polite live region of base.html (a region replaced by outerHTML would be a new region that
   // screen readers do not announce).
+  // Regions that refresh themselves (seats left...) can be stopped (WCAG 2.2.2): one toggle per page.
+  var paused = false;
+  document.addEventListener("htmx:confirm", function (event) {
+    var polls = /every/.test(event.detail.elt.getAttribute("hx-trigger") || "");
+    if (paused && polls && !event.detail.triggeringEvent) event.preventDefault();
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var polled = document.querySelector("main [hx-trigger*=every]");
+    if (!polled) return;
+    var toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "pause";
+    toggle.setAttribute("aria-pressed", "false");
+    toggle.textContent = document.body.getAttribute("data-pause-label");
+    toggle.addEventListener("click", function () {
+      paused = !paused;
+      toggle.setAttribute("aria-pressed", String(paused));
+    });
+    polled.parentNode.insertBefore(toggle, polled);
+  });
+
   var before = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
     var active = document.activeElement, target = event.detail.target;

@@ -221,6 +221,7 @@ def test_main_flows_by_keyboard_alone(
     assert page.get_by_role("heading", level=1).inner_text() == practice.title
 
     # 2. Book a session: htmx swaps the booking box; focus lands on what it now says.
+    page.clock.install()  # time runs as usual, and can be moved forward (the box polls)
     page.goto(f"{live_server}/formations/seances/{session.id}")
     tab_to(page, "M’inscrire")
     page.keyboard.press("Enter")
@@ -232,6 +233,22 @@ def test_main_flows_by_keyboard_alone(
     page.keyboard.press("Enter")
     page.get_by_text("Inscription annulée.").wait_for()
     assert focused(page)["region"] == "booking"
+
+    # The box refreshes itself every 30 s (seats left); the person can stop that (WCAG 2.2.2).
+    polls: list[str] = []
+    page.on("request", lambda r: polls.append(r.url) if r.method == "GET" and "/seances/" in r.url else None)
+    page.clock.fast_forward(31_000)
+    page.wait_for_timeout(500)
+    assert polls, "the booking box did not refresh itself"
+    page.keyboard.press("Shift+Tab")
+    while not focused(page)["name"].startswith("Arrêter les mises à jour"):
+        page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Space")
+    assert page.locator("button.pause").get_attribute("aria-pressed") == "true"
+    polls.clear()
+    page.clock.fast_forward(65_000)
+    page.wait_for_timeout(500)
+    assert not polls, polls
 
     # The month calendar: focus stays on "next month", and the new month is read out.
     page.goto(f"{live_server}/formations/calendrier")
