@@ -81,6 +81,8 @@ def init_app(app: Flask) -> None:
             logger.setLevel(logging.INFO)
             logger.propagate = False
 
+    if logging.getLogger("passerelle").level == logging.NOTSET:
+        logging.getLogger("passerelle").setLevel(logging.INFO)
     log = logging.getLogger("passerelle.request")
 
     @app.before_request
