@@ -384,6 +384,16 @@ def transition(user: User, position: Position, action: str, note: str = "") -> T
     db.session.add(step)
     db.session.flush()
     _announce(user, position, step)
+    if target == Status.PUBLISHED or source == Status.PUBLISHED:  # audit log (intranet.audit)
+        events.audit.send(
+            None,
+            action="advocacy.published" if target == Status.PUBLISHED else "advocacy.unpublished",
+            actor_id=user.id,
+            organization_id=position.organization_id,
+            target_type="advocacy_position",
+            target_id=position.id,
+            details={"step": action},
+        )
     if action == "publish":
         # The library offers the brief at once: render it now rather than on the first click.
         request_brief(user, position)
