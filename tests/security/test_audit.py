@@ -212,3 +212,18 @@ def test_features_record_publication_and_participant_exports(app, db):
     assert clients["staff"].get(f"/formations/gestion/seances/{session.id}/participants.csv").status_code == 200
     event = _last(db, "participants.exported")
     assert event.actor_id == staff.id and event.target_id == str(session.id)
+
+
+def test_advocacy_publication_is_recorded(app, db):
+    from intranet.accounts.models import User
+    from intranet.advocacy import services as advocacy
+    from intranet.advocacy.models import Position, Status
+    from tests.security import world
+
+    world.demo_world(app)
+    staff = db.session.scalar(sa.select(User).where(User.email == "equipe@demo.passerelle.example"))
+    approved = db.session.scalar(sa.select(Position).where(Position.status == Status.APPROVED).limit(1))
+    advocacy.transition(staff, approved, "publish")
+    db.session.flush()
+    event = _last(db, "advocacy.published")
+    assert event.actor_id == staff.id and event.target_id == str(approved.id)
