@@ -3,6 +3,7 @@ never editable, kept for a configurable time."""
 
 from __future__ import annotations
 
+import gzip
 from datetime import timedelta
 
 import pytest
@@ -172,8 +173,12 @@ def test_pages_of_fifty(db, login_as):
     client, _admin = login_as("admin")
     db.session.add_all([AuditEvent(action="login.failed", details={"n": i}) for i in range(60)])
     db.session.flush()
-    first = client.get("/gestion/journal?action=login.failed").get_data(as_text=True)
+    response = client.get("/gestion/journal?action=login.failed")
+    first = response.get_data(as_text=True)
     assert first.count("<tr><td>") == 50 and "page=2" in first
+    assert len(gzip.compress(response.get_data())) <= 14 * 1024  # the page budget, with a full page
+    fragment = client.get("/gestion/journal?action=login.failed", headers={"HX-Request": "true"})
+    assert len(gzip.compress(fragment.get_data())) <= 4 * 1024
     second = client.get("/gestion/journal?action=login.failed&page=2").get_data(as_text=True)
     assert second.count("<tr><td>") == 10 and "page=1" in second
 

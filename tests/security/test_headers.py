@@ -108,3 +108,12 @@ def test_nul_characters_are_refused_before_any_view(login_as):
     response = client.post("/compte", data={"profile-name": "a\x00b", "profile-locale": "fr"})
     assert response.status_code == 400 and user.name != "a\x00b"
     assert client.get("/gestion/journal?person=%00").status_code == 400
+
+
+def test_health_says_how_each_part_is_without_personal_data(client, make_user):
+    make_user("member", email="sante@essai.example")
+    response = client.get("/sante")
+    data = response.get_json()
+    assert response.status_code == 200 and data["status"] == "ok"
+    assert data["checks"]["database"] == "ok" and data["checks"]["redis"] == "ok" and "workers" in data["checks"]
+    assert "@" not in response.get_data(as_text=True)
