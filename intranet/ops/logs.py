@@ -68,8 +68,9 @@ def json_handler(stream=None) -> logging.Handler:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("LOG_FORMAT", "json" if not (app.debug or app.testing) else "text")
-    app.config.setdefault("LOG_REQUESTS", not app.testing)
+    production = app.config["PASSERELLE_ENV"] == "production"
+    app.config.setdefault("LOG_FORMAT", "json" if production else "text")
+    app.config.setdefault("LOG_REQUESTS", production)
     if app.config["LOG_FORMAT"] == "json":
         handler = json_handler()
         app.logger.handlers[:] = [handler]
