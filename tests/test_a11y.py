@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 import tinyhtml5
 
+from tests.advocacy.conftest import make_position  # noqa: F401  (fixture)
 from tests.conftest import AuthActions
 from tests.crawl import _shape, crawl
 from tests.trainings.conftest import make_session, make_training  # noqa: F401  (fixtures)
@@ -318,3 +319,22 @@ def test_a_training_given_in_english_is_marked_as_english(
     assert doc.one("h1").get("lang") == "en"
     assert doc.one("section[aria-labelledby=about] > div").get("lang") == "en"
     assert doc.one("html").get("lang") == "fr"
+
+
+def test_a_position_written_in_english_is_marked_as_english(
+    client,
+    auth,
+    make_user,
+    make_position,  # noqa: F811  (the fixture imported above)
+):
+    author = make_user("member")
+    position = make_position(author, title="Second-stage housing in every region", language="en")
+    auth.login(author)
+    doc = Document(client.get(f"/plaidoyer/{position.id}").get_data(as_text=True))
+    assert doc.one("h1").get("lang") == "en"
+    assert doc.one("section[aria-labelledby=texte-h] > div").get("lang") == "en"
+    assert doc.one("section[aria-labelledby=rev-h] > ol").get("lang") == "en"
+    assert doc.one("html").get("lang") == "fr"
+    french = make_position(author, title="Des places partout")
+    doc = Document(client.get(f"/plaidoyer/{french.id}").get_data(as_text=True))
+    assert doc.one("h1").get("lang") is None  # the page's language already
