@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app, has_request_context, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import events
 from ..accounts.models import Role, User
-from ..database import is_sqlite, utcnow
+from ..database import is_sqlite, read_intent, utcnow
 from ..extensions import db
 from ..files.services import UploadError, delete_stored_file, store_upload
 from ..mail.services import queue_email
@@ -96,7 +96,12 @@ def parse_demands(text: str | None) -> list[str]:
 
 
 def external_url(endpoint: str, **values) -> str:
+    """The address of a page for an email. Inside a request, no second request context is pushed:
+    popping it would run the teardown handlers in the middle of this request's transaction."""
     base = current_app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/")
+    if has_request_context():
+        path = url_for(endpoint, **values)
+        return base + path[len(request.script_root) :]
     with current_app.test_request_context(base_url=base):
         return url_for(endpoint, _external=True, **values)
 
@@ -652,6 +657,7 @@ def wait_for_brief(task: TaskRecord, seconds: float) -> TaskRecord:
     except Exception:  # Redis unreachable: the fragment will say what happens next
         return task
     task_id = task.id
+    read_intent()  # looking only: on SQLite, never hold the write lock the worker needs
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         time.sleep(0.04)
