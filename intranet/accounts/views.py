@@ -50,6 +50,8 @@ def load_user(user_id: str) -> User | None:
     record = services.load_session(session.get(SESSION_KEY), uid)
     if record is None or not record.user.active:
         return None
+    if record.user.two_factor_required and not record.user.two_factor_enabled:
+        return None  # a session from before two-factor sign-in became required for this role
     if services.touch_session(record):
         # Refresh the idle timer in its own short write transaction.
         seen = record.last_seen_at

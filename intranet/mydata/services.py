@@ -37,19 +37,9 @@ OWN_COLUMNS = {
     "created_by_id",
     "uploaded_by_id",
 }
-SECRET_PARTS = (
-    "hash",
-    "token",
-    "secret",
-    "password",
-    "body",
-    "html",
-    "headers",
-    "attachments",
-    "payload",
-    "last_step",
-    "public_id",
-)
+SECRET_PARTS = ("hash", "token", "secret", "password", "last_step", "public_id", "search", "vector")
+# Emails keep only what says what was sent: bodies hold one-time links.
+ONLY_COLUMNS = {"outbox_message": ("id", "kind", "subject", "status", "created_at", "sent_at")}
 # Rows that exist only for the person (preferences, bookmarks...) are deleted when they leave;
 # these tables keep theirs (history the organization needs), attached to the closed account.
 KEEP_ON_CLOSE = {"training_registration", "training_evaluation", "audit_event"}
@@ -99,7 +89,9 @@ def _plain(value):
     return str(value)
 
 
-def _visible(column_name: str) -> bool:
+def _visible(table: str, column_name: str) -> bool:
+    if table in ONLY_COLUMNS:
+        return column_name in ONLY_COLUMNS[table]
     return not any(part in column_name.lower() for part in SECRET_PARTS)
 
 
@@ -114,7 +106,7 @@ def inventory(user: User, *, with_rows: bool) -> list[TableData]:
             continue
         data = TableData(table.name, column.name, owned, count)
         if with_rows and owned:
-            cols = [c for c in table.columns if _visible(c.name)]
+            cols = [c for c in table.columns if _visible(table.name, c.name)]
             rows = db.session.execute(
                 sa.select(*cols)
                 .where(column == user.id)

@@ -230,3 +230,13 @@ def test_demo_team_is_enrolled_with_the_published_demo_key(app, db):
     assert team and all(u.totp_secret == DEMO_TOTP_SECRET and u.two_factor_enabled for u in team)
     result = app.test_cli_runner().invoke(args=["demo-codes"])
     assert result.exit_code == 0 and re.search(r"^\d{6}  admin@demo", result.output, re.M)
+
+
+def test_a_session_without_the_second_factor_its_role_requires_is_not_honoured(login_as, db):
+    from intranet.accounts.models import Role
+
+    client, user = login_as("member")
+    assert client.get("/").status_code == 200
+    user.role = Role.STAFF  # e.g. changed in the database, or a session from before 2FA was required
+    db.session.flush()
+    assert client.get("/").status_code == 302
