@@ -61,6 +61,25 @@
     polled.parentNode.insertBefore(toggle, polled);
   });
 
+  // A request that fails (connection lost, server error) says so where it happened, instead of nothing.
+  function failed(event) {
+    var trigger = event.detail.requestConfig && event.detail.requestConfig.triggeringEvent;
+    var target = event.detail.target;
+    if (!trigger || !trigger.isTrusted || !target || !target.isConnected) return;
+    var note = document.getElementById("update-failed") || document.createElement("p");
+    note.id = "update-failed";
+    note.className = "flash error";
+    note.setAttribute("role", "alert");
+    note.textContent = document.body.getAttribute("data-failed-label");
+    target.parentNode.insertBefore(note, target);
+  }
+  document.addEventListener("htmx:responseError", failed);
+  document.addEventListener("htmx:sendError", failed);
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var note = document.getElementById("update-failed");
+    if (note && event.detail.successful) note.remove();
+  });
+
   var before = null;
   document.addEventListener("htmx:beforeSwap", function (event) {
     var active = document.activeElement, target = event.detail.target;

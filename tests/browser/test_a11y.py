@@ -212,9 +212,16 @@ def test_main_flows_by_keyboard_alone(
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server}/pratiques/")
     tab_to(page, id="q")
-    page.keyboard.type("visioconference")  # without its accent: still found
+    # On a bad connection, a failed update says so (and is not silent)...
+    page.route("**/pratiques/?q=*", lambda route: route.abort("internetdisconnected"))
+    page.keyboard.type("visio")
+    page.get_by_role("alert").filter(has_text="La mise à jour n’a pas pu se faire").wait_for()
+    assert focused(page)["id"] == "q"
+    page.unroute("**/pratiques/?q=*")
+    page.keyboard.type("conference")  # without its accent: still found
     announced(page, "1 pratique")  # the new count, read by the polite live region
     assert focused(page)["id"] == "q"  # typing goes on where it was
+    assert page.locator("#update-failed").count() == 0  # ...and the message goes once it works
     tab_to(page, practice.title)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server}/pratiques/{practice.id}")
