@@ -78,6 +78,7 @@ def test_the_brief_is_rendered_by_a_worker_and_holds_title_demands_and_signatori
     assert f"1 / {len(reader.pages)}" not in flat  # no number on the cover...
     assert f"2 / {len(reader.pages)}" in flat  # ...then running page numbers
     assert reader.metadata.title == position.title
+    assert "Document de travail, version 1" in flat  # approved, not yet published
 
 
 def test_an_english_text_gets_an_english_brief(app, db, make_user, make_position, run_jobs):
@@ -99,6 +100,7 @@ def test_an_english_text_gets_an_english_brief(app, db, make_user, make_position
     assert "Contents" in flat and "Demands" in flat and "Led by" in flat
     assert "Table des matières" not in flat
     assert "supply: more" in flat  # no French spacing in English
+    assert "Working document, version 1" in flat
 
 
 def test_a_brief_is_cached_per_version(app, db, make_user, make_position, run_jobs):

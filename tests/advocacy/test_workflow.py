@@ -211,7 +211,14 @@ def test_publication_prepares_the_brief_for_the_library(app, db, cast, make_posi
     reader_client, _ = login_as("member", org=cast["other_member"].organization)
     library = reader_client.get("/plaidoyer/bibliotheque").get_data(as_text=True)
     assert f"/taches/{task.public_id}/fichier" in library
-    assert reader_client.get(f"/taches/{task.public_id}/fichier").status_code == 200
+    download = reader_client.get(f"/taches/{task.public_id}/fichier")
+    assert download.status_code == 200
+    import io
+
+    import pypdf
+
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(download.get_data())).pages)
+    assert position.title in " ".join(text.split()) and "Document de travail" not in text
 
 
 def test_the_reviewer_s_request_is_shown_to_the_organization(app, db, cast, make_position, login_as):
