@@ -20,7 +20,7 @@ from tests.conftest import AuthActions
 from tests.crawl import _shape, crawl
 from tests.trainings.conftest import make_session, make_training  # noqa: F401  (fixtures)
 
-ROLES = ("anonymous", "admin", "staff", "coordinator", "member", "partner")
+ROLES = ("anonymous", "admin", "staff", "coordinator", "member", "partner", "member-en")
 LABELLED_INPUTS = "input:not([hidden]):not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), select, textarea"
 ID_REFERENCES = ("aria-describedby", "aria-labelledby", "aria-controls", "aria-errormessage")
 LANG = re.compile(r"^(fr|en)(-[A-Za-z]{2})?$")
@@ -217,7 +217,10 @@ def error_problems(body: str, *, signed_in: bool) -> list[str]:
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_has_an_accessible_structure(app, demo, role):
     users, password = demo
-    client = signed_in_client(app, users.get(role), password)
+    client = signed_in_client(app, users.get(role.removesuffix("-en")), password)
+    lang = "en" if role.endswith("-en") else "fr"
+    if lang == "en":  # the same pages in English, the other full language
+        assert client.post("/langue", data={"lang": "en", "next": "/"}).status_code == 303
     pages = crawl(client, start="/" if role != "anonymous" else "/connexion")
     html = [p for p in pages if p.status in (200, 422) and "text/html" in p.content_type]
     assert len(html) >= (2 if role == "anonymous" else 10)
@@ -226,6 +229,8 @@ def test_every_page_has_an_accessible_structure(app, demo, role):
         problems = structure_problems(
             page.body.decode(), fragment=page.fragment, signed_in=role != "anonymous"
         )
+        if not page.fragment and f'<html lang="{lang}">' not in page.body.decode():
+            problems.append(f"the page is not in {lang}")
         report += [f"{'F ' if page.fragment else ''}{page.url}: {p}" for p in problems]
     assert not report, "\n".join(report)
 
