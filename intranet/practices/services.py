@@ -93,7 +93,11 @@ def save_theme(user: User, theme: PracticeTheme | None, name_fr: str, name_en: s
         raise PracticeError(_l("Seule l’équipe du réseau gère les thèmes."))
     name_fr, name_en = name_fr.strip(), name_en.strip()
     clash = db.session.scalar(
-        sa.select(PracticeTheme.id).where(sa.func.lower(PracticeTheme.name_fr) == name_fr.lower(), PracticeTheme.id != (theme.id if theme else 0))
+        sa.select(PracticeTheme.id).where(
+            # SQLite's lower() leaves accented capitals alone ("Évaluation"): compare exactly too.
+            sa.or_(sa.func.lower(PracticeTheme.name_fr) == name_fr.lower(), PracticeTheme.name_fr == name_fr),
+            PracticeTheme.id != (theme.id if theme else 0),
+        )
     )
     if clash:
         raise PracticeError(_l("Ce thème existe déjà."))

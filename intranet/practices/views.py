@@ -269,6 +269,7 @@ def new():
             flash(_("Pratique publiée.") if publish else _("Brouillon enregistré."), "success")
             return redirect(url_for("practices.show", practice_id=practice.id), code=303)
     status = 422 if request.method == "POST" else 200
+    context["files_dropped"] = bool(_uploads())
     return render_template("practices/form.html", form=form, practice=None, **context), status
 
 
@@ -308,7 +309,6 @@ def edit(practice_id: int):
             context["conflict"] = {
                 "saved": practice,
                 "changes": _changes(services.saved_version(practice), services.version_of(_data(form))),
-                "files_dropped": bool(_uploads()),
             }
             # The next save, made knowingly, replaces the saved version.
             form.version.data = str(practice.version)
@@ -324,6 +324,7 @@ def edit(practice_id: int):
             flash(_("Pratique publiée.") if publish else _("Brouillon enregistré."), "success")
             return redirect(url_for("practices.show", practice_id=practice.id), code=303)
     practice = services.get(practice_id)
+    context["files_dropped"] = bool(_uploads())
     return render_template("practices/form.html", form=form, practice=practice, **context), status
 
 

@@ -143,6 +143,7 @@ def test_bad_uploads_are_refused_and_nothing_is_stored(app, login_as, db):
         attachments=[(io.BytesIO(good), "bon.pdf"), (io.BytesIO(b"echo pwned"), "mauvais.pdf")],
     )
     assert response.status_code == 422
+    assert "choisissez-les de nouveau" in response.get_data(as_text=True)
     assert _uploads(app) == before_files
     assert db.session.scalar(sa.select(sa.func.count(StoredFile.id))) == before_rows
     assert db.session.scalar(sa.select(sa.func.count(Practice.id)).where(Practice.title.like("Avec %"))) == 0
