@@ -8,6 +8,8 @@ and random Unicode. Then every page is crawled again and must contain no executa
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -42,9 +44,9 @@ HOSTILE = [
     "",
     " ",
 ]
-SKIP_ENDPOINTS = ("/sortie", "/deconnexion", "/mes-donnees/fermer", "/langue", "/connexion")
+SKIP_ENDPOINTS = ("/sortie", "/deconnexion", "/mes-donnees/fermer", "/langue")
 SKIP_ACTIONS_CONTAINING = ("/activation", "/role", "/double-authentification", "/sessions/fermer")
-ROLES = ("admin", "staff", "coordinator", "member", "partner")
+ROLES = ("admin", "staff", "coordinator", "member", "partner", "anonymous")
 
 value_strategy = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=200))
 
@@ -53,14 +55,16 @@ def _collect_forms(clients) -> list:
     seen, forms = set(), []
     for role in ROLES:
         client = clients[role]
-        for page in crawl(client, limit=120, per_shape=2):
+        start = "/connexion" if role == "anonymous" else "/"
+        for page in crawl(client, start=start, limit=120, per_shape=1):
             if page.status != 200 or "text/html" not in page.content_type:
                 continue
             for form in forms_of(page.url, page.body.decode("utf-8", "replace")):
                 path = form.action.split("?")[0]
                 if path.startswith(SKIP_ENDPOINTS) or any(s in path for s in SKIP_ACTIONS_CONTAINING):
                     continue
-                key = (role, *form.key)
+                # One form per shape of action and role: /pratiques/4/x and /pratiques/9/x count once.
+                key = (role, re.sub(r"/\d+", "/N", form.key[0]), form.key[1])
                 if key not in seen:
                     seen.add(key)
                     forms.append((role, form))
@@ -146,11 +150,11 @@ def test_hostile_input_to_every_form(app, db, examples):
         tried += _fuzz_form(db, clients[role], role, form, known, examples, failures)
     assert tried >= len(forms) * examples // 2
     # Every account is still signed in (fuzzing must not have silently lost its coverage).
-    for role in ROLES:
+    for role in ROLES[:-1]:
         assert clients[role].get("/compte").status_code == 200, role
     # Stored script: nothing that would run comes back on any page, for anyone.
-    for role in ROLES:
-        for page in crawl(clients[role], limit=200, per_shape=3):
+    for role in ROLES[:-1]:
+        for page in crawl(clients[role], limit=80, per_shape=1):
             if page.status == 200 and "text/html" in page.content_type:
                 problems = executable_markup(page.body.decode("utf-8", "replace"))
                 if problems:
