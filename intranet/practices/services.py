@@ -101,16 +101,22 @@ def save_theme(user: User, theme: PracticeTheme | None, name_fr: str, name_en: s
     )
     if clash:
         raise PracticeError(_l("Ce thème existe déjà."))
-    if theme is None:
-        theme = PracticeTheme(name_fr=name_fr, name_en=name_en)
-        db.session.add(theme)
-    elif (theme.name_fr, theme.name_en) != (name_fr, name_en):
-        theme.name_fr, theme.name_en = name_fr, name_en
+    renamed = theme is not None and (theme.name_fr, theme.name_en) != (name_fr, name_en)
+    try:
+        with db.session.begin_nested():  # the unique name is the last word (two staff at once)
+            if theme is None:
+                theme = PracticeTheme(name_fr=name_fr, name_en=name_en)
+                db.session.add(theme)
+            else:
+                theme.name_fr, theme.name_en = name_fr, name_en
+            db.session.flush()
+    except sa.exc.IntegrityError as exc:
+        raise PracticeError(_l("Ce thème existe déjà.")) from exc
+    if renamed:
         # Theme names are searchable words of every practice that has the theme.
         from ..tasks.services import enqueue_after_commit
 
         enqueue_after_commit("jobs.practices.reindex_theme", theme.id, queue="default")
-    db.session.flush()
     return theme
 
 

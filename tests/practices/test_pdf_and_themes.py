@@ -66,8 +66,14 @@ def test_staff_manage_the_themes_and_members_cannot(login_as, make_theme, db):
     assert staff.post("/pratiques/themes", data={"name_fr": "Santé mentale", "name_en": "Mental health"}).status_code == 303
     theme = db.session.scalar(sa.select(PracticeTheme).where(PracticeTheme.name_fr == "Santé mentale"))
     assert theme is not None and theme.active
-    duplicate = staff.post("/pratiques/themes", data={"name_fr": "santé mentale", "name_en": "x"})
-    assert duplicate.status_code == 422 and "existe déjà" in duplicate.get_data(as_text=True)
+    for name in ("santé mentale", "Santé mentale", " Santé mentale "):
+        duplicate = staff.post("/pratiques/themes", data={"name_fr": name, "name_en": "x"})
+        assert duplicate.status_code == 422 and "existe déjà" in duplicate.get_data(as_text=True), name
+    assert staff.post("/pratiques/themes", data={"name_fr": "Évaluation du risque", "name_en": "Risk"}).status_code == 303
+    again = staff.post("/pratiques/themes", data={"name_fr": "Évaluation du risque", "name_en": "Risk"})
+    assert again.status_code == 422 and "existe déjà" in again.get_data(as_text=True)
+    clash = staff.post(f"/pratiques/themes/{theme.id}", data={"name_fr": "Évaluation du risque", "name_en": "Risk"})
+    assert clash.status_code == 422 and "existe déjà" in clash.get_data(as_text=True)
     renamed = staff.post(f"/pratiques/themes/{theme.id}", data={"name_fr": "Santé mentale et trauma", "name_en": "Mental health and trauma"})
     assert renamed.status_code == 303
     assert staff.post(f"/pratiques/themes/{theme.id}/actif").status_code == 303
