@@ -27,3 +27,17 @@ def wants_fragment() -> bool:
     """An htmx request that swaps part of the page (a boosted navigation wants the whole page)."""
     htmx = getattr(request, "htmx", None)
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+
+
+def external_url(endpoint: str, **values) -> str:
+    """The absolute address of a page, for emails and feeds: built on the configured public
+    address (``SERVER_NAME_FOR_EMAIL``) from the URL map alone, so it works the same in a request,
+    a job or the CLI, and never pushes a second request context (whose teardown would run in the
+    middle of the current request's transaction)."""
+    from urllib.parse import urlsplit
+
+    from flask import current_app
+
+    base = urlsplit(current_app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/"))
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
+    return adapter.build(endpoint, values, force_external=True)

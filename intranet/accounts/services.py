@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
@@ -20,6 +20,7 @@ from .. import events
 from ..database import utcnow
 from ..extensions import db
 from ..mail.services import queue_email
+from ..urls import external_url as _external
 from .blocklist import is_common
 from .models import Organization, Role, Sector, User, UserSession
 from .passwords import hash_password, needs_rehash, verify_password
@@ -210,10 +211,6 @@ def read_token(token: str, purpose: str) -> User:
     return user
 
 
-def _external(endpoint: str, **values) -> str:
-    base = current_app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)
 
 
 def request_password_reset(email: str) -> None:

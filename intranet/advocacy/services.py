@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import events
@@ -25,6 +24,7 @@ from ..mail.services import queue_email
 from ..queue import get_queue, get_redis
 from ..tasks.models import TaskRecord, TaskStatus
 from ..tasks.services import refresh_status, submit_task
+from ..urls import external_url
 from . import policy
 from .models import (
     STATUS_LABELS,
@@ -95,15 +95,6 @@ def parse_demands(text: str | None) -> list[str]:
     return demands
 
 
-def external_url(endpoint: str, **values) -> str:
-    """The address of a page for an email. Inside a request, no second request context is pushed:
-    popping it would run the teardown handlers in the middle of this request's transaction."""
-    base = current_app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/")
-    if has_request_context():
-        path = url_for(endpoint, **values)
-        return base + path[len(request.script_root) :]
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 
@@ -24,6 +23,7 @@ from ..extensions import db
 from ..files.models import StoredFile
 from ..files.services import UploadError, delete_stored_file, file_path, store_upload
 from ..privacy import Finding, find_personal_info
+from ..urls import external_url
 from . import policy, search
 from .models import (
     Approach,
@@ -410,12 +410,6 @@ def withdraw(moderator: User, practice: Practice, reason: str) -> Practice:
         report.resolved_at = utcnow()
         report.resolved_by_id = moderator.id
     return practice
-
-
-def external_url(endpoint: str, **values) -> str:
-    base = current_app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)
 
 
 # --- discussion -------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .. import events
@@ -26,6 +26,7 @@ from ..accounts.models import Sector, User
 from ..database import is_sqlite, read_intent, utcnow, write_intent
 from ..extensions import db
 from ..mail.services import queue_email
+from ..urls import external_url
 from . import ics, policy
 from .models import (
     CalendarFeed,
@@ -867,10 +868,6 @@ def send_due_reminders(*, now: datetime | None = None, limit: int = 2000) -> int
 # --- emails and notifications --------------------------------------------------------------
 
 
-def external_url(endpoint: str, **values) -> str:
-    base = current_app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/")
-    with current_app.test_request_context(base_url=base):
-        return url_for(endpoint, _external=True, **values)
 
 
 def _email(
