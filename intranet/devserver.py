@@ -72,8 +72,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.host}:{args.port}",
             "--workers",
             str(args.web_workers),
-            "--access-logfile",
-            "-",
+            # No access log: URLs can carry invitation and reset tokens. The app logs each
+            # request itself, with tokens removed (intranet.ops).
             "--graceful-timeout",
             "5",
         ],
