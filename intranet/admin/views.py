@@ -118,68 +118,65 @@ def _person(user_id: int) -> User:
     return user
 
 
+def _act_on_person(user: User, action, success):
+    """Run an account action; commit and say ``success()``, or roll back and show the refusal."""
+    try:
+        action()
+    except accounts.AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(success(), "success")
+    return redirect(url_for("admin.organization", org_id=user.organization_id), code=303)
+
+
 @bp.route("/personnes/<int:user_id>/role", methods=["POST"])
 @access("admin")
 def change_role(user_id: int):
     user = _person(user_id)
     form = RoleForm()
-    if form.validate_on_submit():
-        try:
-            accounts.change_role(current_user, user, Role(form.role.data))
-        except accounts.AccountError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Rôle changé pour %(name)s.", name=user.name), "success")
-    else:
+    if not form.validate_on_submit():
         flash(_("Ce rôle n’existe pas."), "error")
-    return redirect(url_for("admin.organization", org_id=user.organization_id), code=303)
+        return redirect(url_for("admin.organization", org_id=user.organization_id), code=303)
+    return _act_on_person(
+        user,
+        lambda: accounts.change_role(current_user, user, Role(form.role.data)),
+        lambda: _("Rôle changé pour %(name)s.", name=user.name),
+    )
 
 
 @bp.route("/personnes/<int:user_id>/activation", methods=["POST"])
 @access("coordinator")
 def toggle_active(user_id: int):
     user = _person(user_id)
-    try:
-        accounts.set_active(current_user, user, request.form.get("active") == "1")
-    except accounts.AccountError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Compte mis à jour : %(name)s.", name=user.name), "success")
-    return redirect(url_for("admin.organization", org_id=user.organization_id), code=303)
+    return _act_on_person(
+        user,
+        lambda: accounts.set_active(current_user, user, request.form.get("active") == "1"),
+        lambda: _("Compte mis à jour : %(name)s.", name=user.name),
+    )
 
 
 @bp.route("/personnes/<int:user_id>/reinviter", methods=["POST"])
 @access("coordinator")
 def resend_invitation(user_id: int):
     user = _person(user_id)
-    try:
-        accounts.send_invitation(current_user, user)
-    except accounts.AccountError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Invitation renvoyée à %(email)s.", email=user.email), "success")
-    return redirect(url_for("admin.organization", org_id=user.organization_id), code=303)
+    return _act_on_person(
+        user,
+        lambda: accounts.send_invitation(current_user, user),
+        lambda: _("Invitation renvoyée à %(email)s.", email=user.email),
+    )
 
 
 @bp.route("/personnes/<int:user_id>/double-authentification", methods=["POST"])
 @access("admin")
 def reset_two_factor(user_id: int):
     user = _person(user_id)
-    try:
-        accounts.reset_two_factor(current_user, user)
-    except accounts.AccountError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Double authentification réinitialisée pour %(name)s.", name=user.name), "success")
-    return redirect(url_for("admin.organization", org_id=user.organization_id), code=303)
+    return _act_on_person(
+        user,
+        lambda: accounts.reset_two_factor(current_user, user),
+        lambda: _("Double authentification réinitialisée pour %(name)s.", name=user.name),
+    )
 
 
 @bp.route("/repertoire.csv", methods=["POST"])

@@ -459,25 +459,25 @@ def _prepare(period: Period, user_ids: list[int], links: EmailLinks, counts: dic
         )
     )
     counts["skipped"] += len(done)
-    todo = [uid for uid in user_ids if uid not in done]
-    if not todo:
+    pending_ids = [uid for uid in user_ids if uid not in done]
+    if not pending_ids:
         return []
     users = db.session.scalars(
         sa.select(User)
         .join(Organization, Organization.id == User.organization_id)
-        .where(User.id.in_(todo), User.active, Organization.active, User.password_hash.is_not(None))
+        .where(User.id.in_(pending_ids), User.active, Organization.active, User.password_hash.is_not(None))
         .order_by(User.id)
     ).all()
     prefs = {
         p.user_id: p
         for p in db.session.scalars(
-            sa.select(NotificationPreference).where(NotificationPreference.user_id.in_(todo))
+            sa.select(NotificationPreference).where(NotificationPreference.user_id.in_(pending_ids))
         )
     }
     last_until = dict(
         db.session.execute(
             sa.select(DigestDelivery.user_id, sa.func.max(DigestDelivery.covers_until))
-            .where(DigestDelivery.user_id.in_(todo))
+            .where(DigestDelivery.user_id.in_(pending_ids))
             .group_by(DigestDelivery.user_id)
         ).all()
     )
@@ -498,7 +498,7 @@ def _prepare(period: Period, user_ids: list[int], links: EmailLinks, counts: dic
         digest = build_digest(user, pref, since, until)
         rendered, headers = (None, {}) if digest.is_empty else render_digest(user, pref, digest, links)
         prepared.append(Prepared(user.id, user.email, since, until, digest.item_count, rendered, headers))
-    counts["skipped"] += len(todo) - len(users)
+    counts["skipped"] += len(pending_ids) - len(users)
     return prepared
 
 
