@@ -9,12 +9,17 @@
                          title=session_title, endpoint="trainings.session", values={"session_id": 3})
 
 * digest sources: each feature says what is new for a member since a date, limited to what that
-  member may see (rule 3). The digest builder calls every registered source.
+  member may see (rule 3). The digest builder calls every registered source. A source may also
+  offer ``collect_many``, the same answer for a chunk of members at once (a few queries for the
+  chunk instead of a few per member); the digest worker then uses it, within one read
+  transaction per chunk. It must return, for every member, exactly what ``collect`` would:
+  anything shared between members is keyed on what decides visibility (organization, role...),
+  and each member's own filter is applied to their own list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -59,6 +64,9 @@ class DigestSource:
     # True for items that are not news by themselves (e.g. sessions that still have seats): they
     # appear only in a digest that has something new, never alone.
     standing: bool = False
+    # collect_many([(user, since), ...]) -> {user.id: items}: for each member, what
+    # collect(user, since) returns; None: the builder calls collect for each member.
+    collect_many: Callable[[Sequence[tuple]], dict[int, list[DigestItem]]] | None = None
 
 
 _digest_sources: dict[str, DigestSource] = {}
@@ -72,8 +80,9 @@ def register_digest_source(
     *,
     interests: str | None = None,
     standing: bool = False,
+    collect_many: Callable[[Sequence[tuple]], dict[int, list[DigestItem]]] | None = None,
 ) -> None:
-    _digest_sources[key] = DigestSource(key, order, heading, collect, interests, standing)
+    _digest_sources[key] = DigestSource(key, order, heading, collect, interests, standing, collect_many)
 
 
 def unregister_digest_source(key: str) -> None:

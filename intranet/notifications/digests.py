@@ -192,42 +192,107 @@ def _apply_interests(source, items: list[DigestItem], interests: Interests) -> l
 
 
 def _notification_items(user: User, since: datetime, until: datetime) -> tuple[list[DigestItem], int]:
-    where = (
-        Notification.user_id == user.id,
-        Notification.read_at.is_(None),
-        Notification.created_at > since,
-        Notification.created_at <= until,
-    )
-    rows = db.session.scalars(
-        sa.select(Notification).where(*where).order_by(Notification.created_at.desc()).limit(MAX_NOTIFICATIONS)
-    ).all()
-    total = len(rows)
-    if total == MAX_NOTIFICATIONS:
-        total = db.session.scalar(sa.select(sa.func.count(Notification.id)).where(*where))
-    items = [
-        DigestItem(
-            kind=f"notification:{n.kind}",
-            title=n.title,
-            endpoint=n.endpoint,
-            values=dict(n.values or {}),
-            when=n.created_at,
+    return _notifications_of([(user.id, since)], until)[user.id]
+
+
+def _notifications_of(
+    requests: Iterable[tuple[int, datetime]], until: datetime
+) -> dict[int, tuple[list[DigestItem], int]]:
+    """Unread notifications of members, each between their own ``since`` and ``until``: the latest
+    ``MAX_NOTIFICATIONS`` of each and how many more. One query for all the members that share a
+    ``since`` (in a chunk, nearly all of them), each member's rows ranked apart (a window)."""
+    by_since: dict[datetime, list[int]] = {}
+    for user_id, since in requests:
+        by_since.setdefault(since, []).append(user_id)
+    found: dict[int, tuple[list[DigestItem], int]] = {}
+    for since, user_ids in by_since.items():
+        member = Notification.user_id
+        ranked = (
+            sa.select(
+                member,
+                Notification.kind,
+                Notification.title,
+                Notification.endpoint,
+                Notification.values,
+                Notification.created_at,
+                sa.func.row_number()
+                .over(partition_by=member, order_by=(Notification.created_at.desc(), Notification.id.desc()))
+                .label("rank"),
+                sa.func.count().over(partition_by=member).label("total"),
+            )
+            .where(
+                member.in_(user_ids),
+                Notification.read_at.is_(None),
+                Notification.created_at > since,
+                Notification.created_at <= until,
+            )
+            .subquery()
         )
-        for n in rows
-    ]
-    return items, total - len(items)
+        rows = db.session.execute(
+            sa.select(ranked).where(ranked.c.rank <= MAX_NOTIFICATIONS).order_by(ranked.c.user_id, ranked.c.rank)
+        ).all()
+        items: dict[int, list[DigestItem]] = {user_id: [] for user_id in user_ids}
+        totals: dict[int, int] = {}
+        for row in rows:
+            items[row.user_id].append(
+                DigestItem(
+                    kind=f"notification:{row.kind}",
+                    title=row.title,
+                    endpoint=row.endpoint,
+                    values=dict(row.values or {}),
+                    when=row.created_at,
+                )
+            )
+            totals[row.user_id] = row.total
+        for user_id in user_ids:
+            found[user_id] = (items[user_id], totals.get(user_id, 0) - len(items[user_id]))
+    return found
+
+
+def _collect_chunk(requests: list[tuple[User, datetime]]) -> dict[int, dict[str, list[DigestItem]]]:
+    """What every source has for each member of a chunk: {user id: {source key: items}}.
+
+    A source with ``collect_many`` answers for the whole chunk at once (its contract: for each
+    member, exactly what ``collect`` returns); the others are asked member by member.
+    """
+    found: dict[int, dict[str, list[DigestItem]]] = {user.id: {} for user, _since in requests}
+    for source in digest_sources():
+        if source.collect_many is not None and requests:
+            by_user = source.collect_many(requests)
+            for user, _since in requests:
+                found[user.id][source.key] = list(by_user[user.id])
+        else:
+            for user, since in requests:
+                found[user.id][source.key] = list(source.collect(user, since))
+    return found
 
 
 def build_digest(
-    user: User, pref: NotificationPreference | None, since: datetime, until: datetime
+    user: User,
+    pref: NotificationPreference | None,
+    since: datetime,
+    until: datetime,
+    *,
+    collected: dict[str, list[DigestItem]] | None = None,
+    notifications: tuple[list[DigestItem], int] | None = None,
 ) -> Digest:
-    """What is new for ``user`` since ``since``: only what they may see, matching their interests."""
+    """What is new for ``user`` since ``since``: only what they may see, matching their interests.
+
+    ``collected`` (items by source key) and ``notifications`` are what a chunk read for this
+    member beforehand (``_collect_chunk``, ``_notifications_of``); without them, each source and
+    the notifications are asked now.
+    """
     digest = Digest(user.id, since, until)
     interests = Interests.of(user, pref)
-    items, more = _notification_items(user, since, until)
+    items, more = notifications if notifications is not None else _notification_items(user, since, until)
     if items:
         digest.sections.append(DigestSection(NOTIFICATIONS_KEY, _l("Pour vous"), items, more))
     for source in digest_sources():
-        found = _apply_interests(source, list(source.collect(user, since)), interests)
+        if collected is not None and source.key in collected:
+            collected_items = list(collected[source.key])
+        else:
+            collected_items = list(source.collect(user, since))
+        found = _apply_interests(source, collected_items, interests)
         if found:
             digest.sections.append(
                 DigestSection(
@@ -482,20 +547,30 @@ def _prepare(period: Period, user_ids: list[int], links: EmailLinks, counts: dic
         ).all()
     )
     refused = _refused_addresses([u.email for u in users])
-    prepared = []
+    # One moment for the whole chunk: its digests all end there, so members read alike share
+    # their queries (``_collect_chunk``, ``_notifications_of``).
+    until = utcnow()
+    planned: list[tuple[User, NotificationPreference | None, datetime, bool]] = []
     for user in users:
         pref = prefs.get(user.id)
         if not _still_due(pref, period):
             counts["skipped"] += 1
             continue
-        until = utcnow()
         since = max(last_until.get(user.id) or until - period.length, until - MAX_LOOKBACK)
-        if user.email in refused:
+        planned.append((user, pref, since, user.email in refused))
+    wanted = [(user, since) for user, _pref, since, is_refused in planned if not is_refused]
+    notifications = _notifications_of([(user.id, since) for user, since in wanted], until)
+    collected = _collect_chunk(wanted)
+    prepared = []
+    for user, pref, since, is_refused in planned:
+        if is_refused:
             # Flagged for the administrator already; trying every period would only repeat it.
             # Nothing is covered, so a corrected address gets what was missed.
             prepared.append(Prepared(user.id, user.email, since, since, 0, None, {}, refused=True))
             continue
-        digest = build_digest(user, pref, since, until)
+        digest = build_digest(
+            user, pref, since, until, collected=collected[user.id], notifications=notifications[user.id]
+        )
         rendered, headers = (None, {}) if digest.is_empty else render_digest(user, pref, digest, links)
         prepared.append(Prepared(user.id, user.email, since, until, digest.item_count, rendered, headers))
     counts["skipped"] += len(pending_ids) - len(users)
