@@ -19,7 +19,13 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     add_nav("practices.index", _l("Bonnes pratiques"), "member", 10)
     register_section(100, "practices/_home.html", services.home_context)
-    register_digest_source("practices", 10, _l("Nouvelles bonnes pratiques"), services.collect_digest)
+    register_digest_source(
+        "practices",
+        10,
+        _l("Nouvelles bonnes pratiques"),
+        services.collect_digest,
+        collect_many=services.collect_digest_many,
+    )
     register_demo(30, load_demo)
     # The tests empty every table after a committed test; the SQLite index is not a model table.
     hooks = getattr(db, "_passerelle_clean_hooks", None)

@@ -785,7 +785,7 @@ def collect_digest(
     stmt = (
         sa.select(Practice)
         .where(policy.visible_clause(user), Practice.published_at > since)
-        .order_by(Practice.published_at.desc())
+        .order_by(Practice.published_at.desc(), Practice.id.desc())
         .limit(limit)
     )
     if theme_ids:
@@ -796,20 +796,78 @@ def collect_digest(
         stmt = stmt.where(Practice.region_id.in_(list(region_ids)))
     items = list(db.session.scalars(stmt).unique())
     _load_themes(items)
-    return [
-        events.DigestItem(
-            kind="practice",
-            title=p.title,
-            endpoint="practices.show",
-            values={"practice_id": p.id},
-            summary=p.summary,
-            organization_name=p.organization.name,
-            when=p.published_at,
-            region_id=p.region_id,
-            theme_ids=tuple(t.id for t in p.themes),
+    return [_digest_item(p) for p in items]
+
+
+def collect_digest_many(requests, *, limit: int = 20) -> dict[int, list[events.DigestItem]]:
+    """``collect_digest(user, since)`` for each ``(user, since)`` of a chunk, in two queries.
+
+    What a member may see (``policy.visible_clause``) depends on their organization only: the
+    practices published to the network, and their organization's own. So the chunk reads, since
+    its oldest ``since``, the latest ``limit`` practices of the network and the latest ``limit``
+    organization-only ones of each organization in the chunk (ranked apart by a window); each
+    member's list is then their own organization's practices and the network's, since their own
+    ``since``, the latest ``limit``: what ``collect_digest`` reads for them.
+    """
+    requests = list(requests)
+    if not requests:
+        return {}
+    oldest = min(since for _user, since in requests)
+    organizations = {user.organization_id for user, _since in requests}
+    audience = sa.case((Practice.visibility == Visibility.NETWORK, None), else_=Practice.organization_id)
+    ranked = (
+        sa.select(
+            Practice.id,
+            sa.func.row_number()
+            .over(partition_by=audience, order_by=(Practice.published_at.desc(), Practice.id.desc()))
+            .label("rank"),
         )
-        for p in items
+        .where(
+            Practice.status == Status.PUBLISHED,
+            sa.or_(Practice.visibility == Visibility.NETWORK, Practice.organization_id.in_(organizations)),
+            Practice.published_at > oldest,
+        )
+        .subquery()
+    )
+    practices = list(
+        db.session.scalars(
+            sa.select(Practice)
+            .join(ranked, ranked.c.id == Practice.id)
+            .where(ranked.c.rank <= limit)
+            .order_by(Practice.published_at.desc(), Practice.id.desc())
+        ).unique()
+    )
+    _load_themes(practices)
+    # (published at, organization-only practice's organization or None, item), most recent first.
+    found = [
+        (
+            p.published_at,
+            None if p.visibility == Visibility.NETWORK else p.organization_id,
+            _digest_item(p),
+        )
+        for p in practices
     ]
+    result = {}
+    for user, since in requests:
+        own = user.organization_id
+        # visible_clause: published (all of them here), and network-wide or the member's own.
+        visible = [item for when, org, item in found if when > since and (org is None or org == own)]
+        result[user.id] = visible[:limit]
+    return result
+
+
+def _digest_item(p: Practice) -> events.DigestItem:
+    return events.DigestItem(
+        kind="practice",
+        title=p.title,
+        endpoint="practices.show",
+        values={"practice_id": p.id},
+        summary=p.summary,
+        organization_name=p.organization.name,
+        when=p.published_at,
+        region_id=p.region_id,
+        theme_ids=tuple(t.id for t in p.themes),
+    )
 
 
 def home_context(user: User) -> dict:
