@@ -33,6 +33,10 @@ def init_app(app: Flask) -> None:
     add_nav("trainings.manage", _l("Gérer les formations"), "staff", 75)
     register_section(200, "trainings/_home.html", _home_section)
     events.register_digest_source(
-        "trainings", 30, _l("Formations : places disponibles"), services.digest_items
+        "trainings",
+        30,
+        _l("Formations : places disponibles"),
+        services.digest_items,
+        collect_many=services.digest_items_many,
     )
     register_demo(30, demo.load)
