@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
         _l("Positions ouvertes à la cosignature"),
         services.collect_cosigning,
         interests="none",
+        collect_many=services.collect_cosigning_many,
     )
     events.register_digest_source(
         "advocacy_review",

@@ -675,6 +675,22 @@ def can_see_brief_task(task: TaskRecord, user: User) -> bool:
 # --- digests -----------------------------------------------------------------------------------
 
 
+def _cosigning_query(today):
+    """Texts open for co-signing, the closest deadline first."""
+    return (
+        sa.select(Position)
+        .where(
+            Position.cosign_open.is_(True),
+            Position.status.in_([Status.APPROVED, Status.PUBLISHED]),
+            sa.or_(Position.cosign_closes_on.is_(None), Position.cosign_closes_on >= today),
+        )
+        .order_by(Position.cosign_closes_on, Position.id)
+    )
+
+
+COSIGN_LIMIT = 20
+
+
 def collect_cosigning(user: User, since: datetime) -> list[events.DigestItem]:
     """Texts opened for co-signing that this coordinator's organization has not signed yet."""
     if not user.is_coordinator_of(user.organization_id):
@@ -684,32 +700,64 @@ def collect_cosigning(user: User, since: datetime) -> list[events.DigestItem]:
         Cosignature.organization_id == user.organization_id, Cosignature.withdrawn_at.is_(None)
     )
     rows = db.session.scalars(
-        sa.select(Position)
+        _cosigning_query(today)
         .where(
-            Position.cosign_open.is_(True),
-            Position.status.in_([Status.APPROVED, Status.PUBLISHED]),
-            sa.or_(Position.cosign_closes_on.is_(None), Position.cosign_closes_on >= today),
             Position.organization_id != user.organization_id,
             Position.id.not_in(signed),
             Position.updated_at >= since,
         )
-        .order_by(Position.cosign_closes_on)
-        .limit(20)
+        .limit(COSIGN_LIMIT)
     )
-    return [
-        events.DigestItem(
-            kind="cosign",
-            title=p.title,
-            endpoint="advocacy.show",
-            values={"position_id": p.id},
-            summary=p.summary[:300] or None,
-            organization_name=p.organization.name,
-            when=p.updated_at,
-            theme_ids=(),
-        )
-        for p in rows
-        if policy.can_view(user, p)
-    ]
+    return [_cosign_item(p) for p in rows if policy.can_view(user, p)]
+
+
+def collect_cosigning_many(requests) -> dict[int, list[events.DigestItem]]:
+    """``collect_cosigning(user, since)`` for each ``(user, since)`` of a chunk.
+
+    The open texts are the same for everybody: read once (since the chunk's oldest ``since``),
+    with the signatures of the chunk's coordinators' organizations. Then, for each coordinator,
+    as ``collect_cosigning`` does in SQL: not their organization's texts, not those it signed,
+    updated since their ``since``, ``COSIGN_LIMIT`` of them in the same order, and of those, the
+    ones ``policy.can_view`` lets them see. Members who are not coordinators get nothing.
+    """
+    requests = list(requests)
+    found: dict[int, list[events.DigestItem]] = {user.id: [] for user, _since in requests}
+    coordinators = [(user, since) for user, since in requests if user.is_coordinator_of(user.organization_id)]
+    if not coordinators:
+        return found
+    oldest = min(since for _user, since in coordinators)
+    positions = list(db.session.scalars(_cosigning_query(utcnow().date()).where(Position.updated_at >= oldest)))
+    signed: dict[int, set[int]] = {user.organization_id: set() for user, _since in coordinators}
+    if positions:
+        for organization_id, position_id in db.session.execute(
+            sa.select(Cosignature.organization_id, Cosignature.position_id).where(
+                Cosignature.organization_id.in_(list(signed)),
+                Cosignature.position_id.in_([p.id for p in positions]),
+                Cosignature.withdrawn_at.is_(None),
+            )
+        ):
+            signed[organization_id].add(position_id)
+    items: dict[int, events.DigestItem] = {}
+    for user, since in coordinators:
+        own = user.organization_id
+        rows = [
+            p for p in positions if p.organization_id != own and p.id not in signed[own] and p.updated_at >= since
+        ][:COSIGN_LIMIT]
+        found[user.id] = [items.setdefault(p.id, _cosign_item(p)) for p in rows if policy.can_view(user, p)]
+    return found
+
+
+def _cosign_item(p: Position) -> events.DigestItem:
+    return events.DigestItem(
+        kind="cosign",
+        title=p.title,
+        endpoint="advocacy.show",
+        values={"position_id": p.id},
+        summary=p.summary[:300] or None,
+        organization_name=p.organization.name,
+        when=p.updated_at,
+        theme_ids=(),
+    )
 
 
 def collect_review(user: User, since: datetime) -> list[events.DigestItem]:
