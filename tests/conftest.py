@@ -379,6 +379,34 @@ def login_as(app, make_user):
 
 
 @pytest.fixture
+def email_level(db):
+    """How much emails may say (issue 9): ``email_level("full")`` sets the network's default,
+    ``email_level("discreet", user)`` one member's choice."""
+    from intranet.mail import privacy
+    from intranet.notifications.models import NotificationPreference
+
+    def set_level(level: str, user=None) -> None:
+        if user is None:
+            current = privacy.settings()
+            privacy.save_settings(
+                None,
+                default_level=privacy.Level(level),
+                caps=current.caps,
+                sender_names=current.sender_names,
+                subjects=current.subjects,
+            )
+        else:
+            pref = db.session.get(NotificationPreference, user.id)
+            if pref is None:
+                pref = NotificationPreference(user_id=user.id)
+                db.session.add(pref)
+            pref.email_level = level
+        db.session.flush()
+
+    return set_level
+
+
+@pytest.fixture
 def run_jobs(app):
     """Run every queued job in this process with a real RQ worker (burst mode) on the real Redis."""
     from rq import Queue, SimpleWorker

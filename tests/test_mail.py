@@ -6,8 +6,6 @@ import email
 import email.policy
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
-
 from intranet.mail.models import MailStatus
 from intranet.mail.services import build_message, deliver_due, queue_email
 
@@ -15,9 +13,8 @@ from intranet.mail.services import build_message, deliver_due, queue_email
 def test_text_attachments_are_declared_utf8(app, db):
     row = queue_email(
         to="a@essai.example",
-        kind="test",
+        kind="password_reset",
         template="password_reset",
-        subject=_l("Réinitialiser votre mot de passe"),
         link="http://passerelle.test/x",
         user_name="Émilie",
         attachments=[("seance.ics", "text/calendar", "SUMMARY:Séance à Québec\r\n".encode())],
@@ -32,14 +29,13 @@ def test_text_attachments_are_declared_utf8(app, db):
 def test_english_recipients_get_english_email(app, db):
     row = queue_email(
         to="b@essai.example",
-        kind="test",
+        kind="password_reset",
         template="password_reset",
-        subject=_l("Réinitialiser votre mot de passe"),
         locale="en",
         link="http://passerelle.test/x",
         user_name="Ann",
     )
-    assert row.subject == "Reset your password"
+    assert row.subject == "Your password"
     assert "To choose a new password" in row.body_text
 
 
@@ -48,9 +44,8 @@ def test_file_backend_writes_eml_files_a_newcomer_can_read(app, db, monkeypatch,
     monkeypatch.setattr(app, "instance_path", str(tmp_path))
     row = queue_email(
         to="c@essai.example",
-        kind="test",
+        kind="password_reset",
         template="password_reset",
-        subject=_l("Réinitialiser votre mot de passe"),
         link="http://passerelle.test/y",
         user_name="Chloé",
     )

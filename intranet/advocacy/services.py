@@ -27,7 +27,6 @@ from ..tasks.services import refresh_status, submit_task
 from ..urls import external_url
 from . import policy
 from .models import (
-    STATUS_LABELS,
     THEMES,
     Attachment,
     Comment,
@@ -418,11 +417,8 @@ def _announce(actor: User, position: Position, step: Transition) -> None:
             to=person.email,
             kind="advocacy_transition",
             template="advocacy_transition",
-            subject=_l(
-                "Plaidoyer : « %(title)s » — %(status)s",
-                title=position.title,
-                status=STATUS_LABELS[step.to_status],
-            ),
+            # A text under review is a draft (capped by the network); once published it is not.
+            content="advocacy" if step.to_status in (Status.PUBLISHED, Status.ARCHIVED) else "advocacy_draft",
             locale=person.locale,
             user_id=person.id,
             dedupe_key=f"advocacy-transition-{step.id}-{person.id}",

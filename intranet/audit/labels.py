@@ -34,6 +34,7 @@ LABELS = {
     "advocacy.published": _l("Texte de plaidoyer publié"),
     "advocacy.unpublished": _l("Texte de plaidoyer retiré"),
     "audit.purged": _l("Journal : anciens événements effacés"),
+    "mail.settings_changed": _l("Réglages des courriels modifiés"),
 }
 
 # Filter groups: a trailing dot selects every action of the family.

@@ -4,4 +4,11 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import models  # noqa: F401  (the outbox table)
+    from flask_babel import lazy_gettext as _l
+
+    from ..templating import add_nav
+    from . import models  # noqa: F401  (the outbox and settings tables)
+    from .views import bp
+
+    app.register_blueprint(bp)
+    add_nav("mail.settings", _l("Courriels"), "admin", 92)

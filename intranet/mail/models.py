@@ -30,6 +30,8 @@ class OutboxMessage(db.Model):
         sa.ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
     subject: Mapped[str] = mapped_column(sa.String(300))
+    # The display name of the sender, in the recipient's language (the network's neutral name).
+    sender_name: Mapped[str | None] = mapped_column(sa.String(120))
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str | None] = mapped_column(sa.Text)
     headers: Mapped[dict] = mapped_column(sa.JSON, default=dict)
@@ -46,3 +48,22 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class MailSettings(db.Model):
+    """The network's email privacy settings: one row (id 1), set by the administrator.
+
+    No row means the defaults of ``intranet.mail.privacy``. Levels are stored by value
+    ("full", "titles", "discreet"); texts by language ({"fr": ..., "en": ...}), an empty or
+    missing text meaning the built-in neutral one.
+    """
+
+    __tablename__ = "mail_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    default_level: Mapped[str] = mapped_column(sa.String(10), default="titles")
+    caps: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # content kind -> most revealing level
+    sender_names: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # locale -> display name
+    subjects: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # email kind -> {locale: subject}
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -27,6 +27,8 @@ from flask_babel import force_locale
 
 from ..database import is_sqlite, read_intent, utcnow, write_intent
 from ..extensions import db
+from ..urls import external_url
+from . import privacy
 from .models import MailStatus, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -39,14 +41,32 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 6 * 3600))
 
 
+# Context that only the "full" level may show: names of people and organizations, free text.
+FULL_ONLY = frozenset(
+    {
+        "user_name",
+        "inviter_name",
+        "organization_name",
+        "actor_name",
+        "registered_by",
+        "cancelled_by",
+        "note",
+        "reason",
+        "room_details",
+        "online_url",
+    }
+)
+
+
 def queue_email(
     *,
     to: str,
     kind: str,
     template: str,
-    subject,
     locale: str = "fr",
     user_id: int | None = None,
+    level: privacy.Level | None = None,
+    content: str | None = None,
     headers: dict | None = None,
     attachments: Iterable[tuple[str, str, bytes]] = (),
     dedupe_key: str | None = None,
@@ -54,18 +74,28 @@ def queue_email(
     deliver: bool = True,
     **context,
 ) -> OutboxMessage | None:
-    """Render ``templates/email/<template>.txt`` (and ``.html``) in ``locale`` and put it in the outbox.
+    """Compose ``templates/email/<template>.txt`` (and ``.html``) for the recipient and put it in the outbox.
 
-    ``subject`` may be a lazy string: it is translated here, in the recipient's language.
-    Returns None when ``dedupe_key`` says this message was already queued. With
+    ``kind`` is one of ``intranet.mail.privacy.EMAIL_KINDS``: it gives the neutral subject (the
+    network's, in the recipient's language) and the kind of content whose cap applies
+    (``content`` overrides it). The recipient's level (``level``, else their preference within
+    the cap) decides what the body may say; the email language is their preference's, else
+    ``locale``. Returns None when ``dedupe_key`` says this message was already queued. With
     ``deliver=False`` no delivery job is enqueued: the caller delivers (a digest batch over its
     own connection) and the scheduler's ``flush_outbox`` catches up if it does not.
     """
+    if "subject" in context:
+        raise TypeError("a subject comes from the kind of email (intranet.mail.privacy), never from content")
     if dedupe_key and db.session.scalar(
         sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
     ):
         return None
-    rendered = render_email(template, subject, locale=locale, html=html, **context)
+    pref = privacy.preference_of(user_id)
+    if pref is not None and pref.locale:
+        locale = pref.locale
+    if level is None:
+        level = privacy.level_for(pref, content or privacy.email_kind(kind).content)
+    rendered = compose(kind, template, locale=locale, level=level, html=html, **context)
     return store_email(
         rendered,
         to=to,
@@ -83,6 +113,41 @@ class RenderedEmail:
     subject: str
     body_text: str
     body_html: str | None
+    sender_name: str | None = None
+
+
+def compose(
+    kind: str,
+    template: str,
+    *,
+    locale: str,
+    level: privacy.Level,
+    count: int | None = None,
+    html: bool = True,
+    **context,
+) -> RenderedEmail:
+    """The email of ``kind`` at ``level``: its neutral envelope, and a body that says no more than
+    the level allows. At "discreet" an email about content becomes "N new items for you" with a
+    sign-in link; below "full", names and free text (``FULL_ONLY``) are left out of the context."""
+    policy = privacy.settings()
+    if level == privacy.Level.DISCREET and not privacy.email_kind(kind).functional:
+        count = count or 1
+        subject = policy.subject("discreet", locale, count)
+        template = "discreet"
+        context = {
+            "home_url": external_url("home.index"),
+            "preferences_url": external_url("notifications.preferences"),
+            **{key: context[key] for key in ("unsubscribe_url",) if key in context},
+        }
+    else:
+        subject = policy.subject(kind, locale, count)
+        if level != privacy.Level.FULL:
+            context = {key: (None if key in FULL_ONLY else value) for key, value in context.items()}
+    sender = policy.sender_name(locale)
+    rendered = render_email(
+        template, subject, locale=locale, html=html, level=level.value, sender_name=sender, count=count, **context
+    )
+    return RenderedEmail(rendered.subject, rendered.body_text, rendered.body_html, sender)
 
 
 def render_email(
@@ -114,6 +179,7 @@ def store_email(
         to_address=to,
         user_id=user_id,
         subject=rendered.subject,
+        sender_name=rendered.sender_name,
         body_text=rendered.body_text,
         body_html=rendered.body_html,
         headers=dict(headers or {}),
@@ -152,9 +218,17 @@ class _HeaderClasses(HeaderRegistry):
 EMAIL_POLICY = email.policy.default.clone(header_factory=_HeaderClasses())
 
 
+def sender_header(name: str | None) -> str:
+    """The configured sender address under the network's neutral display name."""
+    configured = current_app.config["MAIL_DEFAULT_SENDER"]
+    if not name:
+        return configured
+    return formataddr((name, parseaddr(configured)[1]))
+
+
 def build_message(row: OutboxMessage) -> EmailMessage:
     msg = EmailMessage(policy=EMAIL_POLICY)
-    msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    msg["From"] = sender_header(row.sender_name)
     msg["To"] = row.to_address
     msg["Subject"] = row.subject
     msg["Date"] = formatdate(localtime=False)

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale, format_date, format_datetime, get_locale, ngettext
+from flask_babel import force_locale, format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -40,8 +40,10 @@ from ..accounts.models import Organization, User
 from ..database import is_sqlite, read_intent, utcnow, write_intent
 from ..events import DigestItem, digest_sources
 from ..extensions import db
+from ..mail import privacy
 from ..mail.models import MailStatus, OutboxMessage
-from ..mail.services import Mailer, RenderedEmail, deliver_due, render_email, store_email
+from ..mail.privacy import Level, lowest
+from ..mail.services import Mailer, RenderedEmail, compose, deliver_due, store_email
 from .interests import Interests
 from .models import DeliveryStatus, DigestDelivery, Frequency, Notification, NotificationPreference
 from .services import email_locale, kind_label
@@ -344,6 +346,7 @@ class ShownSection:
     items: list[ShownItem]
     more: int
     more_url: str | None
+    hidden: int = 0  # items whose kind of content the network keeps out of emails at this level
 
 
 def _shorten(text: str | None, limit: int = SUMMARY_CHARS) -> str | None:
@@ -372,16 +375,20 @@ def _network_zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["NETWORK_TIMEZONE"])
 
 
-def _show_item(item: DigestItem, links: EmailLinks, level: str, summaries: bool) -> ShownItem:
+def _show_item(item: DigestItem, links: EmailLinks, level: Level, summaries: bool) -> ShownItem:
+    """An item at "full" or "titles": below "full", no summary and no name of a person or an
+    organization (the date stays: it says nothing of the content)."""
     label = None
     if item.kind.startswith("notification:"):
         label = str(kind_label(item.kind.split(":", 1)[1]))
-    meta = " · ".join(x for x in (item.organization_name, item.person_name, _when(item)) if x) or None
+    full = level == Level.FULL
+    names = (item.organization_name, item.person_name) if full else ()
+    meta = " · ".join(x for x in (*names, _when(item)) if x) or None
     return ShownItem(
         title=_shorten(item.title, TITLE_CHARS) or "",
         url=links(item.endpoint, **(item.values or {})),
         label=label,
-        summary=_shorten(item.summary) if summaries else None,
+        summary=_shorten(item.summary) if summaries and full else None,
         meta=meta,
     )
 
@@ -389,29 +396,40 @@ def _show_item(item: DigestItem, links: EmailLinks, level: str, summaries: bool)
 def present(
     digest: Digest,
     links: EmailLinks,
-    level: str = "full",
+    level: Level = Level.FULL,
     *,
     per_section: int | None = None,
     summaries: bool = True,
 ) -> list[ShownSection]:
     """What the email shows of each item. Call it in the recipient's locale (``force_locale``).
 
-    ``per_section`` and ``summaries`` shorten an email that would be too heavy. Only the "full"
-    level exists today; issue 9 adds the discreet ones here.
+    ``level`` is the member's (issue 9); each item is shown at the lower of it and the network's
+    cap for its kind of content, and an item whose level is "discreet" is only counted. At
+    "discreet" nothing is shown at all: the email says how many items wait on the intranet.
+    ``per_section`` and ``summaries`` shorten an email that would be too heavy.
     """
-    if level != "full":
-        raise ValueError(f"unknown email level {level!r}")
+    if level == Level.DISCREET:
+        return []
+    policy = privacy.settings()
     shown = []
     for section in digest.sections:
-        items = section.items if per_section is None else section.items[:per_section]
+        visible, hidden = [], 0
+        for item in section.items:
+            item_level = lowest(level, policy.cap(privacy.content_of_item(item.kind)))
+            if item_level == Level.DISCREET:
+                hidden += 1
+            else:
+                visible.append((item, item_level))
+        kept = visible if per_section is None else visible[:per_section]
         more_url = links("notifications.index") if section.key == NOTIFICATIONS_KEY else None
         shown.append(
             ShownSection(
                 key=section.key,
                 heading=str(section.heading),
-                items=[_show_item(item, links, level, summaries) for item in items],
-                more=section.more + len(section.items) - len(items),
+                items=[_show_item(item, links, item_level, summaries) for item, item_level in kept],
+                more=section.more + len(visible) - len(kept),
                 more_url=more_url,
+                hidden=hidden,
             )
         )
     return shown
@@ -425,37 +443,49 @@ def unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
     }
 
 
-def render_digest(user: User, pref: NotificationPreference | None, digest: Digest, links: EmailLinks):
-    """The email of a digest, rendered in the member's email language: (rendered, headers)."""
+def render_digest(
+    user: User,
+    pref: NotificationPreference | None,
+    digest: Digest,
+    links: EmailLinks,
+    level: Level | None = None,
+):
+    """The email of a digest in the member's email language and at their level: (rendered, headers).
+
+    The subject and sender are the network's neutral ones; at "discreet" the body is only the
+    number of new items and a sign-in link (``mail.services.compose``).
+    """
     locale = email_locale(user, pref)
+    level = level or privacy.member_level(pref)
     frequency = pref.frequency if pref is not None else Frequency.WEEKLY
+    kind = "digest_daily" if frequency == Frequency.DAILY else "digest_weekly"
     unsubscribe_url = links("notifications.unsubscribe", token=make_unsubscribe_token(user))
-    with force_locale(locale):
-        count = digest.item_count
-        subject = (
-            ngettext("Votre résumé du jour : %(num)s nouveauté", "Votre résumé du jour : %(num)s nouveautés", count)
-            if frequency == Frequency.DAILY
-            else ngettext(
-                "Votre résumé de la semaine : %(num)s nouveauté",
-                "Votre résumé de la semaine : %(num)s nouveautés",
-                count,
-            )
+    count = digest.item_count
+    common = {
+        "count": count,
+        "home_url": links("home.index"),
+        "preferences_url": links("notifications.preferences"),
+        "unsubscribe_url": unsubscribe_url,
+    }
+    if level == Level.DISCREET:
+        return compose(kind, "notifications_digest", locale=locale, level=level, **common), unsubscribe_headers(
+            unsubscribe_url
         )
+    with force_locale(locale):
         since = format_date(digest.since, "long")
+        intro = _("Voici ce qui est nouveau pour vous depuis le %(date)s.", date=since)
         # Shorter and shorter until the HTML fits: a phone on a metered connection reads it.
         for per_section, summaries in SHORTER:
-            rendered = render_email(
+            rendered = compose(
+                kind,
                 "notifications_digest",
-                subject,
                 locale=locale,
+                level=level,
                 user_name=user.name,
-                sections=present(digest, links, per_section=per_section, summaries=summaries),
-                count=count,
+                sections=present(digest, links, level, per_section=per_section, summaries=summaries),
                 since=since,
-                intro=_("Voici ce qui est nouveau pour vous depuis le %(date)s.", date=since),
-                home_url=links("home.index"),
-                preferences_url=links("notifications.preferences"),
-                unsubscribe_url=unsubscribe_url,
+                intro=intro,
+                **common,
             )
             if len(rendered.body_html.encode()) <= HTML_LIMIT:
                 break

@@ -6,7 +6,10 @@ from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField
 from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..mail.privacy import LEVEL_LABELS, Level
 from .models import Frequency
+
+NETWORK_DEFAULT = "network"  # the email level choice that follows the network's default
 
 WEEKDAYS = (
     (0, _l("lundi")),
@@ -41,11 +44,24 @@ class PreferencesForm(FlaskForm):
         description=_l("Le résumé part tôt le matin, heure du Québec."),
     )
     locale = SelectField(_l("Langue des courriels"), choices=[("fr", "Français"), ("en", "English")])
+    email_level = RadioField(
+        _l("Ce que les courriels peuvent dire"),
+        choices=[(NETWORK_DEFAULT, _l("Le choix du réseau"))]
+        + [(level.value, LEVEL_LABELS[level]) for level in (Level.FULL, Level.TITLES, Level.DISCREET)],
+        # Left out of a form (an older page): the member's choice stays as it was.
+        validate_choice=False,
+    )
     all_regions = BooleanField(_l("Toutes les régions"))
     regions = MultiCheckboxField(_l("Régions"), coerce=int)
     themes = MultiCheckboxField(
         _l("Thèmes"), coerce=int, description=_l("Aucun thème coché : vous recevez tous les thèmes.")
     )
+
+    def validate_email_level(self, field) -> None:
+        from wtforms.validators import ValidationError
+
+        if field.data is not None and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choisissez ce que les courriels peuvent dire."))
 
     def validate_regions(self, field) -> None:
         from wtforms.validators import ValidationError

@@ -56,6 +56,8 @@ class NotificationPreference(db.Model):
     )
     weekday: Mapped[int] = mapped_column(default=0)  # 0 = Monday, in the network's time zone
     locale: Mapped[str | None] = mapped_column(sa.String(5))  # None: the interface language
+    # How much emails may say ("full", "titles", "discreet"); None: the network's default.
+    email_level: Mapped[str | None] = mapped_column(sa.String(10))
     all_regions: Mapped[bool] = mapped_column(default=False)
     region_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
     theme_ids: Mapped[list] = mapped_column(sa.JSON, default=list)  # empty: every theme

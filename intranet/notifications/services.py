@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from ..accounts.models import User
 from ..database import utcnow
 from ..extensions import db
+from ..mail.privacy import Level
 from .models import Frequency, Notification, NotificationPreference
 
 PAGE_SIZE = 20
@@ -208,7 +209,9 @@ def update_preferences(
     all_regions: bool,
     region_ids: list[int],
     theme_ids: list[int],
+    email_level: str | None = None,
 ) -> NotificationPreference:
+    """Save the member's choices; ``email_level`` None follows the network's default."""
     pref = preferences_of(user)
     if pref is None:
         pref = NotificationPreference(user_id=user.id)
@@ -219,6 +222,7 @@ def update_preferences(
     pref.all_regions = all_regions
     pref.region_ids = sorted({int(r) for r in region_ids})
     pref.theme_ids = sorted({int(t) for t in theme_ids})
+    pref.email_level = Level(email_level).value if email_level else None
     if frequency != Frequency.NEVER:
         pref.unsubscribed_at = None
     db.session.flush()

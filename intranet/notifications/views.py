@@ -6,10 +6,12 @@ from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from ..extensions import db
+from ..mail import privacy
+from ..mail.privacy import Level
 from ..security import access, require
 from ..urls import safe_next, wants_fragment
-from . import digests, services
-from .forms import PreferencesForm
+from . import digests, email_preview, services
+from .forms import NETWORK_DEFAULT, PreferencesForm
 from .interests import region_choices, theme_choices
 from .models import Frequency, Notification
 from .policy import can_edit_preferences, can_see_notification
@@ -26,13 +28,6 @@ def link_for(endpoint: str, values: dict | None = None) -> str | None:
         return url_for(endpoint, **(values or {}))
     except BuildError:
         return None
-
-
-class PageLinks:
-    """Links for the preview page: relative, like every link of the site."""
-
-    def __call__(self, endpoint: str, **values) -> str:
-        return link_for(endpoint, values) or url_for("home.index")
 
 
 def _own(notification_id: int) -> Notification:
@@ -118,10 +113,12 @@ def preferences():
         form.frequency.data = pref.frequency.value
         form.weekday.data = pref.weekday
         form.locale.data = services.email_locale(current_user, pref)
+        form.email_level.data = pref.email_level or NETWORK_DEFAULT
         form.all_regions.data = pref.all_regions
         form.regions.data = list(pref.region_ids or [])
         form.themes.data = list(pref.theme_ids or [])
     elif form.validate_on_submit():
+        chosen = form.email_level.data
         services.update_preferences(
             current_user,
             frequency=Frequency(form.frequency.data),
@@ -130,20 +127,66 @@ def preferences():
             all_regions=form.all_regions.data,
             region_ids=form.regions.data or [],
             theme_ids=form.themes.data or [],
+            email_level=pref.email_level if chosen is None else None if chosen == NETWORK_DEFAULT else chosen,
         )
         db.session.commit()
         flash(_("Vos préférences sont enregistrées."), "success")
         return redirect(url_for("notifications.preferences"), code=303)
     status = 422 if request.method == "POST" else 200
-    return render_template("notifications/preferences.html", form=form, pref=pref), status
+    asked, level = _asked_level(pref)
+    if request.method == "POST" and form.email_level.data in {NETWORK_DEFAULT, *Level}:
+        asked = form.email_level.data
+        level = privacy.settings().default_level if asked == NETWORK_DEFAULT else Level(asked)
+    return (
+        render_template(
+            "notifications/preferences.html",
+            form=form,
+            pref=pref,
+            preview=email_preview.build(current_user, level),
+            asked=asked,
+            **_level_context(),
+        ),
+        status,
+    )
+
+
+def _asked_level(pref) -> tuple[str, Level]:
+    """The level a preview is asked for (``?email_level=``), else the member's own."""
+    asked = request.args.get("email_level")
+    if asked == NETWORK_DEFAULT:
+        return asked, privacy.settings().default_level
+    level = Level.parse(asked)
+    if level is None:
+        return (pref.email_level if pref is not None and pref.email_level else NETWORK_DEFAULT), privacy.member_level(pref)
+    return level.value, level
 
 
 @bp.route("/notifications/apercu")
 @access("member")
 def preview():
-    """The member's next digest if it left now: what it would say, nothing recorded."""
-    digest, sections = digests.preview(current_user, PageLinks())
-    return render_template("notifications/preview.html", digest=digest, sections=sections)
+    """The member's next digest as the email would show it at a level: nothing is recorded."""
+    asked, level = _asked_level(services.preferences_of(current_user))
+    shown = email_preview.build(current_user, level)
+    if wants_fragment():
+        return render_template(
+            "notifications/_email_preview.html", preview=shown, asked=asked, **_level_context()
+        )
+    return render_template("notifications/preview.html", preview=shown, asked=asked, **_level_context())
+
+
+def _level_context() -> dict:
+    policy = privacy.settings()
+    return {
+        "levels": [Level.FULL, Level.TITLES, Level.DISCREET],
+        "level_labels": privacy.LEVEL_LABELS,
+        "level_hints": privacy.LEVEL_HINTS,
+        "network_level": policy.default_level,
+        "caps": [
+            (label, policy.cap(key))
+            for key, label in privacy.CONTENT_KINDS.items()
+            if policy.cap(key) != Level.FULL
+        ],
+    }
 
 
 @bp.route("/notifications/envois")

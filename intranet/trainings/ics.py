@@ -7,12 +7,16 @@ session, so an update or a cancellation (higher SEQUENCE) replaces the event peo
 from __future__ import annotations
 
 from collections.abc import Iterable
+from email.utils import parseaddr
 
 from flask import current_app
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from ..database import utcnow
+from ..mail import privacy
+from ..mail.privacy import Level
 from .models import TrainingSession
 
 PRODID = "-//Passerelle//Formations//FR"
@@ -37,25 +41,34 @@ def location_text(session: TrainingSession, *, with_venue: bool) -> str:
 
 
 def session_event(
-    session: TrainingSession, *, with_venue: bool, page_url: str | None = None, cancelled: bool = False
+    session: TrainingSession,
+    *,
+    with_venue: bool,
+    page_url: str | None = None,
+    cancelled: bool = False,
+    level: Level = Level.FULL,
 ) -> Event:
+    """One session as an event, saying no more than ``level`` allows (issue 9): below "full" no
+    room or meeting link (they may name an organization), at "discreet" a neutral title and no
+    location at all."""
     event = Event()
     event.add("uid", uid_for(session))
     event.add("dtstamp", utcnow())
     event.add("sequence", session.sequence)
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
-    event.add("summary", vText(session.training.title))
-    event.add("location", vText(location_text(session, with_venue=with_venue)))
-    description = session.training.title
+    title = session.training.title if level != Level.DISCREET else _("Rendez-vous")
+    event.add("summary", vText(title))
+    if level != Level.DISCREET:
+        event.add("location", vText(location_text(session, with_venue=with_venue and level == Level.FULL)))
+    description = title
     if page_url:
         description += f"\n{page_url}"
         event.add("url", page_url)
     event.add("description", vText(description))
-    organizer = vCalAddress(
-        "mailto:" + current_app.config["MAIL_DEFAULT_SENDER"].rsplit("<", 1)[-1].strip(">")
-    )
-    organizer.params["cn"] = vText(current_app.config["NETWORK_NAME"])
+    sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+    organizer = vCalAddress("mailto:" + sender)
+    organizer.params["cn"] = vText(privacy.settings().sender_name(str(get_locale() or "fr")))
     event.add("organizer", organizer)
     if cancelled or session.is_cancelled:
         event.add("status", "CANCELLED")
@@ -76,16 +89,27 @@ def _calendar(method: str | None, name: str | None = None) -> Calendar:
     return cal
 
 
-def invitation(session: TrainingSession, *, page_url: str | None = None, cancel: bool = False) -> bytes:
-    """A one-event calendar (METHOD:REQUEST, or CANCEL) for a confirmed participant."""
-    cal = _calendar("CANCEL" if cancel else "REQUEST")
-    cal.add_component(session_event(session, with_venue=not cancel, page_url=page_url, cancelled=cancel))
-    return cal.to_ical()
+def invitation(
+    session: TrainingSession,
+    *,
+    page_url: str | None = None,
+    cancel: bool = False,
+    level: Level = Level.FULL,
+    locale: str = "fr",
+) -> bytes:
+    """A one-event calendar (METHOD:REQUEST, or CANCEL) for a confirmed participant, in their language."""
+    with force_locale(locale):
+        cal = _calendar("CANCEL" if cancel else "REQUEST")
+        cal.add_component(
+            session_event(session, with_venue=not cancel, page_url=page_url, cancelled=cancel, level=level)
+        )
+        return cal.to_ical()
 
 
-def feed(sessions: Iterable[tuple[TrainingSession, str]], *, name: str) -> bytes:
-    """A member's feed: their confirmed sessions (with the venue) and cancelled ones (as cancelled)."""
-    cal = _calendar("PUBLISH", name)
+def feed(sessions: Iterable[tuple[TrainingSession, str]], *, name: str, level: Level = Level.FULL) -> bytes:
+    """A member's feed: their confirmed sessions (with the venue) and cancelled ones (as cancelled),
+    at the member's email level (a phone's calendar is read by whoever holds the phone)."""
+    cal = _calendar("PUBLISH", name if level != Level.DISCREET else _("Agenda"))
     for session, url in sessions:
-        cal.add_component(session_event(session, with_venue=not session.is_cancelled, page_url=url))
+        cal.add_component(session_event(session, with_venue=not session.is_cancelled, page_url=url, level=level))
     return cal.to_ical()

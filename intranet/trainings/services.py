@@ -19,12 +19,14 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from .. import events
 from ..accounts.models import Sector, User
 from ..database import is_sqlite, read_intent, utcnow, write_intent
 from ..extensions import db
+from ..mail import privacy
 from ..mail.services import queue_email
 from ..urls import external_url
 from . import ics, policy
@@ -735,10 +737,14 @@ def feed_ics(user: User, *, now: datetime | None = None) -> bytes:
         )
         .order_by(TrainingSession.starts_at)
     ).all()
-    return ics.feed(
-        [(r.session, external_url("trainings.session", session_id=r.session_id)) for r in rows],
-        name=f"{current_app.config['NETWORK_NAME']} — formations",
-    )
+    pref = privacy.preference_of(user.id)
+    locale = (pref.locale if pref is not None else None) or user.locale or "fr"
+    with force_locale(locale):
+        return ics.feed(
+            [(r.session, external_url("trainings.session", session_id=r.session_id)) for r in rows],
+            name=privacy.settings().sender_name(locale),
+            level=privacy.level_for(pref, "training"),
+        )
 
 
 # --- digest and home -----------------------------------------------------------------------
@@ -926,7 +932,6 @@ def send_due_reminders(*, now: datetime | None = None, limit: int = 2000) -> int
             registration,
             kind="training_reminder",
             template="trainings_reminder",
-            subject=_l("Rappel : %(title)s dans deux jours", title=registration.session.training.title),
             with_ics=True,
         )
     db.session.flush()
@@ -943,7 +948,6 @@ def _email(
     *,
     kind: str,
     template: str,
-    subject,
     with_ics: bool = False,
     cancel_ics: bool = False,
     **context,
@@ -951,17 +955,26 @@ def _email(
     person = registration.user
     session = registration.session
     page_url = external_url("trainings.session", session_id=session.id)
+    # The calendar invitation says no more than the email (issue 9): at "discreet" its title is
+    # neutral and it has no location.
+    pref = privacy.preference_of(person.id)
+    level = privacy.level_for(pref, "training")
+    locale = (pref.locale if pref is not None else None) or person.locale or "fr"
     attachments = []
     if with_ics or cancel_ics:
         attachments.append(
-            ("seance.ics", "text/calendar", ics.invitation(session, page_url=page_url, cancel=cancel_ics))
+            (
+                "seance.ics",
+                "text/calendar",
+                ics.invitation(session, page_url=page_url, cancel=cancel_ics, level=level, locale=locale),
+            )
         )
     queue_email(
         to=person.email,
         kind=kind,
         template=template,
-        subject=subject,
-        locale=person.locale,
+        level=level,
+        locale=locale,
         user_id=person.id,
         attachments=attachments,
         user_name=person.name,
@@ -984,7 +997,6 @@ def _email_confirmed(registration: Registration, actor: User) -> None:
         registration,
         kind="training_confirmed",
         template="trainings_confirmed",
-        subject=_l("Inscription confirmée : %(title)s", title=registration.session.training.title),
         with_ics=True,
         registered_by=by,
     )
@@ -996,7 +1008,6 @@ def _email_waiting(registration: Registration, actor: User) -> None:
         registration,
         kind="training_waiting",
         template="trainings_waiting",
-        subject=_l("Liste d’attente : %(title)s", title=registration.session.training.title),
         position=position(registration),
         registered_by=by,
     )
@@ -1007,7 +1018,6 @@ def _email_promoted(registration: Registration, actor: User | None) -> None:
         registration,
         kind="training_promoted",
         template="trainings_promoted",
-        subject=_l("Une place s’est libérée : %(title)s", title=registration.session.training.title),
         with_ics=True,
     )
     events.notify.send(
@@ -1028,7 +1038,6 @@ def _email_cancelled(registration: Registration, actor: User, *, was_confirmed: 
         registration,
         kind="training_registration_cancelled",
         template="trainings_registration_cancelled",
-        subject=_l("Inscription annulée : %(title)s", title=registration.session.training.title),
         cancel_ics=was_confirmed,
         cancelled_by=by,
     )
@@ -1039,7 +1048,6 @@ def _email_session_cancelled(registration: Registration) -> None:
         registration,
         kind="training_session_cancelled",
         template="trainings_session_cancelled",
-        subject=_l("Séance annulée : %(title)s", title=registration.session.training.title),
         cancel_ics=registration.status == CONFIRMED,
         reason=registration.session.cancel_reason,
     )
@@ -1050,7 +1058,6 @@ def _email_changed(registration: Registration) -> None:
         registration,
         kind="training_changed",
         template="trainings_changed",
-        subject=_l("Changement : %(title)s", title=registration.session.training.title),
         with_ics=True,
     )
 

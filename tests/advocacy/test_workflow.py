@@ -113,9 +113,11 @@ def test_full_path_freezes_versions_records_steps_and_emails_the_people_concerne
     told = {m["To"] for m in smtp.messages}
     assert {author.email, coordinator.email} <= told and cast["colleague"].email not in told
     texts = [m.get_body(("plain",)).get_content() for m in smtp.messages if m["To"] == author.email]
-    assert any("a commencé la révision" in t for t in texts)
-    [text] = [t for t in texts if "demande des modifications" in t]
-    assert "Ajoutez une revendication." in text
+    # A draft under review is capped at "titles only" (issue 9): the step and the title, no
+    # names and no note (the note is on the text's page).
+    assert any("La révision du texte" in t and "a commencé" in t for t in texts)
+    [text] = [t for t in texts if "modifications sont demandées" in t]
+    assert position.title in text and "Ajoutez une revendication." not in text
     assert f"http://passerelle.test/plaidoyer/{position.id}" in text
 
     # The organization edits the working copy, then submits again: version 2 is frozen.
@@ -187,8 +189,9 @@ def test_emails_follow_each_recipient_s_language(app, db, make_org, make_user, m
     mail = next(
         m
         for m in smtp.messages
-        if m["To"] == author.email and "Bravo" in m.get_body(("plain",)).get_content()
+        if m["To"] == author.email and "approved" in m.get_body(("plain",)).get_content()
     )
+    assert "Bravo" not in mail.get_body(("plain",)).get_content()  # a draft's note stays on the site
     assert "approved by the network" in mail.get_body(("plain",)).get_content()
     assert (
         db.session.scalar(

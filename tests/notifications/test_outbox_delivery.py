@@ -33,7 +33,7 @@ def _time_passes(db) -> None:
 
 def _invite(db, user):
     queue_email(
-        to=user.email, kind="invitation", template="invitation", subject="Invitation", user_id=user.id,
+        to=user.email, kind="invitation", template="invitation", user_id=user.id,
         link="http://passerelle.test/invitation/x", user_name=user.name, inviter_name="Équipe",
         organization_name="Maison d’essai",
     )

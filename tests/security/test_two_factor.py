@@ -177,7 +177,8 @@ def test_an_administrator_resets_a_lost_second_factor_and_it_is_recorded(
     assert event.actor_id == admin.id and event.target_id == str(staff.id)
     run_jobs()
     [message] = smtp.wait_for(1)
-    assert message["To"] == "perdu@essai.example" and "réinitialisé" in message["Subject"]
+    assert message["To"] == "perdu@essai.example" and "Sécurité de votre compte" in message["Subject"]
+    assert "réinitialiser la double authentification" in message.get_body(("plain",)).get_content()
     # Next sign-in: enrol again.
     again = app.test_client()
     assert (

@@ -26,10 +26,11 @@ def _event(cal):
 
 
 def test_confirmation_email_carries_an_invitation_that_parses_back(
-    db, make_user, make_session, run_jobs, smtp
+    db, make_user, make_session, run_jobs, smtp, email_level
 ):
     session = make_session(capacity=5)
     person = make_user(email="lea@essai.example")
+    email_level("full", person)  # the room is named only at "full" (issue 9)
     services.register(person, session, person)
     db.session.commit()
     run_jobs()
@@ -60,7 +61,7 @@ def test_waiting_then_promoted_emails(db, make_user, make_session, run_jobs, smt
     run_jobs()
     smtp.wait_for(2)
     waiting = [m for m in smtp.messages if m["To"] == "seconde@essai.example"][0]
-    assert "Waiting list" in waiting["Subject"]  # in her language
+    assert "waiting list" in waiting["Subject"]  # in her language
     assert "position 1" in waiting.get_body(("plain",)).get_content()
     assert not list(waiting.iter_attachments())  # no invitation without a seat
     smtp.clear()
@@ -69,15 +70,16 @@ def test_waiting_then_promoted_emails(db, make_user, make_session, run_jobs, smt
     run_jobs()
     messages = smtp.wait_for(2)
     promoted = [m for m in messages if m["To"] == "seconde@essai.example"][0]
-    assert "A seat" in promoted["Subject"]
+    assert "A seat" in promoted["Subject"] and session.training.title not in promoted["Subject"]
     assert _event(_ics(promoted)).decoded("DTSTART") == session.starts_at
     cancelled = [m for m in messages if m["To"] == "premiere@essai.example"][0]
     assert str(_ics(cancelled)["METHOD"]) == "CANCEL"
 
 
 def test_staff_cancelling_a_session_emails_everyone_registered_and_waiting(
-    db, make_user, make_session, login_as, run_jobs, smtp
+    db, make_user, make_session, login_as, run_jobs, smtp, email_level
 ):
+    email_level("full")  # the reason given is free text: shown at "full" only
     session = make_session(capacity=1)
     a, b = make_user(email="a@essai.example"), make_user(email="b@essai.example")
     services.register(a, session, a)
@@ -95,16 +97,17 @@ def test_staff_cancelling_a_session_emails_everyone_registered_and_waiting(
     messages = {m["To"]: m for m in smtp.wait_for(2)}
     assert set(messages) == {"a@essai.example", "b@essai.example"}
     for message in messages.values():
-        assert "Séance annulée" in message["Subject"]
+        assert "Rendez-vous annulé" in message["Subject"]
         assert "Tempête de neige annoncée" in message.get_body(("plain",)).get_content()
     event = _event(_ics(messages["a@essai.example"]))
     assert str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) == 1
 
 
 def test_personal_feed_lists_confirmed_sessions_and_its_secret_can_be_renewed(
-    db, login_as, make_session, make_training
+    db, login_as, make_session, make_training, email_level
 ):
     client, member = login_as("member")
+    email_level("full", member)
     mine = make_session(training=make_training("Ma séance"))
     full = make_session(capacity=1, training=make_training("Séance complète"))
     services.register(member, mine, member)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001_initial
 Revises: 
-Create Date: 2026-11-26 04:29:05.776068
+Create Date: 2026-11-26 05:47:32.103667
 
 """
 from alembic import op
@@ -137,6 +137,17 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_advocacy_position_published_at'), ['published_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_advocacy_position_status'), ['status'], unique=False)
 
+    op.create_table('mail_settings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('default_level', sa.String(length=10), nullable=False),
+    sa.Column('caps', sa.JSON(), nullable=False),
+    sa.Column('sender_names', sa.JSON(), nullable=False),
+    sa.Column('subjects', sa.JSON(), nullable=False),
+    sa.Column('updated_at', intranet.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user_account.id'], name=op.f('fk_mail_settings_updated_by_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mail_settings'))
+    )
     op.create_table('notification',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -161,6 +172,7 @@ def upgrade():
     sa.Column('frequency', sa.Enum('DAILY', 'WEEKLY', 'NEVER', name='frequency', native_enum=False, length=10), nullable=False),
     sa.Column('weekday', sa.Integer(), nullable=False),
     sa.Column('locale', sa.String(length=5), nullable=True),
+    sa.Column('email_level', sa.String(length=10), nullable=True),
     sa.Column('all_regions', sa.Boolean(), nullable=False),
     sa.Column('region_ids', sa.JSON(), nullable=False),
     sa.Column('theme_ids', sa.JSON(), nullable=False),
@@ -178,6 +190,7 @@ def upgrade():
     sa.Column('to_address', sa.String(length=254), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('subject', sa.String(length=300), nullable=False),
+    sa.Column('sender_name', sa.String(length=120), nullable=True),
     sa.Column('body_text', sa.Text(), nullable=False),
     sa.Column('body_html', sa.Text(), nullable=True),
     sa.Column('headers', sa.JSON(), nullable=False),
@@ -747,6 +760,7 @@ def downgrade():
         batch_op.drop_index('ix_notification_user_read_created')
 
     op.drop_table('notification')
+    op.drop_table('mail_settings')
     with op.batch_alter_table('advocacy_position', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_advocacy_position_status'))
         batch_op.drop_index(batch_op.f('ix_advocacy_position_published_at'))

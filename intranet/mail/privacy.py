@@ -1,0 +1,329 @@
+"""How much an email may say (issue 9): levels, the network's settings, neutral envelopes.
+
+An inbox is not always private: a shared office computer, a phone someone else picks up, an
+address an abuser can read. So every email the application sends is shaped by a level:
+
+* ``full``: titles, summaries, names and links;
+* ``titles``: titles and links only: no summaries, no free text, no names of people or
+  organizations;
+* ``discreet``: no content at all: "N new items for you on the intranet" and a sign-in link.
+
+Each member chooses a level (``NotificationPreference.email_level``), or keeps the network's
+default. The administrator sets that default and, per kind of content, the most an email may
+ever reveal (drafts under review: titles at most, by default). What an email shows of an item is
+the lower of the two.
+
+The envelope never depends on the level: the sender's display name and every subject line come
+from the network's settings (both languages) and carry no content, no title, no name. Emails
+carry no remote content (no images, no tracking), and their links hold opaque ids only.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+from flask import g, has_app_context
+from flask_babel import force_locale, ngettext
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from .models import MailSettings
+
+LOCALES = ("fr", "en")
+
+
+class Level(enum.StrEnum):
+    FULL = "full"
+    TITLES = "titles"
+    DISCREET = "discreet"
+
+    @property
+    def rank(self) -> int:
+        """How much the level reveals: discreet 0, titles 1, full 2."""
+        return _RANKS[self]
+
+    @classmethod
+    def parse(cls, value, default: Level | None = None) -> Level | None:
+        try:
+            return cls(value)
+        except ValueError:
+            return default
+
+
+_RANKS = {Level.DISCREET: 0, Level.TITLES: 1, Level.FULL: 2}
+
+
+def lowest(*levels: Level) -> Level:
+    """The least revealing of ``levels``."""
+    return min(levels, key=lambda level: level.rank)
+
+
+LEVEL_LABELS = {
+    Level.FULL: _l("Complet"),
+    Level.TITLES: _l("Titres seulement"),
+    Level.DISCREET: _l("Discret"),
+}
+LEVEL_HINTS = {
+    Level.FULL: _l("Titres, résumés, noms des personnes et des organismes, liens."),
+    Level.TITLES: _l("Les titres et les liens, sans résumé ni nom de personne ou d’organisme."),
+    Level.DISCREET: _l("Aucun contenu : seulement le nombre de nouveautés et un lien pour vous connecter."),
+}
+
+# --- kinds of content (what the administrator caps) ------------------------------------------
+
+CONTENT_KINDS = {
+    "practice": _l("Bonnes pratiques (et leurs commentaires)"),
+    "training": _l("Formations et inscriptions (et leurs invitations d’agenda)"),
+    "advocacy": _l("Textes de plaidoyer publiés et demandes de cosignature"),
+    "advocacy_draft": _l("Brouillons de plaidoyer en révision"),
+    "account": _l("Compte : invitation, mot de passe, sécurité"),
+    "other": _l("Autres avis"),
+}
+DEFAULT_LEVEL = Level.TITLES
+DEFAULT_CAPS = {"advocacy_draft": Level.TITLES}
+
+# Digest items and notifications by kind -> kind of content.
+_ITEM_CONTENT = {
+    "practice": "practice",
+    "session": "training",
+    "cosign": "advocacy",
+    "review": "advocacy_draft",
+    "waitlist_promoted": "training",
+    "training_cancelled": "training",
+    "practice_comment": "practice",
+    "practice_withdrawn": "practice",
+    "practice_report": "practice",
+    "cosign_request": "advocacy",
+    "advocacy_cosign_open": "advocacy",
+    "advocacy_publish": "advocacy",
+    "advocacy_archive": "advocacy",
+    "advocacy_comment": "advocacy_draft",
+    "draft_reviewed": "advocacy_draft",
+    "advocacy_submit": "advocacy_draft",
+    "advocacy_resubmit": "advocacy_draft",
+    "advocacy_start_review": "advocacy_draft",
+    "advocacy_request_changes": "advocacy_draft",
+    "advocacy_approve": "advocacy_draft",
+}
+
+
+def content_of_item(kind: str) -> str:
+    """The kind of content of a digest item (``"practice"``, ``"notification:practice_comment"``...)."""
+    return _ITEM_CONTENT.get(kind.split(":", 1)[-1], "other")
+
+
+# --- kinds of email (their neutral subjects) -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmailKind:
+    key: str
+    content: str  # the kind of content it is about (its cap)
+    label: object  # what the administrator reads
+    subject: object  # the built-in neutral subject (a lazy string; "{n}" is the number of items)
+    # An email whose link is its whole point (an invitation, a password reset): at "discreet" it
+    # keeps its link and its content-free text instead of becoming "N new items".
+    functional: bool = False
+
+
+EMAIL_KINDS: dict[str, EmailKind] = {}
+
+
+def register_email_kind(kind: EmailKind) -> None:
+    EMAIL_KINDS[kind.key] = kind
+
+
+for _kind in (
+    EmailKind("invitation", "account", _l("Invitation"), _l("Votre invitation"), functional=True),
+    EmailKind(
+        "password_reset", "account", _l("Nouveau mot de passe"), _l("Votre mot de passe"), functional=True
+    ),
+    EmailKind(
+        "security_notice", "account", _l("Avis de sécurité"), _l("Sécurité de votre compte"), functional=True
+    ),
+    EmailKind("training_confirmed", "training", _l("Inscription confirmée"), _l("Inscription confirmée")),
+    EmailKind("training_waiting", "training", _l("Liste d’attente"), _l("Votre place en liste d’attente")),
+    EmailKind("training_promoted", "training", _l("Place obtenue"), _l("Une place s’est libérée pour vous")),
+    EmailKind(
+        "training_registration_cancelled", "training", _l("Inscription annulée"), _l("Inscription annulée")
+    ),
+    EmailKind("training_session_cancelled", "training", _l("Séance annulée"), _l("Rendez-vous annulé")),
+    EmailKind("training_changed", "training", _l("Séance modifiée"), _l("Rendez-vous modifié")),
+    EmailKind(
+        "training_reminder", "training", _l("Rappel de séance"), _l("Rappel : rendez-vous dans deux jours")
+    ),
+    EmailKind(
+        "advocacy_transition",
+        "advocacy_draft",
+        _l("Étape d’un texte de plaidoyer"),
+        _l("Un texte a changé d’étape"),
+    ),
+    EmailKind(
+        "practice_withdrawn", "practice", _l("Pratique retirée"), _l("Une de vos publications a été retirée")
+    ),
+    EmailKind("digest_daily", "other", _l("Résumé du jour"), _l("Votre résumé du jour : {n}")),
+    EmailKind("digest_weekly", "other", _l("Résumé de la semaine"), _l("Votre résumé de la semaine : {n}")),
+    EmailKind("discreet", "other", _l("Tout courriel au niveau discret"), _l("Du nouveau pour vous : {n}")),
+):
+    register_email_kind(_kind)
+
+DEFAULT_SENDER_NAME = _l("Passerelle")
+
+# Words an envelope must never carry (subject lines and sender names are read by whoever sees the
+# inbox). Compared without accents or case; the administrator is told which word was refused.
+REVEALING_WORDS = (
+    "violence", "violent", "conjugal", "abus", "agress", "victim", "refuge", "hebergement",
+    "maison des femmes", "maison d'aide", "femmes battues", "battered", "shelter", "abuse",
+    "assault", "homicide", "feminicide", "femicide", "survivant", "survivor", "securite des femmes",
+)  # fmt: skip
+
+
+def fold(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def revealing_words(text: str) -> list[str]:
+    folded = fold(text or "")
+    return [word for word in REVEALING_WORDS if word in folded]
+
+
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
+
+
+def bad_placeholders(text: str) -> list[str]:
+    return [p for p in _PLACEHOLDER.findall(text or "") if p != "{n}"]
+
+
+# --- the settings ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settings:
+    default_level: Level
+    caps: dict[str, Level]
+    sender_names: dict[str, str]
+    subjects: dict[str, dict[str, str]]
+
+    def cap(self, content: str) -> Level:
+        return self.caps.get(content, DEFAULT_CAPS.get(content, Level.FULL))
+
+    def sender_name(self, locale: str) -> str:
+        custom = (self.sender_names.get(locale) or "").strip()
+        if custom:
+            return custom
+        with force_locale(locale):
+            return str(DEFAULT_SENDER_NAME)
+
+    def subject(self, kind: str, locale: str, count: int | None = None) -> str:
+        custom = ((self.subjects.get(kind) or {}).get(locale) or "").strip()
+        with force_locale(locale):
+            if custom:
+                text = custom
+            elif kind in ("digest_daily", "digest_weekly", "discreet") and count is not None:
+                text = str(_COUNTED[kind](count))
+            else:
+                text = str(email_kind(kind).subject)
+            number = "" if count is None else str(count)
+            return " ".join(text.replace("{n}", number).split())
+
+
+_COUNTED = {
+    "digest_daily": lambda n: ngettext(
+        "Votre résumé du jour : %(num)s nouveauté", "Votre résumé du jour : %(num)s nouveautés", n
+    ),
+    "digest_weekly": lambda n: ngettext(
+        "Votre résumé de la semaine : %(num)s nouveauté", "Votre résumé de la semaine : %(num)s nouveautés", n
+    ),
+    "discreet": lambda n: ngettext(
+        "Du nouveau pour vous : %(num)s élément", "Du nouveau pour vous : %(num)s éléments", n
+    ),
+}
+
+
+def email_kind(key: str) -> EmailKind:
+    try:
+        return EMAIL_KINDS[key]
+    except KeyError:
+        raise KeyError(f"unknown kind of email {key!r}: register it in intranet.mail.privacy") from None
+
+
+def _load() -> Settings:
+    row = db.session.get(MailSettings, 1)
+    if row is None:
+        return Settings(DEFAULT_LEVEL, dict(DEFAULT_CAPS), {}, {})
+    caps = {key: level for key, value in (row.caps or {}).items() if (level := Level.parse(value))}
+    return Settings(
+        Level.parse(row.default_level, DEFAULT_LEVEL),
+        caps,
+        dict(row.sender_names or {}),
+        {key: dict(value or {}) for key, value in (row.subjects or {}).items()},
+    )
+
+
+def settings() -> Settings:
+    """The network's settings, read once per request or job (``g`` lives as long as either)."""
+    if not has_app_context():
+        return _load()
+    cached = g.get("_mail_settings")
+    if cached is None:
+        cached = g._mail_settings = _load()
+    return cached
+
+
+def forget_settings() -> None:
+    g.pop("_mail_settings", None)
+
+
+def save_settings(
+    actor,
+    *,
+    default_level: Level,
+    caps: dict[str, Level],
+    sender_names: dict[str, str],
+    subjects: dict[str, dict[str, str]],
+) -> MailSettings:
+    row = db.session.get(MailSettings, 1)
+    if row is None:
+        row = MailSettings(id=1)
+        db.session.add(row)
+    row.default_level = default_level.value
+    row.caps = {key: level.value for key, level in caps.items() if key in CONTENT_KINDS}
+    row.sender_names = {
+        loc: " ".join(name.split()) for loc, name in sender_names.items() if name and name.strip()
+    }
+    row.subjects = {
+        kind: {loc: " ".join(text.split()) for loc, text in texts.items() if text and text.strip()}
+        for kind, texts in subjects.items()
+        if kind in EMAIL_KINDS and any(t and t.strip() for t in texts.values())
+    }
+    row.updated_by_id = actor.id if actor is not None else None
+    db.session.flush()
+    forget_settings()
+    return row
+
+
+# --- a recipient's level ---------------------------------------------------------------------
+
+
+def member_level(pref) -> Level:
+    """The level a member chose (their preference row, or None), else the network's default."""
+    chosen = Level.parse(pref.email_level) if pref is not None and pref.email_level else None
+    return chosen or settings().default_level
+
+
+def level_for(pref, content: str) -> Level:
+    """What an email about ``content`` may show this member: their level within the network's cap."""
+    return lowest(member_level(pref), settings().cap(content))
+
+
+def preference_of(user_id: int | None):
+    if user_id is None:
+        return None
+    from ..notifications.models import NotificationPreference
+
+    return db.session.get(NotificationPreference, user_id)
