@@ -796,7 +796,12 @@ def collect_digest(
         stmt = stmt.where(Practice.region_id.in_(list(region_ids)))
     items = list(db.session.scalars(stmt).unique())
     _load_themes(items)
-    return [_digest_item(p) for p in items]
+    return [
+        _digest_item(
+            p.id, p.title, p.summary, p.organization.name, p.published_at, p.region_id, tuple(t.id for t in p.themes)
+        )
+        for p in items
+    ]
 
 
 def collect_digest_many(requests, *, limit: int = 20) -> dict[int, list[events.DigestItem]]:
@@ -807,7 +812,8 @@ def collect_digest_many(requests, *, limit: int = 20) -> dict[int, list[events.D
     its oldest ``since``, the latest ``limit`` practices of the network and the latest ``limit``
     organization-only ones of each organization in the chunk (ranked apart by a window); each
     member's list is then their own organization's practices and the network's, since their own
-    ``since``, the latest ``limit``: what ``collect_digest`` reads for them.
+    ``since``, the latest ``limit``: what ``collect_digest`` reads for them. Columns only, no
+    mapped objects: a chunk reads a hundred practices or so and keeps none of them.
     """
     requests = list(requests)
     if not requests:
@@ -829,23 +835,33 @@ def collect_digest_many(requests, *, limit: int = 20) -> dict[int, list[events.D
         )
         .subquery()
     )
-    practices = list(
-        db.session.scalars(
-            sa.select(Practice)
-            .join(ranked, ranked.c.id == Practice.id)
-            .where(ranked.c.rank <= limit)
-            .order_by(Practice.published_at.desc(), Practice.id.desc())
-        ).unique()
-    )
-    _load_themes(practices)
+    rows = db.session.execute(
+        sa.select(
+            Practice.id,
+            Practice.title,
+            Practice.summary,
+            Organization.name,
+            Practice.published_at,
+            Practice.region_id,
+            Practice.organization_id,
+            Practice.visibility,
+        )
+        .join(Organization, Organization.id == Practice.organization_id)
+        .join(ranked, ranked.c.id == Practice.id)
+        .where(ranked.c.rank <= limit)
+        .order_by(Practice.published_at.desc(), Practice.id.desc())
+    ).all()
+    themes = _theme_ids([row.id for row in rows])
     # (published at, organization-only practice's organization or None, item), most recent first.
     found = [
         (
-            p.published_at,
-            None if p.visibility == Visibility.NETWORK else p.organization_id,
-            _digest_item(p),
+            row.published_at,
+            None if row.visibility == Visibility.NETWORK else row.organization_id,
+            _digest_item(
+                row.id, row.title, row.summary, row.name, row.published_at, row.region_id, themes.get(row.id, ())
+            ),
         )
-        for p in practices
+        for row in rows
     ]
     result = {}
     for user, since in requests:
@@ -856,17 +872,32 @@ def collect_digest_many(requests, *, limit: int = 20) -> dict[int, list[events.D
     return result
 
 
-def _digest_item(p: Practice) -> events.DigestItem:
+def _theme_ids(practice_ids: list[int]) -> dict[int, tuple[int, ...]]:
+    """Theme ids of practices, in the order of ``Practice.themes`` (by French name)."""
+    if not practice_ids:
+        return {}
+    grouped: dict[int, list[int]] = {}
+    for practice_id, theme_id in db.session.execute(
+        sa.select(practice_theme.c.practice_id, PracticeTheme.id)
+        .join(PracticeTheme, PracticeTheme.id == practice_theme.c.theme_id)
+        .where(practice_theme.c.practice_id.in_(practice_ids))
+        .order_by(PracticeTheme.name_fr)
+    ):
+        grouped.setdefault(practice_id, []).append(theme_id)
+    return {practice_id: tuple(ids) for practice_id, ids in grouped.items()}
+
+
+def _digest_item(practice_id, title, summary, organization_name, published_at, region_id, theme_ids):
     return events.DigestItem(
         kind="practice",
-        title=p.title,
+        title=title,
         endpoint="practices.show",
-        values={"practice_id": p.id},
-        summary=p.summary,
-        organization_name=p.organization.name,
-        when=p.published_at,
-        region_id=p.region_id,
-        theme_ids=tuple(t.id for t in p.themes),
+        values={"practice_id": practice_id},
+        summary=summary,
+        organization_name=organization_name,
+        when=published_at,
+        region_id=region_id,
+        theme_ids=theme_ids,
     )
 
 

@@ -7,11 +7,18 @@ PostgreSQL (a database ``bench_practices`` created beside it, dropped at the end
     python -m tests.benchmarks.bench_practices      (or ``make bench``)
 
 Environment: BENCH_DATABASE_URL, BENCH_PRACTICES_N (100000), BENCH_PRACTICES_COMMENTS (20000),
-BENCH_PRACTICES_REQUESTS (80 per measure), BENCH_PRACTICES_ROUNDS (3).
+BENCH_PRACTICES_REQUESTS (80 per measure), BENCH_PRACTICES_ROUNDS (3),
+BENCH_PRACTICES_ENGINES ("sqlite,postgresql": which engines to measure),
+BENCH_PRACTICES_DB (``bench_practices``: the PostgreSQL database's name),
+BENCH_PRACTICES_KEEP (1: keep the PostgreSQL database afterwards, to examine query plans on it),
+BENCH_PRACTICES_REUSE (1: measure a kept PostgreSQL database as it is, without building it again),
+BENCH_PRACTICES_SLOWEST (0: how many of the slowest requests of each round to print, as comments).
 
 The machine is shared (other test suites, other benchmarks): each measure is taken in
 ROUNDS rounds of REQUESTS requests and the round with the lowest p95 is reported, like
-``timeit`` reports its best run; the spread between rounds is printed too.
+``timeit`` reports its best run; the spread between rounds is printed too. The ``cpu_p95`` lines
+count CPU time only (this process's, and on PostgreSQL its server processes' too): the server
+time without the waits for a core that other tenants cause, to compare changes on a busy machine.
 """
 
 from __future__ import annotations
@@ -31,6 +38,11 @@ N = int(os.environ.get("BENCH_PRACTICES_N", "100000"))
 COMMENTS = int(os.environ.get("BENCH_PRACTICES_COMMENTS", "20000"))
 REQUESTS = int(os.environ.get("BENCH_PRACTICES_REQUESTS", "80"))
 ROUNDS = int(os.environ.get("BENCH_PRACTICES_ROUNDS", "3"))
+ENGINES = {e.strip() for e in os.environ.get("BENCH_PRACTICES_ENGINES", "sqlite,postgresql").split(",")}
+PG_DB = re.sub(r"[^a-z0-9_]", "", os.environ.get("BENCH_PRACTICES_DB", "bench_practices")) or "bench_practices"
+KEEP = os.environ.get("BENCH_PRACTICES_KEEP") == "1"
+REUSE = os.environ.get("BENCH_PRACTICES_REUSE") == "1"
+SLOWEST = int(os.environ.get("BENCH_PRACTICES_SLOWEST", "0"))
 PASSWORD = "une phrase de passe pour le banc d’essai"
 
 THEMES = (
@@ -86,23 +98,47 @@ SEARCHES = (
 )
 
 
-def _postgres_url(base: str) -> str:
+def _postgres_url(base: str) -> tuple[str, bool]:
+    """The benchmark database's URL, and whether it is a kept one to measure as it is."""
     base = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", base)
     url = sa.engine.make_url(base)
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text('DROP DATABASE IF EXISTS "bench_practices" WITH (FORCE)'))
-        conn.execute(sa.text('CREATE DATABASE "bench_practices"'))
+        exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": PG_DB})
+        reuse = bool(REUSE and exists)
+        if not reuse:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{PG_DB}"'))
     admin.dispose()
-    return url.set(database="bench_practices").render_as_string(hide_password=False)
+    return url.set(database=PG_DB).render_as_string(hide_password=False), reuse
 
 
 def _drop_postgres(base: str) -> None:
     base = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", base)
     admin = sa.create_engine(sa.engine.make_url(base), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text('DROP DATABASE IF EXISTS "bench_practices" WITH (FORCE)'))
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)'))
     admin.dispose()
+
+
+def _existing(app, rng: random.Random) -> tuple[str, dict]:
+    """A kept database (BENCH_PRACTICES_REUSE): the same member and ids as ``_build`` gives, and
+    the same draws from ``rng``, so that the requests are the same as after a build."""
+    from intranet.accounts.models import Organization, Region, User
+    from intranet.extensions import db
+
+    with app.app_context():
+        region_ids = list(db.session.scalars(sa.select(Region.id).order_by(Region.id)))
+        orgs = [tuple(row) for row in db.session.execute(sa.select(Organization.id, Organization.region_id).order_by(Organization.id))]
+        authors: dict[int, list[int]] = {}
+        for user_id, org_id in db.session.execute(sa.select(User.id, User.organization_id).order_by(User.id)):
+            authors.setdefault(org_id, []).append(user_id)
+        db.session.remove()
+    _practice_rows(rng, N, orgs, authors)
+    for _ in range(COMMENTS):
+        rng.randrange(1, N + 1)
+        rng.randrange(300)
+    return "personne0@banc.example", {"build_seconds": 0.0, "regions": region_ids}
 
 
 def _make_app(uri: str, instance: str):
@@ -292,27 +328,56 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
         return "personne0@banc.example", {"build_seconds": build, "regions": region_ids}
 
 
-def _measure(client, urls: list[str]) -> tuple[float, float, float]:
-    """p50 and p95 wall time, and p95 of this process's CPU time (SQLite runs in the process, so
-    its CPU time is the server time without the waits that other tenants of the machine cause)."""
+def _backend_pids(app) -> list[int]:
+    """The PostgreSQL server processes serving the benchmark's connections (this machine's)."""
+    from intranet.extensions import db
+
+    with db.engine.connect() as conn:
+        return list(
+            conn.scalars(
+                sa.text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+            )
+        )
+
+
+def _cpu_ms(pids: list[int]) -> float:
+    """CPU time of this process and of the given local processes (/proc/<pid>/schedstat), in ms."""
+    total = time.process_time() * 1000
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/schedstat") as f:
+                total += int(f.read().split()[0]) / 1e6
+        except (OSError, ValueError, IndexError):
+            pass
+    return total
+
+
+def _measure(client, urls: list[str], pids=lambda: []) -> tuple[float, float, float]:
+    """p50 and p95 wall time, and p95 of CPU time: this process's (SQLite runs in it) plus, on
+    PostgreSQL, its server processes' on this machine: the server time without the waits that
+    other tenants of the machine cause."""
     for url in urls[:5]:
         client.get(url)
+    backends = pids()
     times, cpu = [], []
     for url in urls:
-        start, start_cpu = time.perf_counter(), time.process_time()
+        start, start_cpu = time.perf_counter(), _cpu_ms(backends)
         response = client.get(url)
         times.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.process_time() - start_cpu) * 1000)
+        cpu.append(_cpu_ms(backends) - start_cpu)
         assert response.status_code == 200, (url, response.status_code)
+    if SLOWEST:
+        slow = sorted(zip(times, urls, strict=True), reverse=True)[:SLOWEST]
+        print("# slowest: " + ", ".join(f"{t:.0f} ms {u}" for t, u in slow), flush=True)
     times.sort()
     cpu.sort()
     return statistics.median(times), times[int(len(times) * 0.95) - 1], cpu[int(len(cpu) * 0.95) - 1]
 
 
-def _bench(label: str, uri: str, instance: str) -> None:
+def _bench(label: str, uri: str, instance: str, reuse: bool = False) -> None:
     rng = random.Random(20261126)
     app = _make_app(uri, instance)
-    email, info = _build(app, rng)
+    email, info = _existing(app, rng) if reuse else _build(app, rng)
     print(f"BENCH practices_{label}_build_seconds {info['build_seconds']:.1f} s", flush=True)
     with app.app_context():
         client = app.test_client()
@@ -340,12 +405,12 @@ def _bench(label: str, uri: str, instance: str) -> None:
                 params["theme"] = rng.randint(1, 12)
             searches.append("/pratiques/?" + urlencode(params))
         for name, urls in (("list", lists), ("filtered_list", filtered), ("search", searches)):
-            rounds = sorted((_measure(client, urls) for _ in range(ROUNDS)), key=lambda r: r[1])
+            pids = (lambda: _backend_pids(app)) if label == "postgresql" else (lambda: [])
+            rounds = sorted((_measure(client, urls, pids) for _ in range(ROUNDS)), key=lambda r: r[1])
             p50, p95, cpu95 = rounds[0]
             print(f"BENCH practices_{label}_{name}_p50 {p50:.1f} ms", flush=True)
             print(f"BENCH practices_{label}_{name}_p95 {p95:.1f} ms", flush=True)
-            if label == "sqlite":
-                print(f"BENCH practices_{label}_{name}_cpu_p95 {cpu95:.1f} ms", flush=True)
+            print(f"BENCH practices_{label}_{name}_cpu_p95 {cpu95:.1f} ms", flush=True)
             print(f"BENCH practices_{label}_{name}_p95_worst_round {rounds[-1][1]:.1f} ms", flush=True)
     from intranet.extensions import db
 
@@ -357,13 +422,18 @@ def _bench(label: str, uri: str, instance: str) -> None:
 def run() -> None:
     folder = tempfile.mkdtemp(prefix="bench-practices-")
     try:
-        _bench("sqlite", f"sqlite:///{folder}/bench.db", folder)
+        if "sqlite" in ENGINES:
+            _bench("sqlite", f"sqlite:///{folder}/bench.db", folder)
         base = os.environ.get("BENCH_DATABASE_URL")
-        if base:
+        if "postgresql" not in ENGINES:
+            pass
+        elif base:
             try:
-                _bench("postgresql", _postgres_url(base), folder)
+                uri, reuse = _postgres_url(base)
+                _bench("postgresql", uri, folder, reuse)
             finally:
-                _drop_postgres(base)
+                if not KEEP:
+                    _drop_postgres(base)
         else:
             print("BENCH practices_postgresql_skipped 1 (set BENCH_DATABASE_URL)", flush=True)
     finally:
