@@ -396,7 +396,6 @@ def withdraw(moderator: User, practice: Practice, reason: str) -> Practice:
             to=author.email,
             kind="practice_withdrawn",
             template="practices_withdrawn",
-            subject=_l("Votre bonne pratique a été retirée"),
             locale=author.locale,
             user_id=author.id,
             user_name=author.name,
