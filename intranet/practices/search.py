@@ -36,7 +36,9 @@ import unicodedata
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql
 
+from ..database import UTCDateTime
 from ..extensions import db
 from .models import Practice, Status, Visibility
 
@@ -71,6 +73,11 @@ POSTGRES_NARROW = (
     "ALTER TABLE practice ALTER COLUMN search_vector SET STORAGE MAIN",
 )
 WINDOW = 300
+FACET = "="  # the first character of the facet lexemes of a PostgreSQL vector (see pg_facets)
+# PostgreSQL window (see ``_pg_window``): the most recent published practices walked first, and
+# the matches among them from which walking on is cheaper than fetching every older match.
+RECENT = 2000
+DENSE = 50
 
 
 for _statement in SQLITE_CREATE:
@@ -161,6 +168,13 @@ def facets(practice: Practice) -> str:
     return " ".join(tokens)
 
 
+def pg_facets(practice: Practice) -> list[str]:
+    """The facet tokens as lexemes of the PostgreSQL vector: ``=vnetwork``, ``=o12``, ``=t3``...
+    The text parser never starts a lexeme with ``=``, so no text matches them and no query
+    typed by a person reaches them."""
+    return [FACET + token for token in facets(practice).split()]
+
+
 def index_practice(practice: Practice) -> None:
     """Bring the index in line with the practice (call after every change, once flushed).
 
@@ -194,9 +208,10 @@ def index_practice(practice: Practice) -> None:
                 f"setweight(to_tsvector('{TS_CONFIG}', title), 'A') || "
                 f"setweight(to_tsvector('{TS_CONFIG}', summary), 'B') || "
                 f"setweight(to_tsvector('{TS_CONFIG}', :extra), 'B') || "
-                f"setweight(to_tsvector('{TS_CONFIG}', body), 'C') WHERE id = :id"
+                f"setweight(to_tsvector('{TS_CONFIG}', body), 'C') || "
+                f"array_to_tsvector(CAST(:facets AS text[])) WHERE id = :id"
             ),
-            {"id": practice.id, "extra": _extra_text(practice)},
+            {"id": practice.id, "extra": _extra_text(practice), "facets": pg_facets(practice)},
         )
     else:
         db.session.execute(sa.text("UPDATE practice SET search_vector = NULL WHERE id = :id"), {"id": practice.id})
@@ -273,10 +288,38 @@ def _facet_filter(user, filters) -> str:
     return " AND ".join(parts)
 
 
+def _pg_facet_query(user, filters) -> str:
+    """Visibility and the filters as a tsquery over the facet lexemes (PostgreSQL twin of
+    ``_facet_filter``): ``( '=vnetwork' | '=o12' ) & '=t3'``."""
+    parts = [f"( '{FACET}vnetwork' | '{FACET}o{int(user.organization_id)}' )"]
+    if filters.theme_id:
+        parts.append(f"'{FACET}t{int(filters.theme_id)}'")
+    if filters.region_id:
+        parts.append(f"'{FACET}r{int(filters.region_id)}'")
+    if filters.organization_id:
+        parts.append(f"'{FACET}o{int(filters.organization_id)}'")
+    if filters.approach:
+        parts.append(f"'{FACET}a{re.sub(r'[^a-z]', '', filters.approach)}'")
+    if filters.sector:
+        parts.append(f"'{FACET}s{re.sub(r'[^a-z]', '', filters.sector)}'")
+    return " & ".join(parts)
+
+
+def pg_query(user, filters):
+    """The words typed, the searcher's visibility and the filters as one tsquery (PostgreSQL), or
+    None when the query holds no searchable word. The GIN index answers all of it at once."""
+    tsquery = pg_tsquery(filters.q)
+    if tsquery is None:
+        return None
+    facets = sa.cast(sa.literal(_pg_facet_query(user, filters), sa.String()), postgresql.TSQUERY)
+    return tsquery.op("&&")(facets)
+
+
 def window_statement(user, filters, conditions: list) -> sa.Select | None:
     """The search window as one statement: (id, search_words) of the ``WINDOW + 1`` most
     recent visible, filtered matches, most recent first; None when the query has no searchable
-    word. The engine's index finds the matches; ``relevance`` ranks this short list."""
+    word. The engine's index finds the matches; ``relevance`` ranks this short list.
+    (PostgreSQL takes the same rows in steps, ``_pg_window``; this statement is its reference.)"""
     if db.session.get_bind().dialect.name == "sqlite":
         terms = query_terms(filters.q)
         if not terms:
@@ -295,15 +338,108 @@ def window_statement(user, filters, conditions: list) -> sa.Select | None:
             .where(*conditions)
             .order_by(Practice.published_at.desc(), Practice.id.desc())
         )
-    tsquery = pg_tsquery(filters.q)
-    if tsquery is None:
+    query = pg_query(user, filters)
+    if query is None:
         return None
     return (
         sa.select(Practice.id, Practice.search_words)
-        .where(*conditions, Practice.search_vector.op("@@")(tsquery))
+        .where(*conditions, Practice.search_vector.op("@@")(query))
         .order_by(Practice.published_at.desc(), Practice.id.desc())
         .limit(WINDOW + 1)
     )
+
+
+def _older(published_at, practice_id, before: tuple):
+    """Strictly after ``before`` (published_at, id) in the window's order (most recent first)."""
+    return sa.tuple_(published_at, practice_id) < sa.tuple_(
+        sa.literal(before[0], UTCDateTime()), sa.literal(before[1], sa.Integer())
+    )
+
+
+def _pg_walk(query, conditions: list, walk: int, need: int, before: tuple | None = None) -> list:
+    """The first ``need`` matches among the ``walk`` most recent published practices (after
+    ``before``): the status index read in order, each vector tested as it comes, the matches
+    alone looked up for visibility and filters. Cheap when matches are dense, and bounded."""
+    recent = sa.select(Practice.id, Practice.published_at, Practice.search_vector).where(
+        Practice.status == Status.PUBLISHED
+    )
+    if before is not None:
+        recent = recent.where(_older(Practice.published_at, Practice.id, before))
+    recent = recent.order_by(Practice.published_at.desc(), Practice.id.desc()).limit(walk).subquery("recent")
+    return list(
+        db.session.execute(
+            sa.select(Practice.id, Practice.search_words)
+            .join(recent, recent.c.id == Practice.id)
+            # On the walked row's vector, not the table's: the GIN index cannot take over.
+            .where(recent.c.search_vector.op("@@")(query), *conditions)
+            .order_by(recent.c.published_at.desc(), recent.c.id.desc())
+            .limit(need)
+        )
+    )
+
+
+def _pg_edge(walked: int, before: tuple | None) -> tuple | None:
+    """(published_at, id) of the last of ``walked`` practices walked after ``before`` (an
+    index-only scan), None when there were fewer: every published practice was walked."""
+    stmt = sa.select(Practice.published_at, Practice.id).where(Practice.status == Status.PUBLISHED)
+    if before is not None:
+        stmt = stmt.where(_older(Practice.published_at, Practice.id, before))
+    row = db.session.execute(
+        stmt.order_by(Practice.published_at.desc(), Practice.id.desc()).offset(walked - 1).limit(1)
+    ).first()
+    return None if row is None else (row.published_at, row.id)
+
+
+def _pg_indexed(query, conditions: list, need: int, before: tuple) -> list:
+    """The first ``need`` matches after ``before``, from the GIN index: every match is fetched
+    (a materialized CTE, so the planner cannot turn it back into a walk), then sorted. Cheap when
+    matches are sparse, which is when it is used."""
+    found = (
+        sa.select(Practice.id, Practice.search_words, Practice.published_at)
+        .where(*conditions, Practice.search_vector.op("@@")(query))
+        .cte("found")
+        .prefix_with("MATERIALIZED")
+    )
+    return list(
+        db.session.execute(
+            sa.select(found.c.id, found.c.search_words)
+            .where(_older(found.c.published_at, found.c.id, before))
+            .order_by(found.c.published_at.desc(), found.c.id.desc())
+            .limit(need)
+        )
+    )
+
+
+def _pg_window(user, filters, conditions: list) -> list:
+    """The rows of ``window_statement`` (PostgreSQL), taken without trusting the planner's guess
+    of how many practices match: it multiplies the frequencies of the words and of the filters
+    as if they were independent, and a word tied to a theme (or foreign to it) makes that guess
+    wrong tenfold, so it walks 40,000 rows for a rare match or fetches 10,000 for a common one.
+
+    Instead: walk the ``RECENT`` most recent practices; that says how dense the matches are. If
+    the window is not full, walk on as far as that density says (dense matches), or take the
+    rest from the GIN index (sparse matches: few to fetch). Each step is bounded by what the
+    previous ones measured; at worst about 2,000 heap fetches or 15,000 rows walked."""
+    query = pg_query(user, filters)
+    if query is None:
+        return []
+    wanted = WINDOW + 1
+    rows = _pg_walk(query, conditions, RECENT, wanted)
+    walked, total, before, walked_on = RECENT, RECENT, None, False
+    while len(rows) < wanted:
+        before = _pg_edge(walked, before)
+        if before is None:
+            return rows
+        if before[0] is None:  # a published practice without its date: keep the plain statement
+            return list(db.session.execute(window_statement(user, filters, conditions)))
+        need = wanted - len(rows)
+        if walked_on or len(rows) * RECENT < DENSE * total:
+            return rows + _pg_indexed(query, conditions, need, before)
+        walked = math.ceil(1.5 * need * total / len(rows))
+        rows += _pg_walk(query, conditions, walked, need, before)
+        total += walked
+        walked_on = True
+    return rows
 
 
 def relevance(terms: list[str], title_words: list[str], summary_words: list[str], idf: dict[str, float]) -> float:
@@ -324,12 +460,19 @@ def window(user, filters, conditions: list) -> list[tuple[int, float]]:
     """(practice id, sort key: smaller is more relevant), most recent first, at most
     ``WINDOW + 1`` (one more says there are more). ``conditions`` (visibility and filters, on
     Practice) are part of the same statement, so nothing the searcher may not see comes back."""
-    stmt = window_statement(user, filters, conditions)
-    if stmt is None:
-        return []
+    if db.session.get_bind().dialect.name == "postgresql":
+        # psycopg prepares a statement run five times, and PostgreSQL then plans it once for any
+        # parameters (a generic plan): blind to the words, that plan takes every match from the
+        # GIN index and sorts them, 150 ms and more for a common word. Plan each search for its
+        # own words (this lasts until the end of the transaction).
+        db.session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
+        found = _pg_window(user, filters, conditions)
+    else:
+        stmt = window_statement(user, filters, conditions)
+        found = [] if stmt is None else db.session.execute(stmt)
     terms = query_terms(filters.q)
     texts = []
-    for row in db.session.execute(stmt):
+    for row in found:
         title, _, summary = (row.search_words or "").partition("\n")
         texts.append((row.id, title.split(), summary.split()))
     # Rarer words (in this window) weigh more, as an inverse document frequency.

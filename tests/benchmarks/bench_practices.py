@@ -283,15 +283,22 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
             tags.setdefault(s["practice_id"], []).append("s" + s["sector"])
         with engine.begin() as conn:
             if is_pg:
-                # The same weighting as search.index_practice, for every published practice at once.
-                cfg = search.TS_CONFIG
+                # The same weighting as search.index_practice, for every published practice at
+                # once, and the same facet lexemes as search.pg_facets.
+                cfg, f = search.TS_CONFIG, search.FACET
                 conn.exec_driver_sql(
                     f"""UPDATE practice p SET search_vector =
                     setweight(to_tsvector('{cfg}', p.title), 'A') || setweight(to_tsvector('{cfg}', p.summary), 'B') ||
                     setweight(to_tsvector('{cfg}', coalesce((SELECT string_agg(t.name_fr || ' ' || t.name_en, ' ')
                         FROM practice_theme pt JOIN practice_theme_list t ON t.id = pt.theme_id
                         WHERE pt.practice_id = p.id), '') || ' ' || p.audience || ' ' || o.name || ' ' || r.name), 'B') ||
-                    setweight(to_tsvector('{cfg}', p.body), 'C')
+                    setweight(to_tsvector('{cfg}', p.body), 'C') ||
+                    array_to_tsvector(ARRAY['{f}o' || p.organization_id]
+                        || CASE WHEN p.visibility = 'NETWORK' THEN ARRAY['{f}vnetwork'] ELSE '{{}}'::text[] END
+                        || CASE WHEN p.region_id IS NOT NULL THEN ARRAY['{f}r' || p.region_id] ELSE '{{}}'::text[] END
+                        || ARRAY(SELECT '{f}t' || theme_id FROM practice_theme WHERE practice_id = p.id)
+                        || ARRAY(SELECT '{f}a' || approach FROM practice_approach WHERE practice_id = p.id)
+                        || ARRAY(SELECT '{f}s' || sector FROM practice_sector WHERE practice_id = p.id))
                     FROM organization o JOIN region r ON r.id = o.region_id
                     WHERE o.id = p.organization_id AND p.status = 'PUBLISHED'"""
                 )

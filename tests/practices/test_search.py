@@ -185,10 +185,11 @@ def test_search_uses_the_engine_index(app, library, db):
         assert "VIRTUAL TABLE INDEX" in plan and "practice_fts" in plan, plan
         assert "SCAN practice " not in plan + " ", plan
     else:
-        assert "search_vector @@ to_tsquery('passerelle_fr'" in sql
+        assert "search_vector @@ (to_tsquery('passerelle_fr'" in sql
+        assert "'=vnetwork'" in sql  # visibility and filters are in the same tsquery
         # The match itself is answered by the GIN index (on a table this small the planner
         # prefers a scan unless told otherwise).
-        match = sa.select(Practice.id).where(Practice.search_vector.op("@@")(search.pg_tsquery("hebergement")))
+        match = sa.select(Practice.id).where(Practice.search_vector.op("@@")(search.pg_query(user, filters)))
         match_sql = str(match.compile(db.session.get_bind(), compile_kwargs={"literal_binds": True}))
         db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
         plan = " ".join(row[0] for row in db.session.execute(sa.text("EXPLAIN " + match_sql)))
@@ -228,3 +229,89 @@ def test_a_full_page_of_results_stays_within_the_budgets(make_practice, make_use
     fragment = client.get("/pratiques/", query_string={"q": "intervenantes"}, headers={"HX-Request": "true"})
     assert fragment.get_data(as_text=True).count('class="pr-card"') == 20
     assert len(gzip.compress(fragment.get_data())) <= 4 * 1024, len(gzip.compress(fragment.get_data()))
+
+
+def test_postgresql_takes_the_same_window_in_steps(make_practice, make_user, make_theme, make_org, make_region, db,
+                                                   monkeypatch):
+    """PostgreSQL takes the window by walking the most recent practices, walking on or asking the
+    GIN index for the rest: whatever the path, exactly the rows of the one-statement reference,
+    in the same order, and nothing the searcher may not see (rule 3)."""
+    from intranet.practices import search
+    from intranet.practices.models import Status
+
+    if db.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("the stepwise window is PostgreSQL's")
+    housing, courts = make_theme("Accès au logement", "Access to housing"), make_theme("Tribunaux", "Courts")
+    estrie, laval = make_region("Estrie"), make_region("Laval")
+    ours, theirs = make_org(name="Maison Une"), make_org(name="Pont Deux", sector="immigration")
+    inside, outside = make_user("member", org=ours), make_user("member", org=theirs)
+    now = utcnow()
+    made = []
+    for i in range(40):
+        common = "hébergement" if i % 2 else "accueil"
+        rare = " tribunal" if i % 7 == 0 else ""
+        practice = make_practice(
+            inside if i % 3 else outside,
+            title=f"Pratique {i} : {common}{rare}",
+            summary=f"Un {common} sécuritaire.",
+            publish=i % 11 != 5,
+            visibility="organization" if i % 4 == 0 else "network",
+            themes=[housing] if i % 2 else [courts],
+            region=estrie if i % 5 else laval,
+            sectors=["shelter"] if i % 3 else ["immigration"],
+            approaches=["feminist"] if i % 2 else [],
+        )
+        made.append(practice)
+        if practice.status == Status.PUBLISHED:
+            practice.published_at = now - timedelta(minutes=i // 3)  # ties broken by id
+    db.session.flush()
+    private_of_ours = {p.id for p in made if p.visibility == "organization" and p.organization_id == ours.id}
+    monkeypatch.setattr(search, "WINDOW", 6)
+    queries = [
+        services.Filters(q="hebergement"),
+        services.Filters(q="accueil"),
+        services.Filters(q="heb"),
+        services.Filters(q="tribunal"),
+        services.Filters(q="securitaire", theme_id=housing.id),
+        services.Filters(q="pratique", theme_id=courts.id, region_id=laval.id),
+        services.Filters(q="pratique", sector="immigration", approach="feminist"),
+        services.Filters(q="pratique", organization_id=ours.id),
+        services.Filters(q="zzzz"),
+    ]
+    paths = []
+
+    def spy(name):
+        real = getattr(search, name)
+
+        def step(query, conditions, *args):
+            paths.append((name, len(args) > 2 or name == "_pg_indexed"))  # after a first step?
+            return real(query, conditions, *args)
+
+        monkeypatch.setattr(search, name, step)
+
+    spy("_pg_walk")
+    spy("_pg_indexed")
+    # A first walk of 1 or 3 practices, then walking on (DENSE low) or the GIN index (DENSE high).
+    for recent, dense in ((1, 1), (3, 1), (3, 3), (3, 100), (2000, 50)):
+        monkeypatch.setattr(search, "RECENT", recent)
+        monkeypatch.setattr(search, "DENSE", dense)
+        for user in (inside, outside):
+            for filters in queries:
+                conditions = services._conditions(user, filters)
+                expected = [row.id for row in db.session.execute(search.window_statement(user, filters, conditions))]
+                got = [row.id for row in search._pg_window(user, filters, conditions)]
+                assert got == expected, (recent, dense, user.organization_id, filters)
+                if user is outside:
+                    assert not private_of_ours & set(got)
+    assert {("_pg_walk", False), ("_pg_walk", True), ("_pg_indexed", True)} <= set(paths)  # every path was taken
+
+
+def test_filter_tokens_are_not_words(library, login_as, db):
+    """The facet lexemes of the PostgreSQL vector (``=vnetwork``, ``=t3``...) are out of reach of
+    what people type."""
+    client, _ = login_as("member")
+    if db.session.get_bind().dialect.name == "sqlite":
+        pytest.skip("FTS5 keeps its filter tokens in a column of their own")
+    theme = library["interpreters"].themes[0]
+    for query in ("vnetwork", "=vnetwork", f"t{theme.id}", f"=t{theme.id}", "sshelter", "=", "=="):
+        assert _titles(client, q=query) == [], query
