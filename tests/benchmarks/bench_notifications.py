@@ -14,7 +14,10 @@ beside it and dropped), BENCH_REDIS_URL (else an embedded Redis), BENCH_NOTIFICA
 BENCH_NOTIFICATIONS_WORKERS (default "1,2"), BENCH_NOTIFICATIONS_SQLITE=0 (PostgreSQL only).
 
 ``worker_cpu_seconds`` is the CPU time of the worker processes and their work horses: on a shared
-machine it says what one dedicated core would take, whatever else runs beside.
+machine it says what one dedicated core would take, whatever else runs beside. ``sql_per_member``
+counts the SQL statements of one batch run in-process (``send_batch``, reading, recording and
+delivering): a figure that does not depend on the machine's load, so a change that adds round
+trips per member shows at once.
 """
 
 from __future__ import annotations
@@ -334,6 +337,33 @@ def _round(label: str, app, env: dict, handler: CountingHandler, workers: int) -
     print(f"BENCH {name}_peak_rss_process {sampler.peak_process / 1024:.0f} MiB", flush=True)
 
 
+def _statements(label: str, app) -> None:
+    """SQL statements of one batch of members, run in this process: in total and reading only."""
+    from intranet.extensions import db
+    from intranet.notifications import digests
+
+    _reset(app)
+    with app.app_context():
+        due = digests.due_members(MONDAY_NOON)
+        period_key, ids = max(due.items(), key=lambda item: len(item[1]))
+        ids = ids[: app.config["DIGEST_BATCH_SIZE"]]
+        db.session.remove()
+        seen = {"all": 0, "select": 0}
+
+        def count(conn, cursor, statement, *args) -> None:
+            seen["all"] += 1
+            seen["select"] += statement.lstrip().upper().startswith("SELECT")
+
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            digests.send_batch(period_key, ids)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+            db.session.remove()
+    print(f"BENCH notifications_{label}_sql_per_member {seen['all'] / len(ids):.2f} statements", flush=True)
+    print(f"BENCH notifications_{label}_sql_selects_per_member {seen['select'] / len(ids):.2f} statements", flush=True)
+
+
 def _bench(label: str, url: str, folder: str, redis_url: str, handler, port: int) -> None:
     from intranet import create_app
 
@@ -370,6 +400,7 @@ def _bench(label: str, url: str, folder: str, redis_url: str, handler, port: int
     )
     for workers in WORKER_COUNTS:
         _round(label, app, env, handler, workers)
+    _statements(label, app)
     with app.app_context():
         from intranet.extensions import db
 
