@@ -43,3 +43,58 @@ def test_reading_notifications_updates_the_header_and_preferences_are_saved(page
     db.session.remove()
     pref = db.session.get(NotificationPreference, member.id)
     assert pref.frequency == Frequency.DAILY and pref.locale == "en"
+
+
+def test_choosing_what_emails_say_shows_that_email_beside_the_choice(page, live_server, make_user, make_org, db):
+    """Issue 9: each level's preview is the real email (envelope and text), swapped in by htmx as
+    the member picks a level; saving keeps the choice."""
+    from intranet.notifications.models import NotificationPreference
+    from intranet.practices import services as practices
+    from intranet.practices.models import Visibility
+
+    org = make_org(name="Maison Canariorg")
+    member = make_user("member", org=org)
+    author = make_user("member", org=org, name="Personne Canarinom")
+    practices.create_practice(
+        author,
+        practices.PracticeData(
+            title="Titre Canaritre",
+            summary="Texte Canarilibre pour accueillir avec une interprète.",
+            body="## Comment\n- Une grille commune",
+            audience="Intervenantes",
+            region_id=None,
+            theme_ids=[],
+            approaches=[],
+            sectors=[],
+            visibility=Visibility.NETWORK,
+        ),
+        publish=True,
+        confirmed=True,
+    )
+    db.session.commit()
+
+    browser_login(page, live_server, member.email, TEST_PASSWORD)
+    page.goto(f"{live_server}/notifications/preferences")
+    preview = page.locator("#email-preview")
+    # The network's default (titles only): the title, no summary, no names, a neutral subject.
+    expect(preview).to_contain_text("Titre Canaritre")
+    expect(preview).not_to_contain_text("Canarilibre")
+    expect(preview).not_to_contain_text("Canarinom")
+    expect(preview.locator(".envelope")).not_to_contain_text("Canari")
+
+    page.evaluate("window.__same_page = true")
+    page.get_by_label("Complet", exact=True).check()
+    expect(preview).to_contain_text("Texte Canarilibre")
+    expect(preview).to_contain_text("Maison Canariorg")
+    page.get_by_label("Discret", exact=True).check()
+    expect(preview).not_to_contain_text("Canaritre")
+    expect(preview).to_contain_text("nouvel élément")
+    expect(preview.locator(".envelope")).to_contain_text("Du nouveau pour vous")
+    assert page.evaluate("window.__same_page") is True  # swapped in place, no page load
+
+    page.get_by_role("button", name="Enregistrer").click()
+    assert page.get_by_text("Vos préférences sont enregistrées.").is_visible()
+    expect(page.get_by_label("Discret", exact=True)).to_be_checked()
+    expect(page.locator("#email-preview")).not_to_contain_text("Canaritre")
+    db.session.remove()
+    assert db.session.get(NotificationPreference, member.id).email_level == "discreet"
