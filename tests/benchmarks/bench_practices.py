@@ -285,7 +285,7 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
             if is_pg:
                 # The same weighting as search.index_practice, for every published practice at
                 # once, and the same facet lexemes as search.pg_facets.
-                cfg, f = search.TS_CONFIG, search.FACET
+                cfg, f = search.TS_CONFIG, search.PG_FACET
                 conn.exec_driver_sql(
                     f"""UPDATE practice p SET search_vector =
                     setweight(to_tsvector('{cfg}', p.title), 'A') || setweight(to_tsvector('{cfg}', p.summary), 'B') ||
@@ -312,12 +312,12 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
                         continue
                     org_name, region_name = org_names[r["organization_id"]]
                     extra = " ".join(theme_names[t] for t in by_practice[r["id"]]) + f" {r['audience']} {org_name} {region_name}"
-                    # The same facet tokens as search.facets().
+                    # The same filter tokens as search.facets().
                     facets = [f"o{r['organization_id']}", f"r{r['region_id']}"]
                     facets += ["vnetwork"] if r["visibility"] == "network" else []
                     facets += [f"t{t}" for t in by_practice[r["id"]]] + tags.get(r["id"], [])
                     fts.append((r["id"], norm(r["title"]), norm(r["summary"]), norm(r["body"]),
-                                search.normalized(extra), " ".join(facets)))
+                                search.normalized(extra), " ".join(search.FTS_FACET + f for f in facets)))
                 conn.exec_driver_sql(
                     "INSERT INTO practice_fts(rowid, title, summary, body, extra, facets) VALUES (?, ?, ?, ?, ?, ?)", fts
                 )
