@@ -336,7 +336,13 @@ def pg_query(user, filters):
     if tsquery is None:
         return None
     facets = sa.cast(sa.literal(_pg_facet_query(user, filters), sa.String()), postgresql.TSQUERY)
-    return tsquery.op("&&")(facets)
+    # Only stop words (« de la »): an empty tsquery, which matches nothing, but which joined to
+    # the filters would leave them alone. (The whole expression is folded into a constant when
+    # the statement is planned, so the planner sees the query itself.)
+    return sa.case(
+        (sa.func.numnode(tsquery) == 0, sa.cast(sa.null(), postgresql.TSQUERY)),
+        else_=tsquery.op("&&")(facets),
+    )
 
 
 def window_statement(user, filters, conditions: list) -> sa.Select | None:
