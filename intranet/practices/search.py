@@ -91,8 +91,8 @@ FTS_FACET = "φ"
 PG_FACET = "="
 # PostgreSQL window (see ``_pg_window``): the most recent published practices walked first, and
 # the matches among them from which walking on is cheaper than fetching every older match.
-RECENT = 2000
-DENSE = 50
+RECENT = 1000
+DENSE = 25
 
 
 for _statement in SQLITE_CREATE:
