@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from ..events import register_digest_source
     from ..extensions import db
     from ..home.sections import register_section
+    from ..tasks.services import register_task_guard
     from ..templating import add_nav
     from . import search, services
     from .demo import load_demo
@@ -27,6 +28,8 @@ def init_app(app: Flask) -> None:
         collect_many=services.collect_digest_many,
     )
     register_demo(30, load_demo)
+    # A PDF made while the practice was shared stays out of reach once it no longer is.
+    register_task_guard("practice_pdf", services.can_still_see_pdf_task)
     # The tests empty every table after a committed test; the SQLite index is not a model table.
     hooks = getattr(db, "_passerelle_clean_hooks", None)
     if hooks is None:

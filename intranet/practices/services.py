@@ -915,3 +915,9 @@ def home_context(user: User) -> dict:
         )
     )
     return {"latest": latest, "drafts": drafts}
+
+
+def can_still_see_pdf_task(task, user: User) -> bool:
+    """A practice's PDF task (args: practice id, locale) is seen only by who may see the practice now."""
+    practice = db.session.get(Practice, int(task.args[0])) if task.args else None
+    return practice is not None and policy.can_view(user, practice)

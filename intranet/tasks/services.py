@@ -98,7 +98,19 @@ def register_task_access(kind: str, check: Callable[[TaskRecord, User], bool]) -
     _task_access[kind] = check
 
 
+# Checks every viewer must pass, the task's owner included: the object a result was made from may
+# have become invisible to them since (a practice made private to its organization, or deleted).
+_task_guards: dict[str, Callable[[TaskRecord, User], bool]] = {}
+
+
+def register_task_guard(kind: str, check: Callable[[TaskRecord, User], bool]) -> None:
+    _task_guards[kind] = check
+
+
 def can_see_task(task: TaskRecord, user: User) -> bool:
+    guard = _task_guards.get(task.kind)
+    if guard is not None and not guard(task, user):
+        return False
     if user.is_staff or (task.user_id is not None and task.user_id == user.id):
         return True
     check = _task_access.get(task.kind)

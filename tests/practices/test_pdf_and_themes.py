@@ -59,6 +59,33 @@ def test_the_job_refuses_a_practice_that_became_private_meanwhile(app, login_as,
         render_practice_pdf(practice.id, "fr", task_id=task.id)
 
 
+def test_a_pdf_made_while_shared_is_out_of_reach_once_the_practice_is_private(
+    app, login_as, make_practice, make_org, run_jobs, db
+):
+    from intranet.practices.models import Visibility
+
+    practice = make_practice(title="Partagée puis privée")
+    client, _reader = login_as("member", org=make_org(name="Lectrice"))
+    client.post(f"/pratiques/{practice.id}/pdf")
+    assert run_jobs() >= 1
+    task = db.session.scalar(sa.select(TaskRecord).where(TaskRecord.kind == "practice_pdf"))
+    db.session.refresh(task)
+    assert client.get(f"/taches/{task.public_id}/fichier").status_code == 200
+    practice.visibility = Visibility.ORGANIZATION
+    db.session.commit()
+    # The reader's own task, but no longer her practice to read: nothing says it exists.
+    assert client.get(f"/taches/{task.public_id}/fichier").status_code == 404
+    assert client.get(f"/taches/{task.public_id}").status_code == 404
+    author_client, _author = login_as("member", user=practice.author)
+    author_client.post(f"/pratiques/{practice.id}/pdf")
+    assert run_jobs() >= 1
+    mine = db.session.scalar(
+        sa.select(TaskRecord).where(TaskRecord.kind == "practice_pdf", TaskRecord.user_id == practice.author_id)
+    )
+    db.session.refresh(mine)
+    assert author_client.get(f"/taches/{mine.public_id}/fichier").status_code == 200
+
+
 def test_staff_manage_the_themes_and_members_cannot(login_as, make_theme, db):
     member, _ = login_as("member")
     assert member.get("/pratiques/themes").status_code == 403
