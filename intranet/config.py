@@ -71,6 +71,10 @@ class Defaults:
     JOB_TIMEOUT_DEFAULT = 300
     WORKER_MONITORING_INTERVAL = 30  # seconds between a busy worker's heartbeats
     TASK_STALE_AFTER = 120  # a running task whose worker is silent this long was interrupted
+    # PDF rendering (briefs, practices, certificates) runs in a child process with these limits.
+    PDF_TIME_LIMIT = 120  # seconds
+    PDF_MEMORY_LIMIT = 1024 * 1024 * 1024  # bytes, on top of what the worker already maps
+    ADVOCACY_BRIEF_WAIT = 1.5  # seconds a brief download waits for a render about to finish
     PASSWORD_MIN_LENGTH = 12
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
