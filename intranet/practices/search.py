@@ -386,26 +386,46 @@ def _older(published_at, practice_id, before: tuple):
     )
 
 
+class _Stale(Exception):
+    """A practice matched the filter lexemes but not the SQL conditions: its index entry is out
+    of date (a change without ``index_practice``)."""
+
+
+def _checked(candidates, conditions: list) -> list:
+    """(id, search_words) of ``candidates`` (a subquery of id and published_at, in the window's
+    order), each one checked against the SQL conditions (in a left join: the planner cannot turn
+    them into joins over every practice of a theme or a sector). The filter lexemes matched, so
+    all of them pass, unless an index entry is out of date: then ``_Stale``, and the caller
+    takes the one-statement way. What fails the conditions never leaves the database."""
+    rows = db.session.execute(
+        sa.select(candidates.c.id, Practice.search_words, Practice.id.is_not(None).label("passed"))
+        .select_from(candidates.outerjoin(Practice, sa.and_(Practice.id == candidates.c.id, *conditions)))
+        .order_by(candidates.c.published_at.desc(), candidates.c.id.desc())
+    ).all()
+    if not all(row.passed for row in rows):
+        raise _Stale
+    return rows
+
+
 def _pg_walk(query, conditions: list, walk: int, need: int, before: tuple | None = None) -> list:
     """The first ``need`` matches among the ``walk`` most recent published practices (after
-    ``before``): the status index read in order, each vector tested as it comes, the matches
-    alone looked up for visibility and filters. Cheap when matches are dense, and bounded."""
+    ``before``): the status index read in order, each vector tested as it comes (the walked
+    row's vector, not the table's: the GIN index cannot take over). Cheap when matches are dense,
+    and bounded."""
     recent = sa.select(Practice.id, Practice.published_at, Practice.search_vector).where(
         Practice.status == Status.PUBLISHED
     )
     if before is not None:
         recent = recent.where(_older(Practice.published_at, Practice.id, before))
     recent = recent.order_by(Practice.published_at.desc(), Practice.id.desc()).limit(walk).subquery("recent")
-    return list(
-        db.session.execute(
-            sa.select(Practice.id, Practice.search_words)
-            .join(recent, recent.c.id == Practice.id)
-            # On the walked row's vector, not the table's: the GIN index cannot take over.
-            .where(recent.c.search_vector.op("@@")(query), *conditions)
-            .order_by(recent.c.published_at.desc(), recent.c.id.desc())
-            .limit(need)
-        )
+    candidates = (
+        sa.select(recent.c.id, recent.c.published_at)
+        .where(recent.c.search_vector.op("@@")(query))
+        .order_by(recent.c.published_at.desc(), recent.c.id.desc())
+        .limit(need)
+        .subquery("candidates")
     )
+    return _checked(candidates, conditions)
 
 
 def _pg_edge(walked: int, before: tuple | None) -> tuple | None:
@@ -425,19 +445,19 @@ def _pg_indexed(query, conditions: list, need: int, before: tuple) -> list:
     (a materialized CTE, so the planner cannot turn it back into a walk), then sorted. Cheap when
     matches are sparse, which is when it is used."""
     found = (
-        sa.select(Practice.id, Practice.search_words, Practice.published_at)
-        .where(*conditions, Practice.search_vector.op("@@")(query))
+        sa.select(Practice.id, Practice.published_at)
+        .where(Practice.status == Status.PUBLISHED, Practice.search_vector.op("@@")(query))
         .cte("found")
         .prefix_with("MATERIALIZED")
     )
-    return list(
-        db.session.execute(
-            sa.select(found.c.id, found.c.search_words)
-            .where(_older(found.c.published_at, found.c.id, before))
-            .order_by(found.c.published_at.desc(), found.c.id.desc())
-            .limit(need)
-        )
+    candidates = (
+        sa.select(found.c.id, found.c.published_at)
+        .where(_older(found.c.published_at, found.c.id, before))
+        .order_by(found.c.published_at.desc(), found.c.id.desc())
+        .limit(need)
+        .subquery("candidates")
     )
+    return _checked(candidates, conditions)
 
 
 def _pg_window(user, filters, conditions: list) -> list:
@@ -455,6 +475,13 @@ def _pg_window(user, filters, conditions: list) -> list:
     query = pg_query(user, filters)
     if query is None:
         return []
+    try:
+        return _pg_steps(query, conditions)
+    except _Stale:
+        return list(db.session.execute(window_statement(user, filters, conditions)))
+
+
+def _pg_steps(query, conditions: list) -> list:
     wanted = WINDOW + 1
     rows = _pg_walk(query, conditions, RECENT, wanted)
     walked, total, before, walked_on = RECENT, RECENT, None, False
@@ -462,8 +489,8 @@ def _pg_window(user, filters, conditions: list) -> list:
         before = _pg_edge(walked, before)
         if before is None:
             return rows
-        if before[0] is None:  # a published practice without its date: keep the plain statement
-            return list(db.session.execute(window_statement(user, filters, conditions)))
+        if before[0] is None:  # a published practice without its date: take the one statement
+            raise _Stale
         need = wanted - len(rows)
         if walked_on or len(rows) * RECENT < DENSE * total:
             return rows + _pg_indexed(query, conditions, need, before)
