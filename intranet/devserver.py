@@ -32,6 +32,12 @@ def prepare(app) -> tuple[list[tuple[str, str]], str]:
         if is_empty():
             print("Base de données vide : chargement des données de démonstration…", flush=True)
             load_demo()
+        else:
+            # The search index's format follows the code (a developer's database may predate it).
+            from .practices.search import reindex_all
+
+            reindex_all()
+            db.session.commit()
         emails = [email for email, _n, _r, _o in ACCOUNTS]
         present = db.session.scalars(
             sa.select(User).where(User.email.in_(emails), User.active.is_(True))
