@@ -171,6 +171,11 @@ def _db_isolation(request, app):
 
     get_redis(app).flushdb()
     read_intent()
+    # The tests share one application context: what a request or job caches on ``g`` for its
+    # own lifetime (the email settings) must not pass from one test to the next.
+    from intranet.mail.privacy import forget_settings
+
+    forget_settings()
     if request.node.get_closest_marker("committed"):
         _COMMITTED["on"] = True
         try:

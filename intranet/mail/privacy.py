@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import enum
 import re
+import time
 from dataclasses import dataclass
 
 from flask import g, has_app_context
@@ -265,14 +266,18 @@ def _load() -> Settings:
     )
 
 
+SETTINGS_FRESH_FOR = 30.0  # seconds: a long-lived context (a CLI command, a test session) reloads
+
+
 def settings() -> Settings:
     """The network's settings, read once per request or job (``g`` lives as long as either)."""
     if not has_app_context():
         return _load()
     cached = g.get("_mail_settings")
-    if cached is None:
-        cached = g._mail_settings = _load()
-    return cached
+    now = time.monotonic()
+    if cached is None or now - cached[0] > SETTINGS_FRESH_FOR:
+        cached = g._mail_settings = (now, _load())
+    return cached[1]
 
 
 def forget_settings() -> None:
