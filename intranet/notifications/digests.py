@@ -634,7 +634,7 @@ def _record(period: Period, prepared: list[Prepared], counts: dict[str, int]) ->
             )
         ).all()
     )
-    message_ids, links = [], []
+    written = []
     for p in prepared:
         if p.user_id not in claimed:
             counts["skipped"] += 1  # another run got there first
@@ -653,9 +653,12 @@ def _record(period: Period, prepared: list[Prepared], counts: dict[str, int]) ->
             headers=p.headers,
             dedupe_key=dedupe_key(p.user_id, period),
             deliver=False,
+            flush=False,
         )
-        message_ids.append(message.id)
-        links.append({"id": claimed[p.user_id], "outbox_message_id": message.id})
+        written.append((claimed[p.user_id], message))
+    db.session.flush()  # the chunk's outbox rows in one INSERT (their ids come back with it)
+    message_ids = [message.id for _ledger_id, message in written]
+    links = [{"id": ledger_id, "outbox_message_id": message.id} for ledger_id, message in written]
     if links:
         db.session.execute(sa.update(DigestDelivery), links)
     db.session.commit()
