@@ -780,19 +780,34 @@ def filter_choices() -> dict:
 def collect_digest(
     user: User, since: datetime, *, theme_ids=None, region_ids=None, limit: int = 20
 ) -> list[events.DigestItem]:
-    """New or updated practices this member may see, optionally only on their themes/regions."""
-    stmt = (
-        sa.select(Practice)
-        .where(policy.visible_clause(user), Practice.published_at > since)
-        .order_by(Practice.published_at.desc(), Practice.id.desc())
-        .limit(limit)
-    )
+    """New or updated practices this member may see, optionally only on their themes/regions.
+
+    The latest ``limit`` of each region (and of those without one): the digest then keeps the
+    member's regions, so a region followed is never crowded out by busier ones.
+    """
+    where = [policy.visible_clause(user), Practice.published_at > since]
     if theme_ids:
-        stmt = stmt.where(
+        where.append(
             sa.exists().where(practice_theme.c.practice_id == Practice.id, practice_theme.c.theme_id.in_(list(theme_ids)))
         )
     if region_ids:
-        stmt = stmt.where(Practice.region_id.in_(list(region_ids)))
+        where.append(Practice.region_id.in_(list(region_ids)))
+    ranked = (
+        sa.select(
+            Practice.id,
+            sa.func.row_number()
+            .over(partition_by=Practice.region_id, order_by=(Practice.published_at.desc(), Practice.id.desc()))
+            .label("rank"),
+        )
+        .where(*where)
+        .subquery()
+    )
+    stmt = (
+        sa.select(Practice)
+        .join(ranked, ranked.c.id == Practice.id)
+        .where(ranked.c.rank <= limit)
+        .order_by(Practice.published_at.desc(), Practice.id.desc())
+    )
     items = list(db.session.scalars(stmt).unique())
     _load_themes(items)
     return [
@@ -809,9 +824,10 @@ def collect_digest_many(requests, *, limit: int = 20) -> dict[int, list[events.D
     What a member may see (``policy.visible_clause``) depends on their organization only: the
     practices published to the network, and their organization's own. So the chunk reads, since
     its oldest ``since``, the latest ``limit`` practices of the network and the latest ``limit``
-    organization-only ones of each organization in the chunk (ranked apart by a window); each
-    member's list is then their own organization's practices and the network's, since their own
-    ``since``, the latest ``limit``: what ``collect_digest`` reads for them. Columns only, no
+    organization-only ones of each organization in the chunk, in each region (ranked apart by a
+    window); each member's list is then their own organization's practices and the network's,
+    since their own ``since``, the latest ``limit`` of each region: what ``collect_digest`` reads
+    for them. Columns only, no
     mapped objects: a chunk reads a hundred practices or so and keeps none of them.
     """
     requests = list(requests)
@@ -824,7 +840,10 @@ def collect_digest_many(requests, *, limit: int = 20) -> dict[int, list[events.D
         sa.select(
             Practice.id,
             sa.func.row_number()
-            .over(partition_by=audience, order_by=(Practice.published_at.desc(), Practice.id.desc()))
+            .over(
+                partition_by=(audience, Practice.region_id),
+                order_by=(Practice.published_at.desc(), Practice.id.desc()),
+            )
             .label("rank"),
         )
         .where(
@@ -865,9 +884,17 @@ def collect_digest_many(requests, *, limit: int = 20) -> dict[int, list[events.D
     result = {}
     for user, since in requests:
         own = user.organization_id
-        # visible_clause: published (all of them here), and network-wide or the member's own.
-        visible = [item for when, org, item in found if when > since and (org is None or org == own)]
-        result[user.id] = visible[:limit]
+        # visible_clause: published (all of them here), and network-wide or the member's own;
+        # then the latest ``limit`` of each region, as collect_digest reads them.
+        per_region: dict[int | None, int] = {}
+        kept = []
+        for when, org, item in found:
+            if when > since and (org is None or org == own):
+                seen = per_region.get(item.region_id, 0)
+                if seen < limit:
+                    per_region[item.region_id] = seen + 1
+                    kept.append(item)
+        result[user.id] = kept
     return result
 
 

@@ -147,3 +147,29 @@ def test_only_moderators_withdraw(world, login_as):
         assert client.post(url, data={"reason": "Non"}).status_code == 404, who
     client, _ = login_as(user=world["staff"])
     assert client.post(url, data={"reason": "Contient un nom."}).status_code == 303
+
+
+def test_a_busy_region_does_not_crowd_a_followed_one_out_of_the_digest(db, make_user, make_org, make_practice, make_region):
+    """The digest source reads the latest practices of each region, then the member's regions are
+    kept: 25 newer practices elsewhere do not hide the one of the region a member follows."""
+    from intranet.notifications.digests import build_digest
+    from intranet.notifications.models import NotificationPreference
+    from intranet.practices import services
+    from intranet.practices.services import collect_digest_many
+
+    quiet, busy = make_region("Côte-Nord"), make_region("Montréal")
+    reader = make_user("member", org=make_org(region="Côte-Nord", town="Sept-Îles"))
+    author = make_user("member")
+    make_practice(author, title="Pratique de la Côte-Nord", region=quiet)
+    for n in range(25):
+        make_practice(author, title=f"Pratique de Montréal {n}", region=busy)
+    pref = NotificationPreference(user_id=reader.id, region_ids=[quiet.id], theme_ids=[], all_regions=False)
+    db.session.add(pref)
+    db.session.flush()
+    since = utcnow() - timedelta(days=1)
+    alone = services.collect_digest(reader, since)
+    assert "Pratique de la Côte-Nord" in {item.title for item in alone}
+    assert collect_digest_many([(reader, since)])[reader.id] == alone
+    digest = build_digest(reader, pref, since, utcnow())
+    [section] = [s for s in digest.sections if s.key == "practices"]
+    assert [item.title for item in section.items] == ["Pratique de la Côte-Nord"]
