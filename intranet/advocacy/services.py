@@ -704,7 +704,7 @@ def collect_cosigning(user: User, since: datetime) -> list[events.DigestItem]:
         )
         .limit(COSIGN_LIMIT)
     )
-    return [_cosign_item(p) for p in rows if policy.can_view(user, p)]
+    return [_position_item(p) for p in rows if policy.can_view(user, p)]
 
 
 def collect_cosigning_many(requests) -> dict[int, list[events.DigestItem]]:
@@ -739,13 +739,14 @@ def collect_cosigning_many(requests) -> dict[int, list[events.DigestItem]]:
         rows = [
             p for p in positions if p.organization_id != own and p.id not in signed[own] and p.updated_at >= since
         ][:COSIGN_LIMIT]
-        found[user.id] = [items.setdefault(p.id, _cosign_item(p)) for p in rows if policy.can_view(user, p)]
+        found[user.id] = [items.setdefault(p.id, _position_item(p)) for p in rows if policy.can_view(user, p)]
     return found
 
 
-def _cosign_item(p: Position) -> events.DigestItem:
+def _position_item(p: Position, kind: str = "cosign") -> events.DigestItem:
+    """A text in a digest: open for co-signing ("cosign") or waiting for a review ("review")."""
     return events.DigestItem(
-        kind="cosign",
+        kind=kind,
         title=p.title,
         endpoint="advocacy.show",
         values={"position_id": p.id},
@@ -766,15 +767,4 @@ def collect_review(user: User, since: datetime) -> list[events.DigestItem]:
         .order_by(Position.updated_at)
         .limit(50)
     )
-    return [
-        events.DigestItem(
-            kind="review",
-            title=p.title,
-            endpoint="advocacy.show",
-            values={"position_id": p.id},
-            summary=p.summary[:300] or None,
-            organization_name=p.organization.name,
-            when=p.updated_at,
-        )
-        for p in rows
-    ]
+    return [_position_item(p, "review") for p in rows]

@@ -295,38 +295,36 @@ def has_terms(q: str) -> bool:
     return _pg_tsquery(q) is not None
 
 
-def _facet_filter(user, filters) -> str:
-    f = FTS_FACET
-    parts = [f'facets : ("{f}vnetwork" OR "{f}o{int(user.organization_id)}")']
+def _facet_tokens(user, filters) -> tuple[list[str], list[str]]:
+    """Visibility (any of) and the filters (all of) as facet tokens, without the engine's marker."""
+    any_of = ["vnetwork", f"o{int(user.organization_id)}"]
+    all_of = []
     if filters.theme_id:
-        parts.append(f'facets : "{f}t{int(filters.theme_id)}"')
+        all_of.append(f"t{int(filters.theme_id)}")
     if filters.region_id:
-        parts.append(f'facets : "{f}r{int(filters.region_id)}"')
+        all_of.append(f"r{int(filters.region_id)}")
     if filters.organization_id:
-        parts.append(f'facets : "{f}o{int(filters.organization_id)}"')
+        all_of.append(f"o{int(filters.organization_id)}")
     if filters.approach:
-        parts.append(f'facets : "{f}a{re.sub(r"[^a-z]", "", filters.approach)}"')
+        all_of.append("a" + re.sub(r"[^a-z]", "", filters.approach))
     if filters.sector:
-        parts.append(f'facets : "{f}s{re.sub(r"[^a-z]", "", filters.sector)}"')
-    return " AND ".join(parts)
+        all_of.append("s" + re.sub(r"[^a-z]", "", filters.sector))
+    return any_of, all_of
+
+
+def _facet_filter(user, filters) -> str:
+    """The FTS5 query over the facets column: ``facets : ("φvnetwork" OR "φo12") AND facets : "φt3"``."""
+    any_of, all_of = _facet_tokens(user, filters)
+    visible = " OR ".join(f'"{FTS_FACET}{token}"' for token in any_of)
+    return " AND ".join([f"facets : ({visible})"] + [f'facets : "{FTS_FACET}{token}"' for token in all_of])
 
 
 def _pg_facet_query(user, filters) -> str:
     """Visibility and the filters as a tsquery over the facet lexemes (PostgreSQL twin of
     ``_facet_filter``): ``( '=vnetwork' | '=o12' ) & '=t3'``."""
-    f = PG_FACET
-    parts = [f"( '{f}vnetwork' | '{f}o{int(user.organization_id)}' )"]
-    if filters.theme_id:
-        parts.append(f"'{f}t{int(filters.theme_id)}'")
-    if filters.region_id:
-        parts.append(f"'{f}r{int(filters.region_id)}'")
-    if filters.organization_id:
-        parts.append(f"'{f}o{int(filters.organization_id)}'")
-    if filters.approach:
-        parts.append(f"'{f}a{re.sub(r'[^a-z]', '', filters.approach)}'")
-    if filters.sector:
-        parts.append(f"'{f}s{re.sub(r'[^a-z]', '', filters.sector)}'")
-    return " & ".join(parts)
+    any_of, all_of = _facet_tokens(user, filters)
+    visible = " | ".join(f"'{PG_FACET}{token}'" for token in any_of)
+    return " & ".join([f"( {visible} )"] + [f"'{PG_FACET}{token}'" for token in all_of])
 
 
 def pg_query(user, filters):
