@@ -7,6 +7,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, redirect, render_template, send_file, url_for
 from flask_login import current_user
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..database import write_intent
 from ..extensions import db
@@ -38,7 +39,9 @@ def status(public_id: str):
             services.mark_interrupted(task)
             db.session.commit()
         elif progress is not None:
-            task.progress = progress  # shown, not stored: the worker stores it at the end
+            # Shown, not stored (the worker stores it at the end): set as if loaded, so this read
+            # leaves nothing to write.
+            set_committed_value(task, "progress", progress)
     if wants_fragment():
         return render_template("tasks/_status.html", task=task)
     return render_template("tasks/status.html", task=task)
