@@ -30,6 +30,7 @@ from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
+from ..text import fold
 from .models import MailSettings
 
 LOCALES = ("fr", "en")
@@ -181,15 +182,8 @@ REVEALING_WORDS = (
 )  # fmt: skip
 
 
-def fold(text: str) -> str:
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def revealing_words(text: str) -> list[str]:
-    folded = fold(text or "")
+    folded = fold((text or "").replace("’", "'"))
     return [word for word in REVEALING_WORDS if word in folded]
 
 
@@ -324,6 +318,11 @@ def member_level(pref) -> Level:
 def level_for(pref, content: str) -> Level:
     """What an email about ``content`` may show this member: their level within the network's cap."""
     return lowest(member_level(pref), settings().cap(content))
+
+
+def recipient_locale(pref, fallback: str | None) -> str:
+    """The language of a member's emails: their preference's, else ``fallback`` (their interface's)."""
+    return (pref.locale if pref is not None and pref.locale else None) or fallback or "fr"
 
 
 def preference_of(user_id: int | None):

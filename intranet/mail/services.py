@@ -91,8 +91,7 @@ def queue_email(
     ):
         return None
     pref = privacy.preference_of(user_id)
-    if pref is not None and pref.locale:
-        locale = pref.locale
+    locale = privacy.recipient_locale(pref, locale)
     if level is None:
         level = privacy.level_for(pref, content or privacy.email_kind(kind).content)
     rendered = compose(kind, template, locale=locale, level=level, html=html, **context)

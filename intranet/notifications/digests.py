@@ -712,7 +712,7 @@ def send_batch(period_key: str, user_ids: Iterable[int], *, chunk_size: int | No
     return counts
 
 
-def preview(user: User, links: EmailLinks) -> tuple[Digest, list[ShownSection]]:
+def next_digest(user: User) -> Digest:
     """What the member's next digest would hold if it were sent now (nothing is recorded)."""
     pref = db.session.get(NotificationPreference, user.id)
     period = Period("preview", pref.frequency if pref and pref.frequency != Frequency.NEVER else Frequency.WEEKLY)
@@ -721,8 +721,7 @@ def preview(user: User, links: EmailLinks) -> tuple[Digest, list[ShownSection]]:
         sa.select(sa.func.max(DigestDelivery.covers_until)).where(DigestDelivery.user_id == user.id)
     )
     since = max(last or until - period.length, until - MAX_LOOKBACK)
-    digest = build_digest(user, pref, since, until)
-    return digest, present(digest, links)
+    return build_digest(user, pref, since, until)
 
 
 # --- what was sent (for the administrator) ---------------------------------------------------

@@ -34,7 +34,7 @@ class EmailPreview:
 def build(user: User, level: Level) -> EmailPreview:
     pref = db.session.get(NotificationPreference, user.id)
     links = digests.EmailLinks(current_app)
-    digest, _sections = digests.preview(user, links)
+    digest = digests.next_digest(user)
     example = digest.is_empty
     if example:
         until = utcnow()

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from ..accounts.models import User
 from ..database import utcnow
 from ..extensions import db
-from ..mail.privacy import Level
+from ..mail.privacy import Level, recipient_locale
 from .models import Frequency, Notification, NotificationPreference
 
 PAGE_SIZE = 20
@@ -197,7 +197,7 @@ def effective_preferences(user: User) -> NotificationPreference:
 
 
 def email_locale(user: User, pref: NotificationPreference | None) -> str:
-    return (pref.locale if pref is not None and pref.locale else None) or user.locale or "fr"
+    return recipient_locale(pref, user.locale)
 
 
 def update_preferences(

@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -52,6 +51,7 @@ from sqlalchemy.dialects import postgresql
 
 from ..database import UTCDateTime
 from ..extensions import db
+from ..text import fold
 from .models import Practice, Status, Visibility
 
 TS_CONFIG = "passerelle_fr"
@@ -126,12 +126,6 @@ STOPWORDS = frozenset(
     son sur t ta te tes toi ton tu un une vos votre vous y c j est sont ete etre avoir ont""".split()
 )
 _WORD = re.compile(r"[0-9a-z]+")
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: « Hébergement » -> « hebergement »."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("œ", "oe").replace("æ", "ae")
 
 
 def stem(word: str) -> str:

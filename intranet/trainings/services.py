@@ -738,7 +738,7 @@ def feed_ics(user: User, *, now: datetime | None = None) -> bytes:
         .order_by(TrainingSession.starts_at)
     ).all()
     pref = privacy.preference_of(user.id)
-    locale = (pref.locale if pref is not None else None) or user.locale or "fr"
+    locale = privacy.recipient_locale(pref, user.locale)
     with force_locale(locale):
         return ics.feed(
             [(r.session, external_url("trainings.session", session_id=r.session_id)) for r in rows],
@@ -959,7 +959,7 @@ def _email(
     # neutral and it has no location.
     pref = privacy.preference_of(person.id)
     level = privacy.level_for(pref, "training")
-    locale = (pref.locale if pref is not None else None) or person.locale or "fr"
+    locale = privacy.recipient_locale(pref, person.locale)
     attachments = []
     if with_ics or cancel_ics:
         attachments.append(
