@@ -7,14 +7,25 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 HTMX_VERSION ?= 2.0.11
 
-.PHONY: run test test-pg bench install lint format translations migration htmx clean axe system-run system-test
+.PHONY: lock run test test-pg bench install lint format translations htmx clean axe system-run system-test
 
-$(BIN)/.installed: pyproject.toml
+# The environment is installed from requirements.lock (every package pinned, the transitive ones
+# too); `make lock` remakes the lock after a change to pyproject.toml's dependencies.
+$(BIN)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e .
 	@touch $@
+
+lock:
+	rm -rf $(VENV)-lock
+	$(PYTHON) -m venv $(VENV)-lock
+	$(VENV)-lock/bin/python -m pip install -q -e '.[test]'
+	{ echo "# Every package of make install, pinned: remade by make lock from pyproject.toml."; \
+	  $(VENV)-lock/bin/python -m pip freeze --exclude-editable; } > requirements.lock
+	rm -rf $(VENV)-lock
 
 install: $(BIN)/.installed
 
@@ -56,15 +67,6 @@ lint: install
 format: install
 	$(BIN)/ruff format intranet jobs tests wsgi.py
 	$(BIN)/ruff check --fix intranet jobs tests wsgi.py
-
-# Regenerate the initial migration from the models (allowed until the first release): the
-# hand-written revisions that build on it (full-text indexes...) are set aside meanwhile.
-migration: install
-	@set -e; tmp=$$(mktemp -d); db=$$tmp/schema.db; \
-	find intranet/migrations/versions -name '*.py' ! -name '0001_initial*' -exec mv {} $$tmp/ \; ; \
-	rm -f intranet/migrations/versions/0001_initial*.py; \
-	PASSERELLE_ENV=development DATABASE_URL=sqlite:///$$db $(BIN)/flask --app wsgi db migrate -m "initial schema" --rev-id 0001_initial; \
-	find $$tmp -name '*.py' -exec mv {} intranet/migrations/versions/ \; ; rm -rf $$tmp
 
 # Refresh the vendored htmx (pinned version) from the npm registry.
 htmx:
