@@ -50,6 +50,7 @@ axe:
 
 test: system-test install translations axe
 	$(BIN)/ruff check intranet jobs tests wsgi.py
+	$(BIN)/lint-imports --no-cache
 	PASSERELLE_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The same suite on the PostgreSQL and Redis servers of this machine.
@@ -63,6 +64,7 @@ bench: system-test install translations
 
 lint: install
 	$(BIN)/ruff check intranet jobs tests wsgi.py
+	$(BIN)/lint-imports --no-cache
 
 format: install
 	$(BIN)/ruff format intranet jobs tests wsgi.py
