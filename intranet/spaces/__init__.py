@@ -7,10 +7,11 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
+    from .. import events
     from ..demo import register_demo
     from ..notifications.services import register_kind
     from ..templating import add_nav
-    from . import demo, models  # noqa: F401  (the tables)
+    from . import demo, models, services  # noqa: F401  (models: the tables)
     from .views import bp
 
     app.register_blueprint(bp)
@@ -19,3 +20,6 @@ def init_app(app: Flask) -> None:
     register_kind("space_mention", _l("Mention dans une discussion"))
     register_kind("space_report", _l("Message signalé dans un espace"))
     register_demo(60, demo.load)
+    events.register_digest_source(
+        "spaces", 50, _l("Nouvelles discussions à vos tables"), services.digest_items, interests="none"
+    )

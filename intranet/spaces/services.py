@@ -186,6 +186,31 @@ def region_practices(user: User, space: Space, limit: int = 5) -> list[Practice]
     return list(db.session.scalars(query))
 
 
+def digest_items(user: User, since) -> list[events.DigestItem]:
+    """New discussions at the tables where the member's organization sits (not their own)."""
+    seated = sa.select(SpaceMember.space_id).where(SpaceMember.organization_id == user.organization_id)
+    query = (
+        sa.select(Thread)
+        .join(Space, Space.id == Thread.space_id)
+        .where(Thread.space_id.in_(seated), Thread.created_at > since, Thread.author_id != user.id)
+        .order_by(Thread.created_at.desc())
+        .limit(20)
+    )
+    return [
+        events.DigestItem(
+            kind="space_thread",
+            title=thread.title,
+            endpoint="spaces.thread",
+            values={"thread_id": thread.id},
+            organization_name=thread.space.name,
+            person_name=thread.author.name if thread.author else None,
+            when=thread.created_at,
+            region_id=thread.space.region_id,
+        )
+        for thread in db.session.scalars(query)
+    ]
+
+
 # --- threads and posts --------------------------------------------------------------------------
 
 

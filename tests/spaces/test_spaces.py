@@ -178,3 +178,16 @@ def test_hostile_numbers_are_not_errors(app, auth, table, value):
     space, thread, people = table
     client = _client(app, auth, people["shelter"])
     assert client.get(f"/tables/discussions/{thread.id}?citer={value}&page={value}").status_code == 200
+
+
+def test_digest_tells_seated_organizations_of_new_discussions(db, table):
+    from datetime import timedelta
+
+    from intranet.database import utcnow
+
+    space, thread, people = table
+    since = utcnow() - timedelta(days=1)
+    assert [i.title for i in services.digest_items(people["bridge"], since)] == [thread.title]
+    assert services.digest_items(people["outsider"], since) == []
+    assert services.digest_items(people["shelter"], since) == []  # their own
+    assert services.digest_items(people["bridge"], utcnow() + timedelta(seconds=1)) == []
