@@ -9,9 +9,10 @@ from flask_babel import lazy_gettext as _l
 def init_app(app: Flask) -> None:
     from .. import events
     from ..demo import register_demo
+    from ..mail.inbound import register_inbound
     from ..notifications.services import register_kind
     from ..templating import add_nav
-    from . import demo, models, services  # noqa: F401  (models: the tables)
+    from . import demo, models, replies, services  # noqa: F401  (models: the tables)
     from .views import bp
 
     app.register_blueprint(bp)
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
     register_kind("space_mention", _l("Mention dans une discussion"))
     register_kind("space_report", _l("Message signalé dans un espace"))
     register_demo(60, demo.load)
+    register_inbound(app, replies.PREFIX, replies.handle_reply)
     events.register_digest_source(
         "spaces", 50, _l("Nouvelles discussions à vos tables"), services.digest_items, interests="none"
     )

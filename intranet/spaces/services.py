@@ -17,7 +17,7 @@ from ..extensions import db
 from ..practices.models import Practice
 from ..practices.policy import visible_clause as practice_visible_clause
 from ..text import fold
-from . import policy
+from . import policy, replies
 from .models import (
     Post,
     PostReport,
@@ -258,7 +258,7 @@ def start_thread(actor: User, space: Space, *, title: str, body: str) -> Thread:
     reader = _reader(actor, thread)
     reader.watch = "following"
     reader.last_read_number = post.number
-    _notify_mentions(actor, post)
+    replies.email_post(post, _notify_mentions(actor, post))
     db.session.flush()
     return thread
 
@@ -273,16 +273,18 @@ def reply(actor: User, thread: Thread, body: str) -> Post:
     reader.last_read_number = post.number
     mentioned = _notify_mentions(actor, post)
     followers = db.session.scalars(
-        sa.select(ThreadReader.user_id).where(
-            ThreadReader.thread_id == thread.id, ThreadReader.watch == "following", ThreadReader.user_id != actor.id
-        )
-    )
-    to_tell = [uid for uid in followers if uid not in mentioned]
+        sa.select(User)
+        .join(ThreadReader, ThreadReader.user_id == User.id)
+        .where(ThreadReader.thread_id == thread.id, ThreadReader.watch == "following", User.id != actor.id)
+    ).all()
+    to_tell = [u for u in followers if u not in mentioned]
     if to_tell:
         events.notify.send(
-            None, user_ids=to_tell, kind="space_reply", title=thread.title, endpoint="spaces.thread",
-            values={"thread_id": thread.id}, actor_id=actor.id, organization_id=actor.organization_id,
+            None, user_ids=[u.id for u in to_tell], kind="space_reply", title=thread.title,
+            endpoint="spaces.thread", values={"thread_id": thread.id}, actor_id=actor.id,
+            organization_id=actor.organization_id,
         )
+    replies.email_post(post, mentioned + to_tell)
     db.session.flush()
     return post
 
@@ -319,7 +321,7 @@ def mentioned_readers(text: str, space: Space) -> list[User]:
     return [u for u in found if policy.can_read(u, space)]
 
 
-def _notify_mentions(actor: User, post: Post) -> set[int]:
+def _notify_mentions(actor: User, post: Post) -> list[User]:
     people = [u for u in mentioned_readers(post.body, post.thread.space) if u.id != actor.id]
     if people:
         events.notify.send(
@@ -327,7 +329,7 @@ def _notify_mentions(actor: User, post: Post) -> set[int]:
             endpoint="spaces.thread", values={"thread_id": post.thread_id}, actor_id=actor.id,
             organization_id=actor.organization_id,
         )
-    return {u.id for u in people}
+    return people
 
 
 def edit_post(actor: User, post: Post, body: str) -> None:
