@@ -51,5 +51,8 @@ def can_manage(user: User, space: Space) -> bool:
     return user.is_staff or is_facilitator(user, space)
 
 
-def can_edit_post(user: User, post: Post) -> bool:
-    return post.deleted_at is None and (post.author_id == user.id or can_manage(user, post.thread.space))
+def can_edit_post(user: User, post: Post, *, manages: bool | None = None) -> bool:
+    """Its author, or who manages the space (``manages``: already known, for a page of posts)."""
+    if post.deleted_at is not None:
+        return False
+    return post.author_id == user.id or (can_manage(user, post.thread.space) if manages is None else manages)

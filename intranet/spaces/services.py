@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from .. import events
 from ..accounts.models import Organization, Region, Sector, User
@@ -384,6 +385,7 @@ def thread_page(user: User, thread: Thread, page: int | None) -> ThreadPage:
     posts = list(
         db.session.scalars(
             sa.select(Post)
+            .options(selectinload(Post.author))
             .where(Post.thread_id == thread.id, Post.number > low, Post.number <= low + POSTS_PER_PAGE)
             .order_by(Post.number)
         )

@@ -129,6 +129,7 @@ def new_thread(space_id: int):
 
 def _render_thread(thread: Thread, form: PostForm, status: int = 200):
     page = services.thread_page(current_user, thread, request.args.get("page", type=int))
+    manages = policy.can_manage(current_user, thread.space)
     if page.posts:
         services.mark_read(current_user, thread, page.posts[-1].number)
     response = render_template(
@@ -139,7 +140,7 @@ def _render_thread(thread: Thread, form: PostForm, status: int = 200):
         form=form,
         watch=services.watch_of(current_user, thread),
         can_post=policy.can_post(current_user, thread.space),
-        can_edit=lambda post: policy.can_edit_post(current_user, post),
+        can_edit=lambda post: policy.can_edit_post(current_user, post, manages=manages),
     )
     db.session.commit()
     return response, status
