@@ -27,6 +27,7 @@ FEATURES: tuple[str, ...] = (
     "intranet.trainings",
     "intranet.advocacy",
     "intranet.practices",
+    "intranet.spaces",
     "intranet.audit", "intranet.mydata", "intranet.ops",  # security (issue 7)
 )
 

@@ -35,6 +35,12 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_TIMEOUT = 20
     MAIL_DEFAULT_SENDER = "Passerelle <ne-pas-repondre@passerelle.example>"
+    # Replies by email: the mail server relays INBOUND_DOMAIN to the receiver on loopback
+    # (python -m intranet.mail.inbound; make run starts it). Reply addresses expire.
+    INBOUND_DOMAIN = "reponses.passerelle.example"
+    INBOUND_SMTP_HOST = "127.0.0.1"
+    INBOUND_SMTP_PORT = 2525
+    REPLY_BY_EMAIL_MAX_AGE_DAYS = 30
     # Public address used in emails (links); requests use their own host.
     SERVER_NAME_FOR_EMAIL = "http://127.0.0.1:5000"
     INVITATION_MAX_AGE = int(timedelta(days=7).total_seconds())

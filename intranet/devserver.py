@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         ],
         "worker": [python, "-m", "jobs.worker"],
         "scheduler": [python, "-m", "jobs.scheduler"],
+        "inbound-mail": [python, "-m", "intranet.mail.inbound"],
     }
     procs: dict[str, subprocess.Popen] = {}
     for name, cmd in commands.items():

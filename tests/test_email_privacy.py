@@ -274,7 +274,39 @@ def _digest(frequency):
     return scenario
 
 
+def _space_post(world, locale, services):
+    from intranet.spaces import services as spaces
+
+    user = world.person(locale)
+    colleague = world.person("fr")
+    colleague.name = PERSON + " autrice"
+    space = spaces.create_space(world.staff, name="Espace", description="", visibility="members", immigration_seats=0)
+    spaces.seat(world.staff, space, world.org)
+    thread = spaces.start_thread(user, space, title=TITLE, body="Premier message.")
+    spaces.reply(colleague, thread, FREE + " réponse")
+    return user
+
+
+def _space_reply_refused(world, locale, services):
+    from email.message import EmailMessage
+
+    from intranet.spaces import replies
+    from intranet.spaces import services as spaces
+
+    user = world.person(locale)
+    space = spaces.create_space(world.staff, name="Espace", description="", visibility="members", immigration_seats=0)
+    spaces.seat(world.staff, space, world.org)
+    thread = spaces.start_thread(world.person("fr"), space, title=TITLE, body="Premier message.")
+    message = EmailMessage()
+    message["From"] = user.email
+    message.set_content(FREE + " au 245, rue des Érables")
+    assert replies.handle_reply(replies.make_token(user.id, thread.id), message).reason == "guard"
+    return user
+
+
 SCENARIOS = {
+    "space_post": _space_post,
+    "space_reply_refused": _space_reply_refused,
     "invitation": _invitation,
     "password_reset": _password_reset,
     "security_notice": _security_notice,
@@ -290,7 +322,7 @@ SCENARIOS = {
     "digest_daily": _digest("daily"),
     "digest_weekly": _digest("weekly"),
 }
-FUNCTIONAL = {"invitation", "password_reset", "security_notice"}  # no content to show but a link
+FUNCTIONAL = {"invitation", "password_reset", "security_notice", "space_reply_refused"}  # no content to show but a link
 
 
 def test_every_kind_of_email_has_a_scenario():

@@ -80,6 +80,7 @@ CONTENT_KINDS = {
     "training": _l("Formations et inscriptions (et leurs invitations d’agenda)"),
     "advocacy": _l("Textes de plaidoyer publiés et demandes de cosignature"),
     "advocacy_draft": _l("Brouillons de plaidoyer en révision"),
+    "space": _l("Tables et espaces : discussions, mentions"),
     "account": _l("Compte : invitation, mot de passe, sécurité"),
     "other": _l("Autres avis"),
 }
@@ -108,6 +109,10 @@ _ITEM_CONTENT = {
     "advocacy_start_review": "advocacy_draft",
     "advocacy_request_changes": "advocacy_draft",
     "advocacy_approve": "advocacy_draft",
+    "space_thread": "space",
+    "space_reply": "space",
+    "space_mention": "space",
+    "space_report": "space",
 }
 
 

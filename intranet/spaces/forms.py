@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField, RadioField, SelectField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from ..guard import GuardedForm, GuardedStringField, GuardedTextAreaField
+from .models import SpaceVisibility
+
+POST_HINT = _l(
+    "En Markdown. Écrivez @Prénom Nom pour prévenir une personne qui lit cet espace. "
+    "Parlez des situations en termes généraux : jamais d’une personne qu’on pourrait reconnaître."
+)
+
+
+def visibility_choices():
+    return [
+        (SpaceVisibility.NETWORK.value, _l("Tout le réseau peut lire ; les organisations membres participent")),
+        (SpaceVisibility.MEMBERS.value, _l("Seules les organisations membres lisent et participent")),
+    ]
+
+
+class ThreadForm(GuardedForm):
+    title = GuardedStringField(
+        _l("Sujet"), validators=[DataRequired(_l("Donnez un sujet à la discussion.")), Length(max=200)]
+    )
+    body = GuardedTextAreaField(
+        _l("Message"),
+        validators=[DataRequired(_l("Écrivez votre message.")), Length(max=20000)],
+        description=POST_HINT,
+    )
+
+
+class PostForm(GuardedForm):
+    body = GuardedTextAreaField(
+        _l("Votre réponse"),
+        validators=[DataRequired(_l("Écrivez votre message.")), Length(max=20000)],
+        description=POST_HINT,
+    )
+
+
+class ReportForm(GuardedForm):
+    reason = GuardedTextAreaField(
+        _l("Pourquoi ce message doit-il être revu ?"),
+        validators=[DataRequired(_l("Dites en quelques mots ce qui pose problème.")), Length(max=2000)],
+    )
+
+
+class SpaceForm(GuardedForm):
+    name = GuardedStringField(_l("Nom de l’espace"), validators=[DataRequired(_l("Nommez l’espace.")), Length(max=160)])
+    description = GuardedTextAreaField(_l("À quoi sert cet espace"), validators=[Optional(), Length(max=4000)])
+    visibility = RadioField(_l("Qui peut le lire"), choices=visibility_choices, default=SpaceVisibility.NETWORK.value)
+    immigration_seats = IntegerField(
+        _l("Sièges réservés au secteur de l’immigration"),
+        default=2,
+        validators=[NumberRange(min=0, max=50, message=_l("Entre 0 et 50."))],
+    )
+
+
+class SpaceSettingsForm(GuardedForm):
+    description = GuardedTextAreaField(_l("À quoi sert cet espace"), validators=[Optional(), Length(max=4000)])
+    visibility = RadioField(_l("Qui peut le lire"), choices=visibility_choices)
+    immigration_seats = IntegerField(
+        _l("Sièges réservés au secteur de l’immigration"),
+        validators=[NumberRange(min=0, max=50, message=_l("Entre 0 et 50."))],
+    )
+
+
+class SeatForm(GuardedForm):
+    organization_id = SelectField(_l("Organisation à accueillir"), coerce=int)

@@ -1,0 +1,58 @@
+"""Who may read, take part in and run a space: the one place these rules live."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from ..accounts.models import User
+from ..extensions import db
+from .models import Post, Space, SpaceFacilitator, SpaceMember, SpaceVisibility
+
+
+def is_member(user: User, space: Space) -> bool:
+    return bool(
+        db.session.scalar(
+            sa.select(SpaceMember.id).where(
+                SpaceMember.space_id == space.id, SpaceMember.organization_id == user.organization_id
+            )
+        )
+    )
+
+
+def is_facilitator(user: User, space: Space) -> bool:
+    return bool(
+        db.session.scalar(
+            sa.select(SpaceFacilitator.id).where(SpaceFacilitator.space_id == space.id, SpaceFacilitator.user_id == user.id)
+        )
+    )
+
+
+def can_read(user: User, space: Space) -> bool:
+    if space.visibility == SpaceVisibility.NETWORK or user.is_staff:
+        return True
+    return is_member(user, space)
+
+
+def readable_clause(user: User):
+    """SQL twin of ``can_read`` for lists and search."""
+    if user.is_staff:
+        return sa.true()
+    member_of = sa.select(SpaceMember.space_id).where(SpaceMember.organization_id == user.organization_id)
+    return sa.or_(Space.visibility == SpaceVisibility.NETWORK, Space.id.in_(member_of))
+
+
+def can_post(user: User, space: Space) -> bool:
+    """Member organizations' people, the network's team and the facilitators take part."""
+    return user.is_staff or is_member(user, space) or is_facilitator(user, space)
+
+
+def can_manage(user: User, space: Space) -> bool:
+    """Who seats organizations and moderates: the network's team and the space's facilitators."""
+    return user.is_staff or is_facilitator(user, space)
+
+
+def can_edit_post(user: User, post: Post, *, manages: bool | None = None) -> bool:
+    """Its author, or who manages the space (``manages``: already known, for a page of posts)."""
+    if post.deleted_at is not None:
+        return False
+    return post.author_id == user.id or (can_manage(user, post.thread.space) if manages is None else manages)
