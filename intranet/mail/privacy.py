@@ -113,6 +113,9 @@ _ITEM_CONTENT = {
     "space_reply": "space",
     "space_mention": "space",
     "space_report": "space",
+    "space_proposal": "space",
+    "space_proposal_reminder": "space",
+    "space_outcome": "space",
 }
 
 

@@ -12,7 +12,13 @@ def init_app(app: Flask) -> None:
     from ..mail.inbound import register_inbound
     from ..notifications.services import register_kind
     from ..templating import add_nav
-    from . import demo, models, replies, services  # noqa: F401  (models: the tables)
+    from . import (  # noqa: F401  (models: the tables)
+        decision_views,  # noqa: F401  (its routes join the blueprint)
+        demo,
+        models,
+        replies,
+        services,
+    )
     from .views import bp
 
     app.register_blueprint(bp)
@@ -20,6 +26,9 @@ def init_app(app: Flask) -> None:
     register_kind("space_reply", _l("Nouvelle réponse dans une discussion suivie"))
     register_kind("space_mention", _l("Mention dans une discussion"))
     register_kind("space_report", _l("Message signalé dans un espace"))
+    register_kind("space_proposal", _l("Proposition à laquelle répondre"))
+    register_kind("space_proposal_reminder", _l("Rappel : une proposition se clôt bientôt"))
+    register_kind("space_outcome", _l("Décision conclue"))
     register_demo(60, demo.load)
     register_inbound(app, replies.PREFIX, replies.handle_reply)
     events.register_digest_source(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from ..accounts.models import Organization, Region, User
+from ..database import utcnow
 from ..extensions import db
-from . import services
+from . import decisions, services
 from .models import SpaceVisibility
 
 THREADS = {
@@ -67,6 +70,8 @@ def load() -> None:
             services.seat(staff, space, orgs[name])
         services.name_facilitator(staff, space, people["coordination"])
         _threads(space, THREADS[region_name], people)
+        if region_name == "Bas-Saint-Laurent":
+            _decisions(space, people)
     theme = services.create_space(
         staff,
         name="Interprétariat adapté à la violence",
@@ -91,6 +96,31 @@ def load() -> None:
             )
         ],
         people,
+    )
+
+
+def _decisions(space, people) -> None:
+    adopted = decisions.propose(
+        people["coordination"],
+        space,
+        title="Adopter la fiche de référence commune entre les deux secteurs",
+        body="La fiche tient sur une page ; elle dit ce qui est transmis avec l’accord de la femme, et rien d’autre.",
+        closes_at=utcnow() + timedelta(days=2),
+        mode="person",
+        results_open=True,
+    )
+    decisions.take_position(people["coordination"], adopted, "agree", "Elle a fait ses preuves à Laval.")
+    decisions.take_position(people["intervenante"], adopted, "agree")
+    decisions.take_position(people["partenaire"], adopted, "abstain", "À revoir après six mois d’usage.")
+    decisions.close(people["coordination"], adopted, "Adoptée : la fiche sert dès janvier ; bilan à six mois.")
+    decisions.propose(
+        people["coordination"],
+        space,
+        title="Tenir la rencontre de janvier en ligne plutôt qu’à Rimouski",
+        body="Plusieurs organisations viennent de loin ; une rencontre en ligne éviterait quatre heures de route.",
+        closes_at=utcnow() + timedelta(days=10),
+        mode="organization",
+        results_open=False,
     )
 
 

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, SelectField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..guard import GuardedForm, GuardedStringField, GuardedTextAreaField
 from .models import SpaceVisibility
@@ -68,3 +68,54 @@ class SpaceSettingsForm(GuardedForm):
 
 class SeatForm(GuardedForm):
     organization_id = SelectField(_l("Organisation à accueillir"), coerce=int)
+
+
+def mode_choices():
+    return [
+        ("organization", _l("Une position par organisation, donnée par sa coordination")),
+        ("person", _l("Chaque personne des organisations membres")),
+    ]
+
+
+def results_choices():
+    return [
+        ("open", _l("Visibles pendant la consultation")),
+        ("closed", _l("Visibles seulement à la clôture")),
+    ]
+
+
+def choice_choices():
+    return [
+        ("agree", _l("D’accord")),
+        ("abstain", _l("Abstention")),
+        ("disagree", _l("Pas d’accord")),
+        ("block", _l("Blocage")),
+    ]
+
+
+class ProposalForm(GuardedForm):
+    title = GuardedStringField(
+        _l("Proposition"), validators=[DataRequired(_l("Énoncez la proposition.")), Length(max=200)]
+    )
+    body = GuardedTextAreaField(
+        _l("Contexte"), validators=[Optional(), Length(max=20000)], description=_l("En Markdown.")
+    )
+    closes_at = DateTimeLocalField(
+        _l("Clôture"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(_l("Indiquez la date et l’heure de clôture."))],
+        description=_l("Heure du réseau (Montréal)."),
+    )
+    mode = RadioField(_l("Qui prend position"), choices=mode_choices, default="organization")
+    results = RadioField(_l("Résultats"), choices=results_choices, default="open")
+
+
+class StanceForm(GuardedForm):
+    choice = RadioField(_l("Votre position"), choices=choice_choices, validators=[InputRequired(_l("Choisissez une position."))])
+    reason = GuardedTextAreaField(_l("Pourquoi (facultatif)"), validators=[Optional(), Length(max=2000)])
+
+
+class OutcomeForm(GuardedForm):
+    outcome = GuardedTextAreaField(
+        _l("Ce qui est décidé"), validators=[DataRequired(_l("Écrivez ce qui est décidé.")), Length(max=8000)]
+    )

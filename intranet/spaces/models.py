@@ -148,3 +148,57 @@ class PostReport(db.Model):
     resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
     post: Mapped[Post] = relationship()
+
+
+class Choice(enum.StrEnum):
+    AGREE = "agree"
+    ABSTAIN = "abstain"
+    DISAGREE = "disagree"
+    BLOCK = "block"
+
+
+class Proposal(db.Model):
+    """A decision put to a space (Loomio's proposal): positions until a closing date, then an outcome."""
+
+    __tablename__ = "space_proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    space_id: Mapped[int] = mapped_column(sa.ForeignKey("space.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    #: "organization": one position per member organization, given by its coordinators;
+    #: "person": every person of the member organizations.
+    mode: Mapped[str] = mapped_column(sa.String(12), default="organization")
+    #: Results shown while open, or only once closed.
+    results_open: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    outcome: Mapped[str] = mapped_column(sa.Text, default="")
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    space: Mapped[Space] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+
+
+class Stance(db.Model):
+    """A position on a proposal. ``voter`` is "o<organization id>" or "u<user id>" as the proposal's
+    mode says: the unique constraint keeps one position per organization (or person), even when two
+    coordinators answer at the same moment."""
+
+    __tablename__ = "space_stance"
+    __table_args__ = (sa.UniqueConstraint("proposal_id", "voter"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("space_proposal.id", ondelete="CASCADE"), index=True)
+    voter: Mapped[str] = mapped_column(sa.String(20))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id", ondelete="CASCADE"))
+    choice: Mapped[Choice] = mapped_column(sa.Enum(Choice, native_enum=False, length=10))
+    reason: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organization: Mapped[Organization] = relationship()
+    user: Mapped[User | None] = relationship()

@@ -12,7 +12,7 @@ from ..database import write_intent
 from ..extensions import db
 from ..guard import record_confirmed
 from ..security import access, require
-from . import policy, services
+from . import decisions, policy, services
 from .forms import PostForm, ReportForm, SeatForm, SpaceForm, SpaceSettingsForm, ThreadForm
 from .models import Post, PostReport, Space, SpaceMember, Thread
 
@@ -95,6 +95,8 @@ def show(space_id: int):
         seats=services.immigration_seats(space, seated),
         facilitators=services.facilitators(space),
         threads=services.recent_threads(current_user, space),
+        proposals=decisions.proposals(space, open_only=True, limit=5),
+        is_open=decisions.is_open,
         practices=services.region_practices(current_user, space),
         can_post=policy.can_post(current_user, space),
         can_manage=policy.can_manage(current_user, space),
