@@ -27,6 +27,7 @@ FEATURES: tuple[str, ...] = (
     "intranet.advocacy",
     "intranet.practices",
     "intranet.audit", "intranet.mydata", "intranet.ops",  # security (issue 7)
+    "intranet.redaction",  # redaction that really removes (issue 14)
 )
 
 
