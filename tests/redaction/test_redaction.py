@@ -479,3 +479,17 @@ def test_the_vacuum_after_a_redaction_reclaims_old_row_versions_on_postgresql(db
         assert done == ["practice_revision", "outbox_message"]
     else:
         assert done == []
+
+
+def test_notification_titles_that_copied_a_removed_title_are_rewritten(login_as, make_practice, make_user, db):
+    from intranet.notifications.models import Notification
+
+    client, author = login_as("member")
+    practice = make_practice(author, title=f"Chez {CANARY} et ses enfants", body="Un texte.")
+    practices.add_comment(make_user("member"), practice, "Merci pour ce partage.")  # notifies the author
+    db.session.commit()
+    assert CANARY in _rows(db, "notification")
+    assert _redact(client, "practice_revision", _revision(db, practice, 1).id, passage=CANARY).status_code == 303
+    db.session.expire_all()
+    assert CANARY not in _rows(db, "notification")
+    assert "Passage retiré le" in db.session.scalar(sa.select(Notification.title))
