@@ -14,7 +14,8 @@ from .forms import RedactForm
 bp = Blueprint("redaction", __name__, url_prefix="/retrait")
 
 
-def FIELD_LABELS() -> dict[str, str]:  # noqa: N802  (a table, translated when read)
+def _field_labels() -> dict[str, str]:
+    """The stored fields' names, in the reader's language."""
     return {
         "title": _("Titre"),
         "summary": _("Résumé"),
@@ -43,7 +44,7 @@ def confirm(kind: str, object_id: int):
                 db.session.commit()
                 flash(_("Le texte a été retiré. Seule la mention de son retrait reste."), "success")
                 return redirect(redactable.back(obj), code=303)
-    fields = [(FIELD_LABELS().get(name, name), getattr(obj, name)) for name in redactable.fields]
+    fields = [(_field_labels().get(name, name), getattr(obj, name)) for name in redactable.fields]
     return render_template(
         "redaction/confirm.html",
         form=form,
