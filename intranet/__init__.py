@@ -29,6 +29,7 @@ FEATURES: tuple[str, ...] = (
     "intranet.practices",
     "intranet.spaces",
     "intranet.audit", "intranet.mydata", "intranet.ops",  # security (issue 7)
+    "intranet.redaction",  # redaction that really removes (issue 14)
 )
 
 

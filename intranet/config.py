@@ -82,6 +82,9 @@ class Defaults:
     PDF_MEMORY_LIMIT = 1024 * 1024 * 1024  # bytes, on top of what the worker already maps
     ADVOCACY_BRIEF_WAIT = 1.5  # seconds a brief download waits for a render about to finish
     PASSWORD_MIN_LENGTH = 12
+    # `flask backup` deletes the backups beside the new one made more than this many days ago
+    # (0 keeps them all). A removed text survives in older backups until then (docs/SECURITY.md).
+    BACKUP_RETENTION_DAYS = 35
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 
 

@@ -127,3 +127,17 @@ def reindex_theme(theme_id: int) -> int:
             search.index_practice(practice)
         db.session.commit()
     return len(ids)
+
+
+def optimize_index() -> None:
+    """Merge the SQLite index's segments (after a redaction): FTS5 keeps a deleted row's words in
+    its older segments until they merge; this merges them now. PostgreSQL: nothing to do here
+    (jobs.redaction.vacuum reclaims the old row versions)."""
+    from intranet.database import write_intent
+    from intranet.practices import search
+
+    if db.engine.dialect.name != "sqlite":
+        return
+    write_intent()
+    search.optimize()
+    db.session.commit()

@@ -28,6 +28,17 @@ def set_progress(task_id: int, percent: int) -> None:
         job.save_meta()
 
 
+def _discard(relative: str) -> None:
+    from pathlib import Path
+
+    from flask import current_app
+
+    instance = Path(current_app.instance_path).resolve()
+    path = (instance / relative).resolve()
+    if instance in path.parents:
+        path.unlink(missing_ok=True)
+
+
 def run_task(task_id: int) -> str:
     write_intent()
     task = db.session.get(TaskRecord, task_id)
@@ -59,6 +70,12 @@ def run_task(task_id: int) -> str:
         raise
     write_intent()
     task = db.session.get(TaskRecord, task_id)
+    if task is None:
+        # Forgotten while it ran (a redaction of the text it was made from): its file goes too.
+        db.session.rollback()
+        if result and result.get("path"):
+            _discard(result["path"])
+        return "forgotten"
     task.status = TaskStatus.DONE
     task.progress = 100
     task.finished_at = utcnow()

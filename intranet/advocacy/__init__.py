@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     )
     from .demo import load_demo
     from .home import provide_home_section
+    from .redaction import register as register_redaction
     from .views import bp, member_markdown
 
     app.register_blueprint(bp)
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
     register_section(400, "advocacy/_home.html", provide_home_section)
     register_demo(400, load_demo)
     register_task_access(services.BRIEF_TASK_KIND, services.can_see_brief_task)
+    register_redaction(app)
     events.register_digest_source(
         "advocacy_cosign",
         400,

@@ -34,6 +34,7 @@ LABELS = {
     "advocacy.published": _l("Texte de plaidoyer publié"),
     "advocacy.unpublished": _l("Texte de plaidoyer retiré"),
     "audit.purged": _l("Journal : anciens événements effacés"),
+    "content.redacted": _l("Texte retiré pour de bon"),
     "mail.settings_changed": _l("Réglages des courriels modifiés"),
 }
 

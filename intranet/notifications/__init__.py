@@ -57,6 +57,10 @@ def init_app(app: Flask) -> None:
     csrf.exempt(views.unsubscribe)  # RFC 8058: the mail client's POST carries the signed token only
     notify.connect(services.on_notify, weak=False)
     app.extensions[PREFERENCE_LOOKUP] = _preference
+    # A notification's title copies the object's title: a redaction rewrites it too.
+    from ..redaction.registry import register_copy
+
+    register_copy(app, models.Notification.title)
 
     @app.context_processor
     def _notifications_context():

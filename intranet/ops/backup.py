@@ -22,7 +22,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -44,6 +44,32 @@ def schema_fingerprint() -> str:
     """Tables and columns of the models: a backup restores only into the same schema."""
     shape = sorted((t.name, sorted(c.name for c in t.columns)) for t in db.metadata.sorted_tables)
     return hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:16]
+
+
+def prune_backups(directory: Path, days: int, *, keep: Path | None = None, now: datetime | None = None) -> list[Path]:
+    """Delete the Passerelle backups in ``directory`` made more than ``days`` days ago (by the
+    date in their manifest, not the file's), never ``keep``; other files are left alone.
+    ``days`` 0 or less keeps everything. Returns the deleted paths.
+
+    A redaction (``intranet.redaction``) cannot reach into a backup: the retention bounds how
+    long an older copy of a removed text survives (docs/SECURITY.md)."""
+    if days <= 0:
+        return []
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    deleted = []
+    for path in sorted(Path(directory).glob("*.tar.gz")):
+        if keep is not None and path.resolve() == Path(keep).resolve():
+            continue
+        try:
+            created = datetime.fromisoformat(read_manifest(path)["created_at"])
+        except (BackupError, OSError, KeyError, TypeError, ValueError):
+            continue  # not one of ours, or unreadable: not ours to delete
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=UTC)
+        if created < cutoff:
+            path.unlink()
+            deleted.append(path)
+    return deleted
 
 
 def _libpq_url(url: sa.engine.URL) -> str:

@@ -13,9 +13,17 @@ def init_app(app: Flask) -> None:
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
     @click.option("--portable", is_flag=True, help="Dump through SQLAlchemy (restorable into any database).")
-    def backup_command(path: Path, portable: bool) -> None:
-        """Back up the database and the instance/ files into PATH (.tar.gz), while the site runs."""
-        from .backup import BackupError, backup
+    @click.option(
+        "--keep-days",
+        type=int,
+        default=None,
+        help="Delete the backups in PATH's directory older than this many days "
+        "(default: BACKUP_RETENTION_DAYS; 0 keeps them all).",
+    )
+    def backup_command(path: Path, portable: bool, keep_days: int | None) -> None:
+        """Back up the database and the instance/ files into PATH (.tar.gz), while the site runs,
+        then delete the backups beside it that are older than the retention."""
+        from .backup import BackupError, backup, prune_backups
 
         try:
             manifest = backup(path, portable=portable)
@@ -26,6 +34,9 @@ def init_app(app: Flask) -> None:
             f"Backup written to {path}: {manifest['database']['kind']} database, {rows} rows, "
             f"{len(manifest['files'])} files."
         )
+        days = current_app.config["BACKUP_RETENTION_DAYS"] if keep_days is None else keep_days
+        for old in prune_backups(path.parent, int(days), keep=path):
+            click.echo(f"Deleted {old.name}: older than {days} days.")
 
     @app.cli.command("restore")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))

@@ -250,6 +250,12 @@ def reindex_all() -> int:
         db.session.flush()
 
 
+def optimize() -> None:
+    """SQLite: merge the index into one segment, dropping what deleted entries left behind."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(sa.text("INSERT INTO practice_fts(practice_fts) VALUES ('optimize')"))
+
+
 def remove_practice(practice_id: int) -> None:
     if db.session.get_bind().dialect.name == "sqlite":
         db.session.execute(sa.text("DELETE FROM practice_fts WHERE rowid = :id"), {"id": practice_id})
