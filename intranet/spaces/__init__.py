@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
         decision_views,  # noqa: F401  (its routes join the blueprint)
         demo,
         models,
+        redaction,
         replies,
         services,
     )
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
     register_kind("space_outcome", _l("Décision conclue"))
     register_demo(60, demo.load)
     register_inbound(app, replies.PREFIX, replies.handle_reply)
+    redaction.register(app)
     events.register_digest_source(
         "spaces", 50, _l("Nouvelles discussions à vos tables"), services.digest_items, interests="none"
     )

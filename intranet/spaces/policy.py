@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from ..accounts.models import User
 from ..extensions import db
@@ -10,13 +11,24 @@ from .models import Post, Space, SpaceFacilitator, SpaceMember, SpaceVisibility
 
 
 def is_member(user: User, space: Space) -> bool:
-    return bool(
-        db.session.scalar(
-            sa.select(SpaceMember.id).where(
-                SpaceMember.space_id == space.id, SpaceMember.organization_id == user.organization_id
+    """Whether the person's organization sits in the space (asked once per request and space)."""
+    known = g.setdefault("space_membership", {}) if has_request_context() else {}
+    key = (space.id, user.organization_id)
+    if key not in known:
+        known[key] = bool(
+            db.session.scalar(
+                sa.select(SpaceMember.id).where(
+                    SpaceMember.space_id == space.id, SpaceMember.organization_id == user.organization_id
+                )
             )
         )
-    )
+    return known[key]
+
+
+def forget_memberships() -> None:
+    """After seating or unseating an organization within a request."""
+    if has_request_context():
+        g.pop("space_membership", None)
 
 
 def is_facilitator(user: User, space: Space) -> bool:

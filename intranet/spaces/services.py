@@ -149,6 +149,7 @@ def seat(actor: User, space: Space, organization: Organization) -> SpaceMember:
     member = SpaceMember(space_id=space.id, organization_id=organization.id, joined_by_id=actor.id)
     db.session.add(member)
     db.session.flush()
+    policy.forget_memberships()
     events.audit.send(
         None, action="space.seated", actor_id=actor.id, organization_id=organization.id,
         target_type="space", target_id=space.id, details={"organization_id": organization.id},
@@ -165,6 +166,7 @@ def unseat(actor: User, space: Space, member: SpaceMember) -> None:
     )
     db.session.delete(member)
     db.session.flush()
+    policy.forget_memberships()
 
 
 def name_facilitator(actor: User, space: Space, person: User) -> None:

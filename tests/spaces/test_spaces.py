@@ -191,3 +191,24 @@ def test_digest_tells_seated_organizations_of_new_discussions(db, table):
     assert services.digest_items(people["outsider"], since) == []
     assert services.digest_items(people["shelter"], since) == []  # their own
     assert services.digest_items(people["bridge"], utcnow() + timedelta(seconds=1)) == []
+
+
+def test_a_passage_of_a_post_is_redacted_from_the_post_and_its_versions(app, auth, db, table):
+    space, thread, people = table
+    post = services.reply(people["shelter"], thread, "Avant. Passage-a-retirer-X4 ici.")
+    services.edit_post(people["shelter"], post, "Après. Passage-a-retirer-X4 encore.")
+    db.session.flush()
+    client = _client(app, auth, people["shelter"])
+    page = client.get(f"/tables/discussions/{thread.id}?page=1").get_data(as_text=True)
+    assert f"/retrait/space_post/{post.id}" in page
+    outsider = _client(app, auth, people["bridge"])
+    assert outsider.get(f"/retrait/space_post/{post.id}").status_code == 404  # not the author
+    form = client.get(f"/retrait/space_post/{post.id}").get_data(as_text=True)
+    fields = dict(re.findall(r'name="(\w+)"[^>]*value="([^"]*)"', form))
+    data = {k: v for k, v in fields.items() if k != "csrf_token"}
+    data.update({"passage": "Passage-a-retirer-X4", "confirm": "y"})
+    response = client.post(f"/retrait/space_post/{post.id}", data=data)
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    texts = [db.session.scalar(sa.select(Post.body).where(Post.id == post.id))]
+    texts += list(db.session.scalars(sa.select(PostRevision.body).where(PostRevision.post_id == post.id)))
+    assert texts and not any("Passage-a-retirer-X4" in t for t in texts)
