@@ -236,6 +236,7 @@ def logout():
 
 @bp.route("/sortie")
 @access("public")
+@writes  # a signed-in visitor's session record is deleted
 def quick_exit():
     """Quick exit: end the session, ask the browser to clear what it can, leave for a neutral site."""
     if current_user.is_authenticated:

@@ -305,15 +305,15 @@ def invitation(session_id: int):
 @bp.route("/mes-formations")
 @access("member")
 def mine():
-    if services.feed_for(current_user, create=False) is None:
+    feed = services.feed_for(current_user, create=False)
+    if feed is None:
         with separate_write():  # the first visit makes the calendar feed's address
-            services.feed_for(current_user)
+            feed = services.feed_for(current_user)
     now = utcnow()
     registrations = services.my_registrations(current_user)
     upcoming = [r for r in registrations if r.session.ends_at >= now]
     upcoming.reverse()
     past = [r for r in registrations if r.session.ends_at < now]
-    feed = services.feed_for(current_user, create=False)
     evaluated = {r.session_id for r in past if services.has_evaluated(current_user.id, r.session_id)}
     return render_template(
         "trainings/mine.html",

@@ -49,6 +49,12 @@ def test_every_get_route_answers_while_another_connection_writes(app, db):
                         continue
                 if response.status_code >= 500:
                     failures.append(f"{role} GET {url} ({route.endpoint}): {response.status_code}")
+    # Last, what ends each session: the quick exit, a GET that deletes the session's record.
+    for role in ROLES[1:]:
+        with WriteLockHolder(path, hold=0.3):
+            response = clients[role].get("/sortie")
+        assert response.status_code == 303, role
+        assert clients[role].get("/compte").status_code == 302, role  # signed out indeed
     assert tried > 300
     assert not failures, "\n".join(failures)
 
