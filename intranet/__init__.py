@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import assets, config, database, errors, i18n, queue, security
+from . import assets, config, database, errors, i18n, params, queue, security
 from .extensions import compress, csrf, db, htmx, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +62,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     login_manager.session_protection = None  # our server-side session record does this job
     csrf.init_app(app)
     htmx.init_app(app)
+    params.init_app(app)  # bounded integers (after htmx's request class, before the blueprints)
     compress.init_app(app)
     app.config.setdefault(
         "RATELIMIT_STORAGE_URI",

@@ -6,15 +6,27 @@ and serializable behaviour). Code that is about to write under contention calls
 ``write_intent()`` before its first query: on SQLite the transaction then starts with
 ``BEGIN IMMEDIATE``, which takes the database's write lock up front so two processes never
 read-then-write the same rows concurrently; on PostgreSQL services use ``SELECT ... FOR UPDATE``.
+
+Requests: POST, PUT, PATCH and DELETE begin with the write intent; GET and HEAD with a read
+transaction (SQLite lets readers and the writer work at once), unless the view is declared
+``@writes`` (a GET that records an audit event). A rare write from a read request (a record created
+on first visit) goes in a short transaction of its own: ``with separate_write(): ...``. A read
+transaction cannot wait for SQLite's write lock, so a write that is neither fails under contention
+("database is locked"): it is refused outright in development and tests (``STRICT_WRITE_INTENT``),
+logged in production.
 """
 
 from __future__ import annotations
 
 import contextvars
+import logging
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
@@ -33,6 +45,15 @@ def include_in_migrations(obj, name, type_, reflected, compare_to) -> bool:
 
 
 _begin_mode: contextvars.ContextVar[str] = contextvars.ContextVar("sqlite_begin_mode", default="DEFERRED")
+#: The endpoint of the read request being served (GET/HEAD without ``@writes``), else None.
+_read_request: contextvars.ContextVar[str | None] = contextvars.ContextVar("read_request", default=None)
+_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+log = logging.getLogger("passerelle.database")
+
+
+class UndeclaredWrite(RuntimeError):
+    """A read request wrote without the write intent (see the module's docstring)."""
 
 
 def write_intent() -> None:
@@ -42,6 +63,32 @@ def write_intent() -> None:
 
 def read_intent() -> None:
     _begin_mode.set("DEFERRED")
+
+
+def writes(view: Callable) -> Callable:
+    """Declare a view that may write whatever its method: its transaction begins with the write
+    intent, a GET included (place it under ``@access``)."""
+    view.writes = True
+    return view
+
+
+@contextmanager
+def separate_write() -> Iterator[None]:
+    """A short write transaction of its own, from a request that began a read transaction: the
+    read transaction ends (what it loaded is reloaded on next use), the block runs in a transaction
+    begun with the write intent, which commits at the end of the block; then the request's intent
+    is back."""
+    previous = _begin_mode.get()
+    db.session.commit()  # ends the read transaction (it wrote nothing: the guard below sees to it)
+    write_intent()
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    finally:
+        _begin_mode.set(previous)
 
 
 def is_sqlite() -> bool:
@@ -92,21 +139,45 @@ def _sqlite_setup(engine: Engine) -> None:
         conn.exec_driver_sql(f"BEGIN {_begin_mode.get()}")
 
 
+def _guard_writes(app: Flask, engine: Engine) -> None:
+    strict = app.config.setdefault("STRICT_WRITE_INTENT", app.testing or app.debug)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _refuse_undeclared_write(_conn, _cursor, statement, _params, _context, _many):
+        endpoint = _read_request.get()
+        if endpoint is None or _begin_mode.get() == "IMMEDIATE" or not _WRITE.match(statement):
+            return
+        if not has_request_context():  # a teardown that failed left the mark behind
+            return
+        message = (
+            f"{endpoint} writes during a GET without the write intent: declare the view @writes, "
+            "or write in `with separate_write():`"
+        )
+        if strict:
+            raise UndeclaredWrite(message)
+        log.error(message)
+
+
 def init_app(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             _sqlite_setup(db.engine)
+        _guard_writes(app, db.engine)
 
     @app.before_request
     def _choose_begin_mode():
         from flask import request
 
-        if request.method in ("GET", "HEAD", "OPTIONS"):
+        view = app.view_functions.get(request.endpoint or "")
+        if request.method in SAFE_METHODS and not getattr(view, "writes", False):
             read_intent()
+            _read_request.set(request.endpoint or "-")
         else:
             write_intent()
+            _read_request.set(None)
 
     @app.teardown_request
     def _back_to_read_intent(_exc):
         read_intent()
+        _read_request.set(None)

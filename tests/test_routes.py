@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from intranet.security import RULES
 
@@ -20,7 +21,7 @@ def _routes(app):
             continue
         values = {}
         for arg, converter in rule._converters.items():
-            values[arg] = 999999 if converter.__class__.__name__ in ("IntegerConverter",) else "x" * 8
+            values[arg] = 999999 if isinstance(converter, IntegerConverter) else "x" * 8
         url = rule.build(values, append_unknown=False)[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             yield rule.endpoint, method, url

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from ..params import db_int
 from .models import Role, Sector
 
 
@@ -107,7 +108,7 @@ class InviteForm(FlaskForm):
             Length(max=254),
         ],
     )
-    organization_id = SelectField(_l("Organisme"), coerce=int)
+    organization_id = SelectField(_l("Organisme"), coerce=db_int)
     role = SelectField(_l("Rôle"), choices=role_choices)
     locale = SelectField(_l("Langue des courriels"), choices=[("fr", "Français"), ("en", "English")])
 
@@ -117,7 +118,7 @@ class OrganizationForm(FlaskForm):
         _l("Nom de l’organisme"), validators=[DataRequired(_l("Indiquez le nom.")), Length(max=200)]
     )
     sector = SelectField(_l("Secteur"), choices=sector_choices)
-    region_id = SelectField(_l("Région"), coerce=int)
+    region_id = SelectField(_l("Région"), coerce=db_int)
     town = StringField(
         _l("Ville"),
         validators=[DataRequired(_l("Indiquez la ville.")), Length(max=120)],

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
-from ..database import read_intent, write_intent
+from ..database import separate_write, writes
 from ..extensions import db, limiter, login_manager
 from ..security import access
 from ..urls import safe_next
@@ -55,14 +55,11 @@ def load_user(user_id: str) -> User | None:
     if services.touch_session(record):
         # Refresh the idle timer in its own short write transaction.
         seen = record.last_seen_at
-        db.session.rollback()
-        write_intent()
-        db.session.execute(
-            sa.update(UserSession).where(UserSession.id == record.id).values(last_seen_at=seen)
-        )
-        db.session.commit()
-        if request.method in ("GET", "HEAD"):
-            read_intent()
+        db.session.expire(record)  # not written by this read transaction, but by the one below
+        with separate_write():
+            db.session.execute(
+                sa.update(UserSession).where(UserSession.id == record.id).values(last_seen_at=seen)
+            )
         return db.session.get(User, uid)
     return record.user
 
@@ -203,6 +200,7 @@ def _show_recovery_codes(codes: list[str], target: str):
 
 @bp.route("/connexion/double-authentification", methods=["GET", "POST"])
 @access("public")
+@writes  # the enrolment's secret is stored on the first GET
 @limiter.limit(_login_limit, methods=["POST"])
 def two_factor_setup():
     """First sign-in of someone who must use two-factor sign-in: enrol before entering."""
@@ -238,6 +236,7 @@ def logout():
 
 @bp.route("/sortie")
 @access("public")
+@writes  # a signed-in visitor's session record is deleted
 def quick_exit():
     """Quick exit: end the session, ask the browser to clear what it can, leave for a neutral site."""
     if current_user.is_authenticated:
@@ -382,6 +381,7 @@ def end_other_sessions():
 
 @bp.route("/compte/double-authentification", methods=["GET", "POST"])
 @access("member")
+@writes  # the enrolment's secret is stored on the first GET
 @limiter.limit(_login_limit, methods=["POST"])
 def enable_two_factor():
     user: User = current_user._get_current_object()

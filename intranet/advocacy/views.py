@@ -14,6 +14,7 @@ from markupsafe import Markup
 from ..extensions import db
 from ..files.services import send_stored_file
 from ..markdown import render_markdown
+from ..params import bounded_int, int_arg
 from ..privacy import find_personal_info
 from ..security import access, require
 from ..urls import wants_fragment
@@ -74,7 +75,7 @@ def index():
 def library():
     kind = request.args.get("type") or None
     theme = request.args.get("theme") or None
-    year = request.args.get("annee", type=int)
+    year = int_arg("annee", maximum=9999)
     if kind not in {k.value for k in Kind}:
         kind = None
     if theme not in THEMES:
@@ -205,10 +206,7 @@ def edit(position_id: int):
     if form.validate_on_submit():
         findings = _personal_findings(form)
         if not findings:
-            try:
-                base = int(form.revision.data or 0)
-            except ValueError:
-                base = 0
+            base = bounded_int(form.revision.data, 0)
             try:
                 services.update_position(current_user, position, _data_from(form), base_revision=base)
             except services.EditConflict:
@@ -314,8 +312,8 @@ def compare_versions(position_id: int):
     require(policy.can_view_history(current_user, position))
     numbers = [v.number for v in position.versions]
     require(len(numbers) > 0)
-    old_n = request.args.get("de", type=int) or (numbers[-2] if len(numbers) > 1 else numbers[-1])
-    new_n = request.args.get("a", type=int)
+    old_n = int_arg("de") or (numbers[-2] if len(numbers) > 1 else numbers[-1])
+    new_n = int_arg("a")
     old = _version(position, old_n)
     # "a" absent or 0: the working copy (what the organization is editing now).
     new = _version(position, new_n) if new_n else position

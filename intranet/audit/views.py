@@ -10,19 +10,13 @@ from flask import Blueprint, current_app, render_template, request
 
 from ..accounts.models import Organization, User
 from ..extensions import db
+from ..params import bounded_int, int_arg
 from ..security import access
 from ..urls import wants_fragment
 from . import services
 from .labels import GROUPS, LABELS, label
 
 bp = Blueprint("audit", __name__, url_prefix="/gestion/journal")
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def _day(value: str | None, *, end: bool = False) -> datetime | None:
@@ -48,7 +42,7 @@ def _filters() -> tuple[services.Filters, dict, str | None]:
     filters = services.Filters(
         action=raw["action"],
         actor_id=actor_id,
-        organization_id=_int(raw["organization"]),
+        organization_id=bounded_int(raw["organization"], minimum=1),
         since=_day(raw["from"]),
         until=_day(raw["to"], end=True),
     )
@@ -59,7 +53,7 @@ def _filters() -> tuple[services.Filters, dict, str | None]:
 @access("admin")
 def index():
     filters, raw, notice = _filters()
-    page = max(_int(request.args.get("page")) or 1, 1)
+    page = int_arg("page", 1)
     events, more = services.search(filters, page=min(page, 10_000))
     user_ids = {e.actor_id for e in events} | {
         int(e.target_id) for e in events if e.target_type == "user" and (e.target_id or "").isdigit()

@@ -7,6 +7,7 @@ from wtforms.validators import InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..mail.privacy import LEVEL_LABELS, Level
+from ..params import db_int
 from .models import Frequency
 
 NETWORK_DEFAULT = "network"  # the email level choice that follows the network's default
@@ -40,7 +41,7 @@ class PreferencesForm(FlaskForm):
     weekday = SelectField(
         _l("Jour du résumé de la semaine"),
         choices=WEEKDAYS,
-        coerce=int,
+        coerce=db_int,
         description=_l("Le résumé part tôt le matin, heure du Québec."),
     )
     locale = SelectField(_l("Langue des courriels"), choices=[("fr", "Français"), ("en", "English")])
@@ -52,9 +53,9 @@ class PreferencesForm(FlaskForm):
         validate_choice=False,
     )
     all_regions = BooleanField(_l("Toutes les régions"))
-    regions = MultiCheckboxField(_l("Régions"), coerce=int)
+    regions = MultiCheckboxField(_l("Régions"), coerce=db_int)
     themes = MultiCheckboxField(
-        _l("Thèmes"), coerce=int, description=_l("Aucun thème coché : vous recevez tous les thèmes.")
+        _l("Thèmes"), coerce=db_int, description=_l("Aucun thème coché : vous recevez tous les thèmes.")
     )
 
     def validate_email_level(self, field) -> None:

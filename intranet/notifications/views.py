@@ -8,6 +8,7 @@ from werkzeug.routing import BuildError
 from ..extensions import db
 from ..mail import privacy
 from ..mail.privacy import Level
+from ..params import int_arg
 from ..security import access, require
 from ..urls import safe_next, wants_fragment
 from . import digests, email_preview, services
@@ -36,17 +37,10 @@ def _own(notification_id: int) -> Notification:
     return notification
 
 
-def _page_number() -> int:
-    try:
-        return max(int(request.args.get("page", 1)), 1)
-    except ValueError:
-        return 1
-
-
 @bp.route("/notifications")
 @access("member")
 def index():
-    page = services.list_for(current_user, _page_number())
+    page = services.list_for(current_user, int_arg("page", 1))
     if wants_fragment():
         return render_template("notifications/_list.html", page=page)
     return render_template("notifications/index.html", page=page)

@@ -27,6 +27,7 @@ EXTRA_FIELDS = (
     "job_id",
     "queue",
     "task_id",
+    "request_id",
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _SECRET_PAIR = re.compile(

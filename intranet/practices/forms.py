@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..accounts.forms import sector_choices
+from ..params import db_int
 from .models import Approach, Visibility
 
 
@@ -57,10 +58,10 @@ class PracticeForm(FlaskForm):
             "Aucune information permettant d’identifier une femme, un enfant ou l’adresse d’une maison."
         ),
     )
-    themes = CheckboxesField(_l("Thèmes"), coerce=int, validators=[Optional()])
+    themes = CheckboxesField(_l("Thèmes"), coerce=db_int, validators=[Optional()])
     approaches = CheckboxesField(_l("Approches"), choices=approach_choices, validators=[Optional()])
     sectors = CheckboxesField(_l("Secteurs concernés"), choices=sector_choices, validators=[Optional()])
-    region_id = SelectField(_l("Région"), coerce=int, validators=[Optional()])
+    region_id = SelectField(_l("Région"), coerce=db_int, validators=[Optional()])
     audience = StringField(
         _l("Public visé"),
         validators=[Optional(), Length(max=200)],
@@ -73,7 +74,7 @@ class PracticeForm(FlaskForm):
         _l("Ajouter des pièces jointes"),
         description=_l("PDF, documents Office ou OpenDocument, images ; 10 Mo au plus par fichier."),
     )
-    remove_attachments = CheckboxesField(_l("Retirer ces pièces jointes"), coerce=int, validators=[Optional()])
+    remove_attachments = CheckboxesField(_l("Retirer ces pièces jointes"), coerce=db_int, validators=[Optional()])
     version = HiddenField()
     confirm_personal = BooleanField(
         _l("J’ai relu : ce texte ne contient aucune information personnelle sur une femme, un enfant ou une maison.")

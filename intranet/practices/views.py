@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..accounts.models import Region, Sector
 from ..extensions import db
 from ..files.services import UploadError, send_stored_file
+from ..params import bounded_int, int_arg
 from ..security import access, require
 from ..tasks.services import submit_task
 from ..urls import wants_fragment
@@ -41,24 +42,16 @@ def _visible(practice_id: int) -> Practice:
     return practice
 
 
-def _int_arg(name: str) -> int | None:
-    try:
-        value = int(request.args.get(name, ""))
-    except ValueError:
-        return None
-    return value if value > 0 else None
-
-
 def _filters() -> services.Filters:
     approach = request.args.get("approach") or None
     sector = request.args.get("sector") or None
     return services.Filters(
         q=(request.args.get("q") or "")[:200],
-        theme_id=_int_arg("theme"),
+        theme_id=int_arg("theme"),
         approach=approach if approach in Approach.__members__.values() else None,
         sector=sector if sector in Sector.__members__.values() else None,
-        region_id=_int_arg("region"),
-        organization_id=_int_arg("org"),
+        region_id=int_arg("region"),
+        organization_id=int_arg("org"),
     )
 
 
@@ -69,7 +62,7 @@ def _filters() -> services.Filters:
 @access("member")
 def index():
     filters = _filters()
-    results = services.find(current_user, filters, page=_int_arg("page") or 1)
+    results = services.find(current_user, filters, page=int_arg("page", 1))
     context = {"filters": filters, "results": results}
     if wants_fragment():
         return render_template("practices/_results.html", oob=True, **context)
@@ -287,10 +280,7 @@ def edit(practice_id: int):
     status = 422
     if form.validate_on_submit():
         publish = request.form.get("action") == "publish"
-        try:
-            expected = int(form.version.data or 0)
-        except ValueError:
-            expected = 0
+        expected = bounded_int(form.version.data, 0)
         try:
             services.update_practice(
                 current_user,
@@ -465,7 +455,7 @@ def bookmark(practice_id: int):
 @access("member")
 def report(practice_id: int):
     practice = _visible(practice_id)
-    comment_id = request.values.get("comment", type=int)
+    comment_id = int_arg("comment", source=request.values)
     item = None
     if comment_id:
         item = db.session.get(PracticeComment, comment_id)

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, send
 from flask_login import current_user
 from sqlalchemy.orm.attributes import set_committed_value
 
-from ..database import write_intent
+from ..database import separate_write
 from ..extensions import db
 from ..security import access, require
 from ..urls import wants_fragment
@@ -33,11 +33,9 @@ def status(public_id: str):
         interrupted, progress = services.job_state(task)
         if interrupted:
             # Record it in a write transaction of its own (this GET began a read transaction).
-            db.session.rollback()
-            write_intent()
-            task = _load(public_id)
-            services.mark_interrupted(task)
-            db.session.commit()
+            with separate_write():
+                task = _load(public_id)
+                services.mark_interrupted(task)
         elif progress is not None:
             # Shown, not stored (the worker stores it at the end): set as if loaded, so this read
             # leaves nothing to write.

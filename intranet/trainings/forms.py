@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..params import db_int
 from .models import SessionFormat
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -42,7 +43,7 @@ class TrainingForm(FlaskForm):
     audience = StringField(_l("Public visé"), validators=[Optional(), Length(max=300)])
     trainer = StringField(_l("Formatrice ou formateur"), validators=[Optional(), Length(max=200)])
     language = SelectField(_l("Langue"), choices=language_choices)
-    themes = MultiCheckboxField(_l("Thèmes"), coerce=int, validate_choice=False)
+    themes = MultiCheckboxField(_l("Thèmes"), coerce=db_int, validate_choice=False)
     published = BooleanField(_l("Publiée (visible des membres)"))
     confirm_personal = BooleanField(_l("J’ai vérifié : ce texte ne contient aucune information personnelle."))
 
@@ -64,7 +65,7 @@ class SessionForm(FlaskForm):
         validators=[InputRequired(_l("Indiquez la date et l’heure de fin."))],
     )
     format = RadioField(_l("Format"), choices=format_choices, default=SessionFormat.IN_PERSON.value)
-    region_id = SelectField(_l("Région"), coerce=lambda v: int(v) if v not in (None, "", "None") else None)
+    region_id = SelectField(_l("Région"), coerce=lambda v: db_int(v) if v not in (None, "", "None") else None)
     town = StringField(
         _l("Ville"),
         validators=[Optional(), Length(max=120)],
@@ -122,7 +123,7 @@ class EvaluationForm(FlaskForm):
     rating = RadioField(
         _l("Votre appréciation"),
         choices=rating_choices,
-        coerce=int,
+        coerce=db_int,
         validators=[InputRequired(_l("Choisissez une note."))],
     )
     comment = TextAreaField(

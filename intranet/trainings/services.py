@@ -696,9 +696,10 @@ def my_registrations(user: User) -> list[Registration]:
     )
 
 
-def feed_for(user: User) -> CalendarFeed:
+def feed_for(user: User, *, create: bool = True) -> CalendarFeed | None:
+    """The member's calendar feed, made on first use (or None with ``create=False``)."""
     feed = db.session.scalar(sa.select(CalendarFeed).where(CalendarFeed.user_id == user.id))
-    if feed is None:
+    if feed is None and create:
         feed = CalendarFeed(user_id=user.id)
         db.session.add(feed)
         db.session.flush()

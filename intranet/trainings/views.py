@@ -26,8 +26,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Region, Role, User
-from ..database import utcnow
+from ..database import separate_write, utcnow, writes
 from ..extensions import db
+from ..params import int_arg, int_list
 from ..privacy import find_personal_info
 from ..security import access, require
 from ..tasks.services import submit_task
@@ -45,11 +46,6 @@ PER_PAGE = 20
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 def _month_arg(name: str = "mois") -> date | None:
     value = request.args.get(name, "")
     try:
@@ -62,8 +58,8 @@ def _month_arg(name: str = "mois") -> date | None:
 def _filters() -> services.CatalogueFilter:
     fmt = request.args.get("format")
     return services.CatalogueFilter(
-        region_id=_int_arg("region"),
-        theme_id=_int_arg("theme"),
+        region_id=int_arg("region"),
+        theme_id=int_arg("theme"),
         format=fmt if fmt in (SessionFormat.IN_PERSON.value, SessionFormat.ONLINE.value) else None,
         month=_month_arg(),
     )
@@ -167,7 +163,7 @@ def _booking_response(session: TrainingSession, *, error=None, message=None):
 @access("member")
 def index():
     f = _filters()
-    page = max(_int_arg("page") or 1, 1)
+    page = int_arg("page", 1)
     sessions, total = services.catalogue(f, page=page, per_page=PER_PAGE)
     ids = [s.id for s in sessions]
     context = {
@@ -236,8 +232,9 @@ def register(session_id: int):
     person = current_user
     raw = request.form.get("user_id", "")
     if raw and raw != str(current_user.id):
-        require(raw.isdigit())
-        person = db.session.get(User, int(raw))
+        person_id = int_arg("user_id", source=request.form)
+        require(person_id is not None)
+        person = db.session.get(User, person_id)
         require(person is not None and policy.can_act_for(current_user, person))
     try:
         registration = services.register(current_user, s, person)
@@ -309,13 +306,15 @@ def invitation(session_id: int):
 @bp.route("/mes-formations")
 @access("member")
 def mine():
+    feed = services.feed_for(current_user, create=False)
+    if feed is None:
+        with separate_write():  # the first visit makes the calendar feed's address
+            feed = services.feed_for(current_user)
     now = utcnow()
     registrations = services.my_registrations(current_user)
     upcoming = [r for r in registrations if r.session.ends_at >= now]
     upcoming.reverse()
     past = [r for r in registrations if r.session.ends_at < now]
-    feed = services.feed_for(current_user)
-    db.session.commit()
     evaluated = {r.session_id for r in past if services.has_evaluated(current_user.id, r.session_id)}
     return render_template(
         "trainings/mine.html",
@@ -651,7 +650,7 @@ def participants(session_id: int):
 def attendance(session_id: int):
     s = db.session.get(TrainingSession, session_id)
     require(s is not None)
-    present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
+    present = set(int_list("present", source=request.form))
     try:
         n = services.mark_attendance(current_user, s, present)
     except services.TrainingError as exc:
@@ -665,6 +664,7 @@ def attendance(session_id: int):
 
 @bp.route("/gestion/seances/<int:session_id>/participants.csv")
 @access("staff")
+@writes  # the download is recorded in the audit log
 def export(session_id: int):
     """Only what running the session needs: no email, no phone (staff write from the intranet)."""
     s = db.session.get(TrainingSession, session_id)

@@ -231,9 +231,14 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
         db.session.add_all(users)
         db.session.commit()
         orgs = [(o.id, o.region_id) for o in org_objs]
+        org_names = {o.id: (o.name, o.region.name) for o in org_objs}
         authors: dict[int, list[int]] = {}
         for u in users:
             authors.setdefault(u.organization_id, []).append(u.id)
+        user_ids = [u.id for u in users]
+        # From here the build writes through one connection only: the session holds none (a read
+        # transaction it kept open, or a second connection, met SQLite's lock on a loaded machine).
+        db.session.close()
         started = time.perf_counter()
         rows, themes, approaches, sectors = _practice_rows(rng, N, orgs, authors)
         cache: dict[str, str] = {}
@@ -253,7 +258,8 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
         from intranet.practices.models import practice_approach, practice_sector, practice_theme
 
         is_pg = engine.dialect.name == "postgresql"
-        with engine.begin() as conn:
+        conn = engine.connect()
+        with conn.begin():
             if is_pg:  # the GIN index is built once, after the vectors
                 conn.exec_driver_sql("DROP INDEX ix_practice_search_vector")
             for start in range(0, len(rows), 5000):
@@ -264,7 +270,7 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
             comment_rows = []
             for i in range(COMMENTS):
                 pid = rng.randrange(1, N + 1)
-                comment_rows.append({"practice_id": pid, "author_id": users[rng.randrange(300)].id,
+                comment_rows.append({"practice_id": pid, "author_id": user_ids[rng.randrange(300)],
                                      "body": "Merci pour ce partage, nous allons l’essayer dans notre équipe.",
                                      "created_at": datetime.now(UTC) - timedelta(minutes=i)})
             conn.execute(PracticeComment.__table__.insert(), comment_rows)
@@ -272,7 +278,6 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
                 "UPDATE practice SET comment_count = (SELECT count(*) FROM practice_comment c WHERE c.practice_id = practice.id)"
             )
         theme_names = {i + 1: fr + " " + en for i, (fr, en) in enumerate(THEMES)}
-        org_names = {o.id: (o.name, o.region.name) for o in org_objs}
         by_practice: dict[int, list[int]] = {}
         for t in themes:
             by_practice.setdefault(t["practice_id"], []).append(t["theme_id"])
@@ -281,7 +286,7 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
             tags.setdefault(a["practice_id"], []).append("a" + a["approach"])
         for s in sectors:
             tags.setdefault(s["practice_id"], []).append("s" + s["sector"])
-        with engine.begin() as conn:
+        with conn.begin():
             if is_pg:
                 # The same weighting as search.index_practice, for every published practice at
                 # once, and the same facet lexemes as search.pg_facets.
@@ -323,11 +328,10 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
                 )
                 conn.exec_driver_sql("INSERT INTO practice_fts(practice_fts) VALUES ('optimize')")
                 conn.exec_driver_sql("ANALYZE")
+        conn.close()
         if is_pg:
             # The bulk UPDATE of the vectors left a dead copy of every row: compact the table as a
             # maintained database would be (nothing may hold a snapshot meanwhile).
-            db.session.commit()
-            db.session.close()
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM FULL ANALYZE practice")
                 conn.exec_driver_sql("VACUUM ANALYZE")

@@ -13,6 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from werkzeug.routing import IntegerConverter
 
 from intranet.extensions import db
 from tests.conftest import sign_in
@@ -177,7 +178,7 @@ def routes(app, org_id: int) -> list[Route]:
                         chosen[table] = value
                         values[arg] = value
                         continue
-                if converter.__class__.__name__ == "IntegerConverter":
+                if isinstance(converter, IntegerConverter):
                     values[arg] = 1
                 else:
                     values[arg] = _string_value(arg)
