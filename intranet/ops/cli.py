@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     @click.option("--portable", is_flag=True, help="Dump through SQLAlchemy (restorable into any database).")
     @click.option(
         "--keep-days",
-        type=int,
+        type=click.IntRange(0, 36500),
         default=None,
         help="Delete the backups in PATH's directory older than this many days "
         "(default: BACKUP_RETENTION_DAYS; 0 keeps them all).",

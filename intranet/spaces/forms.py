@@ -5,6 +5,7 @@ from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..guard import GuardedForm, GuardedStringField, GuardedTextAreaField
+from ..params import db_int
 from .models import SpaceVisibility
 
 POST_HINT = _l(
@@ -67,7 +68,7 @@ class SpaceSettingsForm(GuardedForm):
 
 
 class SeatForm(GuardedForm):
-    organization_id = SelectField(_l("Organisation à accueillir"), coerce=int)
+    organization_id = SelectField(_l("Organisation à accueillir"), coerce=db_int)
 
 
 def mode_choices():

@@ -8,9 +8,10 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from ..accounts.models import Organization, Region
-from ..database import write_intent
+from ..database import writes
 from ..extensions import db
 from ..guard import record_confirmed
+from ..params import int_arg
 from ..security import access, require
 from . import decisions, policy, services
 from .forms import PostForm, ReportForm, SeatForm, SpaceForm, SpaceSettingsForm, ThreadForm
@@ -130,7 +131,7 @@ def new_thread(space_id: int):
 
 
 def _render_thread(thread: Thread, form: PostForm, status: int = 200):
-    page = services.thread_page(current_user, thread, request.args.get("page", type=int))
+    page = services.thread_page(current_user, thread, int_arg("page"))
     manages = policy.can_manage(current_user, thread.space)
     if page.posts:
         services.mark_read(current_user, thread, page.posts[-1].number)
@@ -150,12 +151,12 @@ def _render_thread(thread: Thread, form: PostForm, status: int = 200):
 
 @bp.route("/discussions/<int:thread_id>")
 @access("member")
+@writes  # the visit moves the person's "read up to" mark
 def thread(thread_id: int):
-    write_intent()  # the visit moves the person's "read up to" mark
     item = _thread(thread_id)
     form = PostForm(formdata=None)
-    quoted = request.args.get("citer", type=int)
-    if quoted and 0 < quoted < 2**31:
+    quoted = int_arg("citer")
+    if quoted:
         post = db.session.get(Post, quoted)
         if post is not None and post.thread_id == item.id:
             form.body.data = services.quote(post)
@@ -249,8 +250,8 @@ def reports(space_id: int):
     require(policy.can_manage(current_user, space))
     form = FlaskForm()
     if request.method == "POST" and form.validate_on_submit():
-        report_id = request.form.get("report_id", type=int) or 0
-        item = db.session.get(PostReport, report_id) if 0 < report_id < 2**31 else None
+        report_id = int_arg("report_id", source=request.form)
+        item = db.session.get(PostReport, report_id) if report_id else None
         require(item is not None and item.post.thread.space_id == space.id)
         services.resolve_report(current_user, item)
         db.session.commit()
