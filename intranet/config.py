@@ -42,6 +42,9 @@ class Defaults:
     SESSION_IDLE_TIMEOUT = int(timedelta(hours=2).total_seconds())
     SESSION_ABSOLUTE_TIMEOUT = int(timedelta(hours=12).total_seconds())
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # The cookie is sent again only when the session changed (sign-in, language, a message): the
+    # server-side record (accounts.UserSession) keeps the time of the last activity.
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
