@@ -58,19 +58,23 @@
   });
   // What the page asks on its own (a region refreshing itself, the counter following an event) says
   // so: it does not keep the session alive (the server's idle timer counts a person's actions only),
-  // and it sends back the validator of what it holds, so an unchanged region costs a bare 304.
+  // and a region polling on a timer sends back the validator of what it holds, so an unchanged
+  // region costs a bare 304 (not one that re-polls by being swapped, like a task's progress).
   var validators = {};
+  function timed(config) {
+    return config.verb === "get" && config.headers["X-Background"] && /every/.test(config.elt.getAttribute("hx-trigger") || "");
+  }
   document.addEventListener("htmx:configRequest", function (event) {
     var trigger = event.detail.triggeringEvent;
     if (trigger && trigger.isTrusted) return;
     event.detail.headers["X-Background"] = "1";
     var held = validators[event.detail.path];
-    if (held && event.detail.verb === "get") event.detail.headers["If-None-Match"] = held;
+    if (held && timed(event.detail)) event.detail.headers["If-None-Match"] = held;
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     var xhr = event.detail.xhr, config = event.detail.requestConfig;
     var etag = xhr && xhr.status === 200 && xhr.getResponseHeader("ETag");
-    if (etag && config && config.verb === "get" && config.headers["X-Background"]) validators[config.path] = etag;
+    if (etag && config && timed(config)) validators[config.path] = etag;
   });
   document.addEventListener("DOMContentLoaded", function () {
     var polled = document.querySelector("main [hx-trigger*=every]");
