@@ -98,8 +98,8 @@ def test_a_page_left_open_costs_little_and_does_not_keep_the_session_alive(
     app, browser, live_server, make_user, sessions, db, monkeypatch
 ):
     """The booking box refreshes itself every 30 s: Playwright's clock runs those minutes at once.
-    An unchanged box costs a bare 304. Then, the idle timeout passed without a person's action,
-    the next refresh lands on the sign-in page and the polling stops."""
+    An unchanged box costs a bare 304; a hidden tab does not refresh. Then, the idle timeout passed
+    without a person's action, the next refresh lands on the sign-in page and the polling stops."""
     user = make_user("member")
     db.session.commit()
     context = browser.new_context(locale="fr-CA")
@@ -129,6 +129,22 @@ def test_a_page_left_open_costs_little_and_does_not_keep_the_session_alive(
     hour = full + max(unchanged) * (3600 // 30 - 1)
     assert hour <= OPEN_PAGE_HOUR, (hour, meter.summary())
     print(f"open page: {hour} B an hour ({meter.summary()})")
+
+    # A hidden tab does not refresh; back in view, it refreshes once at once.
+    def visibility(hidden: bool) -> None:
+        page.evaluate(
+            "hidden => { Object.defineProperty(document, 'hidden', {value: hidden, configurable: true});"
+            " document.dispatchEvent(new Event('visibilitychange')); }",
+            hidden,
+        )
+
+    visibility(True)
+    page.clock.run_for(120_000)
+    page.wait_for_load_state("networkidle")
+    assert len(replies()) == 6, meter.summary()
+    with page.expect_response(lambda r: "/formations/seances/" in r.url) as answer:
+        visibility(False)
+    assert answer.value.status == 304
 
     # Nobody touches the page: with a short idle timeout, the refreshes do not keep the session
     # alive, and once it has passed the next refresh lands on the sign-in page.
