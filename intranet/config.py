@@ -67,6 +67,8 @@ class Defaults:
         "image/svg+xml",
     ]
     COMPRESS_ALGORITHM = ["br", "gzip"]
+    # Brotli 6 rather than Flask-Compress's 4: about 5 % smaller pages for a millisecond or two.
+    COMPRESS_BR_LEVEL = 6
     COMPRESS_MIN_SIZE = 300
     COMPRESS_REGISTER = True
     COMPRESS_STREAMS = False
