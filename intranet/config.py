@@ -48,6 +48,9 @@ class Defaults:
     SESSION_IDLE_TIMEOUT = int(timedelta(hours=2).total_seconds())
     SESSION_ABSOLUTE_TIMEOUT = int(timedelta(hours=12).total_seconds())
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # The cookie is sent again only when the session changed (sign-in, language, a message): the
+    # server-side record (accounts.UserSession) keeps the time of the last activity.
+    SESSION_REFRESH_EACH_REQUEST = False
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -70,6 +73,8 @@ class Defaults:
         "image/svg+xml",
     ]
     COMPRESS_ALGORITHM = ["br", "gzip"]
+    # Brotli 6 rather than Flask-Compress's 4: about 5 % smaller pages for a millisecond or two.
+    COMPRESS_BR_LEVEL = 6
     COMPRESS_MIN_SIZE = 300
     COMPRESS_REGISTER = True
     COMPRESS_STREAMS = False

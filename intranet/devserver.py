@@ -78,6 +78,14 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.host}:{args.port}",
             "--workers",
             str(args.web_workers),
+            # Threads keep connections open between requests (gunicorn's sync worker closes each):
+            # a page and its CSS and JS, or a region's refreshes, reuse one connection.
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--keep-alive",
+            "30",
             # No access log: URLs can carry invitation and reset tokens. The app logs each
             # request itself, with tokens removed (intranet.ops).
             "--graceful-timeout",

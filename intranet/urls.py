@@ -29,6 +29,16 @@ def wants_fragment() -> bool:
     return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
+# Sent by app.js on requests no person asked for (a region refreshing itself, the counter following
+# an event): they must not keep a session alive, nor be answered with what did not change.
+BACKGROUND_HEADER = "X-Background"
+
+
+def is_background() -> bool:
+    """A request made by the page on its own, not by the person's action."""
+    return request.headers.get(BACKGROUND_HEADER) == "1"
+
+
 def external_url(endpoint: str, **values) -> str:
     """The absolute address of a page, for emails and feeds: built on the configured public
     address (``SERVER_NAME_FOR_EMAIL``) from the URL map alone, so it works the same in a request,

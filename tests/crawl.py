@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
+from tests.support import header_bytes
+
 SKIP_PREFIXES = ("/sortie", "/static/", "/deconnexion")
 
 
@@ -18,6 +20,8 @@ class Page:
     content_type: str
     body: bytes
     fragment: bool
+    headers: list[tuple[str, str]] | None = None
+    header_bytes: int = 0
 
     @property
     def gzip_size(self) -> int:
@@ -57,6 +61,11 @@ def _shape(url: str) -> str:
     return path + "?" + "&".join(keys)
 
 
+def _body(response) -> bytes:
+    data = response.get_data()
+    return gzip.decompress(data) if response.headers.get("Content-Encoding") == "gzip" else data
+
+
 def crawl(client, start: str = "/", limit: int = 250, per_shape: int = 3) -> list[Page]:
     seen: set[str] = set()
     shapes: dict[str, int] = {}
@@ -73,13 +82,21 @@ def crawl(client, start: str = "/", limit: int = 250, per_shape: int = 3) -> lis
             continue
         shapes[shape] = shapes.get(shape, 0) + 1
         headers = {"HX-Request": "true"} if fragment else {}
-        response = client.get(url, headers=headers)
-        page = Page(url, response.status_code, response.content_type or "", response.get_data(), fragment)
+        response = client.get(url, headers={"Accept-Encoding": "gzip", **headers})
+        page = Page(
+            url,
+            response.status_code,
+            response.content_type or "",
+            _body(response),
+            fragment,
+            list(response.headers.items()),
+            header_bytes(response),
+        )
         pages.append(page)
         if response.status_code != 200 or "text/html" not in page.content_type:
             continue
         parser = _Links()
-        parser.feed(response.get_data(as_text=True))
+        parser.feed(page.body.decode())
         for href in parser.links:
             target = _normalize(href)
             if target:

@@ -95,3 +95,14 @@ def postgres_url_for_worker(base: str) -> str:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+# What a server adds to every response on the wire (its date, its name, keep-alive), and the blank
+# line that ends the headers: the test client's responses lack them.
+SERVER_LINES = len("Date: Sun, 06 Dec 2026 21:31:17 GMT\r\nServer: gunicorn\r\nConnection: keep-alive\r\n\r\n")
+
+
+def header_bytes(response) -> int:
+    """The size of a response's status line and headers as a server sends them (HTTP/1.1)."""
+    size = len(f"HTTP/1.1 {response.status}\r\n") + SERVER_LINES
+    return size + sum(len(name) + len(value) + 4 for name, value in response.headers.items())

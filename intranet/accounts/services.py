@@ -137,8 +137,10 @@ def load_session(token: str | None, user_id: int) -> UserSession | None:
 
 
 def touch_session(record: UserSession) -> bool:
-    """Refresh the idle timer at most once a minute (avoids a write per request)."""
-    if utcnow() - record.last_seen_at > timedelta(seconds=60):
+    """Refresh the idle timer at most once a minute (avoids a write per request), or more often
+    when the idle timeout is shorter than ten minutes."""
+    every = min(60, current_app.config["SESSION_IDLE_TIMEOUT"] // 10)
+    if utcnow() - record.last_seen_at > timedelta(seconds=every):
         record.last_seen_at = utcnow()
         return True
     return False

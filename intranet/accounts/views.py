@@ -17,11 +17,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from ..database import separate_write, writes
 from ..extensions import db, limiter, login_manager
 from ..security import access
-from ..urls import safe_next
+from ..urls import is_background, safe_next
 from . import services, twofactor
 from .forms import (
     ChangePasswordForm,
@@ -49,10 +50,12 @@ def load_user(user_id: str) -> User | None:
         return None
     record = services.load_session(session.get(SESSION_KEY), uid)
     if record is None or not record.user.active:
+        _forget_cookie()
         return None
     if record.user.two_factor_required and not record.user.two_factor_enabled:
         return None  # a session from before two-factor sign-in became required for this role
-    if services.touch_session(record):
+    # Only a person's action keeps the session alive: a region refreshing itself does not.
+    if not is_background() and services.touch_session(record):
         # Refresh the idle timer in its own short write transaction.
         seen = record.last_seen_at
         db.session.expire(record)  # not written by this read transaction, but by the one below
@@ -62,6 +65,15 @@ def load_user(user_id: str) -> User | None:
             )
         return db.session.get(User, uid)
     return record.user
+
+
+def _forget_cookie() -> None:
+    """The session ended (idle, timed out, signed out elsewhere): the cookie goes too, once."""
+    if SESSION_KEY in session:
+        lang = session.get("lang")
+        session.clear()
+        if lang:
+            session["lang"] = lang
 
 
 def _login_limit() -> str:
@@ -78,6 +90,11 @@ def _sign_in(user: User, method: str | None = "password") -> None:
     session["lang"] = user.locale
     services.clear_failures(user)
     login_user(user)
+    # A small cookie, resent with every request: the server-side record does Flask-Login's
+    # session-identifier job (``_id``, 128 characters) and nothing asks for a "fresh" login.
+    session.pop("_id", None)
+    session.pop("_fresh", None)
+    generate_csrf()  # now, so the first page after sign-in does not send the cookie again
     if method:
         services.audit("login.succeeded", user, target=user, method=method)
 

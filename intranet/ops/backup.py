@@ -32,7 +32,7 @@ from ..database import utcnow
 from ..extensions import db
 
 FORMAT_VERSION = 1
-SKIP_INSTANCE = ("redis", "backups", "config.py")
+SKIP_INSTANCE = ("redis", "backups", "config.py", "static")  # static/: built at start (assets.py)
 SKIP_SUFFIXES = (".db", ".db-wal", ".db-shm", ".tmp", ".pid", ".sock")
 
 

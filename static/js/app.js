@@ -41,10 +41,40 @@
   // the polite live region of base.html (a region replaced by outerHTML would be a new region that
   // screen readers do not announce).
   // Regions that refresh themselves (seats left...) can be stopped (WCAG 2.2.2): one toggle per page.
-  var paused = false;
+  // While the tab is hidden they do not refresh at all; back in view, they refresh once.
+  var paused = false, missed = false;
   document.addEventListener("htmx:confirm", function (event) {
     var polls = /every/.test(event.detail.elt.getAttribute("hx-trigger") || "");
-    if (paused && polls && !event.detail.triggeringEvent) event.preventDefault();
+    if (!polls || event.detail.triggeringEvent) return;
+    if (document.hidden) missed = true;
+    if (paused || document.hidden) event.preventDefault();
+  });
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden || !missed || paused || !window.htmx) return;
+    missed = false;
+    document.querySelectorAll("main [hx-trigger*=every][hx-get]").forEach(function (el) {
+      window.htmx.ajax("GET", el.getAttribute("hx-get"), { source: el, target: el, swap: "outerHTML" });
+    });
+  });
+  // What the page asks on its own (a region refreshing itself, the counter following an event) says
+  // so: it does not keep the session alive (the server's idle timer counts a person's actions only),
+  // and a region polling on a timer sends back the validator of what it holds, so an unchanged
+  // region costs a bare 304 (not one that re-polls by being swapped, like a task's progress).
+  var validators = {};
+  function timed(config) {
+    return config.verb === "get" && config.headers["X-Background"] && /every/.test(config.elt.getAttribute("hx-trigger") || "");
+  }
+  document.addEventListener("htmx:configRequest", function (event) {
+    var trigger = event.detail.triggeringEvent;
+    if (trigger && trigger.isTrusted) return;
+    event.detail.headers["X-Background"] = "1";
+    var held = validators[event.detail.path];
+    if (held && timed(event.detail)) event.detail.headers["If-None-Match"] = held;
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr, config = event.detail.requestConfig;
+    var etag = xhr && xhr.status === 200 && xhr.getResponseHeader("ETag");
+    if (etag && config && timed(config)) validators[config.path] = etag;
   });
   document.addEventListener("DOMContentLoaded", function () {
     var polled = document.querySelector("main [hx-trigger*=every]");

@@ -11,7 +11,8 @@ ones. The run is planned by ``jobs.notifications.plan_digests`` and executed by 
 
 Environment: BENCH_DATABASE_URL (PostgreSQL; a database ``<name>_bench_notifications`` is created
 beside it and dropped), BENCH_REDIS_URL (else an embedded Redis), BENCH_NOTIFICATIONS_MEMBERS,
-BENCH_NOTIFICATIONS_WORKERS (default "1,2"), BENCH_NOTIFICATIONS_SQLITE=0 (PostgreSQL only).
+BENCH_NOTIFICATIONS_WORKERS (default "1,2"), BENCH_NOTIFICATIONS_SQLITE=0 (PostgreSQL only),
+BENCH_NOTIFICATIONS_PROFILE=1 (one batch under cProfile, its top functions printed as comments).
 
 ``worker_cpu_seconds`` is the CPU time of the worker processes and their work horses: on a shared
 machine it says what one dedicated core would take, whatever else runs beside. ``sql_per_member``
@@ -22,7 +23,10 @@ trips per member shows at once.
 
 from __future__ import annotations
 
+import cProfile
+import io
 import os
+import pstats
 import re
 import resource
 import secrets
@@ -41,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MEMBERS = int(os.environ.get("BENCH_NOTIFICATIONS_MEMBERS", "5000"))
 WORKER_COUNTS = [int(n) for n in os.environ.get("BENCH_NOTIFICATIONS_WORKERS", "1,2").split(",")]
 WITH_SQLITE = os.environ.get("BENCH_NOTIFICATIONS_SQLITE", "1") != "0"
+PROFILE = os.environ.get("BENCH_NOTIFICATIONS_PROFILE") == "1"  # one batch under cProfile, printed
 MONDAY_NOON = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # planning time: weekly digests are due
 SUMMARY = (
     "Dès le premier appel, l’intervenante propose une interprète formée aux réalités de la violence "
@@ -325,6 +330,8 @@ def _round(label: str, app, env: dict, handler: CountingHandler, workers: int) -
     print(f"BENCH {name}_batches {planned['batches']} jobs", flush=True)
     print(f"BENCH {name}_seconds {elapsed:.1f} s", flush=True)
     print(f"BENCH {name}_worker_cpu_seconds {cpu:.1f} s", flush=True)
+    # What one digest costs the worker's CPU: the machine's load does not move it.
+    print(f"BENCH {name}_worker_cpu_per_digest {1000 * cpu / max(handler.count, 1):.2f} ms", flush=True)
     print(f"BENCH {name}_machine_load_at_start {load_before:.1f} load", flush=True)
     print(f"BENCH {name}_digests_per_second {handler.count / elapsed:.0f} msg/s", flush=True)
     print(f"BENCH {name}_smtp_accepted {handler.count} messages", flush=True)
@@ -355,11 +362,20 @@ def _statements(label: str, app) -> None:
             seen["select"] += statement.lstrip().upper().startswith("SELECT")
 
         sa.event.listen(db.engine, "before_cursor_execute", count)
+        profiler = cProfile.Profile() if PROFILE else None
         try:
+            if profiler:
+                profiler.enable()
             digests.send_batch(period_key, ids)
         finally:
+            if profiler:
+                profiler.disable()
             sa.event.remove(db.engine, "before_cursor_execute", count)
             db.session.remove()
+        if profiler:  # where one batch's time goes, as comment lines
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
+            print("\n".join("# " + line for line in out.getvalue().splitlines()), flush=True)
     print(f"BENCH notifications_{label}_sql_per_member {seen['all'] / len(ids):.2f} statements", flush=True)
     print(f"BENCH notifications_{label}_sql_selects_per_member {seen['select'] / len(ids):.2f} statements", flush=True)
 

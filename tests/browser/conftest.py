@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.support import free_port
 
@@ -84,7 +84,10 @@ def page(context):
 def live_server(app):
     """A real HTTP server (threaded Werkzeug) serving the test app on 127.0.0.1."""
     port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    # It names itself in a word, as gunicorn does (Werkzeug adds its and Python's versions): the
+    # wire tests count every header byte of every response.
+    handler = type("Handler", (WSGIRequestHandler,), {"server_version": "werkzeug", "sys_version": ""})
+    server = make_server("127.0.0.1", port, app, threaded=True, request_handler=handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
