@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..accounts.models import User
 from ..extensions import db
+from ..home.desk import DeskEntry, Waiting
 from . import services
 from .models import Position, Status
 
@@ -53,3 +57,14 @@ def provide_home_section(user: User) -> dict | None:
     if not (to_review or to_revise or to_sign):
         return None
     return {"to_review": to_review, "to_revise": to_revise, "to_sign": to_sign}
+
+
+def desk_reviews(user: User) -> Waiting:
+    count, oldest = services.awaiting_review()
+    return Waiting(
+        count=count,
+        label=ngettext("texte à réviser", "textes à réviser", count),
+        url=url_for("advocacy.index") + "#adv-queue",
+        link_text=_("Ouvrir la file de révision"),
+        entries=[DeskEntry(p.title, url_for("advocacy.show", position_id=p.id)) for p in oldest],
+    )
