@@ -31,8 +31,9 @@ MEASURE = """
   const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary';
   const items = [];
   for (const el of root.querySelectorAll(selector)) {
-    const style = getComputedStyle(el);
-    if (style.visibility === 'hidden' || el.closest('[hidden], .visually-hidden')) continue;
+    // What a closed <details> holds is laid out but not drawn (content-visibility): not seen.
+    if (!el.checkVisibility({visibilityProperty: true, contentVisibilityAuto: true})) continue;
+    if (el.closest('.visually-hidden')) continue;
     const rects = [...el.getClientRects()].filter(r => r.width > 2 && r.height > 2);
     if (!rects.length) continue;
     items.push({el, rects});
@@ -124,7 +125,9 @@ def test_every_page_of_every_role_fits_every_width(browser, live_server, demo_ac
         try:
             browser_login(page, live_server, emails[role], password)
             pages = crawl(_ContextClient(context, live_server), per_shape=1)
-            urls = [p.url for p in pages if p.status == 200 and "text/html" in p.content_type and not p.fragment]
+            urls = [
+                p.url for p in pages if p.status == 200 and "text/html" in p.content_type and not p.fragment
+            ]
             assert len(urls) >= 5, (role, [(p.url, p.status) for p in pages])
             for url in urls:
                 page.set_viewport_size({"width": WIDTHS[-1], "height": 900})
@@ -184,7 +187,10 @@ def _header_problems(page, width: int, where: str) -> list[str]:
     shots = _screenshot_folder()
     if shots is not None:
         name = where.strip("/").replace("/", "_") or "home"
-        page.screenshot(path=str(shots / f"header-{name}-{width}.png"), clip={"x": 0, "y": 0, "width": width, "height": 240})
+        page.screenshot(
+            path=str(shots / f"header-{name}-{width}.png"),
+            clip={"x": 0, "y": 0, "width": width, "height": 240},
+        )
     result = page.evaluate(MEASURE, "body > header")
     # The quick exit comes before the header in the page (second in tab order): measure it with it.
     both = page.evaluate(
