@@ -15,16 +15,7 @@ from .models import Position, Status
 
 
 def provide_home_section(user: User) -> dict | None:
-    to_review = []
-    if user.is_staff:
-        to_review = list(
-            db.session.scalars(
-                sa.select(Position)
-                .where(Position.status.in_([Status.SUBMITTED, Status.RESUBMITTED]))
-                .order_by(Position.updated_at)
-                .limit(5)
-            )
-        )
+    to_review = []  # staff find the texts to review on their desk (desk_reviews below), not twice
     to_revise = list(
         db.session.scalars(
             sa.select(Position)
