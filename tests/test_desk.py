@@ -110,7 +110,7 @@ def test_the_desk_is_the_home_of_staff_with_counts_and_links(
     login_as,
     make_user,
     run_jobs,
-    make_position,
+    make_position,  # noqa: F811
     make_practice,  # noqa: F811
 ):
     from intranet.practices import services as practices
