@@ -62,3 +62,11 @@ def limiter_storage_uri(url: str) -> str:
     if url.startswith("unix://"):
         return "redis+unix://" + url[len("unix://") :]
     return url
+
+
+def failed_job_count(app: Flask | None = None) -> int:
+    """Jobs that failed in every queue and wait to be retried or forgotten (the desk, the jobs page)."""
+    from rq.registry import FailedJobRegistry
+
+    conn = get_redis(app)
+    return sum(FailedJobRegistry(name, connection=conn).count for name in QUEUES)

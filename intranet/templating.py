@@ -9,27 +9,70 @@ from flask_login import current_user
 
 from .markdown import render_markdown
 
-# Navigation entries: (order, endpoint, label, minimum rule). Features add theirs in init_app.
-_NAV_ORDERED: list[tuple[int, str, object, str]] = []
+# Navigation entries: (order, endpoint, label, minimum rule, description). Features add theirs in
+# init_app. Entries for staff or administrators are management tools: they are listed on the
+# "Gestion" page, and the menu shows that one entry, so it stays one row whatever features add.
+_NAV_ORDERED: list[tuple[int, str, object, str, object]] = []
+MANAGEMENT_RULES = ("staff", "admin")
+MANAGE_ENDPOINT = "admin.manage"
 
 
-def add_nav(endpoint: str, label, rule: str = "member", order: int = 50) -> None:
-    if any(e == endpoint for _o, e, _l2, _r in _NAV_ORDERED):
+def add_nav(endpoint: str, label, rule: str = "member", order: int = 50, description=None) -> None:
+    if any(item[1] == endpoint for item in _NAV_ORDERED):
         return
-    _NAV_ORDERED.append((order, endpoint, label, rule))
+    _NAV_ORDERED.append((order, endpoint, label, rule, description))
     _NAV_ORDERED.sort(key=lambda item: item[0])
+
+
+def management_for(user) -> list[tuple[str, object, object]]:
+    """The management tools this person may open: (endpoint, label, description)."""
+    from .security import allowed
+
+    return [
+        (endpoint, label, description)
+        for _o, endpoint, label, rule, description in _NAV_ORDERED
+        if rule in MANAGEMENT_RULES and allowed(rule, user)
+    ]
 
 
 def nav_for(user) -> list[tuple[str, object]]:
     from .security import allowed
 
-    return [(endpoint, label) for _o, endpoint, label, rule in _NAV_ORDERED if allowed(rule, user)]
+    entries = [
+        (endpoint, label)
+        for _o, endpoint, label, rule, _d in _NAV_ORDERED
+        if rule not in MANAGEMENT_RULES and allowed(rule, user)
+    ]
+    if user.is_authenticated and management_for(user):
+        entries.append((MANAGE_ENDPOINT, _l("Gestion")))
+    return entries
+
+
+def nav_current(endpoint: str | None, user) -> str | None:
+    """The menu entry to mark as the current page: a management tool marks "Gestion"."""
+    if endpoint is None or not user.is_authenticated:
+        return endpoint
+    if any(e == endpoint for e, _l2, _d in management_for(user)):
+        return MANAGE_ENDPOINT
+    return endpoint
 
 
 def init_app(app: Flask) -> None:
     add_nav("home.index", _l("Accueil"), "member", 0)
-    add_nav("admin.organizations", _l("Organismes"), "staff", 80)
-    add_nav("admin.jobs", _l("Tâches de fond"), "admin", 90)
+    add_nav(
+        "admin.organizations",
+        _l("Organismes"),
+        "staff",
+        80,
+        _l("Inviter des organismes et des personnes, nommer les coordinations."),
+    )
+    add_nav(
+        "admin.jobs",
+        _l("Tâches de fond"),
+        "admin",
+        90,
+        _l("Files d’attente, échecs à relancer, courriels refusés."),
+    )
 
     @app.context_processor
     def _globals():
@@ -40,6 +83,7 @@ def init_app(app: Flask) -> None:
             "current_locale": locale,
             "other_locale": "en" if locale == "fr" else "fr",
             "nav": nav_for(current_user) if current_user else [],
+            "nav_current": nav_current(request.endpoint, current_user) if current_user and request else None,
             "current_path": request.full_path.rstrip("?") if request else "/",
         }
 

@@ -304,6 +304,18 @@ def accept_invitation(user: User, password: str) -> None:
     audit("invitation.accepted", user, target=user)
 
 
+def organizations_without_coordinator(limit: int = 5) -> tuple[int, list[Organization]]:
+    """Active member organizations where no active person coordinates (the staff desk): how many,
+    and the first by name."""
+    coordinated = sa.select(User.organization_id).where(User.role == Role.COORDINATOR, User.active)
+    where = (Organization.active, Organization.is_network.is_(False), Organization.id.not_in(coordinated))
+    count = db.session.scalar(sa.select(sa.func.count(Organization.id)).where(*where)) or 0
+    first = list(
+        db.session.scalars(sa.select(Organization).where(*where).order_by(Organization.name).limit(limit))
+    )
+    return count, first
+
+
 def can_manage_organization(actor: User, organization_id: int) -> bool:
     return actor.is_staff or actor.is_coordinator_of(organization_id)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
+from redis.exceptions import RedisError
 from rq import Queue
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job
@@ -15,12 +17,52 @@ from ..accounts import services as accounts
 from ..accounts.forms import InviteForm, OrganizationForm, RoleForm
 from ..accounts.models import Organization, Region, Role, Sector, User
 from ..extensions import db
-from ..queue import QUEUES, get_queue, get_redis
+from ..home.desk import DeskEntry, Waiting, desk_for
+from ..queue import QUEUES, failed_job_count, get_queue, get_redis
 from ..security import access, require
 from ..tasks.models import TaskRecord, TaskStatus
 from ..tasks.services import submit_task
+from ..templating import management_for
 
 bp = Blueprint("admin", __name__, url_prefix="/gestion")
+
+
+@bp.route("/")
+@access("staff")
+def manage():
+    """ "Gestion": the management tools in one menu entry, with what waits for the team."""
+    return render_template(
+        "admin/manage.html", tools=management_for(current_user), desk=desk_for(current_user)
+    )
+
+
+def desk_organizations(user: User) -> Waiting:
+    count, first = accounts.organizations_without_coordinator()
+    return Waiting(
+        count=count,
+        label=ngettext("organisme sans coordination", "organismes sans coordination", count),
+        url=url_for("admin.organizations"),
+        link_text=_("Voir les organismes"),
+        entries=[DeskEntry(org.name, url_for("admin.organization", org_id=org.id)) for org in first],
+    )
+
+
+def desk_failed_jobs(user: User) -> Waiting:
+    try:
+        count = failed_job_count()
+    except RedisError:
+        return Waiting(
+            count=None,
+            label=_("Les files de tâches ne répondent pas"),
+            url=url_for("admin.jobs"),
+            link_text=_("Voir les tâches de fond"),
+        )
+    return Waiting(
+        count=count,
+        label=ngettext("tâche de fond en échec", "tâches de fond en échec", count),
+        url=url_for("admin.jobs"),
+        link_text=_("Voir les tâches de fond"),
+    )
 
 
 def _region_choices():

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 def init_app(app: Flask) -> None:
     from .. import events
     from ..demo import register_demo
+    from ..home.desk import register_desk_item
     from ..home.sections import register_section
     from ..tasks.services import register_task_access
     from ..templating import add_nav
@@ -18,7 +19,7 @@ def init_app(app: Flask) -> None:
         services,
     )
     from .demo import load_demo
-    from .home import provide_home_section
+    from .home import desk_reviews, provide_home_section
     from .redaction import register as register_redaction
     from .views import bp, member_markdown
 
@@ -26,6 +27,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["advocacy_markdown"] = member_markdown
     add_nav("advocacy.index", _l("Plaidoyer"), "member", 40)
     register_section(400, "advocacy/_home.html", provide_home_section)
+    register_desk_item(20, "staff", desk_reviews)
     register_demo(400, load_demo)
     register_task_access(services.BRIEF_TASK_KIND, services.can_see_brief_task)
     register_redaction(app)

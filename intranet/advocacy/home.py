@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..accounts.models import User
 from ..extensions import db
+from ..home.desk import DeskEntry, Waiting
 from . import services
 from .models import Position, Status
 
 
 def provide_home_section(user: User) -> dict | None:
-    to_review = []
-    if user.is_staff:
-        to_review = list(
-            db.session.scalars(
-                sa.select(Position)
-                .where(Position.status.in_([Status.SUBMITTED, Status.RESUBMITTED]))
-                .order_by(Position.updated_at)
-                .limit(5)
-            )
-        )
+    to_review = []  # staff find the texts to review on their desk (desk_reviews below), not twice
     to_revise = list(
         db.session.scalars(
             sa.select(Position)
@@ -53,3 +48,14 @@ def provide_home_section(user: User) -> dict | None:
     if not (to_review or to_revise or to_sign):
         return None
     return {"to_review": to_review, "to_revise": to_revise, "to_sign": to_sign}
+
+
+def desk_reviews(user: User) -> Waiting:
+    count, oldest = services.awaiting_review()
+    return Waiting(
+        count=count,
+        label=ngettext("texte à réviser", "textes à réviser", count),
+        url=url_for("advocacy.index") + "#adv-queue",
+        link_text=_("Ouvrir la file de révision"),
+        entries=[DeskEntry(p.title, url_for("advocacy.show", position_id=p.id)) for p in oldest],
+    )

@@ -145,6 +145,19 @@ def review_queue(user: User) -> list[Position]:
     )
 
 
+AWAITING_REVIEW = (Status.SUBMITTED, Status.RESUBMITTED, Status.IN_REVIEW)
+
+
+def awaiting_review(limit: int = 5) -> tuple[int, list[Position]]:
+    """Texts submitted to the network and not yet decided (the staff desk): how many, the oldest first."""
+    where = Position.status.in_(AWAITING_REVIEW)
+    count = db.session.scalar(sa.select(sa.func.count(Position.id)).where(where)) or 0
+    oldest = list(
+        db.session.scalars(sa.select(Position).where(where).order_by(Position.updated_at).limit(limit))
+    )
+    return count, oldest
+
+
 def open_for_cosigning(user: User, today: date) -> list[Position]:
     query = (
         sa.select(Position)

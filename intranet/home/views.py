@@ -11,6 +11,7 @@ from ..queue import get_redis
 from ..security import access
 from ..tasks.models import TaskRecord
 from ..urls import safe_next
+from .desk import desk_for
 from .sections import register_section, sections_for
 
 bp = Blueprint("home", __name__)
@@ -37,7 +38,9 @@ register_section(950, "home/_tasks.html", _tasks_section)
 @bp.route("/")
 @access("member")
 def index():
-    return render_template("home/index.html", sections=sections_for(current_user))
+    return render_template(
+        "home/index.html", sections=sections_for(current_user), desk=desk_for(current_user)
+    )
 
 
 @bp.route("/langue", methods=["POST"])

@@ -11,4 +11,4 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
-    add_nav("mail.settings", _l("Courriels"), "admin", 92)
+    add_nav("mail.settings", _l("Courriels"), "admin", 92, _l("Ce que disent les courriels, et leur envoi."))

@@ -10,16 +10,18 @@ def init_app(app: Flask) -> None:
     from ..demo import register_demo
     from ..events import register_digest_source
     from ..extensions import db
+    from ..home.desk import register_desk_item
     from ..home.sections import register_section
     from ..tasks.services import register_task_guard
     from ..templating import add_nav
     from . import redaction, search, services
     from .demo import load_demo
-    from .views import bp
+    from .views import bp, desk_reports
 
     app.register_blueprint(bp)
     add_nav("practices.index", _l("Bonnes pratiques"), "member", 10)
     register_section(100, "practices/_home.html", services.home_context)
+    register_desk_item(10, "staff", desk_reports)
     register_digest_source(
         "practices",
         10,

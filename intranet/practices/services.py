@@ -539,25 +539,34 @@ def report(user: User, practice: Practice, reason: str, comment: PracticeComment
     return item
 
 
-def open_reports(user: User) -> list[PracticeReport]:
+def _open_reports_query(user: User, columns) -> sa.Select | None:
     """Reports this person moderates: network-wide practices for the team, the organization's
-    organization-only practices for its coordinators."""
+    organization-only practices for its coordinators (None: none at all)."""
     conditions = []
     if user.is_staff:
         conditions.append(Practice.visibility == Visibility.NETWORK)
     if user.role == Role.COORDINATOR:
         conditions.append(Practice.organization_id == user.organization_id)
     if not conditions:
-        return []
-    return list(
-        db.session.scalars(
-            sa.select(PracticeReport)
-            .join(Practice, Practice.id == PracticeReport.practice_id)
-            .where(PracticeReport.resolved_at.is_(None), sa.or_(*conditions))
-            .order_by(PracticeReport.created_at)
-            .limit(200)
-        )
+        return None
+    return (
+        sa.select(columns)
+        .join(Practice, Practice.id == PracticeReport.practice_id)
+        .where(PracticeReport.resolved_at.is_(None), sa.or_(*conditions))
     )
+
+
+def open_reports(user: User) -> list[PracticeReport]:
+    query = _open_reports_query(user, PracticeReport)
+    if query is None:
+        return []
+    return list(db.session.scalars(query.order_by(PracticeReport.created_at).limit(200)))
+
+
+def count_open_reports(user: User) -> int:
+    """How many reports wait for this person (the staff desk)."""
+    query = _open_reports_query(user, sa.func.count(PracticeReport.id))
+    return 0 if query is None else db.session.scalar(query) or 0
 
 
 def resolve_report(user: User, item: PracticeReport) -> None:

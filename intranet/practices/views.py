@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Region, Sector
 from ..extensions import db
 from ..files.services import UploadError, send_stored_file
+from ..home.desk import Waiting
 from ..params import bounded_int, int_arg
 from ..security import access, require
 from ..tasks.services import submit_task
@@ -575,5 +576,18 @@ def toggle_theme(theme_id: int):
     require(item is not None)
     services.toggle_theme(current_user, item)
     db.session.commit()
-    flash(_("Thème réactivé.") if item.active else _("Thème retiré de la liste (les pratiques le gardent)."), "success")
+    flash(
+        _("Thème réactivé.") if item.active else _("Thème retiré de la liste (les pratiques le gardent)."),
+        "success",
+    )
     return redirect(url_for("practices.themes"), code=303)
+
+
+def desk_reports(user) -> Waiting:
+    count = services.count_open_reports(user)
+    return Waiting(
+        count=count,
+        label=ngettext("signalement à traiter", "signalements à traiter", count),
+        url=url_for("practices.reports"),
+        link_text=_("Voir les signalements"),
+    )

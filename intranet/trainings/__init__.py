@@ -37,15 +37,23 @@ def _free_seats_of_closing_account(_sender, *, user) -> None:
 def init_app(app: Flask) -> None:
     from .. import events
     from ..demo import register_demo
+    from ..home.desk import register_desk_item
     from ..home.sections import register_section
     from ..templating import add_nav
     from . import demo, services
-    from .views import bp
+    from .views import bp, desk_sessions
 
     app.register_blueprint(bp)
     add_nav("trainings.index", _l("Formations"), "member", 30)
-    add_nav("trainings.manage", _l("Gérer les formations"), "staff", 75)
+    add_nav(
+        "trainings.manage",
+        _l("Gérer les formations"),
+        "staff",
+        75,
+        _l("Formations, séances, participantes, présences et attestations."),
+    )
     register_section(200, "trainings/_home.html", _home_section)
+    register_desk_item(30, "staff", desk_sessions)
     events.register_digest_source(
         "trainings",
         30,

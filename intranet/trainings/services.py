@@ -170,6 +170,58 @@ def counts(session_id: int) -> dict[str, int]:
     return {s.value: found.get(s.value, 0) for s in RegistrationStatus}
 
 
+SOON_FULL_SEATS = 2  # a session with this many seats left or fewer (or 80 % taken) is soon full
+
+
+@dataclass(frozen=True)
+class SessionAttention:
+    session: TrainingSession
+    seats_left: int
+    waiting: int
+
+
+def sessions_needing_attention(
+    now: datetime | None = None, *, limit: int = 5
+) -> tuple[int, list[SessionAttention]]:
+    """Sessions to come that are soon full or have a waiting list (the staff desk): how many, the
+    soonest first."""
+    now = now or utcnow()
+    tally = (
+        sa.select(
+            Registration.session_id.label("session_id"),
+            sa.func.sum(sa.case((Registration.status == CONFIRMED, 1), else_=0)).label("confirmed"),
+            sa.func.sum(sa.case((Registration.status == WAITING, 1), else_=0)).label("waiting"),
+        )
+        .group_by(Registration.session_id)
+        .subquery()
+    )
+    confirmed = sa.func.coalesce(tally.c.confirmed, 0)
+    waiting = sa.func.coalesce(tally.c.waiting, 0)
+    where = (
+        TrainingSession.starts_at >= now,
+        TrainingSession.cancelled_at.is_(None),
+        sa.or_(
+            waiting > 0,
+            TrainingSession.capacity - confirmed <= SOON_FULL_SEATS,
+            confirmed * 5 >= TrainingSession.capacity * 4,
+        ),
+    )
+    count = db.session.scalar(
+        sa.select(sa.func.count(TrainingSession.id))
+        .outerjoin(tally, tally.c.session_id == TrainingSession.id)
+        .where(*where)
+    )
+    rows = db.session.execute(
+        sa.select(TrainingSession, confirmed, waiting)
+        .outerjoin(tally, tally.c.session_id == TrainingSession.id)
+        .where(*where)
+        .order_by(TrainingSession.starts_at)
+        .limit(limit)
+    ).all()
+    soonest = [SessionAttention(s, max(s.capacity - int(c), 0), int(w)) for s, c, w in rows]
+    return count or 0, soonest
+
+
 def registration_of(session_id: int, user_id: int) -> Registration | None:
     return db.session.scalar(
         sa.select(Registration).where(Registration.session_id == session_id, Registration.user_id == user_id)

@@ -22,12 +22,14 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Region, Role, User
 from ..database import separate_write, utcnow, writes
 from ..extensions import db
+from ..home.desk import DeskEntry, Waiting
 from ..params import int_arg, int_list
 from ..privacy import find_personal_info
 from ..security import access, require
@@ -727,3 +729,29 @@ def certificates(session_id: int):
     if wants_fragment():
         return render_template("tasks/_status.html", task=task)
     return redirect(url_for("trainings.participants", session_id=s.id), code=303)
+
+
+def desk_sessions(user) -> Waiting:
+    from flask_babel import ngettext
+
+    count, soonest = services.sessions_needing_attention()
+    entries = []
+    for item in soonest:
+        state = (
+            ngettext("%(num)s en attente", "%(num)s en attente", item.waiting)
+            if item.waiting
+            else ngettext("%(num)s place libre", "%(num)s places libres", item.seats_left)
+        )
+        label = f"{item.session.training.title}, {format_date(services.to_local(item.session.starts_at).date(), 'd MMM')} ({state})"
+        entries.append(DeskEntry(label, url_for("trainings.participants", session_id=item.session.id)))
+    return Waiting(
+        count=count,
+        label=ngettext(
+            "séance presque complète ou avec liste d’attente",
+            "séances presque complètes ou avec liste d’attente",
+            count,
+        ),
+        url=url_for("trainings.manage"),
+        link_text=_("Gérer les formations"),
+        entries=entries,
+    )

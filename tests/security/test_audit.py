@@ -155,7 +155,7 @@ def test_filters_by_action_family_person_organization_and_dates(db, login_as, ma
     def rows(**query):
         response = client.get("/gestion/journal", query_string=query, headers={"HX-Request": "true"})
         assert response.status_code == 200 and "<html" not in response.get_data(as_text=True)
-        return response.get_data(as_text=True).count("<tr><td>")
+        return response.get_data(as_text=True).count("<tr><td")
 
     assert rows(person="filtre@essai.example") == 2
     assert rows(person="FILTRE@essai.example", action="login.") == 2
@@ -175,12 +175,12 @@ def test_pages_of_fifty(db, login_as):
     db.session.flush()
     response = client.get("/gestion/journal?action=login.failed")
     first = response.get_data(as_text=True)
-    assert first.count("<tr><td>") == 50 and "page=2" in first
+    assert first.count("<tr><td") == 50 and "page=2" in first
     assert len(gzip.compress(response.get_data())) <= 14 * 1024  # the page budget, with a full page
     fragment = client.get("/gestion/journal?action=login.failed", headers={"HX-Request": "true"})
     assert len(gzip.compress(fragment.get_data())) <= 4 * 1024
     second = client.get("/gestion/journal?action=login.failed&page=2").get_data(as_text=True)
-    assert second.count("<tr><td>") == 10 and "page=1" in second
+    assert second.count("<tr><td") == 10 and "page=1" in second
 
 
 def test_features_record_publication_and_participant_exports(app, db):

@@ -1,0 +1,56 @@
+"""The staff desk: what waits for the network's team, each with its count and a link.
+
+Features register what they know in ``init_app`` (``register_desk_item``), as they register home
+sections: the desk never queries a feature's tables itself, and a new feature adds its line here
+without touching the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..accounts.models import User
+
+
+@dataclass(frozen=True)
+class DeskEntry:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One line of the desk: ``count`` things wait; ``label`` says so in words ("3 signalements")."""
+
+    count: int | None  # None: it could not be counted (the label says why)
+    label: str
+    url: str
+    link_text: str
+    entries: list[DeskEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DeskItem:
+    order: int
+    rule: str  # the lowest role that sees the line: "staff" or "admin"
+    provide: Callable[[User], Waiting]
+
+
+_items: list[DeskItem] = []
+
+
+def register_desk_item(order: int, rule: str, provide: Callable[[User], Waiting]) -> None:
+    if any(item.provide is provide for item in _items):
+        return
+    _items.append(DeskItem(order, rule, provide))
+    _items.sort(key=lambda item: item.order)
+
+
+def desk_for(user: User) -> list[Waiting]:
+    """What waits for this person; empty for anyone below the network's team."""
+    from ..security import allowed
+
+    if not user.is_staff:
+        return []
+    return [item.provide(user) for item in _items if allowed(item.rule, user)]
