@@ -7,7 +7,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 HTMX_VERSION ?= 2.0.11
 
-.PHONY: run test test-pg bench install lint format translations migration htmx clean axe
+.PHONY: run test test-pg bench install lint format translations migration htmx clean axe system-run system-test
 
 $(BIN)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -18,10 +18,18 @@ $(BIN)/.installed: pyproject.toml
 
 install: $(BIN)/.installed
 
+# System packages (Pango, fonts; Chromium and npm for the tests): checked each time, installed
+# with apt as root, or the exact command printed.
+system-run:
+	@scripts/system-packages run
+
+system-test:
+	@scripts/system-packages test
+
 translations: install
 	$(BIN)/python -c 'from intranet.i18n import compile_catalogues, translation_directories; from pathlib import Path; print("compiled:", len(compile_catalogues(translation_directories(Path(".")))))'
 
-run: install translations
+run: system-run install translations
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m intranet.devserver
 
 # axe-core (accessibility tests) from the npm registry, pinned by its lock file; skipped without npm.
@@ -29,17 +37,17 @@ axe:
 	@if [ ! -d tests/browser/axe/node_modules ] && command -v npm >/dev/null 2>&1; then \
 		npm ci --prefix tests/browser/axe --no-audit --no-fund --ignore-scripts --silent; fi
 
-test: install translations axe
+test: system-test install translations axe
 	$(BIN)/ruff check intranet jobs tests wsgi.py
-	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	PASSERELLE_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The same suite on the PostgreSQL and Redis servers of this machine.
-test-pg: install translations axe
+test-pg: system-test install translations axe
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} \
 	TEST_REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379} \
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
-bench: install translations
+bench: system-test install translations
 	$(BIN)/python -m tests.benchmarks
 
 lint: install
