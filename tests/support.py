@@ -95,3 +95,12 @@ def postgres_url_for_worker(base: str) -> str:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
+
+
+def guard_fingerprint(page: str) -> str:
+    """The value of the guard's confirmation box in a page (what ticking it sends)."""
+    import re
+
+    match = re.search(r'name="confirm_personal" value="([0-9a-f]{20})"', page)
+    assert match, "the page shows no confirmation box"
+    return match.group(1)

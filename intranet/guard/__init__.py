@@ -10,13 +10,21 @@ from __future__ import annotations
 from flask import Flask
 
 from .detect import KIND_LABELS, Finding, in_context, scan
-from .fields import GuardedForm, GuardedStringField, GuardedTextAreaField
+from .fields import (
+    GuardedFileField,
+    GuardedForm,
+    GuardedMultipleFileField,
+    GuardedStringField,
+    GuardedTextAreaField,
+)
 from .records import check_text, record_confirmed
 
 __all__ = [
     "KIND_LABELS",
     "Finding",
+    "GuardedFileField",
     "GuardedForm",
+    "GuardedMultipleFileField",
     "GuardedStringField",
     "GuardedTextAreaField",
     "check_text",
@@ -28,5 +36,7 @@ __all__ = [
 
 def init_app(app: Flask) -> None:
     from . import models  # noqa: F401
+    from .names import init_app as init_names
 
+    init_names(app)
     app.jinja_env.globals.setdefault("guard_in_context", in_context)

@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..accounts.models import Region, Sector
 from ..extensions import db
 from ..files.services import UploadError, send_stored_file
+from ..guard import record_confirmed
 from ..security import access, require
 from ..tasks.services import submit_task
 from ..urls import wants_fragment
@@ -251,16 +252,8 @@ def new():
     if form.validate_on_submit():
         publish = request.form.get("action") == "publish"
         try:
-            practice = services.create_practice(
-                current_user,
-                _data(form),
-                publish=publish,
-                confirmed=form.confirm_personal.data,
-                uploads=_uploads(),
-            )
-        except services.PersonalInfoWarning as warning:
-            db.session.rollback()
-            context["findings"] = warning.findings
+            practice = services.create_practice(current_user, _data(form), publish=publish, uploads=_uploads())
+            record_confirmed(form, user=current_user, obj=practice)
         except (UploadError, services.PracticeError) as exc:
             db.session.rollback()
             context["error"] = str(exc)
@@ -298,10 +291,10 @@ def edit(practice_id: int):
                 _data(form),
                 expected_version=expected,
                 publish=publish,
-                confirmed=form.confirm_personal.data,
                 uploads=_uploads(),
                 remove_attachment_ids=list(form.remove_attachments.data or []),
             )
+            record_confirmed(form, user=current_user, obj=practice)
         except services.Conflict:
             db.session.rollback()
             practice = services.get(practice_id)
@@ -313,9 +306,6 @@ def edit(practice_id: int):
             # The next save, made knowingly, replaces the saved version.
             form.version.data = str(practice.version)
             status = 409
-        except services.PersonalInfoWarning as warning:
-            db.session.rollback()
-            context["findings"] = warning.findings
         except (UploadError, services.PracticeError) as exc:
             db.session.rollback()
             context["error"] = str(exc)
@@ -371,7 +361,8 @@ def comment(practice_id: int):
     require(policy.can_discuss(current_user, practice))
     form = CommentForm()
     if form.validate_on_submit():
-        services.add_comment(current_user, practice, form.body.data)
+        item = services.add_comment(current_user, practice, form.body.data)
+        record_confirmed(form, user=current_user, obj=item)
         db.session.commit()
         if wants_fragment():
             return _comments_fragment(practice)
@@ -410,6 +401,7 @@ def edit_comment(comment_id: int):
     form = CommentForm(obj=item) if request.method == "GET" else CommentForm()
     if form.validate_on_submit():
         services.edit_comment(current_user, item, form.body.data)
+        record_confirmed(form, user=current_user, obj=item)
         db.session.commit()
         flash(_("Commentaire modifié."), "success")
         return redirect(url_for("practices.show", practice_id=item.practice_id, _anchor=f"c{item.id}"), code=303)
@@ -472,7 +464,8 @@ def report(practice_id: int):
         require(item is not None and item.practice_id == practice.id)
     form = ReportForm()
     if form.validate_on_submit():
-        services.report(current_user, practice, form.reason.data, comment=item)
+        report = services.report(current_user, practice, form.reason.data, comment=item)
+        record_confirmed(form, user=current_user, obj=report)
         db.session.commit()
         flash(_("Merci : l’équipe de modération examinera votre signalement."), "success")
         return redirect(url_for("practices.show", practice_id=practice.id), code=303)
@@ -508,6 +501,7 @@ def withdraw(practice_id: int):
     if form.validate_on_submit():
         try:
             services.withdraw(current_user, practice, form.reason.data)
+            record_confirmed(form, user=current_user, obj=practice)
         except services.PracticeError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -542,7 +536,8 @@ def themes():
     error = None
     if form.validate_on_submit():
         try:
-            services.save_theme(current_user, None, form.name_fr.data, form.name_en.data)
+            theme = services.save_theme(current_user, None, form.name_fr.data, form.name_en.data)
+            record_confirmed(form, user=current_user, obj=theme)
         except services.PracticeError as exc:
             db.session.rollback()
             error = str(exc)
@@ -567,6 +562,7 @@ def theme(theme_id: int):
     if form.validate_on_submit():
         try:
             services.save_theme(current_user, item, form.name_fr.data, form.name_en.data)
+            record_confirmed(form, user=current_user, obj=item)
         except services.PracticeError as exc:
             db.session.rollback()
             error = str(exc)
