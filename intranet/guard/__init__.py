@@ -17,7 +17,16 @@ from .fields import (
     GuardedStringField,
     GuardedTextAreaField,
 )
-from .records import check_text, record_confirmed
+from .records import (
+    check_text,
+    confirmations_for,
+    get_confirmation,
+    kind_labels,
+    mark_reviewed,
+    open_confirmations,
+    record_confirmed,
+    register_object,
+)
 
 __all__ = [
     "KIND_LABELS",
@@ -28,6 +37,12 @@ __all__ = [
     "GuardedStringField",
     "GuardedTextAreaField",
     "check_text",
+    "confirmations_for",
+    "get_confirmation",
+    "kind_labels",
+    "mark_reviewed",
+    "open_confirmations",
+    "register_object",
     "in_context",
     "record_confirmed",
     "scan",
@@ -40,3 +55,4 @@ def init_app(app: Flask) -> None:
 
     init_names(app)
     app.jinja_env.globals.setdefault("guard_in_context", in_context)
+    app.jinja_env.globals.setdefault("guard_kind_labels", kind_labels)

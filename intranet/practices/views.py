@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import guard
 from ..accounts.models import Region, Sector
 from ..extensions import db
 from ..files.services import UploadError, send_stored_file
@@ -476,7 +477,23 @@ def report(practice_id: int):
 @bp.route("/signalements")
 @access("coordinator")
 def reports():
-    return render_template("practices/reports.html", reports=services.open_reports(current_user))
+    return render_template(
+        "practices/reports.html",
+        reports=services.open_reports(current_user),
+        confirmations=guard.open_confirmations(current_user),
+    )
+
+
+@bp.route("/signalements/confirmations/<int:record_id>/vue", methods=["POST"])
+@access("staff")
+def confirmation_reviewed(record_id: int):
+    """A moderator has looked at a passage its author confirmed (the guard's queue)."""
+    record = guard.get_confirmation(record_id)
+    require(record is not None)
+    guard.mark_reviewed(current_user, record)
+    db.session.commit()
+    flash(_("Passage confirmé marqué comme vu."), "success")
+    return redirect(url_for("practices.reports", _anchor="confirmations"), code=303)
 
 
 @bp.route("/signalements/<int:report_id>/traite", methods=["POST"])
