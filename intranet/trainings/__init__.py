@@ -25,10 +25,11 @@ def init_app(app: Flask) -> None:
     from ..demo import register_demo
     from ..home.sections import register_section
     from ..templating import add_nav
-    from . import demo, services
+    from . import demo, guarded, services
     from .views import bp
 
     app.register_blueprint(bp)
+    guarded.init_app(app)
     add_nav("trainings.index", _l("Formations"), "member", 30)
     add_nav("trainings.manage", _l("Gérer les formations"), "staff", 75)
     register_section(200, "trainings/_home.html", _home_section)
