@@ -83,6 +83,10 @@ def page(context):
 @pytest.fixture
 def live_server(app):
     """A real HTTP server (threaded Werkzeug) serving the test app on 127.0.0.1."""
+    from intranet.guard.detect import detector
+
+    # The guard's models load once per process: before the browser waits on a page, not during.
+    detector()
     port = free_port()
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
