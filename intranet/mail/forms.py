@@ -51,7 +51,9 @@ def settings_form_class() -> type[MailSettingsForm]:
             GuardedStringField(
                 _l("Nom de l’expéditeur (%(language)s)", language=LANGUAGE_NAMES[locale]),
                 validators=[Optional(), Length(max=80), neutral],
+                # A sender is named on purpose ("Bureau Lumière"): names are expected, nothing else.
                 refuse="all",
+                expect=("person_name", "honorific"),
             ),
         )
     for key, kind in EMAIL_KINDS.items():
