@@ -106,3 +106,12 @@ def header_bytes(response) -> int:
     """The size of a response's status line and headers as a server sends them (HTTP/1.1)."""
     size = len(f"HTTP/1.1 {response.status}\r\n") + SERVER_LINES
     return size + sum(len(name) + len(value) + 4 for name, value in response.headers.items())
+
+
+def guard_fingerprint(page: str) -> str:
+    """The value of the guard's confirmation box in a page (what ticking it sends)."""
+    import re
+
+    match = re.search(r'name="confirm_personal" value="([0-9a-f]{20})"', page)
+    assert match, "the page shows no confirmation box"
+    return match.group(1)

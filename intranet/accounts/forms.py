@@ -5,8 +5,13 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from ..guard import GuardedForm, GuardedStringField
 from ..params import db_int
 from .models import Role, Sector
+
+# A person's or an organization's name is meant to name someone: names are not findings there,
+# and nothing else that identifies (a phone number, an address...) belongs in it.
+NAME_GUARD = {"refuse": "all", "expect": ("person_name", "honorific")}
 
 
 class LoginForm(FlaskForm):
@@ -75,8 +80,10 @@ class ChangePasswordForm(NewPasswordForm):
     )
 
 
-class ProfileForm(FlaskForm):
-    name = StringField(_l("Nom"), validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=120)])
+class ProfileForm(GuardedForm):
+    name = GuardedStringField(
+        _l("Nom"), validators=[DataRequired(_l("Indiquez votre nom.")), Length(max=120)], **NAME_GUARD
+    )
     locale = SelectField(_l("Langue"), choices=[("fr", "Français"), ("en", "English")])
 
 
@@ -98,8 +105,10 @@ def sector_choices():
     ]
 
 
-class InviteForm(FlaskForm):
-    name = StringField(_l("Nom"), validators=[DataRequired(_l("Indiquez le nom.")), Length(max=120)])
+class InviteForm(GuardedForm):
+    name = GuardedStringField(
+        _l("Nom"), validators=[DataRequired(_l("Indiquez le nom.")), Length(max=120)], **NAME_GUARD
+    )
     email = EmailField(
         _l("Courriel"),
         validators=[
@@ -113,16 +122,19 @@ class InviteForm(FlaskForm):
     locale = SelectField(_l("Langue des courriels"), choices=[("fr", "Français"), ("en", "English")])
 
 
-class OrganizationForm(FlaskForm):
-    name = StringField(
-        _l("Nom de l’organisme"), validators=[DataRequired(_l("Indiquez le nom.")), Length(max=200)]
+class OrganizationForm(GuardedForm):
+    name = GuardedStringField(
+        _l("Nom de l’organisme"),
+        validators=[DataRequired(_l("Indiquez le nom.")), Length(max=200)],
+        **NAME_GUARD,
     )
     sector = SelectField(_l("Secteur"), choices=sector_choices)
     region_id = SelectField(_l("Région"), coerce=db_int)
-    town = StringField(
+    town = GuardedStringField(
         _l("Ville"),
         validators=[DataRequired(_l("Indiquez la ville.")), Length(max=120)],
         description=_l("La ville seulement : jamais d’adresse de maison."),
+        refuse="all",
     )
 
 

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     from ..tasks.services import register_task_access
     from ..templating import add_nav
     from . import (
+        guarded,
         models,  # noqa: F401  (tables)
         services,
     )
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     from .views import bp, member_markdown
 
     app.register_blueprint(bp)
+    guarded.init_app(app)
     app.jinja_env.filters["advocacy_markdown"] = member_markdown
     add_nav("advocacy.index", _l("Plaidoyer"), "member", 40)
     register_section(400, "advocacy/_home.html", provide_home_section)

@@ -2,50 +2,50 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileRequired
 from wtforms import (
-    BooleanField,
     DateField,
     HiddenField,
     SelectField,
     SelectMultipleField,
-    StringField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..guard import GuardedFileField, GuardedForm, GuardedStringField, GuardedTextAreaField
 from .models import KIND_LABELS, LANGUAGES, THEMES
 
 
-class PositionForm(FlaskForm):
+class PositionForm(GuardedForm):
     kind = SelectField(_l("Type de texte"), choices=[(k.value, label) for k, label in KIND_LABELS.items()])
     language = SelectField(
         _l("Langue du texte"),
         choices=list(LANGUAGES.items()),
         description=_l("Le dossier PDF est composé dans cette langue."),
     )
-    title = StringField(
+    title = GuardedStringField(
         _l("Titre"), validators=[DataRequired(_l("Donnez un titre au texte.")), Length(max=200)]
     )
-    addressee = StringField(
+    addressee = GuardedStringField(
         _l("Destinataire"),
         validators=[Length(max=200)],
         description=_l("Par exemple : ministère de la Famille, Commission parlementaire…"),
+        # A minister or an official is named on purpose: their name is not a finding here.
+        expect=("person_name", "honorific"),
     )
-    summary = TextAreaField(
+    summary = GuardedTextAreaField(
         _l("Résumé"),
         validators=[Length(max=2000)],
         description=_l("Deux ou trois phrases qui disent l’essentiel."),
     )
-    body = TextAreaField(
+    body = GuardedTextAreaField(
         _l("Texte"),
         validators=[DataRequired(_l("Le texte est vide.")), Length(max=200_000)],
         description=_l(
             "Markdown : ## pour un intertitre, **gras**, [^1] pour une note et [^1]: pour son texte."
         ),
     )
-    demands = TextAreaField(
+    demands = GuardedTextAreaField(
         _l("Revendications"),
         validators=[Length(max=30_000)],
         description=_l("Une revendication par ligne ; elles seront numérotées."),
@@ -58,19 +58,14 @@ class PositionForm(FlaskForm):
         option_widget=CheckboxInput(),
     )
     revision = HiddenField()
-    confirm_no_personal = BooleanField(
-        _l(
-            "J’ai vérifié : ce texte ne contient aucune information permettant d’identifier une personne ou une maison."
-        )
-    )
 
 
-class NoteForm(FlaskForm):
-    note = TextAreaField(_l("Note (facultative)"), validators=[Length(max=4000)])
+class NoteForm(GuardedForm):
+    note = GuardedTextAreaField(_l("Note (facultative)"), validators=[Length(max=4000)])
 
 
-class CommentForm(FlaskForm):
-    body = TextAreaField(
+class CommentForm(GuardedForm):
+    body = GuardedTextAreaField(
         _l("Commentaire"), validators=[DataRequired(_l("Le commentaire est vide.")), Length(max=8000)]
     )
 
@@ -81,5 +76,5 @@ class CosignOpenForm(FlaskForm):
     )
 
 
-class AttachmentForm(FlaskForm):
-    file = FileField(_l("Pièce jointe"), validators=[FileRequired(_l("Choisissez un fichier."))])
+class AttachmentForm(GuardedForm):
+    file = GuardedFileField(_l("Pièce jointe"), validators=[FileRequired(_l("Choisissez un fichier."))])

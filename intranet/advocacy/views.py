@@ -11,11 +11,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from .. import guard
 from ..extensions import db
 from ..files.services import send_stored_file
+from ..guard import record_confirmed
 from ..markdown import render_markdown
 from ..params import bounded_int, int_arg
-from ..privacy import find_personal_info
 from ..security import access, require
 from ..urls import wants_fragment
 from . import policy, services
@@ -109,14 +110,6 @@ def _data_from(form: PositionForm) -> services.PositionData:
     )
 
 
-def _personal_findings(form: PositionForm):
-    """Rule 2: text that looks like personal information needs an explicit confirmation."""
-    findings = find_personal_info(form.title.data, form.summary.data, form.body.data, form.demands.data)
-    if findings and not form.confirm_no_personal.data:
-        return findings
-    return []
-
-
 @bp.route("/nouveau", methods=["GET", "POST"])
 @access("member")
 def create():
@@ -124,28 +117,28 @@ def create():
     if request.method == "GET":
         form.language.data = current_user.locale if current_user.locale in ("fr", "en") else "fr"
     error = None
-    findings = []
     if form.validate_on_submit():
-        findings = _personal_findings(form)
-        if not findings:
-            try:
-                position = services.create_position(current_user, _data_from(form))
-            except services.AdvocacyError as exc:
-                error = str(exc.args[0])
-            else:
-                db.session.commit()
-                flash(_("Brouillon enregistré."), "success")
-                return _back(position)
+        try:
+            position = services.create_position(current_user, _data_from(form))
+            record_confirmed(form, user=current_user, obj=position)
+        except services.AdvocacyError as exc:
+            error = str(exc.args[0])
+        else:
+            db.session.commit()
+            flash(_("Brouillon enregistré."), "success")
+            return _back(position)
     status = 422 if request.method == "POST" else 200
-    return render_template(
-        "advocacy/edit.html", form=form, position=None, error=error, findings=findings
-    ), status
+    return render_template("advocacy/edit.html", form=form, position=None, error=error), status
 
 
 @bp.route("/<int:position_id>")
 @access("member")
 def show(position_id: int):
-    position = _load(position_id)
+    return _show(_load(position_id))
+
+
+def _show(position: Position, status: int = 200, **forms):
+    """The page of a text; ``forms`` carries a step's note or an attachment the guard sent back."""
     history = policy.can_view_history(current_user, position)
     return render_template(
         "advocacy/show.html",
@@ -154,10 +147,11 @@ def show(position_id: int):
         steps=services.transitions(position) if history else [],
         actions=policy.allowed_actions(current_user, position),
         action_labels=services.ACTION_LABELS,
-        note_form=NoteForm(),
+        note_form=forms.get("note_form") or NoteForm(formdata=None),
+        note_action=forms.get("note_action"),
         can_edit=policy.can_edit(current_user, position),
         attachments=services.attachments(position),
-        attachment_form=AttachmentForm(),
+        attachment_form=forms.get("attachment_form") or AttachmentForm(formdata=None),
         signatures=services.signatories(position),
         my_signature=services.signature_of(position, current_user.organization_id),
         can_sign=policy.can_sign(current_user, position, today()),
@@ -170,10 +164,9 @@ def show(position_id: int):
         changes_note=services.last_request_for_changes(position)
         if history and position.status == Status.CHANGES_REQUESTED
         else None,
-        findings=find_personal_info(position.title, position.summary, position.body, *position.demands)
-        if history and not position.is_public
-        else [],
-    )
+        # What the authors confirmed when the guard asked (kinds only), for those who review it.
+        confirmations=guard.confirmations_for(position) if history else [],
+    ), status
 
 
 @bp.route("/<int:position_id>/modifier", methods=["GET", "POST"])
@@ -190,7 +183,6 @@ def edit(position_id: int):
             form=form,
             position=position,
             error=None,
-            findings=[],
             conflict=None,
             frozen=True,
         ), 409
@@ -200,37 +192,35 @@ def edit(position_id: int):
         form.themes.data = position.themes
         form.revision.data = str(position.revision)
     error = None
-    findings = []
     conflict = None
     status = 200
     if form.validate_on_submit():
-        findings = _personal_findings(form)
-        if not findings:
-            base = bounded_int(form.revision.data, 0)
-            try:
-                services.update_position(current_user, position, _data_from(form), base_revision=base)
-            except services.EditConflict:
-                db.session.rollback()
-                position = _load(position_id)
-                mine = _data_from(form)
-                conflict = {
-                    "by": position.updated_by.name if position.updated_by else None,
-                    "at": position.updated_at,
-                    "fields": [f for f in compare(position, mine, _diff_labels()) if f.changed],
-                }
-                # The next save is deliberate: it starts from what is saved now.
-                form.revision.data = str(position.revision)
-                status = 409
-            except services.AdvocacyError as exc:
-                error = str(exc.args[0])
-            else:
-                db.session.commit()
-                flash(_("Modifications enregistrées."), "success")
-                return _back(position)
+        base = bounded_int(form.revision.data, 0)
+        try:
+            services.update_position(current_user, position, _data_from(form), base_revision=base)
+            record_confirmed(form, user=current_user, obj=position)
+        except services.EditConflict:
+            db.session.rollback()
+            position = _load(position_id)
+            mine = _data_from(form)
+            conflict = {
+                "by": position.updated_by.name if position.updated_by else None,
+                "at": position.updated_at,
+                "fields": [f for f in compare(position, mine, _diff_labels()) if f.changed],
+            }
+            # The next save is deliberate: it starts from what is saved now.
+            form.revision.data = str(position.revision)
+            status = 409
+        except services.AdvocacyError as exc:
+            error = str(exc.args[0])
+        else:
+            db.session.commit()
+            flash(_("Modifications enregistrées."), "success")
+            return _back(position)
     if request.method == "POST" and status == 200:
         status = 422
     return render_template(
-        "advocacy/edit.html", form=form, position=position, error=error, findings=findings, conflict=conflict
+        "advocacy/edit.html", form=form, position=position, error=error, conflict=conflict
     ), status
 
 
@@ -241,10 +231,14 @@ def act(position_id: int, action: str):
     require(action in policy.TRANSITIONS)
     form = NoteForm()
     if not form.validate_on_submit():
+        if form.guard_findings:
+            # Warn, show, confirm: the page comes back with the note as typed and what was found.
+            return _show(position, 422, note_form=form, note_action=action)
         flash(_("La note est trop longue."), "error")
         return _back(position, "etapes")
     try:
-        services.transition(current_user, position, action, form.note.data or "")
+        step = services.transition(current_user, position, action, form.note.data or "")
+        record_confirmed(form, user=current_user, obj=step)
     except services.AdvocacyError as exc:
         db.session.rollback()
         flash(str(exc.args[0]), "error")
@@ -272,7 +266,8 @@ def version(position_id: int, number: int):
         require(policy.can_comment(current_user, position))
         if form.validate_on_submit():
             try:
-                services.add_comment(current_user, version, form.body.data)
+                comment = services.add_comment(current_user, version, form.body.data)
+                record_confirmed(form, user=current_user, obj=comment)
             except services.AdvocacyError as exc:
                 form.body.errors.append(str(exc.args[0]))
             else:
@@ -443,10 +438,13 @@ def attach(position_id: int):
     require(policy.can_manage_attachments(current_user, position))
     form = AttachmentForm()
     if not form.validate_on_submit():
+        if form.guard_findings:
+            return _show(position, 422, attachment_form=form)
         flash(" ".join(str(e) for e in form.file.errors) or _("Choisissez un fichier."), "error")
         return _back(position, "pieces-jointes")
     try:
         attachment = services.add_attachment(current_user, position, form.file.data)
+        record_confirmed(form, user=current_user, obj=attachment)
     except services.AdvocacyError as exc:
         db.session.rollback()
         flash(str(exc.args[0]), "error")

@@ -10,16 +10,39 @@ from __future__ import annotations
 from flask import Flask
 
 from .detect import KIND_LABELS, Finding, in_context, scan
-from .fields import GuardedForm, GuardedStringField, GuardedTextAreaField
-from .records import check_text, record_confirmed
+from .fields import (
+    GuardedFileField,
+    GuardedForm,
+    GuardedMultipleFileField,
+    GuardedStringField,
+    GuardedTextAreaField,
+)
+from .records import (
+    check_text,
+    confirmations_for,
+    get_confirmation,
+    kind_labels,
+    mark_reviewed,
+    open_confirmations,
+    record_confirmed,
+    register_object,
+)
 
 __all__ = [
     "KIND_LABELS",
     "Finding",
+    "GuardedFileField",
     "GuardedForm",
+    "GuardedMultipleFileField",
     "GuardedStringField",
     "GuardedTextAreaField",
     "check_text",
+    "confirmations_for",
+    "get_confirmation",
+    "kind_labels",
+    "mark_reviewed",
+    "open_confirmations",
+    "register_object",
     "in_context",
     "record_confirmed",
     "scan",
@@ -28,5 +51,8 @@ __all__ = [
 
 def init_app(app: Flask) -> None:
     from . import models  # noqa: F401
+    from .names import init_app as init_names
 
+    init_names(app)
     app.jinja_env.globals.setdefault("guard_in_context", in_context)
+    app.jinja_env.globals.setdefault("guard_kind_labels", kind_labels)

@@ -1,17 +1,20 @@
 """Finding what should not be written (DOMAIN rules 1, 2 and 8): contact details, addresses, people.
 
 ``scan(text)`` returns the findings in the order they appear, each with its place in the text so
-that the form can show it marked in its context. The detectors are plain functions listed in
-``DETECTORS``; a finding inside another one (a postal code inside an address) is kept once.
+that the form can show it marked in its context. The detection itself is ``engine.Detector``
+(Presidio over spaCy's French pipeline, phonenumbers, and the recognizers of ``recognizers.py``).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
+
+from .engine import Detector
+from .names import allowed_names
 
 #: Every kind the guard can report, with its label for people (singular).
 KIND_LABELS = {
@@ -19,24 +22,14 @@ KIND_LABELS = {
     "email": _l("adresse courriel"),
     "address": _l("adresse civique"),
     "postal_code": _l("code postal"),
+    "person_name": _l("nom de personne"),
+    "child": _l("prénom d’enfant avec son âge"),
+    "honorific": _l("titre et nom de famille"),
+    "birth_date": _l("date de naissance"),
+    "health_number": _l("numéro d’assurance maladie"),
+    "sin": _l("numéro d’assurance sociale"),
+    "file_number": _l("numéro de dossier"),
 }
-
-_PHONE = re.compile(
-    r"(?<![\w+])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\d)"
-    r"|(?<![\w+])(?:\+33[\s.-]?|0)\d(?:[\s.-]?\d{2}){4}(?!\d)"
-)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_STREET_WORDS = (
-    r"rue|avenue|av\.|boulevard|boul\.|bd|chemin|ch\.|rang|route|place|allée|impasse|montée|côte|"
-    r"street|st\.|road|rd\.|drive|dr\.|lane|blvd|avenue|ave\.?"
-)
-# The street's name runs to the end of the clause: a comma, a full stop, a line end or a digit
-# (« 245, rue des Érables, Rimouski » keeps « 245, rue des Érables »).
-_ADDRESS = re.compile(
-    rf"(?<!\w)\d{{1,5}}(?:-\d{{1,5}})?,?\s+(?:{_STREET_WORDS})(?!\w)[ \t]+[^\W\d][^,.;:\n()\d]{{0,60}}",
-    re.IGNORECASE,
-)
-_POSTAL = re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z][ -]?\d[ABCEGHJ-NPRSTV-Z]\d\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -51,35 +44,31 @@ class Finding:
         return KIND_LABELS.get(self.kind, self.kind)
 
 
-def _regex(kind: str, pattern: re.Pattern) -> Callable[[str], Iterator[Finding]]:
-    def detect(text: str) -> Iterator[Finding]:
-        for match in pattern.finditer(text):
-            found = match.group(0).rstrip(" \t")
-            yield Finding(kind, match.start(), match.start() + len(found), found)
-
-    detect.__name__ = f"detect_{kind}"
-    return detect
+@cache
+def _shared_detector() -> Detector:
+    return Detector()
 
 
-#: The detectors, in order of precedence when two findings overlap.
-DETECTORS: list[Callable[[str], Iterator[Finding]]] = [
-    _regex("email", _EMAIL),
-    _regex("address", _ADDRESS),
-    _regex("phone", _PHONE),
-    _regex("postal_code", _POSTAL),
-]
+def detector() -> Detector:
+    """The detector, models loaded on first use; once per process, kept on ``app.extensions``."""
+    if not has_app_context():
+        return _shared_detector()
+    found = current_app.extensions.get("guard_detector")
+    if found is None:
+        found = current_app.extensions["guard_detector"] = _shared_detector()
+    return found
 
 
 def scan(text: str | None) -> list[Finding]:
-    """The findings in ``text``, in reading order; overlapping ones are reported once."""
-    if not text:
+    """The findings in ``text``, in reading order; overlapping ones are reported once (the more
+    specific kind). Names on the allow-list (member organizations, the network's people, public
+    bodies) are not findings."""
+    if not text or not text.strip():
         return []
-    kept: list[Finding] = []
-    for detect in DETECTORS:
-        for finding in detect(text):
-            if not any(finding.start < k.end and k.start < finding.end for k in kept):
-                kept.append(finding)
-    return sorted(kept, key=lambda f: f.start)
+    return [
+        Finding(span.kind, span.start, span.end, text[span.start : span.end])
+        for span in detector().find(text, allowed_names())
+    ]
 
 
 def in_context(text: str, finding: Finding, width: int = 40) -> tuple[str, str, str]:

@@ -13,23 +13,36 @@ import hashlib
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, MultipleFileField
 from wtforms import BooleanField, StringField, TextAreaField
 
 from .detect import Finding, scan
 
 
 class _Guarded:
-    """Mixin for text fields: ``refuse`` is a tuple of kinds, or ``"all"``."""
+    """Mixin for text fields: ``refuse`` is a tuple of kinds, or ``"all"``; ``expect`` the kinds
+    this field is for and that are not findings here (a person's own name in "Nom", a trainer's
+    name, the minister a brief is addressed to)."""
 
     guarded = True
 
-    def __init__(self, *args, refuse: tuple[str, ...] | str = (), **kwargs) -> None:
+    def __init__(
+        self, *args, refuse: tuple[str, ...] | str = (), expect: tuple[str, ...] = (), **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.refuse = refuse
+        self.expect = tuple(expect)
         self.findings: list[Finding] = []
 
     def refuses(self, finding: Finding) -> bool:
         return self.refuse == "all" or finding.kind in self.refuse
+
+    def guard_text(self) -> str:
+        """The text the guard reads (and shows findings in)."""
+        return self.data if isinstance(self.data, str) else ""
+
+    def scan(self) -> list[Finding]:
+        return [f for f in scan(self.guard_text()) if f.kind not in self.expect]
 
 
 class GuardedStringField(_Guarded, StringField):
@@ -37,6 +50,31 @@ class GuardedStringField(_Guarded, StringField):
 
 
 class GuardedTextAreaField(_Guarded, TextAreaField):
+    pass
+
+
+def _readable_name(filename: str) -> str:
+    """« Léa_Tremblay-7ans.pdf » -> « Léa Tremblay 7ans »: a file name as the words it holds."""
+    stem = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    stem = stem.rsplit(".", 1)[0] if "." in stem[1:] else stem
+    return " ".join(stem.replace("_", " ").replace("+", " ").replace("-", " ").split())
+
+
+class _GuardedFiles(_Guarded):
+    """File fields: the guard reads the names of the files (others see them in the list of
+    attachments), one per line."""
+
+    def guard_text(self) -> str:
+        data = self.data if isinstance(self.data, list | tuple) else [self.data]
+        names = [getattr(item, "filename", None) or "" for item in data if item]
+        return "\n".join(_readable_name(name) for name in names if name)
+
+
+class GuardedFileField(_GuardedFiles, FileField):
+    pass
+
+
+class GuardedMultipleFileField(_GuardedFiles, MultipleFileField):
     pass
 
 
@@ -78,7 +116,7 @@ class GuardedForm(FlaskForm):
         for field in self:
             if not getattr(field, "guarded", False):
                 continue
-            field.findings = scan(field.data if isinstance(field.data, str) else "")
+            field.findings = field.scan()
             refused = [f for f in field.findings if field.refuses(f)]
             if refused:
                 field.errors.append(

@@ -1,10 +1,35 @@
-"""Recording what a person confirmed, for the moderators' queue (adds and flushes, never commits)."""
+"""What the guard keeps and shows the moderators: the kinds of findings a person confirmed, never
+the text. Services add and flush, never commit.
+
+Features name their objects for the moderators' queue with ``register_object(app, table, label,
+link)``: ``link(object_id, user)`` answers the object's URL for that moderator, or None when the
+object is gone or is not theirs to see (an organization's private practice).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from ..database import utcnow
 from ..extensions import db
-from .detect import Finding, scan
+from .detect import KIND_LABELS, Finding, scan
 from .models import GuardConfirmation
+
+_KEY = "guard_objects"
+
+
+@dataclass(frozen=True)
+class ObjectKind:
+    label: object  # a lazy string
+    link: Callable[[int, object], str | None]
+
+
+def register_object(app: Flask, table: str, label, link: Callable[[int, object], str | None]) -> None:
+    app.extensions.setdefault(_KEY, {})[table] = ObjectKind(label, link)
 
 
 def record_confirmed(form, *, user, obj) -> GuardConfirmation | None:
@@ -31,3 +56,69 @@ def check_text(text: str | None, refuse: tuple[str, ...] | str = ()) -> list[Fin
     if not refuse:
         return findings
     return [f for f in findings if refuse == "all" or f.kind in refuse]
+
+
+# --- the moderators' queue ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    record: GuardConfirmation
+    label: object
+    url: str | None
+    kinds: list
+
+    @property
+    def id(self) -> int:
+        return self.record.id
+
+
+def confirmations_for(obj) -> list[GuardConfirmation]:
+    """What was confirmed on one object, newest first (for its reviewers)."""
+    return list(
+        db.session.scalars(
+            sa.select(GuardConfirmation)
+            .where(GuardConfirmation.object_type == obj.__tablename__, GuardConfirmation.object_id == obj.id)
+            .order_by(GuardConfirmation.id.desc())
+        )
+    )
+
+
+def kind_labels(record: GuardConfirmation) -> list:
+    return [KIND_LABELS.get(kind, kind) for kind in record.kinds.split(",") if kind]
+
+
+def open_confirmations(user, limit: int = 200) -> list[QueueItem]:
+    """Confirmed findings not yet reviewed, oldest first, for a staff moderator."""
+    if not getattr(user, "is_staff", False):
+        return []
+    objects = current_app.extensions.get(_KEY, {})
+    records = db.session.scalars(
+        sa.select(GuardConfirmation)
+        .where(GuardConfirmation.reviewed_at.is_(None))
+        .order_by(GuardConfirmation.id)
+        .limit(limit)
+    )
+    items = []
+    for record in records:
+        kind = objects.get(record.object_type)
+        items.append(
+            QueueItem(
+                record=record,
+                label=kind.label if kind else record.object_type,
+                url=kind.link(record.object_id, user) if kind else None,
+                kinds=kind_labels(record),
+            )
+        )
+    return items
+
+
+def get_confirmation(record_id: int) -> GuardConfirmation | None:
+    return db.session.get(GuardConfirmation, record_id)
+
+
+def mark_reviewed(user, record: GuardConfirmation) -> None:
+    if record.reviewed_at is None:
+        record.reviewed_at = utcnow()
+        record.reviewed_by_id = user.id
+        db.session.flush()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField
+from wtforms import RadioField, SelectField
 from wtforms.validators import Length, Optional, ValidationError
 
+from ..guard import GuardedForm, GuardedStringField
 from . import privacy
 from .privacy import CONTENT_KINDS, EMAIL_KINDS, LEVEL_LABELS, LOCALES, Level
 
@@ -32,7 +32,7 @@ def neutral(form, field) -> None:
         raise ValidationError(_l("Seul {n} (le nombre de nouveautés) peut être remplacé : retirez %(bad)s.", bad=bad[0]))
 
 
-class MailSettingsForm(FlaskForm):
+class MailSettingsForm(GuardedForm):
     default_level = RadioField(_l("Niveau par défaut des membres"), choices=LEVEL_CHOICES)
 
 
@@ -48,9 +48,12 @@ def settings_form_class() -> type[MailSettingsForm]:
         setattr(
             Form,
             f"sender_{locale}",
-            StringField(
+            GuardedStringField(
                 _l("Nom de l’expéditeur (%(language)s)", language=LANGUAGE_NAMES[locale]),
                 validators=[Optional(), Length(max=80), neutral],
+                # A sender is named on purpose ("Bureau Lumière"): names are expected, nothing else.
+                refuse="all",
+                expect=("person_name", "honorific"),
             ),
         )
     for key, kind in EMAIL_KINDS.items():
@@ -58,9 +61,10 @@ def settings_form_class() -> type[MailSettingsForm]:
             setattr(
                 Form,
                 f"subject_{key}_{locale}",
-                StringField(
+                GuardedStringField(
                     _l("%(kind)s (%(language)s)", kind=kind.label, language=LANGUAGE_NAMES[locale]),
                     validators=[Optional(), Length(max=150), neutral],
+                    refuse="all",
                 ),
             )
     return Form

@@ -14,11 +14,12 @@ def init_app(app: Flask) -> None:
     from ..home.sections import register_section
     from ..tasks.services import register_task_guard
     from ..templating import add_nav
-    from . import redaction, search, services
+    from . import guarded, redaction, search, services
     from .demo import load_demo
     from .views import bp, desk_reports
 
     app.register_blueprint(bp)
+    guarded.init_app(app)
     add_nav("practices.index", _l("Bonnes pratiques"), "member", 10)
     register_section(100, "practices/_home.html", services.home_context)
     register_desk_item(10, "staff", desk_reports)

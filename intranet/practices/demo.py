@@ -143,7 +143,7 @@ def load_demo() -> None:
             sectors=list(sectors),
             visibility=visibility,
         )
-        created.append(services.create_practice(author, data, publish=publish, confirmed=True))
+        created.append(services.create_practice(author, data, publish=publish))
     others = [u for u in users.values() if u.email.split("@")[0] not in ("admin", "equipe") and not u.is_staff]
     for i, (theme, title, region, sector) in enumerate(MORE):
         author = others[i % len(others)] if others else None
@@ -163,7 +163,7 @@ def load_demo() -> None:
             approaches=["feminist"] if i % 2 else ["intercultural", "intersectional"],
             sectors=[sector],
         )
-        created.append(services.create_practice(author, data, publish=True, confirmed=True))
+        created.append(services.create_practice(author, data, publish=True))
     published = [p for p in created if p.status == "published" and p.visibility == Visibility.NETWORK]
     if not published:
         return

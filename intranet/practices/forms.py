@@ -1,21 +1,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField,
     HiddenField,
-    MultipleFileField,
     RadioField,
     SelectField,
     SelectMultipleField,
-    StringField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..accounts.forms import sector_choices
+from ..guard import GuardedForm, GuardedMultipleFileField, GuardedStringField, GuardedTextAreaField
 from ..params import db_int
 from .models import Approach, Visibility
 
@@ -40,17 +36,17 @@ def visibility_choices():
     ]
 
 
-class PracticeForm(FlaskForm):
-    title = StringField(
+class PracticeForm(GuardedForm):
+    title = GuardedStringField(
         _l("Titre"),
         validators=[DataRequired(_l("Donnez un titre à la pratique.")), Length(max=200)],
     )
-    summary = TextAreaField(
+    summary = GuardedTextAreaField(
         _l("Résumé"),
         validators=[DataRequired(_l("Résumez la pratique en quelques phrases.")), Length(max=600)],
         description=_l("Deux ou trois phrases, affichées dans les listes (600 caractères au plus)."),
     )
-    body = TextAreaField(
+    body = GuardedTextAreaField(
         _l("Description"),
         validators=[Optional(), Length(max=60000)],
         description=_l(
@@ -62,7 +58,7 @@ class PracticeForm(FlaskForm):
     approaches = CheckboxesField(_l("Approches"), choices=approach_choices, validators=[Optional()])
     sectors = CheckboxesField(_l("Secteurs concernés"), choices=sector_choices, validators=[Optional()])
     region_id = SelectField(_l("Région"), coerce=db_int, validators=[Optional()])
-    audience = StringField(
+    audience = GuardedStringField(
         _l("Public visé"),
         validators=[Optional(), Length(max=200)],
         description=_l("Par exemple : intervenantes jeunesse, équipes d’accueil, interprètes."),
@@ -70,42 +66,39 @@ class PracticeForm(FlaskForm):
     visibility = RadioField(
         _l("Qui peut la lire"), choices=visibility_choices, default=Visibility.NETWORK.value
     )
-    attachments = MultipleFileField(
+    attachments = GuardedMultipleFileField(
         _l("Ajouter des pièces jointes"),
         description=_l("PDF, documents Office ou OpenDocument, images ; 10 Mo au plus par fichier."),
     )
     remove_attachments = CheckboxesField(_l("Retirer ces pièces jointes"), coerce=db_int, validators=[Optional()])
     version = HiddenField()
-    confirm_personal = BooleanField(
-        _l("J’ai relu : ce texte ne contient aucune information personnelle sur une femme, un enfant ou une maison.")
-    )
 
 
-class CommentForm(FlaskForm):
-    body = TextAreaField(
+class CommentForm(GuardedForm):
+    body = GuardedTextAreaField(
         _l("Votre commentaire"),
         validators=[DataRequired(_l("Écrivez votre commentaire.")), Length(max=5000)],
     )
 
 
-class ReportForm(FlaskForm):
-    reason = TextAreaField(
+class ReportForm(GuardedForm):
+    reason = GuardedTextAreaField(
         _l("Pourquoi le signaler ?"),
         validators=[DataRequired(_l("Dites en quelques mots ce qui pose problème.")), Length(max=2000)],
     )
 
 
-class WithdrawForm(FlaskForm):
-    reason = TextAreaField(
+class WithdrawForm(GuardedForm):
+    reason = GuardedTextAreaField(
         _l("Raison du retrait (l’autrice la verra)"),
         validators=[DataRequired(_l("Indiquez la raison du retrait.")), Length(max=2000)],
     )
 
 
-class ThemeForm(FlaskForm):
-    name_fr = StringField(
+class ThemeForm(GuardedForm):
+    name_fr = GuardedStringField(
         _l("Nom en français"), validators=[DataRequired(_l("Indiquez le nom du thème.")), Length(max=120)]
     )
-    name_en = StringField(
+    name_en = GuardedStringField(
         _l("Nom en anglais"), validators=[DataRequired(_l("Indiquez le nom anglais.")), Length(max=120)]
     )

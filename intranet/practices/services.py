@@ -22,7 +22,6 @@ from ..database import is_sqlite, utcnow
 from ..extensions import db
 from ..files.models import StoredFile
 from ..files.services import UploadError, delete_stored_file, file_path, store_upload
-from ..privacy import Finding, find_personal_info
 from ..urls import external_url
 from . import policy, search
 from .models import (
@@ -49,12 +48,6 @@ COUNT_CAP = 300  # counts stop here ("plus de 300"): see search.WINDOW
 
 class PracticeError(Exception):
     """A rule refused the change; the message is for the person."""
-
-
-class PersonalInfoWarning(Exception):
-    def __init__(self, findings: list[Finding]) -> None:
-        super().__init__("personal information")
-        self.findings = findings
 
 
 class Conflict(Exception):
@@ -176,10 +169,6 @@ def get_for_update(practice_id: int) -> Practice | None:
 # --- writing practices ----------------------------------------------------------------------------
 
 
-def personal_info(data: PracticeData) -> list[Finding]:
-    return find_personal_info(data.title, data.summary, data.body, data.audience)
-
-
 def _apply(practice: Practice, data: PracticeData) -> None:
     practice.title = data.title.strip()
     practice.summary = data.summary.strip()
@@ -238,22 +227,15 @@ def _record_revision(practice: Practice, editor: User) -> PracticeRevision | Non
     return revision
 
 
-def _check_publishable(data: PracticeData, confirmed: bool) -> None:
-    findings = personal_info(data)
-    if findings and not confirmed:
-        raise PersonalInfoWarning(findings)
-
-
 def create_practice(
     user: User,
     data: PracticeData,
     *,
     publish: bool,
-    confirmed: bool = False,
     uploads: list[FileStorage] = (),
 ) -> Practice:
-    if publish:
-        _check_publishable(data, confirmed)
+    """A new practice, published or as a draft. Its texts were checked by the form's guard
+    (``intranet.guard``); a caller without a form checks them with ``guard.check_text``."""
     practice = Practice(organization_id=user.organization_id, author_id=user.id, updated_by_id=user.id)
     db.session.add(practice)
     _apply(practice, data)
@@ -287,19 +269,16 @@ def update_practice(
     *,
     expected_version: int,
     publish: bool,
-    confirmed: bool = False,
     uploads: list[FileStorage] = (),
     remove_attachment_ids: list[int] = (),
 ) -> Practice:
     """Save an edit. ``publish``: the result is published (a new revision when content changed);
     otherwise it is kept as a draft. Raises Conflict when the practice changed since the form was
-    opened, PersonalInfoWarning when text looks personal and was not confirmed."""
+    opened. The texts were checked by the form's guard."""
     if not policy.can_edit(user, practice):
         raise PracticeError(_l("Vous ne pouvez pas modifier cette pratique."))
     if practice.version != expected_version:
         raise Conflict(practice)
-    if publish:
-        _check_publishable(data, confirmed)
     _apply(practice, data)
     _remove_attachments(practice, remove_attachment_ids)
     _add_attachments(user, practice, uploads)

@@ -8,9 +8,11 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import guard
 from ..accounts.models import Region, Sector
 from ..extensions import db
 from ..files.services import UploadError, send_stored_file
+from ..guard import record_confirmed
 from ..home.desk import Waiting
 from ..params import bounded_int, int_arg
 from ..security import access, require
@@ -245,16 +247,8 @@ def new():
     if form.validate_on_submit():
         publish = request.form.get("action") == "publish"
         try:
-            practice = services.create_practice(
-                current_user,
-                _data(form),
-                publish=publish,
-                confirmed=form.confirm_personal.data,
-                uploads=_uploads(),
-            )
-        except services.PersonalInfoWarning as warning:
-            db.session.rollback()
-            context["findings"] = warning.findings
+            practice = services.create_practice(current_user, _data(form), publish=publish, uploads=_uploads())
+            record_confirmed(form, user=current_user, obj=practice)
         except (UploadError, services.PracticeError) as exc:
             db.session.rollback()
             context["error"] = str(exc)
@@ -289,10 +283,10 @@ def edit(practice_id: int):
                 _data(form),
                 expected_version=expected,
                 publish=publish,
-                confirmed=form.confirm_personal.data,
                 uploads=_uploads(),
                 remove_attachment_ids=list(form.remove_attachments.data or []),
             )
+            record_confirmed(form, user=current_user, obj=practice)
         except services.Conflict:
             db.session.rollback()
             practice = services.get(practice_id)
@@ -304,9 +298,6 @@ def edit(practice_id: int):
             # The next save, made knowingly, replaces the saved version.
             form.version.data = str(practice.version)
             status = 409
-        except services.PersonalInfoWarning as warning:
-            db.session.rollback()
-            context["findings"] = warning.findings
         except (UploadError, services.PracticeError) as exc:
             db.session.rollback()
             context["error"] = str(exc)
@@ -362,7 +353,8 @@ def comment(practice_id: int):
     require(policy.can_discuss(current_user, practice))
     form = CommentForm()
     if form.validate_on_submit():
-        services.add_comment(current_user, practice, form.body.data)
+        item = services.add_comment(current_user, practice, form.body.data)
+        record_confirmed(form, user=current_user, obj=item)
         db.session.commit()
         if wants_fragment():
             return _comments_fragment(practice)
@@ -401,6 +393,7 @@ def edit_comment(comment_id: int):
     form = CommentForm(obj=item) if request.method == "GET" else CommentForm()
     if form.validate_on_submit():
         services.edit_comment(current_user, item, form.body.data)
+        record_confirmed(form, user=current_user, obj=item)
         db.session.commit()
         flash(_("Commentaire modifié."), "success")
         return redirect(url_for("practices.show", practice_id=item.practice_id, _anchor=f"c{item.id}"), code=303)
@@ -463,7 +456,8 @@ def report(practice_id: int):
         require(item is not None and item.practice_id == practice.id)
     form = ReportForm()
     if form.validate_on_submit():
-        services.report(current_user, practice, form.reason.data, comment=item)
+        report = services.report(current_user, practice, form.reason.data, comment=item)
+        record_confirmed(form, user=current_user, obj=report)
         db.session.commit()
         flash(_("Merci : l’équipe de modération examinera votre signalement."), "success")
         return redirect(url_for("practices.show", practice_id=practice.id), code=303)
@@ -474,7 +468,23 @@ def report(practice_id: int):
 @bp.route("/signalements")
 @access("coordinator")
 def reports():
-    return render_template("practices/reports.html", reports=services.open_reports(current_user))
+    return render_template(
+        "practices/reports.html",
+        reports=services.open_reports(current_user),
+        confirmations=guard.open_confirmations(current_user),
+    )
+
+
+@bp.route("/signalements/confirmations/<int:record_id>/vue", methods=["POST"])
+@access("staff")
+def confirmation_reviewed(record_id: int):
+    """A moderator has looked at a passage its author confirmed (the guard's queue)."""
+    record = guard.get_confirmation(record_id)
+    require(record is not None)
+    guard.mark_reviewed(current_user, record)
+    db.session.commit()
+    flash(_("Passage confirmé marqué comme vu."), "success")
+    return redirect(url_for("practices.reports", _anchor="confirmations"), code=303)
 
 
 @bp.route("/signalements/<int:report_id>/traite", methods=["POST"])
@@ -499,6 +509,7 @@ def withdraw(practice_id: int):
     if form.validate_on_submit():
         try:
             services.withdraw(current_user, practice, form.reason.data)
+            record_confirmed(form, user=current_user, obj=practice)
         except services.PracticeError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -533,7 +544,8 @@ def themes():
     error = None
     if form.validate_on_submit():
         try:
-            services.save_theme(current_user, None, form.name_fr.data, form.name_en.data)
+            theme = services.save_theme(current_user, None, form.name_fr.data, form.name_en.data)
+            record_confirmed(form, user=current_user, obj=theme)
         except services.PracticeError as exc:
             db.session.rollback()
             error = str(exc)
@@ -558,6 +570,7 @@ def theme(theme_id: int):
     if form.validate_on_submit():
         try:
             services.save_theme(current_user, item, form.name_fr.data, form.name_en.data)
+            record_confirmed(form, user=current_user, obj=item)
         except services.PracticeError as exc:
             db.session.rollback()
             error = str(exc)

@@ -40,10 +40,11 @@ def init_app(app: Flask) -> None:
     from ..home.desk import register_desk_item
     from ..home.sections import register_section
     from ..templating import add_nav
-    from . import demo, services
+    from . import demo, guarded, services
     from .views import bp, desk_sessions
 
     app.register_blueprint(bp)
+    guarded.init_app(app)
     add_nav("trainings.index", _l("Formations"), "member", 30)
     add_nav(
         "trainings.manage",

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -9,13 +8,12 @@ from wtforms import (
     RadioField,
     SelectField,
     SelectMultipleField,
-    StringField,
-    TextAreaField,
     URLField,
 )
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..guard import GuardedForm, GuardedStringField, GuardedTextAreaField
 from ..params import db_int
 from .models import SessionFormat
 
@@ -31,28 +29,32 @@ def language_choices():
     return [("fr", _l("Français")), ("en", _l("Anglais")), ("fr-en", _l("Français et anglais"))]
 
 
-class TrainingForm(FlaskForm):
-    title = StringField(_l("Titre"), validators=[DataRequired(_l("Indiquez le titre.")), Length(max=200)])
-    description = TextAreaField(
+class TrainingForm(GuardedForm):
+    title = GuardedStringField(_l("Titre"), validators=[DataRequired(_l("Indiquez le titre.")), Length(max=200)])
+    description = GuardedTextAreaField(
         _l("Description"),
         validators=[Optional(), Length(max=20000)],
         description=_l(
             "Markdown accepté. Aucune information permettant d’identifier une femme ou un enfant."
         ),
     )
-    audience = StringField(_l("Public visé"), validators=[Optional(), Length(max=300)])
-    trainer = StringField(_l("Formatrice ou formateur"), validators=[Optional(), Length(max=200)])
+    audience = GuardedStringField(_l("Public visé"), validators=[Optional(), Length(max=300)])
+    # The trainer is named on purpose: a name is not a finding here (a phone number still is).
+    trainer = GuardedStringField(
+        _l("Formatrice ou formateur"),
+        validators=[Optional(), Length(max=200)],
+        expect=("person_name", "honorific"),
+    )
     language = SelectField(_l("Langue"), choices=language_choices)
     themes = MultiCheckboxField(_l("Thèmes"), coerce=db_int, validate_choice=False)
     published = BooleanField(_l("Publiée (visible des membres)"))
-    confirm_personal = BooleanField(_l("J’ai vérifié : ce texte ne contient aucune information personnelle."))
 
 
 def format_choices():
     return [(SessionFormat.IN_PERSON.value, _l("En présence")), (SessionFormat.ONLINE.value, _l("En ligne"))]
 
 
-class SessionForm(FlaskForm):
+class SessionForm(GuardedForm):
     starts_at = DateTimeLocalField(
         _l("Début"),
         format=DATETIME_FORMAT,
@@ -66,12 +68,13 @@ class SessionForm(FlaskForm):
     )
     format = RadioField(_l("Format"), choices=format_choices, default=SessionFormat.IN_PERSON.value)
     region_id = SelectField(_l("Région"), coerce=lambda v: db_int(v) if v not in (None, "", "None") else None)
-    town = StringField(
+    town = GuardedStringField(
         _l("Ville"),
         validators=[Optional(), Length(max=120)],
         description=_l("La ville seulement : jamais d’adresse de maison."),
+        refuse=("address", "postal_code"),
     )
-    room_details = TextAreaField(
+    room_details = GuardedTextAreaField(
         _l("Salle (montrée aux personnes inscrites seulement)"),
         validators=[Optional(), Length(max=1000)],
         description=_l("Le lieu de formation et la salle. Jamais l’adresse d’une maison d’hébergement."),
@@ -103,8 +106,8 @@ class SessionForm(FlaskForm):
     allowed_roles = MultiCheckboxField(_l("Réservée aux rôles"), validate_choice=True)
 
 
-class CancelSessionForm(FlaskForm):
-    reason = TextAreaField(
+class CancelSessionForm(GuardedForm):
+    reason = GuardedTextAreaField(
         _l("Raison (envoyée aux personnes inscrites)"), validators=[Optional(), Length(max=500)]
     )
 
@@ -119,14 +122,14 @@ def rating_choices():
     ]
 
 
-class EvaluationForm(FlaskForm):
+class EvaluationForm(GuardedForm):
     rating = RadioField(
         _l("Votre appréciation"),
         choices=rating_choices,
         coerce=db_int,
         validators=[InputRequired(_l("Choisissez une note."))],
     )
-    comment = TextAreaField(
+    comment = GuardedTextAreaField(
         _l("Commentaire (facultatif, anonyme pour l’équipe)"),
         validators=[Optional(), Length(max=1000, message=_l("1000 caractères au plus."))],
     )

@@ -29,9 +29,9 @@ from flask_login import current_user
 from ..accounts.models import Region, Role, User
 from ..database import separate_write, utcnow, writes
 from ..extensions import db
+from ..guard import record_confirmed
 from ..home.desk import DeskEntry, Waiting
 from ..params import int_arg, int_list
-from ..privacy import find_personal_info
 from ..security import access, require
 from ..tasks.services import submit_task
 from ..text import slugify
@@ -362,7 +362,9 @@ def evaluate(session_id: int):
         return redirect(url_for("trainings.mine"), code=303)
     if form.validate_on_submit():
         try:
-            services.evaluate(current_user, mine, form.rating.data, form.comment.data)
+            evaluation = services.evaluate(current_user, mine, form.rating.data, form.comment.data)
+            # Evaluations are anonymous for the team: the record names no one.
+            record_confirmed(form, user=None, obj=evaluation)
         except services.TrainingError as exc:
             db.session.rollback()
             error = str(exc)
@@ -425,28 +427,22 @@ def _training_form_page(training: Training | None):
     if request.method == "GET" and training is not None:
         form.themes.data = [t.id for t in training.themes]
     error = None
-    warnings = []
     if form.validate_on_submit():
-        warnings = find_personal_info(form.title.data, form.description.data, form.audience.data)
-        if warnings and not form.confirm_personal.data:
-            error = _(
-                "Le texte semble contenir des informations personnelles : vérifiez-le, puis cochez la case de confirmation."
-            )
-        else:
-            saved = services.save_training(
-                current_user,
-                training,
-                title=form.title.data,
-                description=form.description.data or "",
-                audience=form.audience.data or "",
-                trainer=form.trainer.data or "",
-                language=form.language.data,
-                theme_ids=[int(t) for t in form.themes.data or []],
-                published=form.published.data,
-            )
-            db.session.commit()
-            flash(_("Formation enregistrée : %(title)s", title=saved.title), "success")
-            return redirect(url_for("trainings.edit_training", training_id=saved.id), code=303)
+        saved = services.save_training(
+            current_user,
+            training,
+            title=form.title.data,
+            description=form.description.data or "",
+            audience=form.audience.data or "",
+            trainer=form.trainer.data or "",
+            language=form.language.data,
+            theme_ids=[int(t) for t in form.themes.data or []],
+            published=form.published.data,
+        )
+        record_confirmed(form, user=current_user, obj=saved)
+        db.session.commit()
+        flash(_("Formation enregistrée : %(title)s", title=saved.title), "success")
+        return redirect(url_for("trainings.edit_training", training_id=saved.id), code=303)
     status = 422 if request.method == "POST" else 200
     sessions = training.sessions if training is not None else []
     counts = services.confirmed_counts([s.id for s in sessions])
@@ -456,7 +452,6 @@ def _training_form_page(training: Training | None):
             form=form,
             training=training,
             error=error,
-            warnings=warnings,
             sessions=sessions,
             counts=counts,
         ),
@@ -540,6 +535,7 @@ def new_session(training_id: int):
     if form.validate_on_submit():
         try:
             created = services.create_session(current_user, training, _session_data(form))
+            record_confirmed(form, user=current_user, obj=created)
         except services.TrainingError as exc:
             db.session.rollback()
             error = str(exc)
@@ -563,6 +559,7 @@ def edit_session(session_id: int):
     if form.validate_on_submit():
         try:
             promoted = services.update_session(current_user, s, _session_data(form))
+            record_confirmed(form, user=current_user, obj=s)
         except services.TrainingError as exc:
             db.session.rollback()
             error = str(exc)
@@ -577,6 +574,10 @@ def edit_session(session_id: int):
                 )
             return redirect(url_for("trainings.participants", session_id=s.id), code=303)
     status = 422 if request.method == "POST" else 200
+    return _session_page(s, form, status, error=error)
+
+
+def _session_page(s: TrainingSession, form: SessionForm, status: int, error=None, cancel_form=None):
     return (
         render_template(
             "trainings/session_form.html",
@@ -584,7 +585,7 @@ def edit_session(session_id: int):
             training=s.training,
             session=s,
             error=error,
-            cancel_form=CancelSessionForm(formdata=None),
+            cancel_form=cancel_form or CancelSessionForm(formdata=None),
         ),
         status,
     )
@@ -607,10 +608,14 @@ def cancel_session(session_id: int):
     require(s is not None)
     form = CancelSessionForm()
     if not form.validate_on_submit():
+        if form.guard_findings:
+            # The reason is emailed to everyone registered: shown marked, confirmed or edited.
+            return _session_page(s, _session_form(s), 422, cancel_form=form)
         flash(_("La raison est trop longue (500 caractères au plus)."), "error")
         return redirect(url_for("trainings.edit_session", session_id=s.id), code=303)
     try:
         told = services.cancel_session(current_user, s, form.reason.data or "")
+        record_confirmed(form, user=current_user, obj=s)
     except services.TrainingError as exc:
         db.session.rollback()
         flash(str(exc), "error")

@@ -8,6 +8,7 @@ from intranet.advocacy.diff import word_diff
 from intranet.advocacy.models import Position
 from intranet.advocacy.services import parse_demands
 from tests.advocacy.conftest import position_form
+from tests.support import guard_fingerprint
 
 
 def test_a_member_drafts_a_text_for_her_organization(app, db, login_as):
@@ -38,9 +39,9 @@ def test_text_that_looks_personal_needs_a_confirmation(app, db, login_as):
     response = client.post("/plaidoyer/nouveau", data=data)
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert "Information personnelle possible" in body and "418 555-0199" in body
+    assert "<mark>418 555-0199</mark>" in body and "<mark>12 rue des Érables</mark>" in body
     assert db.session.scalar(sa.select(sa.func.count(Position.id))) == 0
-    confirmed = client.post("/plaidoyer/nouveau", data={**data, "confirm_no_personal": "y"})
+    confirmed = client.post("/plaidoyer/nouveau", data={**data, "confirm_personal": guard_fingerprint(body)})
     assert confirmed.status_code == 303
 
 

@@ -83,6 +83,10 @@ def page(context):
 @pytest.fixture
 def live_server(app):
     """A real HTTP server (threaded Werkzeug) serving the test app on 127.0.0.1."""
+    from intranet.guard.detect import detector
+
+    # The guard's models load once per process: before the browser waits on a page, not during.
+    detector()
     port = free_port()
     # It names itself in a word, as gunicorn does (Werkzeug adds its and Python's versions): the
     # wire tests count every header byte of every response.

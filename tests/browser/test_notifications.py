@@ -69,7 +69,6 @@ def test_choosing_what_emails_say_shows_that_email_beside_the_choice(page, live_
             visibility=Visibility.NETWORK,
         ),
         publish=True,
-        confirmed=True,
     )
     db.session.commit()
 

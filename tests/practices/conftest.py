@@ -52,7 +52,7 @@ def make_practice(db, make_user):
             sectors=list(sectors),
             visibility=Visibility(visibility),
         )
-        return services.create_practice(author, data, publish=publish, confirmed=True)
+        return services.create_practice(author, data, publish=publish)
 
     return make
 

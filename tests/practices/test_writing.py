@@ -8,8 +8,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from intranet.files.models import StoredFile
+from intranet.guard.models import GuardConfirmation
 from intranet.practices.models import Practice, PracticeRevision
 from tests.practices.conftest import form_data
+from tests.support import guard_fingerprint
 
 
 def _new(client, **fields):
@@ -71,15 +73,18 @@ def test_personal_information_must_be_confirmed_before_publishing(login_as, db):
     response = _new(client, title="Suivi téléphonique", body=body)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "informations personnelles" in page
-    assert "418 555-0199" in page and "marie.t@exemple.ca" in page and "12 rue des Érables" in page
-    assert 'name="confirm_personal"' in page
+    assert "À vérifier avant de publier" in page
+    for found in ("Mme Tremblay", "418 555-0199", "marie.t@exemple.ca", "12 rue des Érables"):
+        assert f"<mark>{found}</mark>" in page
     assert db.session.scalar(sa.select(Practice).where(Practice.title == "Suivi téléphonique")) is None
-    # A draft may hold it (it is not published) ...
-    assert _new(client, title="Suivi téléphonique", body=body, action="draft").status_code == 303
-    # ... and publishing goes through once the author confirms.
-    confirmed = _new(client, title="Suivi confirmé", body=body, confirm_personal="y")
+    # A draft is read by colleagues: it asks too. Publishing goes through once the author confirms
+    # what she was shown; the confirmation is recorded by its kinds, for the moderators.
+    assert _new(client, title="Suivi téléphonique", body=body, action="draft").status_code == 422
+    confirmed = _new(client, title="Suivi téléphonique", body=body, confirm_personal=guard_fingerprint(page))
     assert confirmed.status_code == 303
+    practice = db.session.scalar(sa.select(Practice).where(Practice.title == "Suivi téléphonique"))
+    record = db.session.scalar(sa.select(GuardConfirmation).where(GuardConfirmation.object_id == practice.id))
+    assert (record.object_type, record.kinds) == ("practice", "address,email,honorific,phone")
 
 
 XSS = """# Titre
@@ -99,7 +104,7 @@ XSS = """# Titre
 
 def test_markdown_payloads_are_stored_and_rendered_harmless(login_as, db):
     client, _ = login_as("member")
-    assert _new(client, title="Pratique piégée", body=XSS, confirm_personal="y").status_code == 303
+    assert _new(client, title="Pratique piégée", body=XSS).status_code == 303
     practice = db.session.scalar(sa.select(Practice).where(Practice.title == "Pratique piégée"))
     assert practice.body == XSS  # stored as typed: the rendering makes it harmless
     for url in (f"/pratiques/{practice.id}", f"/pratiques/{practice.id}/imprimer"):

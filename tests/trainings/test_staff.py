@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from intranet.database import utcnow
 from intranet.trainings import services
 from intranet.trainings.models import Registration, RegistrationStatus, Training
+from tests.support import guard_fingerprint
 
 
 def test_create_training_keeps_input_on_error_and_warns_about_personal_information(db, login_as):
@@ -30,7 +31,8 @@ def test_create_training_keeps_input_on_error_and_warns_about_personal_informati
     warned = client.post("/formations/gestion/nouvelle", data=data)
     assert warned.status_code == 422 and "numéro de téléphone" in warned.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Training.id))) == 0
-    saved = client.post("/formations/gestion/nouvelle", data={**data, "confirm_personal": "y"})
+    page = warned.get_data(as_text=True)
+    saved = client.post("/formations/gestion/nouvelle", data={**data, "confirm_personal": guard_fingerprint(page)})
     assert saved.status_code == 303
     training = db.session.scalar(sa.select(Training))
     assert training.published and [t.name for t in training.themes] == ["Plan de sécurité"]
