@@ -35,6 +35,7 @@ NOT_PROSE = (PasswordField, EmailField, URLField, HiddenField, SearchField)
 UNGUARDED = {
     "intranet.accounts.forms.CodeForm.code": "a one-time sign-in code, checked and never stored or shown",
     "intranet.accounts.forms.DisableTwoFactorForm.code": "a one-time sign-in code, checked and never stored or shown",
+    "intranet.redaction.forms.RedactForm.passage": "the passage to remove: it names what must go, is never stored or shown",
 }
 
 
