@@ -27,6 +27,7 @@ FEATURES: tuple[str, ...] = (
     "intranet.advocacy",
     "intranet.practices",
     "intranet.audit", "intranet.mydata", "intranet.ops",  # security (issue 7)
+    "intranet.census",  # network censuses (issue 21)
 )
 
 
