@@ -147,6 +147,7 @@ def delete_question(actor: User, question: Question) -> None:
     campaign = question.campaign
     for part in [q for q in campaign.questions if q.parent_id == question.id]:
         campaign.questions.remove(part)
+    db.session.flush()  # the parts first: the database would cascade them under the ORM's feet
     campaign.questions.remove(question)
     db.session.flush()
 
