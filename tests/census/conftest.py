@@ -15,7 +15,16 @@ def census(db, make_org, make_user):
     class Census:
         staff = make_user("staff")
 
-        def campaign(self, orgs=(), *, name="Recensement annuel 2026", year=2026, copy_from=None, open=True, regions=None):
+        def campaign(
+            self,
+            orgs=(),
+            *,
+            name="Recensement annuel 2026",
+            year=2026,
+            copy_from=None,
+            open=True,
+            regions=None,
+        ):
             data = campaigns.CampaignData(
                 name=name,
                 period=Period.YEAR,

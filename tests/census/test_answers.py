@@ -23,7 +23,9 @@ def test_save_a_draft_and_come_back_to_it(db, census, make_org, login_as):
     assert f'name="{answers.field_name(women.id)}" value="12"' in page
 
 
-def test_the_checks_refuse_what_is_not_a_whole_number_and_parts_that_do_not_add_up(db, census, make_org, login_as):
+def test_the_checks_refuse_what_is_not_a_whole_number_and_parts_that_do_not_add_up(
+    db, census, make_org, login_as
+):
     org = make_org()
     campaign = census.campaign([org])
     client, _ = login_as("coordinator", org=org)
@@ -75,14 +77,24 @@ def test_a_figure_far_from_last_year_asks_for_a_confirmation(db, census, make_or
     confirmed = client.post(_url(campaign), data={**fields, "action": "submit", "confirm_figures": "y"})
     assert confirmed.status_code == 303
     # Within half of last year's: no warning at all.
-    assert answers.check(campaign, census.figures(campaign, {"women": 25}), complete=True, last_year={"women": 40}).warnings == {}
+    assert (
+        answers.check(
+            campaign, census.figures(campaign, {"women": 25}), complete=True, last_year={"women": 40}
+        ).warnings
+        == {}
+    )
 
 
 def test_correct_until_the_campaign_closes(db, census, make_org, login_as):
     org = make_org()
     campaign = census.campaign([org])
     client, _ = login_as("coordinator", org=org)
-    assert client.post(_url(campaign), data={**census.figures(campaign, {"women": 8}), "action": "submit"}).status_code == 303
+    assert (
+        client.post(
+            _url(campaign), data={**census.figures(campaign, {"women": 8}), "action": "submit"}
+        ).status_code
+        == 303
+    )
     revision = campaign.revision
     corrected = census.figures(campaign, {"women": 9})
     assert client.post(_url(campaign), data={**corrected, "action": "save"}).status_code == 303

@@ -36,11 +36,18 @@ def test_staff_prepare_a_campaign_from_the_standard_questionnaire_and_open_it(db
     assert "Femmes hébergées" in page and "Ouvrir aux réponses" in page
 
     # The questionnaire is edited while in preparation: a question that asks about a person is refused.
-    bad = client.post(f"/recensements/{campaign.id}/questions", data={"label": "Nom et adresse de la résidente", "breakdown": ""})
+    bad = client.post(
+        f"/recensements/{campaign.id}/questions",
+        data={"label": "Nom et adresse de la résidente", "breakdown": ""},
+    )
     assert bad.status_code == 422 and "ne demande rien sur une personne" in bad.get_data(as_text=True)
     good = client.post(
         f"/recensements/{campaign.id}/questions",
-        data={"label": "Accompagnements en cour", "definition": "Présences au palais de justice.", "breakdown": ""},
+        data={
+            "label": "Accompagnements en cour",
+            "definition": "Présences au palais de justice.",
+            "breakdown": "",
+        },
     )
     assert good.status_code == 303
     assert "Accompagnements en cour" in [q.label for q in db.session.get(Campaign, campaign.id).questions]
@@ -48,10 +55,14 @@ def test_staff_prepare_a_campaign_from_the_standard_questionnaire_and_open_it(db
     assert client.post(f"/recensements/{campaign.id}/ouvrir").status_code == 303
     db.session.refresh(campaign)
     assert campaign.status == CampaignStatus.OPEN
-    asked = db.session.scalars(sa.select(Response.organization_id).where(Response.campaign_id == campaign.id)).all()
+    asked = db.session.scalars(
+        sa.select(Response.organization_id).where(Response.campaign_id == campaign.id)
+    ).all()
     assert asked == [shelter.id]
     # Once open the questionnaire does not change.
-    refused = client.post(f"/recensements/{campaign.id}/questions", data={"label": "Autre chose", "breakdown": ""})
+    refused = client.post(
+        f"/recensements/{campaign.id}/questions", data={"label": "Autre chose", "breakdown": ""}
+    )
     assert refused.status_code == 404
 
 
@@ -77,7 +88,9 @@ def test_participation_says_who_answered_never_what(db, census, make_org, login_
     assert "48613" not in page and "48 613" not in page
 
 
-def test_reminders_go_through_the_outbox_to_coordinators_without_an_answer(db, census, make_org, make_user, login_as):
+def test_reminders_go_through_the_outbox_to_coordinators_without_an_answer(
+    db, census, make_org, make_user, login_as
+):
     a, b = make_org(), make_org()
     campaign = census.campaign([a, b])
     census.submit(campaign, a)
@@ -111,7 +124,11 @@ ROUTES = [
     ("get", "/recensements/nouveau", {"member": 403, "coordinator": 403, "staff": 200}),
     ("get", "/recensements/{id}/participation", {"member": 403, "coordinator": 403, "staff": 200}),
     ("post", "/recensements/{id}/rappels", {"member": 403, "coordinator": 403, "staff": 303}),
-    ("get", "/recensements/{id}/reponse", {"member": 403, "coordinator": 200, "staff": 404}),  # staff: never an answer
+    (
+        "get",
+        "/recensements/{id}/reponse",
+        {"member": 403, "coordinator": 200, "staff": 404},
+    ),  # staff: never an answer
     ("get", "/recensements/{id}/resultats", {"member": 404, "coordinator": 404, "staff": 404}),
     ("get", "/recensements/seuil", {"member": 403, "coordinator": 403, "staff": 200}),
 ]
@@ -119,7 +136,9 @@ ROUTES = [
 
 @pytest.mark.parametrize("method, url, expected", ROUTES)
 @pytest.mark.parametrize("role", ["member", "coordinator", "staff"])
-def test_the_permission_matrix_of_an_open_campaign(db, census, make_org, login_as, method, url, expected, role):
+def test_the_permission_matrix_of_an_open_campaign(
+    db, census, make_org, login_as, method, url, expected, role
+):
     org = make_org()
     campaign = census.campaign([org])
     client, _ = login_as(role, org=org) if role != "staff" else login_as("staff")
@@ -134,7 +153,10 @@ def test_a_coordinator_answers_only_for_their_own_organization(db, census, make_
     other_response = census.response(campaign, other)
     fields = census.figures(campaign, {"women": 7})
     # The form only ever reaches the signed-in coordinator's own organization's row.
-    assert client.post(f"/recensements/{campaign.id}/reponse", data={**fields, "action": "submit"}).status_code == 303
+    assert (
+        client.post(f"/recensements/{campaign.id}/reponse", data={**fields, "action": "submit"}).status_code
+        == 303
+    )
     assert census.response(campaign, mine).status == ResponseStatus.SUBMITTED
     assert other_response.status == ResponseStatus.PENDING and not other_response.values
     # A coordinator of an organization that was not asked has no answer page.
