@@ -1,7 +1,7 @@
 """The results of a campaign: every figure any page, chart, CSV or PDF displays comes from here.
 
-``results(campaign)`` sums the submitted answers by question, breakdown category and region (one
-GROUP BY), builds the cells and their relations (regions add up to the network, categories to
+``results(campaign)`` reads the closed campaign's sums by question, breakdown category and region
+(``Total``, written by one GROUP BY when it closed), builds the cells and their relations (regions add up to the network, categories to
 their question, parts to their question), and hands them to ``suppression.suppress``. What leaves
 this module is ``Shown`` cells only: a hidden figure is never in the output, so no template can
 print it by mistake.
@@ -20,7 +20,7 @@ from flask import current_app
 
 from ..accounts.models import Region
 from ..extensions import db
-from .models import Campaign, CampaignStatus, CensusSettings, Question, Response, ResponseStatus, Value
+from .models import Campaign, CampaignStatus, CensusSettings, Question, Response, ResponseStatus, Total, Value
 from .suppression import DEFAULT_K, Cell, Relation, Shown, suppress
 
 NETWORK = 0  # the region key of the network's cells
@@ -83,8 +83,36 @@ def results(campaign: Campaign) -> Results:
     return computed
 
 
+def store_totals(campaign: Campaign) -> None:
+    """Write the campaign's sums (``Total``) from its submitted figures, in the database itself;
+    called when it closes, so that the results never read one organization's figures again."""
+    db.session.execute(sa.delete(Total).where(Total.campaign_id == campaign.id))
+    grouped = (
+        sa.select(
+            sa.literal(campaign.id),
+            Value.question_id,
+            Response.region_id,
+            Value.category,
+            sa.func.sum(Value.value),
+            sa.func.sum(sa.case((Value.value > 0, 1), else_=0)),
+        )
+        .join(Response, Response.id == Value.response_id)
+        .where(Response.campaign_id == campaign.id, Response.status == ResponseStatus.SUBMITTED)
+        .group_by(Value.question_id, Response.region_id, Value.category)
+    )
+    db.session.execute(
+        sa.insert(Total).from_select(
+            ["campaign_id", "question_id", "region_id", "category", "total", "positive"], grouped
+        )
+    )
+
+
+def drop_totals(campaign: Campaign) -> None:
+    db.session.execute(sa.delete(Total).where(Total.campaign_id == campaign.id))
+
+
 def compute(campaign: Campaign, k: int) -> Results:
-    """Sum the submitted answers and suppress; no figure of a single organization leaves here."""
+    """Suppress the closed campaign's sums; no figure of a single organization leaves here."""
     questions = db.session.scalars(
         sa.select(Question).where(Question.campaign_id == campaign.id).order_by(Question.position, Question.id)
     ).all()
@@ -102,19 +130,12 @@ def compute(campaign: Campaign, k: int) -> Results:
     )
     sums: dict[tuple[int, int, str], tuple[int, int]] = {}
     rows = db.session.execute(
-        sa.select(
-            Value.question_id,
-            Value.category,
-            Response.region_id,
-            sa.func.sum(Value.value),
-            sa.func.sum(sa.case((Value.value > 0, 1), else_=0)),
+        sa.select(Total.question_id, Total.category, Total.region_id, Total.total, Total.positive).where(
+            Total.campaign_id == campaign.id
         )
-        .join(Response, Response.id == Value.response_id)
-        .where(Response.campaign_id == campaign.id, Response.status == ResponseStatus.SUBMITTED)
-        .group_by(Value.question_id, Value.category, Response.region_id)
     )
     for question_id, category, region_id, total, positive in rows:
-        sums[(question_id, region_id, category)] = (int(total or 0), int(positive or 0))
+        sums[(question_id, region_id, category)] = (int(total), int(positive))
 
     region_ids = [r.id for r in asked_regions]
     network_respondents = sum(respondents.values())

@@ -220,6 +220,25 @@ class Value(db.Model):
     value: Mapped[int] = mapped_column(sa.Integer)
 
 
+class Total(db.Model):
+    """The sums of a closed campaign's submitted figures by question, region and category, written
+    once when it closes (one INSERT ... SELECT) so that results read a few thousand rows, not every
+    figure. Only ``intranet.census.aggregates`` reads them, and shows them only suppressed."""
+
+    __tablename__ = "census_total"
+
+    campaign_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("census_campaign.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("census_question.id", ondelete="CASCADE"), primary_key=True
+    )
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    total: Mapped[int] = mapped_column(sa.BigInteger)
+    positive: Mapped[int] = mapped_column(sa.Integer)  # organizations whose figure is above zero
+
+
 class CensusSettings(db.Model):
     """The network's census settings: one row (id 1); none means the defaults."""
 

@@ -134,14 +134,37 @@ def _determined(hidden: set, relations: list[Relation], by_cell: dict) -> list[H
     Each relation touching a hidden cell is an equation ``sum(parts) - total = 0`` whose shown
     members are constants; a hidden cell is determined when its unit vector lies in the row space
     of the equations over the hidden cells (in reduced row echelon form: a row whose only
-    non-zero entry is that cell's)."""
+    non-zero entry is that cell's). Hidden cells that share no equation are independent, so each
+    group of linked ones is solved on its own (small systems instead of one large one)."""
     touched = sorted({i for key in hidden for i in by_cell.get(key, ())})
-    if not touched:
-        return []
-    columns: dict[Hashable, int] = {}
-    rows: list[dict[int, Fraction]] = []
+    parent: dict[Hashable, Hashable] = {}
+
+    def find(key):
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    equations: list[tuple[int, list[Hashable]]] = []
     for index in touched:
         relation = relations[index]
+        members = [m for m in (relation.total, *relation.parts) if m in hidden]
+        for other in members[1:]:
+            parent[find(other)] = find(members[0])
+        equations.append((index, members))
+    groups: dict[Hashable, list[int]] = {}
+    for index, members in equations:
+        groups.setdefault(find(members[0]), []).append(index)
+    found: list[Hashable] = []
+    for indexes in groups.values():
+        found += _solve([relations[i] for i in indexes], hidden)
+    return found
+
+
+def _solve(group: list[Relation], hidden: set) -> list[Hashable]:
+    columns: dict[Hashable, int] = {}
+    rows: list[dict[int, Fraction]] = []
+    for relation in group:
         row: dict[int, Fraction] = {}
         for key, sign in ((relation.total, -1), *((p, 1) for p in relation.parts)):
             if key in hidden:

@@ -17,7 +17,7 @@ from ...accounts.models import Organization, Region, Role, Sector, User
 from ...database import utcnow
 from ...extensions import db
 from ...text import fold
-from .. import policy
+from .. import aggregates, policy
 from ..models import (
     Breakdown,
     Campaign,
@@ -267,6 +267,7 @@ def close_campaign(actor: User, campaign: Campaign) -> None:
     campaign.closed_at = utcnow()
     campaign.touch()
     db.session.flush()
+    aggregates.store_totals(campaign)
 
 
 def reopen_campaign(actor: User, campaign: Campaign) -> None:
@@ -277,6 +278,7 @@ def reopen_campaign(actor: User, campaign: Campaign) -> None:
     campaign.closed_at = None
     campaign.touch()
     db.session.flush()
+    aggregates.drop_totals(campaign)
 
 
 # --- participation: who answered, never what ---------------------------------------------------

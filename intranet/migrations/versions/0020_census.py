@@ -1,4 +1,4 @@
-"""Network censuses (issue 21): campaigns, questions, responses, figures, settings.
+"""Network censuses (issue 21): campaigns, questions, responses, figures, closed sums, settings.
 
 Revision ID: 0020_census
 Revises: 0002_practices_fulltext
@@ -107,8 +107,23 @@ def upgrade():
     with op.batch_alter_table("census_value", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_census_value_question_id"), ["question_id"], unique=False)
 
+    op.create_table(
+        "census_total",
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("question_id", sa.Integer(), nullable=False),
+        sa.Column("region_id", sa.Integer(), nullable=False),
+        sa.Column("category", sa.String(length=20), nullable=False),
+        sa.Column("total", sa.BigInteger(), nullable=False),
+        sa.Column("positive", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["campaign_id"], ["census_campaign.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["question_id"], ["census_question.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["region_id"], ["region.id"]),
+        sa.PrimaryKeyConstraint("campaign_id", "question_id", "region_id", "category"),
+    )
+
 
 def downgrade():
+    op.drop_table("census_total")
     op.drop_table("census_value")
     op.drop_table("census_response")
     op.drop_table("census_question")
