@@ -9,8 +9,8 @@ from flask import current_app
 
 from intranet.census import report
 from intranet.census.models import Campaign, CampaignStatus
-from intranet.demo import slugify
 from intranet.extensions import db
+from intranet.text import slugify
 
 from .runner import set_progress
 

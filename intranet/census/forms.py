@@ -8,13 +8,12 @@ from wtforms import (
     IntegerField,
     SelectField,
     SelectMultipleField,
-    StringField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..accounts.forms import sector_choices
+from ..guard import GuardedForm, GuardedStringField, GuardedTextAreaField
 from .models import BREAKDOWN_LABELS, PERIOD_LABELS
 from .services.campaigns import K_RANGE
 
@@ -28,8 +27,8 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None", "0", 0) else None
 
 
-class CampaignForm(FlaskForm):
-    name = StringField(
+class CampaignForm(GuardedForm):
+    name = GuardedStringField(
         _l("Nom du recensement"),
         validators=[DataRequired(_l("Donnez un nom au recensement.")), Length(max=200)],
         description=_l("Par exemple : Recensement annuel 2026."),
@@ -43,22 +42,25 @@ class CampaignForm(FlaskForm):
     )
     sectors = MultiCheckboxField(_l("Secteurs interrogés"), choices=sector_choices, validate_choice=True)
     regions = MultiCheckboxField(_l("Régions interrogées"), coerce=int, validate_choice=False)
-    highlights_question = StringField(
+    highlights_question = GuardedStringField(
         _l("Question de faits saillants (texte libre)"),
         validators=[Optional(), Length(max=500)],
+        refuse=("address",),
         description=_l("Par exemple : Qu’est-ce qui a marqué votre année ? Les réponses ne sont publiées que si l’équipe les retient."),
     )
     copy_from = SelectField(_l("Reprendre le questionnaire de"), coerce=_optional_int, validate_choice=False)
 
 
-class QuestionForm(FlaskForm):
-    label = StringField(
+class QuestionForm(GuardedForm):
+    label = GuardedStringField(
         _l("Ce qui est compté"),
+        refuse=("address",),
         validators=[DataRequired(_l("Dites ce qui est compté.")), Length(max=200)],
         description=_l("Un nombre pour l’organisme, jamais une information sur une personne."),
     )
-    definition = TextAreaField(
+    definition = GuardedTextAreaField(
         _l("Définition"),
+        refuse=("address",),
         validators=[Optional(), Length(max=2000)],
         description=_l("Ce qui entre dans le compte et ce qui n’y entre pas, pour que chaque organisme compte de la même façon."),
     )
@@ -74,10 +76,13 @@ class QuestionForm(FlaskForm):
     )
 
 
-class AnswerForm(FlaskForm):
-    """The figures themselves are fields named after the questionnaire (read by the view)."""
+class AnswerForm(GuardedForm):
+    """The figures themselves are fields named after the questionnaire (read by the view); the
+    highlights are free text others may read once published: guarded, a street address refused."""
 
-    highlights = TextAreaField(_l("Faits saillants"), validators=[Optional(), Length(max=3000)])
+    highlights = GuardedTextAreaField(
+        _l("Faits saillants"), validators=[Optional(), Length(max=3000)], refuse=("address", "postal_code")
+    )
     confirm_figures = BooleanField(_l("J’ai vérifié les chiffres signalés : ils sont justes."))
 
 

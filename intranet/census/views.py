@@ -13,9 +13,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Region
-from ..demo import slugify
 from ..extensions import db
+from ..guard import record_confirmed
 from ..security import access, require
+from ..text import slugify
 from ..urls import wants_fragment
 from . import aggregates, charts, policy, report
 from .forms import AnswerForm, CampaignForm, QuestionForm, ThresholdForm
@@ -96,6 +97,7 @@ def create():
             db.session.rollback()
             form.starts_on.errors.append(str(exc.args[0]))
         else:
+            record_confirmed(form, user=current_user, obj=campaign)
             db.session.commit()
             flash(_("Recensement créé. Vérifiez le questionnaire avant de l’ouvrir."), "success")
             return _to("census.show", campaign_id=campaign.id)
@@ -118,6 +120,7 @@ def edit(campaign_id: int):
             db.session.rollback()
             form.closes_on.errors.append(str(exc.args[0]))
         else:
+            record_confirmed(form, user=current_user, obj=campaign)
             db.session.commit()
             return _to("census.show", campaign_id=campaign.id)
     return render_template("census/campaign_form.html", form=form, campaign=campaign), 422 if form.errors else 200
@@ -170,11 +173,12 @@ def add_question(campaign_id: int):
     form = _question_form(campaign, formdata=request.form)
     if form.validate():
         try:
-            campaigns.add_question(current_user, campaign, _question_data(form))
+            question = campaigns.add_question(current_user, campaign, _question_data(form))
         except CensusError as exc:
             db.session.rollback()
             form.label.errors.append(str(exc.args[0]))
         else:
+            record_confirmed(form, user=current_user, obj=question)
             db.session.commit()
             return _to("census.show", campaign_id=campaign.id, _anchor="questionnaire")
     return render_template(
@@ -198,6 +202,7 @@ def edit_question(campaign_id: int, question_id: int):
             db.session.rollback()
             form.label.errors.append(str(exc.args[0]))
         else:
+            record_confirmed(form, user=current_user, obj=question)
             db.session.commit()
             return _to("census.show", campaign_id=campaign.id, _anchor="questionnaire")
     return render_template("census/question_form.html", campaign=campaign, question=question, form=form), (
@@ -342,6 +347,7 @@ def answer(campaign_id: int):
             valid = False
         if checked.ok and valid:
             answers.save(current_user, response, checked, form.highlights.data or "", submit=submit)
+            record_confirmed(form, user=current_user, obj=response)
             db.session.commit()
             flash(_("Réponse transmise au réseau. Vous pouvez la corriger jusqu’à la fermeture.") if submit
                   else _("Brouillon enregistré. Vous pouvez revenir le compléter."), "success")

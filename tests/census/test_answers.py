@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from intranet.census.models import ResponseStatus
 from intranet.census.services import answers
 
@@ -106,3 +108,30 @@ def test_correct_until_the_campaign_closes(db, census, make_org, login_as):
     assert client.post(_url(campaign), data={**corrected, "action": "submit"}).status_code == 404
     page = client.get(_url(campaign)).get_data(as_text=True)
     assert "readonly" in page and "n’est plus ouvert" in page
+
+
+def test_the_highlights_go_through_the_sensitive_text_guard(db, census, make_org, login_as):
+    import sqlalchemy as sa
+
+    from intranet.guard.models import GuardConfirmation
+
+    org = make_org()
+    campaign = census.campaign([org])
+    client, _ = login_as("coordinator", org=org)
+    fields = {**census.figures(campaign, {"women": 4}), "action": "submit"}
+    text = "Une intervenante joignable au 514-555-0199 a animé l’atelier."
+    response = client.post(_url(campaign), data={**fields, "highlights": text})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "<mark>" in page and 'name="confirm_personal"' in page and text.split(" au ")[0] in page
+    fingerprint = re.search(r'name="confirm_personal" value="([0-9a-f]+)"', page).group(1)
+    confirmed = client.post(_url(campaign), data={**fields, "highlights": text, "confirm_personal": fingerprint})
+    assert confirmed.status_code == 303
+    saved = census.response(campaign, org)
+    assert saved.highlights == text and saved.status == ResponseStatus.SUBMITTED
+    record = db.session.scalar(sa.select(GuardConfirmation).where(GuardConfirmation.object_id == saved.id))
+    assert record is not None and record.object_type == "census_response" and "phone" in record.kinds
+    # A street address is refused outright (DOMAIN rule 1): no box lifts it.
+    address = "Notre maison au 1234, rue des Érables a ouvert deux logements."
+    refused = client.post(_url(campaign), data={**fields, "highlights": address, "confirm_personal": fingerprint})
+    assert refused.status_code == 422 and census.response(campaign, org).highlights == text
