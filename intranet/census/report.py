@@ -20,7 +20,7 @@ from ..pdf import render_pdf
 from ..tasks.models import TaskRecord, TaskStatus
 from ..tasks.services import submit_task
 from . import aggregates, charts, policy
-from .models import Campaign, Question, categories
+from .models import Campaign, categories
 from .services import campaigns
 from .suppression import Shown, State
 
@@ -137,6 +137,3 @@ def can_see_report_task(task: TaskRecord, user: User) -> bool:
         return False
     return campaign is not None and policy.can_see_results(user, campaign)
 
-
-def question_of(question_id: int) -> Question | None:
-    return db.session.get(Question, question_id)

@@ -283,10 +283,13 @@ def remind(campaign_id: int):
 @access("staff")
 def participation(campaign_id: int):
     campaign = _manage(campaign_id)
+    rows, pages = campaigns.participation(campaign, request.args.get("page", 1, type=int))
     return render_template(
         "census/participation.html",
         campaign=campaign,
-        rows=campaigns.participation(campaign),
+        rows=rows,
+        page=min(max(request.args.get("page", 1, type=int), 1), pages),
+        pages=pages,
         counts=campaigns.participation_counts(campaign),
         labels=RESPONSE_LABELS,
     )

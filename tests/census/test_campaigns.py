@@ -199,3 +199,17 @@ def test_questions_and_parts_are_checked_when_edited(db, census, make_org, login
     assert client.post(f"/recensements/{campaign.id}/questions/{parent.id}/supprimer").status_code == 303
     keys = {q.key for q in db.session.get(Campaign, campaign.id).questions}
     assert "interpreting" not in keys and "interpreting_met" not in keys
+
+
+def test_participation_is_read_a_page_at_a_time(db, census, make_org, login_as, monkeypatch):
+    from intranet.census.services import campaigns
+
+    monkeypatch.setattr(campaigns, "PARTICIPATION_PAGE", 2)
+    orgs = [make_org(name=f"Maison Page {i}") for i in range(3)]
+    campaign = census.campaign(orgs)
+    client, _ = login_as("staff")
+    first = client.get(f"/recensements/{campaign.id}/participation").get_data(as_text=True)
+    assert "Maison Page 0" in first and "Maison Page 1" in first and "Maison Page 2" not in first
+    assert "page=2" in first
+    second = client.get(f"/recensements/{campaign.id}/participation?page=2").get_data(as_text=True)
+    assert "Maison Page 2" in second and "Maison Page 0" not in second

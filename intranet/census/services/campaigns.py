@@ -293,15 +293,24 @@ class Participation:
     reminded_at: object
 
 
-def participation(campaign: Campaign) -> list[Participation]:
+PARTICIPATION_PAGE = 100
+
+
+def participation(campaign: Campaign, page: int = 1) -> tuple[list[Participation], int]:
+    """One page of who was asked and where they stand (never their figures), and the page count."""
+    count = db.session.scalar(sa.select(sa.func.count()).where(Response.campaign_id == campaign.id)) or 0
+    pages = max(1, -(-count // PARTICIPATION_PAGE))
+    page = min(max(page, 1), pages)
     rows = db.session.execute(
         sa.select(Organization.name, Region.name, Response.status, Response.submitted_at, Response.reminded_at)
         .join(Organization, Organization.id == Response.organization_id)
         .join(Region, Region.id == Response.region_id)
         .where(Response.campaign_id == campaign.id)
-        .order_by(Region.name, Organization.name)
+        .order_by(Region.name, Organization.name, Response.id)
+        .limit(PARTICIPATION_PAGE)
+        .offset((page - 1) * PARTICIPATION_PAGE)
     ).all()
-    return [Participation(*row) for row in rows]
+    return [Participation(*row) for row in rows], pages
 
 
 def participation_counts(campaign: Campaign) -> dict[ResponseStatus, int]:
