@@ -30,6 +30,7 @@ FEATURES: tuple[str, ...] = (
     "intranet.spaces",
     "intranet.audit", "intranet.mydata", "intranet.ops",  # security (issue 7)
     "intranet.redaction",  # redaction that really removes (issue 14)
+    "intranet.census",  # network censuses (issue 21)
 )
 
 

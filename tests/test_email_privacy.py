@@ -246,6 +246,24 @@ def _practice_withdrawn(world, locale, services):
     return user
 
 
+def _census_reminder(world, locale, services):
+    from datetime import date
+
+    from intranet.census.models import Period
+    from intranet.census.services import campaigns
+
+    campaign = campaigns.create_campaign(
+        world.staff,
+        campaigns.CampaignData(
+            name=TITLE, period=Period.YEAR, starts_on=date(2026, 1, 1), region_ids=[world.org.region_id]
+        ),
+    )
+    campaigns.open_campaign(world.staff, campaign)
+    user = world.person(locale, role="coordinator")
+    assert campaigns.send_reminders(world.staff, campaign, date(2026, 12, 1)) >= 1
+    return user
+
+
 def _digest(frequency):
     def scenario(world, locale, services):
         from intranet.notifications import digests
@@ -319,6 +337,7 @@ SCENARIOS = {
     "training_reminder": _training_reminder,
     "advocacy_transition": _advocacy_transition,
     "practice_withdrawn": _practice_withdrawn,
+    "census_reminder": _census_reminder,
     "digest_daily": _digest("daily"),
     "digest_weekly": _digest("weekly"),
 }

@@ -173,6 +173,9 @@ for _kind in (
     EmailKind(
         "practice_withdrawn", "practice", _l("Pratique retirée"), _l("Une de vos publications a été retirée")
     ),
+    EmailKind(
+        "census_reminder", "other", _l("Rappel de recensement"), _l("Un questionnaire attend votre réponse")
+    ),
     EmailKind("digest_daily", "other", _l("Résumé du jour"), _l("Votre résumé du jour : {n}")),
     EmailKind("digest_weekly", "other", _l("Résumé de la semaine"), _l("Votre résumé de la semaine : {n}")),
     EmailKind("discreet", "other", _l("Tout courriel au niveau discret"), _l("Du nouveau pour vous : {n}")),
