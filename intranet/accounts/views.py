@@ -18,10 +18,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_user, logout_user
 
+from .. import quick_exit as quick_exit_marker
 from ..database import read_intent, write_intent
 from ..extensions import db, limiter, login_manager
 from ..security import access
-from ..urls import safe_next
+from ..urls import safe_next, take_return_path
 from . import services, twofactor
 from .forms import (
     ChangePasswordForm,
@@ -88,8 +89,11 @@ def _sign_in(user: User, method: str | None = "password") -> None:
 def _begin_sign_in(user: User, target: str):
     """The password was right: sign in, or ask for the second factor (or its setup) first."""
     if user.two_factor_enabled or user.two_factor_required:
+        lang = session.get("lang")
         session.clear()
         session[PENDING_KEY] = {"uid": user.id, "at": int(time.time()), "next": target}
+        if lang:
+            session["lang"] = lang  # the second step speaks the language of the first
         endpoint = "accounts.two_factor" if user.two_factor_enabled else "accounts.two_factor_setup"
         return redirect(url_for(endpoint), code=303)
     _sign_in(user)
@@ -125,12 +129,12 @@ def _sign_out() -> None:
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
-    form = LoginForm(next=request.args.get("next", ""))
+    form = LoginForm()
     error = None
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            response = _begin_sign_in(user, safe_next(form.next.data, url_for("home.index")))
+            response = _begin_sign_in(user, take_return_path(url_for("home.index")))
             db.session.commit()
             return response
         db.session.commit()  # the failure is counted and audited
@@ -239,15 +243,24 @@ def logout():
 @bp.route("/sortie")
 @access("public")
 def quick_exit():
-    """Quick exit: end the session, ask the browser to clear what it can, leave for a neutral site."""
+    """Quick exit: end the session, ask the browser to clear what it can, then leave (see
+    ``intranet/quick_exit.py``)."""
     if current_user.is_authenticated:
         _sign_out()
         db.session.commit()
     else:
         session.clear()
-    response = make_response(redirect(current_app.config["QUICK_EXIT_URL"], code=303))
+    response = make_response(redirect(url_for("accounts.quick_exit_done"), code=303))
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response
+
+
+@bp.route("/sortie/fin")
+@access("public")
+def quick_exit_done():
+    """Second step of the quick exit: the marker that sends this browser's next requests to the
+    neutral site (set after the clearing, which would remove it), and the neutral site itself."""
+    return quick_exit_marker.leave_marker(redirect(current_app.config["QUICK_EXIT_URL"], code=303))
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
