@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import (
@@ -14,8 +15,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from .. import quick_exit as quick_exit_marker
@@ -23,7 +25,7 @@ from ..database import read_intent, write_intent
 from ..extensions import db, limiter, login_manager
 from ..security import access
 from ..urls import safe_next, take_return_path
-from . import services, twofactor
+from . import services, throttle, twofactor
 from .forms import (
     ChangePasswordForm,
     CodeForm,
@@ -125,22 +127,48 @@ def _sign_out() -> None:
 
 @bp.route("/connexion", methods=["GET", "POST"])
 @access("public")
-@limiter.limit(_login_limit, methods=["POST"])
 def login():
+    """Sign-in. Only failures are throttled (``throttle``): a room full of people behind one
+    address all sign in at once."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
     error = None
     if form.validate_on_submit():
+        address = get_remote_address()
+        refusal = throttle.check(form.email.data, address)
+        if refusal is not None:
+            return _throttled(form, refusal)
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            throttle.succeeded(form.email.data, address)
             response = _begin_sign_in(user, take_return_path(url_for("home.index")))
             db.session.commit()
             return response
         db.session.commit()  # the failure is counted and audited
+        throttle.failed(form.email.data, address)
+        refusal = throttle.check(form.email.data, address)
+        if refusal is not None:
+            return _throttled(form, refusal)
         error = _failed_sign_in_message()
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form, error=error), status
+
+
+def _throttled(form: LoginForm, refusal: throttle.Refusal):
+    """Too many failures: say so plainly, and for how long (the same for any email typed)."""
+    wait = format_timedelta(timedelta(seconds=refusal.retry_after), threshold=1.1, add_direction=False)
+    if refusal.scope == "pair":
+        error = _(
+            "Trop d’essais manqués avec ce courriel. Par sécurité, la connexion est suspendue : "
+            "réessayez dans %(wait)s, ou choisissez un nouveau mot de passe.",
+            wait=wait,
+        )
+    else:
+        error = _("Trop d’essais manqués depuis ce réseau. Réessayez dans %(wait)s.", wait=wait)
+    response = make_response(render_template("accounts/login.html", form=form, error=error), 429)
+    response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 def _failed_sign_in_message() -> str:
@@ -181,7 +209,9 @@ def two_factor():
             return redirect(target, code=303)
         services.record_failure(user, "second_factor")
         db.session.commit()
-        error = _("Ce code n’est pas valide. Après plusieurs essais, la connexion est suspendue quelques minutes.")
+        error = _(
+            "Ce code n’est pas valide. Après plusieurs essais, la connexion est suspendue quelques minutes."
+        )
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/two_factor.html", form=form, error=error), status
 
