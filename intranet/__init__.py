@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import assets, config, database, errors, i18n, params, queue, security
+from . import assets, config, database, errors, i18n, params, queue, quick_exit, security
 from .extensions import compress, csrf, db, htmx, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,6 +74,7 @@ def create_app(config_overrides: dict | None = None) -> Flask:
     i18n.init_app(app, ROOT)
     assets.init_app(app)
     security.init_app(app)
+    quick_exit.init_app(app)
     errors.init_app(app)
 
     from . import cli, templating

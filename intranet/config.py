@@ -26,6 +26,13 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "America/Toronto"
     LANGUAGES = ("fr", "en")
     QUICK_EXIT_URL = "https://meteo.gc.ca/"
+    # After a quick exit, this browser is sent to QUICK_EXIT_URL for this long, whatever intranet
+    # page it asks for (Back, reload): see intranet/quick_exit.py.
+    QUICK_EXIT_COOKIE = "passerelle_exit"
+    QUICK_EXIT_MARKER_SECONDS = 10 * 60
+    # The name shown to whoever is not signed in (title, header): it says nothing of the cause,
+    # whatever NETWORK_NAME says.
+    PUBLIC_SITE_NAME = "Passerelle"
     # Email: "file" writes .eml files to instance/outbox/; "smtp" uses the settings below.
     MAIL_BACKEND = "file"
     MAIL_SERVER = "127.0.0.1"

@@ -16,6 +16,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 from .accounts.models import ROLE_RANK, Role
+from .urls import remember_return_path, wants_fragment
 
 RULES = ("public", "member", "coordinator", "staff", "admin")
 RULE_ROLE = {"coordinator": Role.COORDINATOR, "staff": Role.STAFF, "admin": Role.ADMIN}
@@ -61,9 +62,9 @@ def _enforce():
     if allowed(rule, current_user):
         return None
     if not current_user.is_authenticated:
-        target = url_for(
-            "accounts.login", next=request.full_path.rstrip("?") if request.method == "GET" else None
-        )
+        if request.method == "GET" and not wants_fragment():
+            remember_return_path(request.full_path.rstrip("?"))
+        target = url_for("accounts.login")
         if getattr(request, "htmx", False):
             response = current_app.response_class(status=401)
             response.headers["HX-Redirect"] = target
@@ -106,10 +107,12 @@ def _headers(response):
     if current_app.config["PASSERELLE_ENV"] == "production":
         h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if request.endpoint != "static" and not (request.endpoint or "").endswith(".static"):
-        if current_user and current_user.is_authenticated:
+        # Never kept by the browser, signed in or not: Back after a quick exit asks the server
+        # again (which sends it to the neutral site) instead of showing a kept copy.
+        if (current_user and current_user.is_authenticated) or response.mimetype == "text/html":
             h["Cache-Control"] = "no-store"
         else:
-            h.setdefault("Cache-Control", "no-cache")
+            h.setdefault("Cache-Control", "no-store")
     if request.htmx:
         h.add("Vary", "HX-Request")
     return response

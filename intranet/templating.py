@@ -79,6 +79,10 @@ def init_app(app: Flask) -> None:
         locale = str(get_locale() or "fr")
         return {
             "network_name": current_app.config["NETWORK_NAME"],
+            # Pages seen without signing in say nothing of the cause (rule 4).
+            "site_name": current_app.config["NETWORK_NAME"]
+            if current_user and current_user.is_authenticated
+            else current_app.config["PUBLIC_SITE_NAME"],
             "quick_exit_url": current_app.config["QUICK_EXIT_URL"],
             "current_locale": locale,
             "other_locale": "en" if locale == "fr" else "fr",

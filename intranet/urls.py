@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import request, session
+
+RETURN_KEY = "return_to"
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -21,6 +23,17 @@ def safe_next(target: str | None, default: str) -> str:
     ):
         return default
     return target
+
+
+def remember_return_path(path: str) -> None:
+    """Where to go after signing in, kept in the session: an intranet path never travels in a
+    query string (``?next=``), where it would stay in the browser's history after a quick exit."""
+    if safe_next(path, ""):
+        session[RETURN_KEY] = path
+
+
+def take_return_path(default: str) -> str:
+    return safe_next(session.pop(RETURN_KEY, None), default)
 
 
 def wants_fragment() -> bool:

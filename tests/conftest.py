@@ -91,7 +91,8 @@ def app(database_url, redis_url, smtp_server, tmp_root):
             "SECRET_KEY": "test-secret-key-" + "x" * 32,
             "SQLALCHEMY_DATABASE_URI": database_url,
             "REDIS_URL": redis_url,
-            "RATELIMIT_STORAGE_URI": "memory://",
+            # The limiter and the sign-in throttle count in the test Redis (embedded or real),
+            # emptied before each test: the storage production uses.
             "RATELIMIT_ENABLED": True,
             "LOGIN_RATE_LIMIT": "100000 per minute",  # test_accounts lowers it to prove the limit
             "WTF_CSRF_ENABLED": False,

@@ -8,9 +8,14 @@ def init_app(app: Flask) -> None:
     from .demo import enrol_demo_team
     from .views import bp
 
-    # Lockout: from the 5th failure in a row, 30 s, then 60 s... at most 15 minutes.
-    app.config.setdefault("LOGIN_LOCK_AFTER", 5)
+    # Sign-in throttling (accounts/throttle.py): only failures count. One email from one address:
+    # from the 5th failure in a row, 30 s, then 60 s... at most 15 minutes. One account from any
+    # address (kept on the account): from the 10th. One address, whatever the emails: a ceiling.
+    app.config.setdefault("LOGIN_PAIR_LOCK_AFTER", 5)
+    app.config.setdefault("LOGIN_PAIR_WINDOW", 24 * 60 * 60)
+    app.config.setdefault("LOGIN_LOCK_AFTER", 10)
     app.config.setdefault("LOGIN_LOCK_MAX", 15 * 60)
+    app.config.setdefault("LOGIN_ADDRESS_FAILURES", "30 per 5 minutes;200 per day")
     # Between the right password and the second factor.
     app.config.setdefault("TWO_FACTOR_PENDING_MAX_AGE", 10 * 60)
     app.register_blueprint(bp)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ..guard import GuardedForm, GuardedStringField
@@ -21,7 +21,6 @@ class LoginForm(FlaskForm):
     password = PasswordField(
         _l("Mot de passe"), validators=[DataRequired(_l("Indiquez votre mot de passe."))]
     )
-    next = HiddenField()
 
 
 class CodeForm(FlaskForm):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import (
@@ -14,16 +15,18 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_timedelta, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
+from .. import quick_exit as quick_exit_marker
 from ..database import separate_write, writes
 from ..extensions import db, limiter, login_manager
 from ..security import access
-from ..urls import is_background, safe_next
-from . import services, twofactor
+from ..urls import is_background, safe_next, take_return_path
+from . import services, throttle, twofactor
 from .forms import (
     ChangePasswordForm,
     CodeForm,
@@ -102,8 +105,11 @@ def _sign_in(user: User, method: str | None = "password") -> None:
 def _begin_sign_in(user: User, target: str):
     """The password was right: sign in, or ask for the second factor (or its setup) first."""
     if user.two_factor_enabled or user.two_factor_required:
+        lang = session.get("lang")
         session.clear()
         session[PENDING_KEY] = {"uid": user.id, "at": int(time.time()), "next": target}
+        if lang:
+            session["lang"] = lang  # the second step speaks the language of the first
         endpoint = "accounts.two_factor" if user.two_factor_enabled else "accounts.two_factor_setup"
         return redirect(url_for(endpoint), code=303)
     _sign_in(user)
@@ -135,22 +141,48 @@ def _sign_out() -> None:
 
 @bp.route("/connexion", methods=["GET", "POST"])
 @access("public")
-@limiter.limit(_login_limit, methods=["POST"])
 def login():
+    """Sign-in. Only failures are throttled (``throttle``): a room full of people behind one
+    address all sign in at once."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
-    form = LoginForm(next=request.args.get("next", ""))
+    form = LoginForm()
     error = None
     if form.validate_on_submit():
+        address = get_remote_address()
+        refusal = throttle.check(form.email.data, address)
+        if refusal is not None:
+            return _throttled(form, refusal)
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            response = _begin_sign_in(user, safe_next(form.next.data, url_for("home.index")))
+            throttle.succeeded(form.email.data, address)
+            response = _begin_sign_in(user, take_return_path(url_for("home.index")))
             db.session.commit()
             return response
         db.session.commit()  # the failure is counted and audited
+        throttle.failed(form.email.data, address)
+        refusal = throttle.check(form.email.data, address)
+        if refusal is not None:
+            return _throttled(form, refusal)
         error = _failed_sign_in_message()
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form, error=error), status
+
+
+def _throttled(form: LoginForm, refusal: throttle.Refusal):
+    """Too many failures: say so plainly, and for how long (the same for any email typed)."""
+    wait = format_timedelta(timedelta(seconds=refusal.retry_after), threshold=1.1, add_direction=False)
+    if refusal.scope == "pair":
+        error = _(
+            "Trop d’essais manqués avec ce courriel. Par sécurité, la connexion est suspendue : "
+            "réessayez dans %(wait)s, ou choisissez un nouveau mot de passe.",
+            wait=wait,
+        )
+    else:
+        error = _("Trop d’essais manqués depuis ce réseau. Réessayez dans %(wait)s.", wait=wait)
+    response = make_response(render_template("accounts/login.html", form=form, error=error), 429)
+    response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 def _failed_sign_in_message() -> str:
@@ -191,7 +223,9 @@ def two_factor():
             return redirect(target, code=303)
         services.record_failure(user, "second_factor")
         db.session.commit()
-        error = _("Ce code n’est pas valide. Après plusieurs essais, la connexion est suspendue quelques minutes.")
+        error = _(
+            "Ce code n’est pas valide. Après plusieurs essais, la connexion est suspendue quelques minutes."
+        )
     status = 422 if request.method == "POST" else 200
     return render_template("accounts/two_factor.html", form=form, error=error), status
 
@@ -255,15 +289,24 @@ def logout():
 @access("public")
 @writes  # a signed-in visitor's session record is deleted
 def quick_exit():
-    """Quick exit: end the session, ask the browser to clear what it can, leave for a neutral site."""
+    """Quick exit: end the session, ask the browser to clear what it can, then leave (see
+    ``intranet/quick_exit.py``)."""
     if current_user.is_authenticated:
         _sign_out()
         db.session.commit()
     else:
         session.clear()
-    response = make_response(redirect(current_app.config["QUICK_EXIT_URL"], code=303))
+    response = make_response(redirect(url_for("accounts.quick_exit_done"), code=303))
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response
+
+
+@bp.route("/sortie/fin")
+@access("public")
+def quick_exit_done():
+    """Second step of the quick exit: the marker that sends this browser's next requests to the
+    neutral site (set after the clearing, which would remove it), and the neutral site itself."""
+    return quick_exit_marker.leave_marker(redirect(current_app.config["QUICK_EXIT_URL"], code=303))
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ from rq.registry import FailedJobRegistry
 from ..accounts import services as accounts
 from ..accounts.forms import InviteForm, OrganizationForm, RoleForm
 from ..accounts.models import Organization, Region, Role, Sector, User
+from ..confirm import Confirmation, confirm_first
 from ..extensions import db
 from ..home.desk import DeskEntry, Waiting, desk_for
 from ..queue import QUEUES, failed_job_count, get_queue, get_redis
@@ -188,8 +189,30 @@ def change_role(user_id: int):
     )
 
 
-@bp.route("/personnes/<int:user_id>/activation", methods=["POST"])
+def _confirm_active(user_id: int) -> Confirmation:
+    user = _person(user_id)
+    back = url_for("admin.organization", org_id=user.organization_id)
+    if request.args.get("active") == "1":
+        return Confirmation(
+            question=_("Réactiver le compte de %(name)s ?", name=user.name),
+            consequence=_("%(name)s pourra de nouveau se connecter.", name=user.name),
+            action=_("Réactiver"),
+            back=back,
+        )
+    return Confirmation(
+        question=_("Désactiver le compte de %(name)s ?", name=user.name),
+        consequence=_(
+            "%(name)s ne pourra plus se connecter et ses sessions ouvertes sont fermées ; ce qu’elle a écrit reste.",
+            name=user.name,
+        ),
+        action=_("Désactiver"),
+        back=back,
+    )
+
+
+@bp.route("/personnes/<int:user_id>/activation", methods=["GET", "POST"])
 @access("coordinator")
+@confirm_first(_confirm_active)
 def toggle_active(user_id: int):
     user = _person(user_id)
     return _act_on_person(

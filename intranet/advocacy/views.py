@@ -12,6 +12,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from .. import guard
+from ..confirm import Confirmation, confirm_first, confirmation_page
 from ..extensions import db
 from ..files.services import send_stored_file
 from ..guard import record_confirmed
@@ -54,6 +55,10 @@ def _load(position_id: int, *, for_update: bool = False) -> Position:
     position = services.get_for_update(position_id) if for_update else db.session.get(Position, position_id)
     require(position is not None and policy.can_view(current_user, position))
     return position
+
+
+# Steps with a route of their own that asks first (intranet/confirm.py).
+CONFIRMED_ACTIONS = {"archive": "advocacy.archive"}
 
 
 def _back(position: Position, anchor: str | None = None):
@@ -228,7 +233,7 @@ def edit(position_id: int):
 @access("member")
 def act(position_id: int, action: str):
     position = _load(position_id, for_update=True)
-    require(action in policy.TRANSITIONS)
+    require(action in policy.TRANSITIONS and action not in CONFIRMED_ACTIONS)
     form = NoteForm()
     if not form.validate_on_submit():
         if form.guard_findings:
@@ -239,6 +244,41 @@ def act(position_id: int, action: str):
     try:
         step = services.transition(current_user, position, action, form.note.data or "")
         record_confirmed(form, user=current_user, obj=step)
+    except services.AdvocacyError as exc:
+        db.session.rollback()
+        flash(str(exc.args[0]), "error")
+        return _back(position, "etapes")
+    db.session.commit()
+    flash(_("Étape enregistrée : %(status)s.", status=position.status_label), "success")
+    return _back(position)
+
+
+def _confirm_archive(position_id: int, form: NoteForm | None = None) -> Confirmation:
+    position = _load(position_id)
+    require(policy.can_transition(current_user, position, "archive"))
+    return Confirmation(
+        question=_("Archiver ce texte ?"),
+        consequence=_(
+            "Il restera lisible par le réseau, marqué « archivé ». La cosignature sera close, et un "
+            "texte archivé ne revient pas en arrière."
+        ),
+        action=_("Archiver"),
+        back=url_for("advocacy.show", position_id=position.id, _anchor="etapes"),
+        form=form or NoteForm(formdata=None),
+    )
+
+
+@bp.route("/<int:position_id>/archivage", methods=["GET", "POST"])
+@access("member")
+@confirm_first(_confirm_archive)
+def archive(position_id: int):
+    """Archiving, the one step that takes a text out of use, asks first (``act`` does the others)."""
+    position = _load(position_id, for_update=True)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return confirmation_page(_confirm_archive(position_id, form), 422)
+    try:
+        services.transition(current_user, position, "archive", form.note.data or "")
     except services.AdvocacyError as exc:
         db.session.rollback()
         flash(str(exc.args[0]), "error")
@@ -378,8 +418,36 @@ def _cosign_response(position: Position, message: str, ok: bool):
     return _back(position, "cosignature")
 
 
-@bp.route("/<int:position_id>/cosignature/signer", methods=["POST"])
+def _confirm_sign(position_id: int) -> Confirmation:
+    position = _load(position_id)
+    org = current_user.organization.name
+    return Confirmation(
+        question=_("Signer au nom de %(org)s ?", org=org),
+        consequence=_(
+            "%(org)s figurera parmi les cosignataires de ce texte, aux yeux de tout le réseau et dans "
+            "le dossier remis aux décideurs.",
+            org=org,
+        ),
+        action=_("Signer au nom de %(org)s", org=org),
+        back=url_for("advocacy.show", position_id=position.id, _anchor="cosignature"),
+    )
+
+
+def _confirm_withdraw(position_id: int) -> Confirmation:
+    position = _load(position_id)
+    org = current_user.organization.name
+    return Confirmation(
+        question=_("Retirer la signature de %(org)s ?", org=org),
+        consequence=_("%(org)s ne figurera plus parmi les cosignataires de ce texte.", org=org),
+        notes=[_("Vous pourrez signer de nouveau tant que la cosignature est ouverte.")],
+        action=_("Retirer la signature de %(org)s", org=org),
+        back=url_for("advocacy.show", position_id=position.id, _anchor="cosignature"),
+    )
+
+
+@bp.route("/<int:position_id>/cosignature/signer", methods=["GET", "POST"])
 @access("coordinator")
+@confirm_first(_confirm_sign)
 def sign(position_id: int):
     position = _load(position_id, for_update=True)
     try:
@@ -393,8 +461,9 @@ def sign(position_id: int):
     )
 
 
-@bp.route("/<int:position_id>/cosignature/retirer", methods=["POST"])
+@bp.route("/<int:position_id>/cosignature/retirer", methods=["GET", "POST"])
 @access("coordinator")
+@confirm_first(_confirm_withdraw)
 def withdraw(position_id: int):
     position = _load(position_id, for_update=True)
     try:
@@ -461,8 +530,21 @@ def attachment(position_id: int, attachment_id: int):
     return send_stored_file(_attachment(position, attachment_id).file)
 
 
-@bp.route("/<int:position_id>/pieces-jointes/<int:attachment_id>/supprimer", methods=["POST"])
+def _confirm_detach(position_id: int, attachment_id: int) -> Confirmation:
+    position = _load(position_id)
+    require(policy.can_manage_attachments(current_user, position))
+    item = _attachment(position, attachment_id)
+    return Confirmation(
+        question=_("Retirer la pièce jointe « %(name)s » ?", name=item.file.original_name),
+        consequence=_("Le fichier sera supprimé : il faudra l’envoyer de nouveau pour le joindre."),
+        action=_("Retirer la pièce jointe"),
+        back=url_for("advocacy.show", position_id=position.id, _anchor="pieces-jointes"),
+    )
+
+
+@bp.route("/<int:position_id>/pieces-jointes/<int:attachment_id>/supprimer", methods=["GET", "POST"])
 @access("member")
+@confirm_first(_confirm_detach)
 def detach(position_id: int, attachment_id: int):
     position = _load(position_id, for_update=True)
     require(policy.can_manage_attachments(current_user, position))

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from .. import guard
 from ..accounts.models import Region, Sector
+from ..confirm import Confirmation, confirm_first, confirmation_page
 from ..extensions import db
 from ..files.services import UploadError, send_stored_file
 from ..guard import record_confirmed
@@ -310,8 +311,31 @@ def edit(practice_id: int):
     return render_template("practices/form.html", form=form, practice=practice, **context), status
 
 
-@bp.route("/<int:practice_id>/etat", methods=["POST"])
+def _confirm_status(practice_id: int) -> Confirmation:
+    practice = services.get(practice_id)
+    require(practice is not None and policy.can_edit(current_user, practice))
+    back = url_for("practices.show", practice_id=practice.id)
+    if request.args.get("to") == "draft":
+        return Confirmation(
+            question=_("Remettre cette pratique en brouillon ?"),
+            consequence=_("Les autres organismes ne la verront plus tant qu’elle n’est pas publiée de nouveau."),
+            action=_("Remettre en brouillon"),
+            back=back,
+        )
+    return Confirmation(
+        question=_("Archiver cette pratique ?"),
+        consequence=_(
+            "Elle sera marquée « archivée » pour tout le réseau. Pour la modifier, il faudra la sortir "
+            "des archives, en brouillon, puis la publier de nouveau."
+        ),
+        action=_("Archiver"),
+        back=back,
+    )
+
+
+@bp.route("/<int:practice_id>/etat", methods=["GET", "POST"])
 @access("member")
+@confirm_first(_confirm_status)
 def change_status(practice_id: int):
     practice = services.get_for_update(practice_id)
     require(practice is not None and policy.can_edit(current_user, practice))
@@ -401,8 +425,19 @@ def edit_comment(comment_id: int):
     return render_template("practices/comment_edit.html", form=form, comment=item), status
 
 
-@bp.route("/commentaires/<int:comment_id>/suppression", methods=["POST"])
+def _confirm_delete_comment(comment_id: int) -> Confirmation:
+    item = _own_comment(comment_id)
+    return Confirmation(
+        question=_("Supprimer ce commentaire ?"),
+        consequence=_("Il disparaîtra de la discussion pour tout le monde. C’est définitif."),
+        action=_("Supprimer le commentaire"),
+        back=url_for("practices.show", practice_id=item.practice_id, _anchor=f"c{item.id}"),
+    )
+
+
+@bp.route("/commentaires/<int:comment_id>/suppression", methods=["GET", "POST"])
 @access("member")
+@confirm_first(_confirm_delete_comment)
 def delete_comment(comment_id: int):
     item = _own_comment(comment_id)
     practice = item.practice
@@ -499,39 +534,41 @@ def resolve_report(report_id: int):
     return redirect(url_for("practices.reports"), code=303)
 
 
-@bp.route("/<int:practice_id>/retrait", methods=["POST"])
+def _confirm_withdraw(practice_id: int, form: WithdrawForm | None = None) -> Confirmation:
+    practice = services.get(practice_id)
+    require(practice is not None and policy.can_view(current_user, practice))
+    require(policy.can_moderate(current_user, practice))
+    return Confirmation(
+        question=_("Retirer cette pratique ?"),
+        consequence=_(
+            "Elle ne sera plus visible du réseau ; ses autrices verront la raison et en seront prévenues."
+        ),
+        action=_("Retirer la pratique"),
+        back=url_for("practices.show", practice_id=practice.id),
+        form=form or WithdrawForm(formdata=None),
+    )
+
+
+@bp.route("/<int:practice_id>/retrait", methods=["GET", "POST"])
 @access("member")
+@confirm_first(_confirm_withdraw)
 def withdraw(practice_id: int):
     practice = services.get_for_update(practice_id)
     require(practice is not None and policy.can_view(current_user, practice))
     require(policy.can_moderate(current_user, practice))
     form = WithdrawForm()
-    if form.validate_on_submit():
-        try:
-            services.withdraw(current_user, practice, form.reason.data)
-            record_confirmed(form, user=current_user, obj=practice)
-        except services.PracticeError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            db.session.commit()
-            flash(_("Pratique retirée ; l’autrice a été prévenue."), "success")
-        return redirect(url_for("practices.show", practice_id=practice_id), code=303)
-    return (
-        render_template(
-            "practices/show.html",
-            practice=practice,
-            comments=services.comments(practice),
-            comment_form=CommentForm(formdata=None),
-            marks=services.marks_of(current_user, practice),
-            related=services.related(current_user, practice),
-            can_edit=policy.can_edit(current_user, practice),
-            can_moderate=True,
-            can_discuss=policy.can_discuss(current_user, practice),
-            withdraw_form=form,
-        ),
-        422,
-    )
+    if not form.validate_on_submit():
+        return confirmation_page(_confirm_withdraw(practice_id, form), 422)
+    try:
+        services.withdraw(current_user, practice, form.reason.data)
+        record_confirmed(form, user=current_user, obj=practice)
+    except services.PracticeError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(_("Pratique retirée ; l’autrice a été prévenue."), "success")
+    return redirect(url_for("practices.show", practice_id=practice_id), code=303)
 
 
 # --- themes (the managed list) ---------------------------------------------------------------------------
@@ -582,8 +619,27 @@ def theme(theme_id: int):
     return render_template("practices/theme.html", theme=item, form=form, error=error), status
 
 
-@bp.route("/themes/<int:theme_id>/actif", methods=["POST"])
+def _confirm_theme(theme_id: int) -> Confirmation:
+    item = db.session.get(PracticeTheme, theme_id)
+    require(item is not None)
+    if not item.active:
+        return Confirmation(
+            question=_("Proposer de nouveau ce thème ?"),
+            consequence=_("Il sera de nouveau proposé à qui décrit une pratique."),
+            action=_("Proposer de nouveau"),
+            back=url_for("practices.themes"),
+        )
+    return Confirmation(
+        question=_("Retirer ce thème de la liste ?"),
+        consequence=_("Il ne sera plus proposé pour les nouvelles pratiques ; celles qui l’ont le gardent."),
+        action=_("Retirer de la liste"),
+        back=url_for("practices.themes"),
+    )
+
+
+@bp.route("/themes/<int:theme_id>/actif", methods=["GET", "POST"])
 @access("staff")
+@confirm_first(_confirm_theme)
 def toggle_theme(theme_id: int):
     item = db.session.get(PracticeTheme, theme_id)
     require(item is not None)

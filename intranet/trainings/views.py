@@ -22,11 +22,12 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Region, Role, User
+from ..confirm import Confirmation, confirm_first, confirmation_page
 from ..database import separate_write, utcnow, writes
 from ..extensions import db
 from ..guard import record_confirmed
@@ -264,8 +265,55 @@ def register(session_id: int):
     return _booking_response(s, message=message)
 
 
-@bp.route("/inscriptions/<int:registration_id>/annulation", methods=["POST"])
+def _back_from_cancel(registration: Registration) -> str:
+    back = request.args.get("back")
+    if back == "mine":
+        return url_for("trainings.mine")
+    if back == "participants":
+        return url_for("trainings.participants", session_id=registration.session_id)
+    return url_for("trainings.session", session_id=registration.session_id)
+
+
+def _confirm_cancel(registration_id: int) -> Confirmation:
+    """What cancelling a booking or leaving a waiting list does, said before it is done."""
+    registration = _load_registration(registration_id)
+    own = registration.user_id == current_user.id
+    name = registration.user.name
+    if registration.status == RegistrationStatus.WAITING:
+        n = services.position(registration)
+        return Confirmation(
+            question=_("Quitter la liste d’attente ?") if own else _("Retirer %(name)s de la liste d’attente ?", name=name),
+            consequence=_("Vous perdrez votre position (%(n)s) : si vous vous réinscrivez, ce sera à la fin de la liste.", n=n)
+            if own
+            else _("%(name)s perdra sa position (%(n)s) : réinscrite, elle serait à la fin de la liste.", name=name, n=n),
+            action=_("Quitter la liste d’attente") if own else _("Retirer %(name)s", name=name),
+            back=_back_from_cancel(registration),
+        )
+    waiting = services.counts(registration.session_id)["waiting"]
+    if own:
+        consequence = (
+            _("Votre place ira à la première personne de la liste d’attente.")
+            if waiting
+            else _("Votre place sera libérée pour une autre personne.")
+        )
+    else:
+        consequence = (
+            _("La place de %(name)s ira à la première personne de la liste d’attente.", name=name)
+            if waiting
+            else _("La place de %(name)s sera libérée pour une autre personne.", name=name)
+        )
+    return Confirmation(
+        question=_("Annuler votre inscription ?") if own else _("Annuler l’inscription de %(name)s ?", name=name),
+        consequence=consequence,
+        notes=[] if own else [_("Elle en est prévenue par courriel.")],
+        action=_("Annuler mon inscription") if own else _("Annuler pour %(name)s", name=name),
+        back=_back_from_cancel(registration),
+    )
+
+
+@bp.route("/inscriptions/<int:registration_id>/annulation", methods=["GET", "POST"])
 @access("member")
+@confirm_first(_confirm_cancel)
 def cancel(registration_id: int):
     registration = _load_registration(registration_id)
     session_id = registration.session_id
@@ -601,18 +649,35 @@ def ngettext_promoted(n: int) -> str:
     )
 
 
-@bp.route("/gestion/seances/<int:session_id>/annulation", methods=["POST"])
+def _confirm_cancel_session(session_id: int, form: CancelSessionForm | None = None) -> Confirmation:
+    s = db.session.get(TrainingSession, session_id)
+    require(s is not None and not s.is_cancelled)
+    counts = services.counts(s.id)
+    people = counts["confirmed"] + counts["waiting"]
+    return Confirmation(
+        question=_("Annuler la séance ?"),
+        consequence=ngettext(
+            "%(num)s personne inscrite ou en attente perd sa place et reçoit un courriel. C’est définitif.",
+            "Les %(num)s personnes inscrites ou en attente perdent leur place et reçoivent un courriel. C’est définitif.",
+            people,
+        )
+        if people
+        else _("Personne n’est inscrit pour l’instant. C’est définitif."),
+        action=_("Annuler la séance"),
+        back=url_for("trainings.edit_session", session_id=s.id),
+        form=form or CancelSessionForm(formdata=None),
+    )
+
+
+@bp.route("/gestion/seances/<int:session_id>/annulation", methods=["GET", "POST"])
 @access("staff")
+@confirm_first(_confirm_cancel_session)
 def cancel_session(session_id: int):
     s = db.session.get(TrainingSession, session_id)
     require(s is not None)
     form = CancelSessionForm()
     if not form.validate_on_submit():
-        if form.guard_findings:
-            # The reason is emailed to everyone registered: shown marked, confirmed or edited.
-            return _session_page(s, _session_form(s), 422, cancel_form=form)
-        flash(_("La raison est trop longue (500 caractères au plus)."), "error")
-        return redirect(url_for("trainings.edit_session", session_id=s.id), code=303)
+        return confirmation_page(_confirm_cancel_session(session_id, form), 422)
     try:
         told = services.cancel_session(current_user, s, form.reason.data or "")
         record_confirmed(form, user=current_user, obj=s)

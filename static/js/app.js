@@ -158,3 +158,62 @@
     if (says && says !== moved && !persistent) announce(says.innerText, region.id || "", state.user);
   });
 })();
+
+/* Confirm what cannot be undone (intranet/confirm.py): a button form[data-confirm] leads to a
+   confirmation page; here the same confirmation opens in a native <dialog>. */
+(function () {
+  "use strict";
+  if (typeof HTMLDialogElement !== "function") return;
+  var dialog, opener, exitLink, exitHome;
+  function theDialog() {
+    if (dialog) return dialog;
+    dialog = document.createElement("dialog");
+    dialog.className = "confirm-dialog";
+    dialog.setAttribute("aria-labelledby", "confirm-h");
+    dialog.addEventListener("click", function (event) {
+      if (event.target.closest(".confirm-back")) { event.preventDefault(); dialog.close(); }
+    });
+    dialog.addEventListener("close", function () {
+      if (exitHome && exitLink) exitHome.parentNode.insertBefore(exitLink, exitHome);
+      if (opener && opener.isConnected) opener.focus();
+    });
+    document.body.appendChild(dialog);
+    return dialog;
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!window.htmx || !form.matches || !form.matches("form[data-confirm]")) return;
+    event.preventDefault();
+    opener = event.submitter || form.querySelector("button");
+    var query = new URLSearchParams(new FormData(form)).toString();
+    var url = form.action + (query ? "?" + query : "");
+    var box = theDialog();
+    window.htmx.ajax("GET", url, { target: box, swap: "innerHTML" }).then(function () {
+      var act = box.querySelector("form.confirm-act");
+      if (!act) { window.location.href = url; return; }  // the page says what went wrong
+      var target = form.getAttribute("data-target");
+      if (target && document.querySelector(target)) {
+        // The answer replaces the region the button was in, as the direct action used to.
+        act.setAttribute("hx-post", act.getAttribute("action"));
+        act.setAttribute("hx-target", target);
+        act.setAttribute("hx-swap", form.getAttribute("data-swap") || "outerHTML");
+        window.htmx.process(act);
+        // Closing gives focus back to the button, inside the region: after the swap, focus
+        // lands on what the region now says (see the htmx:afterSwap handler above).
+        act.addEventListener("submit", function () { box.close(); });
+      }
+      if (!box.open) {
+        // A modal dialog makes the rest of the page inert: the quick exit comes along, on top.
+        exitLink = document.getElementById("quick-exit");
+        if (exitLink) {
+          exitHome = exitHome || document.createComment("quick-exit");
+          if (!exitHome.parentNode) exitLink.parentNode.insertBefore(exitHome, exitLink);
+          box.insertBefore(exitLink, box.firstChild);
+        }
+        box.showModal();
+      }
+      var back = box.querySelector(".confirm-back");
+      if (back) back.focus();
+    });
+  });
+})();

@@ -99,6 +99,23 @@ def live_server(app):
     thread.join(timeout=5)
 
 
+@pytest.fixture
+def neutral_site(app, monkeypatch):
+    """Stands in for the neutral site (the machine has no Internet): a second local server."""
+
+    def neutral(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+        return ["<!doctype html><title>Météo</title><h1>Météo</h1>".encode()]
+
+    server = make_server("127.0.0.1", free_port(), neutral, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}/meteo"
+    monkeypatch.setitem(app.config, "QUICK_EXIT_URL", url)
+    yield url
+    server.shutdown()
+
+
 def browser_login(page, base_url: str, email: str, password: str) -> None:
     page.goto(f"{base_url}/connexion")
     page.get_by_label("Courriel").fill(email)

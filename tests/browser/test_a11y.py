@@ -248,6 +248,12 @@ def test_main_flows_by_keyboard_alone(
     assert page.url.endswith(f"/formations/seances/{session.id}")  # swapped in place
     tab_to(page, "Annuler mon inscription")  # the next controls follow, inside the box
     page.keyboard.press("Enter")
+    # It asks first, in a dialog that takes focus on "Ne rien changer"; the action is just before.
+    page.locator("dialog[open]").wait_for()
+    assert focused(page)["name"] == "Ne rien changer"
+    page.keyboard.press("Shift+Tab")
+    assert focused(page)["name"] == "Annuler mon inscription"
+    page.keyboard.press("Enter")
     page.get_by_text("Inscription annulée.").wait_for()
     assert focused_after_swap(page)["region"] == "booking"
 

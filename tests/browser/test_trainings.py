@@ -41,6 +41,8 @@ def test_book_a_full_session_then_get_the_seat_after_a_cancellation(
 
     # The holder cancels; the seat goes at once to the first in line.
     holder_page.get_by_role("button", name="Annuler mon inscription", exact=True).click()
+    # It asks first (tests/browser/test_confirmations.py), in a dialog.
+    holder_page.locator("dialog").get_by_role("button", name="Annuler mon inscription", exact=True).click()
     holder_page.get_by_text("Inscription annulée.").wait_for()
     holder_context.close()
     page.reload()

@@ -70,8 +70,9 @@ def test_production_cookies_and_hsts(app, make_user):
 def test_quick_exit_ends_the_session_on_the_server(app, login_as):
     client, _user = login_as("member")
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
-    response = client.get("/sortie")
-    assert response.status_code == 303 and response.headers["Location"] == app.config["QUICK_EXIT_URL"]
+    response = client.get("/sortie", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["Location"] == "/sortie/fin"
+    assert client.get("/sortie/fin").headers["Location"] == app.config["QUICK_EXIT_URL"]
     assert response.headers["Clear-Site-Data"] == '"cache", "cookies", "storage"'
     copy = app.test_client()
     copy.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)

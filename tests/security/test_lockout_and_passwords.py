@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import timedelta
 
@@ -21,8 +22,17 @@ def _neutral(response, email: str) -> str:
     return re.sub(r"[\w-]+\.[\w-]+\.[\w-]+", "T", response.get_data(as_text=True).replace(email, "X"))
 
 
-def _try(client, email, password):
-    return client.post("/connexion", data={"email": email, "password": password})
+_ADDRESSES = itertools.count(1)
+
+
+def _try(client, email, password, address=None):
+    """One attempt from a new address each time: these tests are about the lockout kept on the
+    account (from any address); one email from one address is throttled earlier
+    (tests/security/test_sign_in_throttle.py)."""
+    address = address or f"10.{next(_ADDRESSES) % 250}.0.1"
+    return client.post(
+        "/connexion", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def test_repeated_failures_suspend_sign_in_for_a_short_while_with_the_same_answer(app, client, db, make_user):
@@ -81,7 +91,7 @@ def test_a_reset_link_unlocks_the_account(app, client, db, make_user):
 
 
 def test_unknown_emails_are_audited_without_what_was_typed(client, db):
-    _try(client, "quelquun@ailleurs.example", "mon secret tapé dans le mauvais champ")
+    _try(client, "quelquun@ailleurs.example", "mon secret tapé dans le mauvais champ", "127.0.0.1")
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "login.failed"))
     assert event.actor_id is None and event.details == {"reason": "unknown_account"}
     assert "ailleurs" not in str(event.details) and event.network == "127.0.0.0/24"
