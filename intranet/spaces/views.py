@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from ..accounts.models import Organization, Region
+from ..confirm import Confirmation, confirm_first
 from ..database import writes
 from ..extensions import db
 from ..guard import record_confirmed
@@ -208,18 +209,35 @@ def edit_post(post_id: int):
     return render_template("spaces/edit_post.html", post=post, form=form), 422 if form.errors else 200
 
 
-@bp.route("/messages/<int:post_id>/retirer", methods=["GET", "POST"])
-@access("member")
-def delete_post(post_id: int):
+def _own_post(post_id: int) -> Post:
     post = _post(post_id)
     require(policy.can_edit_post(current_user, post))
-    form = FlaskForm()
-    if request.method == "POST" and form.validate_on_submit():
+    return post
+
+
+def _confirm_delete_post(post_id: int) -> Confirmation:
+    post = _own_post(post_id)
+    return Confirmation(
+        question=_("Retirer le message ?"),
+        consequence=_(
+            "Le texte du message et ses versions précédentes seront effacés pour de bon. Sa place dans "
+            "la discussion restera, marquée « Message retiré »."
+        ),
+        action=_("Retirer le message"),
+        back=url_for("spaces.thread", thread_id=post.thread_id),
+    )
+
+
+@bp.route("/messages/<int:post_id>/retirer", methods=["GET", "POST"])
+@access("member")
+@confirm_first(_confirm_delete_post)
+def delete_post(post_id: int):
+    post = _own_post(post_id)
+    if FlaskForm().validate_on_submit():
         services.delete_post(current_user, post)
         db.session.commit()
         flash(_("Message retiré, avec ses versions précédentes."), "success")
-        return redirect(url_for("spaces.thread", thread_id=post.thread_id), code=303)
-    return render_template("spaces/delete_post.html", post=post, form=form)
+    return redirect(url_for("spaces.thread", thread_id=post.thread_id), code=303)
 
 
 @bp.route("/messages/<int:post_id>/historique")
@@ -306,13 +324,32 @@ def seat(space_id: int):
     return redirect(url_for("spaces.settings", space_id=space.id), code=303)
 
 
-@bp.route("/<int:space_id>/membres/<int:member_id>/retirer", methods=["POST"])
-@access("member")
-def unseat(space_id: int, member_id: int):
+def _seated(space_id: int, member_id: int) -> tuple[Space, SpaceMember]:
     space = _space(space_id)
     require(policy.can_manage(current_user, space))
     member = db.session.get(SpaceMember, member_id)
     require(member is not None and member.space_id == space.id)
+    return space, member
+
+
+def _confirm_unseat(space_id: int, member_id: int) -> Confirmation:
+    space, member = _seated(space_id, member_id)
+    return Confirmation(
+        question=_("Retirer %(name)s de l’espace ?", name=member.organization.name),
+        consequence=_(
+            "Ses personnes ne pourront plus y écrire ni, si l’espace est réservé à ses membres, le lire ; "
+            "leurs messages restent dans les discussions."
+        ),
+        action=_("Oui, retirer l’organisation"),
+        back=url_for("spaces.settings", space_id=space.id),
+    )
+
+
+@bp.route("/<int:space_id>/membres/<int:member_id>/retirer", methods=["GET", "POST"])
+@access("member")
+@confirm_first(_confirm_unseat)
+def unseat(space_id: int, member_id: int):
+    space, member = _seated(space_id, member_id)
     if FlaskForm().validate_on_submit():
         services.unseat(current_user, space, member)
         db.session.commit()
