@@ -26,6 +26,7 @@ FEATURES: tuple[str, ...] = (
     "intranet.trainings",
     "intranet.advocacy",
     "intranet.practices",
+    "intranet.directory",  # directory of organizations and shared resources (issue 18)
     "intranet.audit", "intranet.mydata", "intranet.ops",  # security (issue 7)
 )
 

@@ -11,6 +11,7 @@ SCHEDULE: list[tuple[str, str, int | None, str | None]] = [
     ("jobs.notifications.plan_digests", "digest", 900, None),
     ("jobs.notifications.prune_notifications", "default", None, "17 8 * * *"),
     ("jobs.trainings.send_due_reminders", "email", 900, None),
+    ("jobs.directory.remind_stale_profiles", "email", None, "23 9 * * *"),
     ("intranet.audit.jobs.purge_audit_log", "default", None, "41 3 * * *"),
 ]
 

@@ -80,6 +80,7 @@ CONTENT_KINDS = {
     "training": _l("Formations et inscriptions (et leurs invitations d’agenda)"),
     "advocacy": _l("Textes de plaidoyer publiés et demandes de cosignature"),
     "advocacy_draft": _l("Brouillons de plaidoyer en révision"),
+    "directory": _l("Répertoire des organismes et ressources partagées"),
     "account": _l("Compte : invitation, mot de passe, sécurité"),
     "other": _l("Autres avis"),
 }
@@ -108,6 +109,7 @@ _ITEM_CONTENT = {
     "advocacy_start_review": "advocacy_draft",
     "advocacy_request_changes": "advocacy_draft",
     "advocacy_approve": "advocacy_draft",
+    "resource": "directory",
 }
 
 
@@ -164,6 +166,12 @@ for _kind in (
     ),
     EmailKind(
         "practice_withdrawn", "practice", _l("Pratique retirée"), _l("Une de vos publications a été retirée")
+    ),
+    EmailKind(
+        "directory_profile_stale",
+        "directory",
+        _l("Profil du répertoire à confirmer"),
+        _l("Une information à confirmer"),
     ),
     EmailKind("digest_daily", "other", _l("Résumé du jour"), _l("Votre résumé du jour : {n}")),
     EmailKind("digest_weekly", "other", _l("Résumé de la semaine"), _l("Votre résumé de la semaine : {n}")),
