@@ -43,7 +43,7 @@ def _day(value: datetime | None) -> str | None:
 
 
 def _region_names() -> dict[int, str]:
-    return dict(db.session.execute(sa.select(Region.id, Region.name)).tuples().all())
+    return {region_id: name for region_id, name in db.session.execute(sa.select(Region.id, Region.name))}
 
 
 def _published_resources(*, shareable_only: bool = False):
