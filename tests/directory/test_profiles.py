@@ -227,3 +227,12 @@ def test_anonymous_people_see_nothing(client, make_org):
     for url in ("/repertoire/", f"/repertoire/organismes/{org.id}", "/ressources/", "/repertoire/hsds.json"):
         response = client.get(url)
         assert response.status_code == 302 and "/connexion" in response.headers["Location"]
+
+
+def test_the_directory_is_in_the_navigation_of_every_member(login_as):
+    client, _ = login_as("member")
+    body = client.get("/").get_data(as_text=True)
+    assert 'href="/repertoire/"' in body and 'href="/ressources/"' in body
+    client.post("/langue", data={"lang": "en", "next": "/"})
+    english = client.get("/repertoire/").get_data(as_text=True)
+    assert "Directory of organizations" in english and "Shared resources" in english
