@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.orm import selectinload
 
 from ... import events
 from ...accounts.models import Organization, Region, Sector, User
@@ -170,13 +171,26 @@ def _conditions(filters: Filters) -> tuple[list, query.Parsed]:
 def find(user: User, filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> Page:
     """The directory: every active member organization matching the filters, by name."""
     where, parsed = _conditions(filters)
-    base = sa.select(Profile).join(Profile.organization).where(*where)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
-    items = list(
-        db.session.scalars(
-            base.order_by(Organization.name).limit(per_page).offset((max(page, 1) - 1) * per_page)
-        ).unique()
-    )
+    rows = db.session.execute(
+        sa.select(Profile, sa.func.count().over().label("total"))
+        .join(Profile.organization)
+        .where(*where)
+        .options(
+            selectinload(Profile._regions), selectinload(Profile._steps), selectinload(Profile._languages)
+        )
+        .order_by(Organization.name, Organization.id)
+        .limit(per_page)
+        .offset((max(page, 1) - 1) * per_page)
+    ).all()
+    items = [row[0] for row in rows]
+    if rows:
+        total = rows[0].total
+    elif page > 1:
+        total = db.session.scalar(
+            sa.select(sa.func.count(Profile.organization_id)).join(Profile.organization).where(*where)
+        )
+    else:
+        total = 0
     return Page(items, total or 0, page, per_page, parsed)
 
 
