@@ -272,6 +272,14 @@ def _digest(frequency):
         colleague.name = PERSON + " autrice"
         services["make_practice"](colleague, title=TITLE, summary=FREE + " résumé")
         services["make_session"](services["make_training"](TITLE + " formation"))
+        from intranet.directory.services import resources as directory
+
+        directory.add_resource(
+            world.staff,
+            directory.ResourceData(
+                name=TITLE + " ressource", kind="interpreting", provider=ORG, coverage="province", description=FREE
+            ),
+        )
         for kind in ("practice_comment", "advocacy_request_changes", "cosign_request"):
             services["db"].session.add(
                 Notification(user_id=user.id, kind=kind, title=TITLE, endpoint="home.index")

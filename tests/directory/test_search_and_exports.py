@@ -195,3 +195,12 @@ def test_digests_carry_new_resources_of_the_followed_regions(make_user, make_org
     assert titles == {"Ligne Parole-Sûre", "Interprètes dari de l’Outaouais"}
     assert {i.title for i in digest.collect_many([(member, since)])[member.id]} == titles
     assert digest.collect(member, utcnow() + timedelta(minutes=1)) == []
+
+
+def test_the_digest_has_a_resources_section(make_user, make_org, inventory):
+    from intranet.notifications import digests
+
+    member = make_user("member", org=make_org(region="Abitibi-Témiscamingue"))
+    built = digests.build_digest(member, None, utcnow() - timedelta(days=1), utcnow())
+    sections = {s.key: s for s in built.sections}
+    assert [item.title for item in sections["resources"].items] == ["Ligne Parole-Sûre"]
