@@ -172,17 +172,13 @@ def find(user: User, filters: Filters, page: int = 1, per_page: int = PER_PAGE) 
     """The directory: every active member organization matching the filters, by name."""
     where, parsed = _conditions(filters)
     rows = db.session.execute(
-        sa.select(Profile, sa.func.count().over().label("total"))
+        sa.select(Profile.organization_id, sa.func.count().over().label("total"))
         .join(Profile.organization)
         .where(*where)
-        .options(
-            selectinload(Profile._regions), selectinload(Profile._steps), selectinload(Profile._languages)
-        )
         .order_by(Organization.name, Organization.id)
         .limit(per_page)
         .offset((max(page, 1) - 1) * per_page)
     ).all()
-    items = [row[0] for row in rows]
     if rows:
         total = rows[0].total
     elif page > 1:
@@ -191,6 +187,18 @@ def find(user: User, filters: Filters, page: int = 1, per_page: int = PER_PAGE) 
         )
     else:
         total = 0
+    ids = [row.organization_id for row in rows]
+    loaded = {
+        p.organization_id: p
+        for p in db.session.scalars(
+            sa.select(Profile)
+            .where(Profile.organization_id.in_(ids))
+            .options(
+                selectinload(Profile._regions), selectinload(Profile._steps), selectinload(Profile._languages)
+            )
+        ).unique()
+    }
+    items = [loaded[i] for i in ids if i in loaded]
     return Page(items, total or 0, page, per_page, parsed)
 
 

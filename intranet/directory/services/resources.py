@@ -309,28 +309,36 @@ def flagged_ids(ids: list[int]) -> set[int]:
 
 
 def find(filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> Page:
-    """A page of published resources matching ``filters``, by name; the total counted in the same
-    scan (a window), so the folded words are read once per search."""
+    """A page of published resources matching ``filters``, by name. The matching rows are read
+    narrow (ids, and the total counted in the same scan by a window), then the page's rows whole."""
     where = conditions(filters)
     rows = db.session.execute(
-        sa.select(Resource, sa.func.count().over().label("total"))
+        sa.select(Resource.id, sa.func.count().over().label("total"))
         .where(*where)
-        .options(
-            selectinload(Resource._languages),
-            selectinload(Resource._regions),
-            joinedload(Resource.confirmed_by),
-        )
         .order_by(Resource.name, Resource.id)
         .limit(per_page)
         .offset((max(page, 1) - 1) * per_page)
     ).all()
-    items = [row[0] for row in rows]
     if rows:
         total = rows[0].total
     elif page > 1:
         total = db.session.scalar(sa.select(sa.func.count(Resource.id)).where(*where))
     else:
         total = 0
+    ids = [row.id for row in rows]
+    loaded = {
+        r.id: r
+        for r in db.session.scalars(
+            sa.select(Resource)
+            .where(Resource.id.in_(ids))
+            .options(
+                selectinload(Resource._languages),
+                selectinload(Resource._regions),
+                joinedload(Resource.confirmed_by),
+            )
+        ).unique()
+    }
+    items = [loaded[i] for i in ids if i in loaded]
     return Page(items, total or 0, page, per_page, flagged_ids([r.id for r in items]))
 
 
