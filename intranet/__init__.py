@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Feature packages: each has ``init_app(app)`` registering its blueprint, home section, demo data...
 FEATURES: tuple[str, ...] = (
     "intranet.accounts",
+    "intranet.guard",
     "intranet.home",
     "intranet.tasks",
     "intranet.mail",

@@ -5,8 +5,6 @@ Features register their own demo data with ``register_demo``; it runs after the 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -14,6 +12,7 @@ import sqlalchemy as sa
 from .accounts.models import Organization, Region, Role, Sector, User
 from .accounts.passwords import hash_password
 from .extensions import db
+from .text import slugify
 
 REGIONS = (
     "Bas-Saint-Laurent",
@@ -67,11 +66,6 @@ def register_demo(order: int, step: Callable[[], None]) -> None:
     if step not in [s for _o, s in _demo_steps]:
         _demo_steps.append((order, step))
         _demo_steps.sort(key=lambda item: item[0])
-
-
-def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def ensure_regions() -> dict[str, Region]:

@@ -33,6 +33,10 @@ _signals = Namespace()
 #: details: dict (no secrets, no personal data beyond ids). Send inside the change's transaction.
 audit = _signals.signal("passerelle-audit")
 
+#: An account is closing (kwargs: user): each feature lets go of what the person held (a booked
+#: seat goes to the waiting list) before the personal data is removed. Inside the transaction.
+account_closing = _signals.signal("passerelle-account-closing")
+
 #: kwargs: user_ids: list[int], kind: str, title: str, endpoint: str, values: dict,
 #: actor_id: int | None, organization_id: int | None (the organization the object belongs to)
 notify = _signals.signal("passerelle-notify")

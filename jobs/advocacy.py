@@ -9,8 +9,8 @@ from flask import current_app
 
 from intranet.advocacy import brief, services
 from intranet.advocacy.models import Position
-from intranet.demo import slugify
 from intranet.extensions import db
+from intranet.text import slugify
 
 from .runner import set_progress
 
@@ -30,7 +30,7 @@ def render_brief(position_id: int, version_number: int, *, task_id: int) -> dict
         raise LookupError(f"position {position_id} has no version {version_number}")
     names = [s.organization.name for s in services.signatories(position)]
     context = brief.brief_context(position, version, names)
-    download_name = f"{slugify(version.title)[:60] or 'dossier'}-v{version.number}.pdf"
+    download_name = f"{slugify(version.title, 60) or 'dossier'}-v{version.number}.pdf"
     db.session.rollback()  # end the read transaction before the long part
     set_progress(task_id, 20)
     data = brief.render_brief_pdf(context)

@@ -11,9 +11,9 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from intranet.database import utcnow, write_intent
-from intranet.demo import slugify
 from intranet.extensions import db
 from intranet.pdf import render_pdf
+from intranet.text import slugify
 from intranet.trainings import services
 from intranet.trainings.models import Registration, TrainingSession
 
@@ -90,6 +90,6 @@ def render_certificates(session_id: int, *, task_id: int) -> dict:
     (exports / zip_name).write_bytes(archive.getvalue())
     return {
         "path": f"exports/{zip_name}",
-        "name": f"attestations-{slugify(title)[:60]}.zip",
+        "name": f"attestations-{slugify(title, 60)}.zip",
         "mimetype": "application/zip",
     }

@@ -236,7 +236,7 @@ def make_region(db):
     def make(name: str = "Estrie") -> Region:
         region = db.session.scalar(sa.select(Region).where(Region.name == name))
         if region is None:
-            from intranet.demo import slugify
+            from intranet.text import slugify
 
             region = Region(name=name, slug=slugify(name))
             db.session.add(region)

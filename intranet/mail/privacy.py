@@ -25,7 +25,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from flask import g, has_app_context
+from flask import current_app, g, has_app_context
 from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
 
@@ -333,9 +333,14 @@ def recipient_locale(pref, fallback: str | None) -> str:
     return (pref.locale if pref is not None and pref.locale else None) or fallback or "fr"
 
 
-def preference_of(user_id: int | None):
-    if user_id is None:
-        return None
-    from ..notifications.models import NotificationPreference
+#: ``app.extensions[PREFERENCE_LOOKUP]``: user id -> that member's email preference (with its
+#: ``email_level`` and ``locale``) or None. The feature that keeps preferences (notifications)
+#: registers it, so that mail, the lower layer, never imports it.
+PREFERENCE_LOOKUP = "passerelle.email_preference"
 
-    return db.session.get(NotificationPreference, user_id)
+
+def preference_of(user_id: int | None):
+    if user_id is None or not has_app_context():
+        return None
+    lookup = current_app.extensions.get(PREFERENCE_LOOKUP)
+    return lookup(user_id) if lookup is not None else None

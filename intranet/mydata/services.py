@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from .. import events
 from ..accounts import services as accounts
 from ..accounts.models import Role, User
 from ..audit.models import AuditEvent
@@ -45,15 +45,6 @@ ONLY_COLUMNS = {"outbox_message": ("id", "kind", "subject", "status", "created_a
 KEEP_ON_CLOSE = {"training_registration", "training_evaluation", "audit_event"}
 ROW_LIMIT = 5000
 CLOSED_NAME = "Compte fermé"  # stored data, the same in every language
-
-_closers: list[Callable[[User], None]] = []
-
-
-def register_account_closer(func: Callable[[User], None]) -> None:
-    """A feature's own clean-up when an account closes (called before the personal data goes)."""
-    if func not in _closers:
-        _closers.append(func)
-
 
 class ClosingError(Exception):
     pass
@@ -179,8 +170,7 @@ def close_account(user: User) -> None:
             raise ClosingError(
                 _l("Vous êtes la seule personne de l’administration : nommez-en une autre d’abord.")
             )
-    for closer in list(_closers):
-        closer(user)
+    events.account_closing.send(None, user=user)
     accounts.audit("account.closed", user, target=user)
     for table, column in _user_columns():
         if table.name in KEEP_ON_CLOSE or table.name == "user_account":
@@ -202,25 +192,3 @@ def close_account(user: User) -> None:
     user.failed_logins = 0
     user.locked_until = None
     db.session.flush()
-
-
-def _cancel_training_registrations(user: User) -> None:
-    """Free the seats of upcoming sessions (the waiting list moves up) before the account closes."""
-    try:
-        from ..trainings import services as trainings
-    except ImportError:  # the feature is not installed
-        return
-    tried: set[int] = set()
-    while True:
-        batch = [r for r in trainings.upcoming_for(user) if r.id not in tried]
-        if not batch:
-            return
-        for registration in batch:
-            tried.add(registration.id)
-            try:
-                trainings.cancel_registration(user, registration)
-            except trainings.TrainingError:
-                continue
-
-
-register_account_closer(_cancel_training_registrations)

@@ -6,6 +6,8 @@ from flask import Flask, has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..mail.privacy import PREFERENCE_LOOKUP
+
 DEFAULTS = {
     "DIGEST_HOUR": 6,  # digests leave from this hour, network time
     "DIGEST_DEFAULT_WEEKDAY": 0,  # Monday, for members who never chose
@@ -29,6 +31,13 @@ def _home_section(user):
     return {"notifications": items, "unread": unread_count(user)} if items else None
 
 
+def _preference(user_id: int):
+    from ..extensions import db
+    from .models import NotificationPreference
+
+    return db.session.get(NotificationPreference, user_id)
+
+
 def init_app(app: Flask) -> None:
     from ..demo import register_demo
     from ..events import notify
@@ -47,6 +56,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     csrf.exempt(views.unsubscribe)  # RFC 8058: the mail client's POST carries the signed token only
     notify.connect(services.on_notify, weak=False)
+    app.extensions[PREFERENCE_LOOKUP] = _preference
 
     @app.context_processor
     def _notifications_context():

@@ -20,6 +20,20 @@ def _home_section(user):
     }
 
 
+def _free_seats_of_closing_account(_sender, *, user) -> None:
+    """The seats of upcoming sessions go to the waiting lists before the account closes."""
+    from . import services
+
+    tried: set[int] = set()
+    while batch := [r for r in services.upcoming_for(user) if r.id not in tried]:
+        for registration in batch:
+            tried.add(registration.id)
+            try:
+                services.cancel_registration(user, registration)
+            except services.TrainingError:
+                continue
+
+
 def init_app(app: Flask) -> None:
     from .. import events
     from ..demo import register_demo
@@ -40,3 +54,4 @@ def init_app(app: Flask) -> None:
         collect_many=services.digest_items_many,
     )
     register_demo(30, demo.load)
+    events.account_closing.connect(_free_seats_of_closing_account, weak=False)

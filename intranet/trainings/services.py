@@ -28,6 +28,7 @@ from ..database import is_sqlite, read_intent, utcnow, write_intent
 from ..extensions import db
 from ..mail import privacy
 from ..mail.services import queue_email
+from ..text import slugify
 from ..urls import external_url
 from . import ics, policy
 from .models import (
@@ -1066,7 +1067,6 @@ def _email_changed(registration: Registration) -> None:
 
 
 def ensure_themes(names: list[str]) -> list[TrainingTheme]:
-    from ..demo import slugify
 
     existing = {t.name: t for t in db.session.scalars(sa.select(TrainingTheme))}
     themes = []

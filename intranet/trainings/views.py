@@ -31,6 +31,7 @@ from ..extensions import db
 from ..privacy import find_personal_info
 from ..security import access, require
 from ..tasks.services import submit_task
+from ..text import slugify
 from ..urls import wants_fragment
 from . import policy, services
 from .forms import CancelSessionForm, EvaluationForm, SessionForm, TrainingForm
@@ -385,13 +386,12 @@ def certificate(registration_id: int):
     instance = Path(current_app.instance_path).resolve()
     path = (instance / registration.certificate_path).resolve()
     require(instance in path.parents and path.is_file())
-    from ..demo import slugify
 
     return send_file(
         path,
         mimetype="application/pdf",
         as_attachment=True,
-        download_name=f"attestation-{slugify(registration.session.training.title)[:50]}.pdf",
+        download_name=f"attestation-{slugify(registration.session.training.title, 50)}.pdf",
         max_age=0,
     )
 
@@ -690,7 +690,6 @@ def export(session_id: int):
         )
     local = services.to_local(s.starts_at)
     from .. import events
-    from ..demo import slugify
 
     # Who downloaded a list of people goes to the audit log.
     events.audit.send(
@@ -698,7 +697,7 @@ def export(session_id: int):
         target_type="training_session", target_id=s.id, details={"format": "csv"},
     )
     db.session.commit()
-    name = f"participants-{slugify(s.training.title)[:40]}-{local:%Y-%m-%d}.csv"
+    name = f"participants-{slugify(s.training.title, 40)}-{local:%Y-%m-%d}.csv"
     return Response(
         "\ufeff" + buffer.getvalue(),
         mimetype="text/csv",

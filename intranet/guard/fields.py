@@ -1,0 +1,114 @@
+"""The guard on forms: one field type for every free text that others can read.
+
+A ``GuardedForm`` scans its guarded fields after their own validators ran. A finding of a kind
+the field refuses (a street address in a profile) is an error no checkbox lifts; the others are
+errors until the person ticks the confirmation box, which confirms exactly the findings it was
+shown (its value is their fingerprint: a new finding typed afterwards asks again).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField, TextAreaField
+
+from .detect import Finding, scan
+
+
+class _Guarded:
+    """Mixin for text fields: ``refuse`` is a tuple of kinds, or ``"all"``."""
+
+    guarded = True
+
+    def __init__(self, *args, refuse: tuple[str, ...] | str = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.refuse = refuse
+        self.findings: list[Finding] = []
+
+    def refuses(self, finding: Finding) -> bool:
+        return self.refuse == "all" or finding.kind in self.refuse
+
+
+class GuardedStringField(_Guarded, StringField):
+    pass
+
+
+class GuardedTextAreaField(_Guarded, TextAreaField):
+    pass
+
+
+class ConfirmField(BooleanField):
+    """The confirmation box; checked only when it carries the fingerprint of what was shown."""
+
+    fingerprint: str = ""
+
+    def confirms(self, fingerprint: str) -> bool:
+        return bool(self.raw_data) and self.raw_data[0] == fingerprint
+
+
+def fingerprint(findings: list[tuple[object, Finding]]) -> str:
+    parts = sorted(f"{field.name}\x1f{finding.kind}\x1f{finding.excerpt}" for field, finding in findings)
+    return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()[:20]
+
+
+def _kinds_sentence(findings: list[Finding]) -> str:
+    labels: list[str] = []
+    for finding in findings:
+        label = str(finding.label)
+        if label not in labels:
+            labels.append(label)
+    return ", ".join(labels)
+
+
+class GuardedForm(FlaskForm):
+    confirm_personal = ConfirmField(
+        _l(
+            "J’ai relu les passages signalés : ils ne permettent de reconnaître ni une personne "
+            "accompagnée ni une maison, et je les publie tels quels."
+        )
+    )
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        self._confirmed: list[str] = []
+        confirmable: list[tuple[object, Finding]] = []
+        for field in self:
+            if not getattr(field, "guarded", False):
+                continue
+            field.findings = scan(field.data if isinstance(field.data, str) else "")
+            refused = [f for f in field.findings if field.refuses(f)]
+            if refused:
+                field.errors.append(
+                    _("Ce champ ne peut pas contenir ceci : %(kinds)s. Retirez-le pour enregistrer.",
+                      kinds=_kinds_sentence(refused))
+                )
+                ok = False
+            confirmable += [(field, f) for f in field.findings if not field.refuses(f)]
+        if confirmable:
+            self.confirm_personal.fingerprint = fingerprint(confirmable)
+            if self.confirm_personal.confirms(self.confirm_personal.fingerprint):
+                self._confirmed = sorted({f.kind for _field, f in confirmable})
+            else:
+                for field in {id(fl): fl for fl, _f in confirmable}.values():
+                    field.errors.append(
+                        _("Ce texte semble contenir : %(kinds)s. Retirez ce passage, ou confirmez "
+                          "plus bas qu’il peut être publié.",
+                          kinds=_kinds_sentence([f for fl, f in confirmable if fl is field]))
+                    )
+                ok = False
+        return ok
+
+    @property
+    def guard_findings(self) -> list[tuple[object, Finding]]:
+        return [(field, f) for field in self if getattr(field, "guarded", False) for f in field.findings]
+
+    @property
+    def confirmable_findings(self) -> list[tuple[object, Finding]]:
+        return [(field, f) for field, f in self.guard_findings if not field.refuses(f)]
+
+    @property
+    def confirmed_kinds(self) -> list[str]:
+        return list(getattr(self, "_confirmed", []))
