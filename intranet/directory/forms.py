@@ -1,15 +1,24 @@
-"""Forms of the directory: a profile, a resource, a note, a report."""
+"""Forms of the directory: a profile, a resource, a note, a report.
+
+Every free text that others read is a guarded field (``intranet.guard``). The professional
+contacts (an email address, a telephone number, a website) are not free text: they are checked
+as what they are, and are meant to be shown (``render_kw=None`` says so to the forms' walker).
+"""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..accounts.forms import sector_choices
+from ..guard import GuardedForm, GuardedStringField, GuardedTextAreaField
 from . import vocab
+
+# A profile places an organization by region and town only (DOMAIN rule 1): a street address is
+# refused in every one of its free-text fields, whatever the person confirms.
+NO_ADDRESS = ("address",)
 
 PHONE = Regexp(
     r"^\+?[0-9][0-9 ().\-]{5,23}[0-9]( ?(poste|ext\.?|x) ?[0-9]{1,6})?$",
@@ -51,50 +60,59 @@ def _modalities():
     return list(vocab.MODALITY_LABELS.items())
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(GuardedForm):
     sector = SelectField(_l("Secteur"), choices=sector_choices, validators=[Optional()])
-    town = StringField(
+    town = GuardedStringField(
         _l("Ville"),
         validators=[DataRequired(_l("Indiquez la ville.")), Length(max=120)],
+        refuse=NO_ADDRESS,
         description=_l("La ville seulement : jamais l’adresse d’une maison."),
     )
     region_ids = CheckboxesField(_l("Régions desservies"), coerce=int, validators=[Optional()])
     steps = CheckboxesField(
         _l("Services, par étape de la trajectoire"), choices=_steps, validators=[Optional()]
     )
-    services_details = TextAreaField(
-        _l("Précisions sur les services"), validators=[Optional(), Length(max=3000)]
+    services_details = GuardedTextAreaField(
+        _l("Précisions sur les services"), validators=[Optional(), Length(max=3000)], refuse=NO_ADDRESS
     )
     languages = CheckboxesField(
         _l("Langues offertes"), choices=vocab.language_choices, validators=[Optional()]
     )
     approaches = CheckboxesField(_l("Approches"), choices=_approaches, validators=[Optional()])
-    description = TextAreaField(_l("Présentation"), validators=[Optional(), Length(max=3000)])
-    accessibility = TextAreaField(
+    description = GuardedTextAreaField(
+        _l("Présentation"), validators=[Optional(), Length(max=3000)], refuse=NO_ADDRESS
+    )
+    accessibility = GuardedTextAreaField(
         _l("Accessibilité"),
         validators=[Optional(), Length(max=1500)],
+        refuse=NO_ADDRESS,
         description=_l("Par exemple : fauteuil roulant, animaux, enfants, horaires."),
     )
-    referral = TextAreaField(
+    referral = GuardedTextAreaField(
         _l("Comment faire une référence"),
         validators=[Optional(), Length(max=2000)],
+        refuse=NO_ADDRESS,
         description=_l("À qui s’adresser, par quel moyen, ce qu’il faut préparer."),
     )
-    lead_name = StringField(
+    lead_name = GuardedStringField(
         _l("Porteuse de dossier"),
         validators=[Optional(), Length(max=120)],
+        refuse=NO_ADDRESS,
         description=_l("La personne nommée pour le travail entre les deux secteurs."),
     )
-    lead_title = StringField(_l("Sa fonction"), validators=[Optional(), Length(max=120)])
+    lead_title = GuardedStringField(
+        _l("Sa fonction"), validators=[Optional(), Length(max=120)], refuse=NO_ADDRESS
+    )
     lead_email = StringField(
         _l("Son courriel professionnel"),
         validators=[Optional(), Length(max=254), EMAIL],
         description=_l("Seulement ce qu’elle choisit de montrer aux membres du réseau."),
+        render_kw=None,
     )
     lead_phone = StringField(
-        _l("Son téléphone professionnel"), validators=[Optional(), Length(max=40), PHONE]
+        _l("Son téléphone professionnel"), validators=[Optional(), Length(max=40), PHONE], render_kw=None
     )
-    website = StringField(_l("Site web"), validators=[Optional(), Length(max=300), WEBSITE])
+    website = StringField(_l("Site web"), validators=[Optional(), Length(max=300), WEBSITE], render_kw=None)
     shareable = BooleanField(
         _l(
             "Partager les parties publiques du profil hors du réseau (export HSDS : nom, présentation, services, régions, langues)"
@@ -102,13 +120,13 @@ class ProfileForm(FlaskForm):
     )
 
 
-class ResourceForm(FlaskForm):
-    name = StringField(
+class ResourceForm(GuardedForm):
+    name = GuardedStringField(
         _l("Nom de la ressource"), validators=[DataRequired(_l("Donnez un nom.")), Length(max=200)]
     )
     kind = SelectField(_l("Type"), choices=_kinds, default=vocab.Kind.INTERPRETING.value)
-    provider = StringField(_l("Qui l’offre"), validators=[Optional(), Length(max=200)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=3000)])
+    provider = GuardedStringField(_l("Qui l’offre"), validators=[Optional(), Length(max=200)])
+    description = GuardedTextAreaField(_l("Description"), validators=[Optional(), Length(max=3000)])
     coverage = RadioField(_l("Territoire desservi"), choices=_coverages, default=vocab.Coverage.REGIONS.value)
     region_ids = CheckboxesField(_l("Régions desservies"), coerce=int, validators=[Optional()])
     languages = CheckboxesField(_l("Langues"), choices=vocab.language_choices, validators=[Optional()])
@@ -116,17 +134,23 @@ class ResourceForm(FlaskForm):
     violence_training = RadioField(
         _l("Formée aux situations de violence"), choices=_trainings, default=vocab.Training.NO.value
     )
-    training_by = StringField(_l("Formation donnée par"), validators=[Optional(), Length(max=200)])
-    cost = StringField(_l("Coût"), validators=[Optional(), Length(max=300)])
-    who_pays = StringField(_l("Qui paie"), validators=[Optional(), Length(max=200)])
-    how_to_request = TextAreaField(_l("Comment la demander"), validators=[Optional(), Length(max=2000)])
-    usual_delay = StringField(_l("Délai habituel"), validators=[Optional(), Length(max=200)])
-    contact_name = StringField(
+    training_by = GuardedStringField(_l("Formation donnée par"), validators=[Optional(), Length(max=200)])
+    cost = GuardedStringField(_l("Coût"), validators=[Optional(), Length(max=300)])
+    who_pays = GuardedStringField(_l("Qui paie"), validators=[Optional(), Length(max=200)])
+    how_to_request = GuardedTextAreaField(
+        _l("Comment la demander"), validators=[Optional(), Length(max=2000)]
+    )
+    usual_delay = GuardedStringField(_l("Délai habituel"), validators=[Optional(), Length(max=200)])
+    contact_name = GuardedStringField(
         _l("Contact professionnel public : nom ou service"), validators=[Optional(), Length(max=120)]
     )
-    contact_email = StringField(_l("Courriel du contact"), validators=[Optional(), Length(max=254), EMAIL])
-    contact_phone = StringField(_l("Téléphone du contact"), validators=[Optional(), Length(max=40), PHONE])
-    website = StringField(_l("Site web"), validators=[Optional(), Length(max=300), WEBSITE])
+    contact_email = StringField(
+        _l("Courriel du contact"), validators=[Optional(), Length(max=254), EMAIL], render_kw=None
+    )
+    contact_phone = StringField(
+        _l("Téléphone du contact"), validators=[Optional(), Length(max=40), PHONE], render_kw=None
+    )
+    website = StringField(_l("Site web"), validators=[Optional(), Length(max=300), WEBSITE], render_kw=None)
     shareable = BooleanField(_l("Peut être partagée hors du réseau (export HSDS)"))
 
     def validate(self, extra_validators=None) -> bool:
@@ -140,8 +164,8 @@ class ResourceForm(FlaskForm):
         return valid
 
 
-class NoteForm(FlaskForm):
-    body = TextAreaField(
+class NoteForm(GuardedForm):
+    body = GuardedTextAreaField(
         _l("Votre note"),
         validators=[DataRequired(_l("Écrivez la note.")), Length(max=2000)],
         description=_l(
@@ -150,8 +174,8 @@ class NoteForm(FlaskForm):
     )
 
 
-class ReportForm(FlaskForm):
-    reason = TextAreaField(
+class ReportForm(GuardedForm):
+    reason = GuardedTextAreaField(
         _l("Qu’est-ce qui n’est plus à jour ?"),
         validators=[DataRequired(_l("Dites ce qui n’est plus à jour.")), Length(max=2000)],
     )

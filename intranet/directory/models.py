@@ -86,6 +86,11 @@ class Profile(db.Model):
     _languages: Mapped[list[ProfileLanguage]] = relationship(cascade="all, delete-orphan")
 
     @property
+    def id(self) -> int:
+        """The organization's id: a profile is known by it (links, the guard's records)."""
+        return self.organization_id
+
+    @property
     def region_ids(self) -> list[int]:
         return sorted(r.region_id for r in self._regions)
 

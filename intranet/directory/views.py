@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ..database import utcnow
 from ..extensions import db
+from ..guard import record_confirmed
 from ..security import access, require
 from ..urls import wants_fragment
 from . import policy, vocab
@@ -203,6 +204,7 @@ def edit_profile(organization_id: int):
             },
         )
         profiles.save_profile(current_user, found, data)
+        record_confirmed(form, user=current_user, obj=found)
         db.session.commit()
         flash(_("Le profil est enregistré."), "success")
         return redirect(url_for("directory.profile", organization_id=organization_id), code=303)
@@ -384,6 +386,7 @@ def new_resource():
     form = _resource_form()
     if form.validate_on_submit():
         created = resources.add_resource(current_user, _resource_data(form))
+        record_confirmed(form, user=current_user, obj=created)
         db.session.commit()
         if created.is_published:
             flash(_("La ressource est publiée."), "success")
@@ -410,6 +413,7 @@ def edit_resource(resource_id: int):
     form = _resource_form(found)
     if form.validate_on_submit():
         resources.update_resource(current_user, found, _resource_data(form))
+        record_confirmed(form, user=current_user, obj=found)
         db.session.commit()
         flash(_("La ressource est enregistrée."), "success")
         return redirect(url_for("directory.resource", resource_id=found.id), code=303)
@@ -437,7 +441,8 @@ def report_resource(resource_id: int):
     require(policy.can_report(current_user, found))
     form = ReportForm()
     if form.validate_on_submit():
-        resources.report(current_user, found, form.reason.data)
+        item = resources.report(current_user, found, form.reason.data)
+        record_confirmed(form, user=current_user, obj=item)
         db.session.commit()
         flash(_("Merci : l’équipe du réseau va vérifier cette ressource."), "success")
         return redirect(url_for("directory.resource", resource_id=found.id), code=303)
@@ -452,7 +457,8 @@ def add_note(resource_id: int):
     require(policy.can_note(current_user, found))
     form = NoteForm()
     if form.validate_on_submit():
-        resources.add_note(current_user, found, form.body.data)
+        note = resources.add_note(current_user, found, form.body.data)
+        record_confirmed(form, user=current_user, obj=note)
         db.session.commit()
         flash(_("Votre note est ajoutée."), "success")
         return redirect(url_for("directory.resource", resource_id=found.id, _anchor="notes"), code=303)

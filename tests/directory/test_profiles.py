@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -236,3 +237,62 @@ def test_the_directory_is_in_the_navigation_of_every_member(login_as):
     client.post("/langue", data={"lang": "en", "next": "/"})
     english = client.get("/repertoire/").get_data(as_text=True)
     assert "Directory of organizations" in english and "Shared resources" in english
+
+
+def _guarded_fields(form_class):
+    return [
+        name
+        for name, field in form_class(meta={"csrf": False})._fields.items()
+        if getattr(field, "guarded", False)
+    ]
+
+
+def test_no_street_address_can_be_saved_in_any_field_of_a_profile(app, login_as, make_org, db):
+    from intranet.directory.forms import ProfileForm
+
+    org = make_org(town="Rimouski")
+    client, _ = login_as("coordinator", org=org)
+    with app.test_request_context():
+        guarded = _guarded_fields(ProfileForm)
+    assert {"town", "description", "referral", "accessibility", "services_details", "lead_name"} <= set(
+        guarded
+    )
+    address = "245, rue des Érables"
+    for name in guarded:
+        first = client.post(f"/repertoire/organismes/{org.id}/modifier", data=_form(**{name: address}))
+        assert first.status_code == 422, name
+        assert "refusé ici" in first.get_data(as_text=True), name
+        # No box lifts it: not an invented one, not the fingerprint of what the page showed.
+        again = client.post(
+            f"/repertoire/organismes/{org.id}/modifier", data=_form(**{name: address}, confirm_personal="1")
+        )
+        assert again.status_code == 422, name
+    profile = db.session.get(Profile, org.id)
+    db.session.refresh(profile)
+    db.session.refresh(org)
+    assert org.town == "Rimouski" and profile.lead_name == ""
+    searched = db.session.scalar(sa.select(Profile.search_text).where(Profile.organization_id == org.id))
+    assert "erables" not in searched
+
+
+def test_a_phone_number_in_a_profile_is_a_warning_the_coordinator_can_confirm(login_as, make_org, db):
+    from intranet.guard.models import GuardConfirmation
+
+    org = make_org()
+    client, user = login_as("coordinator", org=org)
+    data = _form(referral="Appeler la ligne d’accueil au 819 555-0143.")
+    first = client.post(f"/repertoire/organismes/{org.id}/modifier", data=data)
+    assert first.status_code == 422
+    fingerprint = re.search(
+        r'name="confirm_personal" value="([0-9a-f]+)"', first.get_data(as_text=True)
+    ).group(1)
+    assert (
+        client.post(
+            f"/repertoire/organismes/{org.id}/modifier", data={**data, "confirm_personal": fingerprint}
+        ).status_code
+        == 303
+    )
+    record = db.session.scalar(
+        sa.select(GuardConfirmation).where(GuardConfirmation.object_type == "directory_profile")
+    )
+    assert record.object_id == org.id and record.kinds == "phone" and record.user_id == user.id

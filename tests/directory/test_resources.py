@@ -195,3 +195,52 @@ def test_members_add_notes_and_delete_their_own(login_as, make_resource, db):
     assert other.post(f"/ressources/notes/{note.id}/supprimer").status_code == 404
     assert author.post(f"/ressources/notes/{note.id}/supprimer").status_code == 303
     assert db.session.get(ResourceNote, note.id) is None
+
+
+def test_notes_and_reports_are_guarded(login_as, make_resource, db):
+    import re
+
+    from intranet.guard.models import GuardConfirmation
+
+    resource = make_resource()
+    client, _ = login_as("member")
+    text = {"body": "La coordonnatrice répond au 514 555-0188."}
+    first = client.post(f"/ressources/{resource.id}/notes", data=text)
+    assert first.status_code == 422 and "514 555-0188" in first.get_data(as_text=True)
+    assert db.session.scalar(sa.select(ResourceNote).where(ResourceNote.resource_id == resource.id)) is None
+    fingerprint = re.search(
+        r'name="confirm_personal" value="([0-9a-f]+)"', first.get_data(as_text=True)
+    ).group(1)
+    assert (
+        client.post(
+            f"/ressources/{resource.id}/notes", data={**text, "confirm_personal": fingerprint}
+        ).status_code
+        == 303
+    )
+    note = db.session.scalar(sa.select(ResourceNote).where(ResourceNote.resource_id == resource.id))
+    record = db.session.scalar(
+        sa.select(GuardConfirmation).where(GuardConfirmation.object_type == "directory_resource_note")
+    )
+    assert record.object_id == note.id and record.kinds == "phone"
+    report = client.post(f"/ressources/{resource.id}/signaler", data={"reason": "Écrire à marie.t@gmail.com"})
+    assert report.status_code == 422
+
+
+def test_every_free_text_field_of_the_directory_is_guarded(app):
+    from wtforms import StringField, TextAreaField
+
+    from intranet.directory import forms
+
+    with app.test_request_context():
+        for form_class in (forms.ProfileForm, forms.ResourceForm, forms.NoteForm, forms.ReportForm):
+            form = form_class(meta={"csrf": False})
+            for name, field in form._fields.items():
+                if isinstance(field, StringField | TextAreaField) and not getattr(field, "guarded", False):
+                    # Contacts meant to be shown, checked as what they are (not free text).
+                    assert name in {
+                        "lead_email",
+                        "lead_phone",
+                        "website",
+                        "contact_email",
+                        "contact_phone",
+                    }, name

@@ -4,7 +4,7 @@ Every existing organization gets its (empty) profile, serving its home region; t
 search words are then rebuilt by ``flask directory-reindex`` (accents folded in Python).
 
 Revision ID: 0010_directory
-Revises: 0002_practices_fulltext
+Revises: 0003_guard
 """
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ import intranet.database
 
 # revision identifiers, used by Alembic.
 revision = "0010_directory"
-down_revision = "0002_practices_fulltext"
+down_revision = "0003_guard"
 branch_labels = None
 depends_on = None
 
