@@ -176,7 +176,6 @@ def load() -> None:
                 else ["screening", "referral"]
             )
             profile.set_languages(["fr", "en"])
-            profile.lead_name = profile.lead_name or "Porteuse à nommer"
             db.session.flush()
             profiles.refresh_search_text(profile)
     for index, (name, provider, coverage, served, languages, modalities, training, cost, delay) in enumerate(

@@ -296,3 +296,28 @@ def test_a_phone_number_in_a_profile_is_a_warning_the_coordinator_can_confirm(lo
         sa.select(GuardConfirmation).where(GuardConfirmation.object_type == "directory_profile")
     )
     assert record.object_id == org.id and record.kinds == "phone" and record.user_id == user.id
+
+
+def test_the_profile_links_only_to_what_the_reader_may_see(
+    login_as, make_org, make_user, make_practice, make_position, db
+):
+    from intranet.advocacy.models import Cosignature
+
+    org = make_org(name="Maison Liée")
+    author = make_user("member", org=org)
+    make_practice(author, title="Pratique partagée Canarivisible")
+    make_practice(author, title="Pratique interne Canaricachée", visibility="organization")
+    make_practice(author, title="Brouillon Canaribrouillon", publish=False)
+    staff = make_user("staff")
+    position = make_position(
+        make_user("member"), status="published", title="Position cosignée Canariposition", staff=staff
+    )
+    db.session.add(Cosignature(position_id=position.id, organization_id=org.id))
+    db.session.flush()
+    reader, _ = login_as("member")  # of another organization
+    body = reader.get(f"/repertoire/organismes/{org.id}").get_data(as_text=True)
+    assert "Canarivisible" in body and "Canariposition" in body
+    assert "Canaricachée" not in body and "Canaribrouillon" not in body
+    colleague, _ = login_as("member", org=org)
+    own = colleague.get(f"/repertoire/organismes/{org.id}").get_data(as_text=True)
+    assert "Canaricachée" in own and "Canaribrouillon" not in own
