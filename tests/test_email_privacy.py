@@ -264,6 +264,17 @@ def _census_reminder(world, locale, services):
     return user
 
 
+def _directory_profile_stale(world, locale, services):
+    from intranet.directory.models import Profile
+    from intranet.directory.services import staleness
+
+    user = world.person(locale, role="coordinator")
+    profile = services["db"].session.get(Profile, world.org.id)
+    profile.confirmed_at = utcnow() - timedelta(days=400)
+    assert staleness.remind_stale_profiles() == 1
+    return user
+
+
 def _digest(frequency):
     def scenario(world, locale, services):
         from intranet.notifications import digests
@@ -279,6 +290,14 @@ def _digest(frequency):
         colleague.name = PERSON + " autrice"
         services["make_practice"](colleague, title=TITLE, summary=FREE + " résumé")
         services["make_session"](services["make_training"](TITLE + " formation"))
+        from intranet.directory.services import resources as directory
+
+        directory.add_resource(
+            world.staff,
+            directory.ResourceData(
+                name=TITLE + " ressource", kind="interpreting", provider=ORG, coverage="province", description=FREE
+            ),
+        )
         for kind in ("practice_comment", "advocacy_request_changes", "cosign_request"):
             services["db"].session.add(
                 Notification(user_id=user.id, kind=kind, title=TITLE, endpoint="home.index")
@@ -338,10 +357,13 @@ SCENARIOS = {
     "advocacy_transition": _advocacy_transition,
     "practice_withdrawn": _practice_withdrawn,
     "census_reminder": _census_reminder,
+    "directory_profile_stale": _directory_profile_stale,
     "digest_daily": _digest("daily"),
     "digest_weekly": _digest("weekly"),
 }
 FUNCTIONAL = {"invitation", "password_reset", "security_notice", "space_reply_refused"}  # no content to show but a link
+# About an organization, not a titled item: its positive control is the organization's name at "full".
+UNTITLED = {"directory_profile_stale"}
 
 
 def test_every_kind_of_email_has_a_scenario():
@@ -372,13 +394,15 @@ def test_no_email_says_more_than_its_level(
     for message in messages:
         if kind.startswith("digest"):
             effective = level  # per item: capped items are checked below
-        _check_message(message, effective, expect_content=kind not in FUNCTIONAL)
+        _check_message(message, effective, expect_content=kind not in FUNCTIONAL | UNTITLED)
         body = message.get_body(("plain",)).get_content()
         english = locale == "en"
         assert ("Hello" in body) == english and ("Bonjour" in body) != english, body
         if level == Level.DISCREET and kind not in FUNCTIONAL:
             assert re.search(r"(nouvel|nouveaux) élément|new items?\b", body), body
             assert f"{BASE}/" in body
+        if effective == Level.FULL and kind in UNTITLED:
+            assert "org" in _markers(body), body
         if level == Level.FULL and kind in ("training_confirmed", "training_registration_cancelled"):
             assert "person" in _markers(body)  # the colleague who acted is named at "full" only
         calendar = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]

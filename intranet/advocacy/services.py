@@ -781,3 +781,20 @@ def collect_review(user: User, since: datetime) -> list[events.DigestItem]:
         .limit(50)
     )
     return [_position_item(p, "review") for p in rows]
+
+
+def cosigned_by(organization_id: int, limit: int = 5) -> list[Position]:
+    """Published positions an organization co-signed (and did not withdraw from), newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(Position)
+            .join(Cosignature, Cosignature.position_id == Position.id)
+            .where(
+                Cosignature.organization_id == organization_id,
+                Cosignature.withdrawn_at.is_(None),
+                Position.status == Status.PUBLISHED,
+            )
+            .order_by(Position.published_at.desc())
+            .limit(limit)
+        ).unique()
+    )

@@ -81,6 +81,7 @@ CONTENT_KINDS = {
     "advocacy": _l("Textes de plaidoyer publiés et demandes de cosignature"),
     "advocacy_draft": _l("Brouillons de plaidoyer en révision"),
     "space": _l("Tables et espaces : discussions, mentions"),
+    "directory": _l("Répertoire des organismes et ressources partagées"),
     "account": _l("Compte : invitation, mot de passe, sécurité"),
     "other": _l("Autres avis"),
 }
@@ -116,6 +117,7 @@ _ITEM_CONTENT = {
     "space_proposal": "space",
     "space_proposal_reminder": "space",
     "space_outcome": "space",
+    "resource": "directory",
 }
 
 
@@ -175,6 +177,12 @@ for _kind in (
     ),
     EmailKind(
         "census_reminder", "other", _l("Rappel de recensement"), _l("Un questionnaire attend votre réponse")
+    ),
+    EmailKind(
+        "directory_profile_stale",
+        "directory",
+        _l("Profil du répertoire à confirmer"),
+        _l("Une information à confirmer"),
     ),
     EmailKind("digest_daily", "other", _l("Résumé du jour"), _l("Votre résumé du jour : {n}")),
     EmailKind("digest_weekly", "other", _l("Résumé de la semaine"), _l("Votre résumé de la semaine : {n}")),

@@ -936,3 +936,15 @@ def can_still_see_pdf_task(task, user: User) -> bool:
     """A practice's PDF task (args: practice id, locale) is seen only by who may see the practice now."""
     practice = db.session.get(Practice, int(task.args[0])) if task.args else None
     return practice is not None and policy.can_view(user, practice)
+
+
+def published_by_organization(user: User, organization_id: int, limit: int = 5) -> list[Practice]:
+    """An organization's latest published practices that ``user`` may read (its directory profile)."""
+    return list(
+        db.session.scalars(
+            sa.select(Practice)
+            .where(Practice.organization_id == organization_id, policy.visible_clause(user))
+            .order_by(Practice.published_at.desc(), Practice.id.desc())
+            .limit(limit)
+        ).unique()
+    )

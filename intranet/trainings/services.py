@@ -1150,3 +1150,24 @@ def role_names() -> dict[str, object]:
         "staff": _l("Équipe du réseau"),
         "admin": _l("Administration"),
     }
+
+
+def upcoming_in_region(region_id: int | None, limit: int = 5, *, now: datetime | None = None) -> list[TrainingSession]:
+    """Upcoming sessions of published trainings held in a region (a directory profile shows them)."""
+    if region_id is None:
+        return []
+    now = now or utcnow()
+    return list(
+        db.session.scalars(
+            sa.select(TrainingSession)
+            .join(Training, Training.id == TrainingSession.training_id)
+            .where(
+                Training.published.is_(True),
+                TrainingSession.cancelled_at.is_(None),
+                TrainingSession.starts_at > now,
+                TrainingSession.region_id == region_id,
+            )
+            .order_by(TrainingSession.starts_at)
+            .limit(limit)
+        ).unique()
+    )

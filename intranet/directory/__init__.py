@@ -1,0 +1,53 @@
+"""Who does what, where: the directory of the network's organizations and the inventory of
+shared resources (issue 18), modelled on Open Referral HSDS 3.0, for members only."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def _desk(user):
+    """The network's team sees on its home page what waits for it in the inventory."""
+    from . import policy
+    from .services import resources
+
+    if not policy.can_moderate(user):
+        return None
+    counts = resources.desk_counts()
+    return {"counts": counts} if any(counts.values()) else None
+
+
+def init_app(app: Flask) -> None:
+    from ..demo import register_demo
+    from ..events import register_digest_source
+    from ..home.sections import register_section
+    from ..templating import add_nav
+    from . import demo
+    from .services import digest, profiles
+    from .views import bp
+
+    app.register_blueprint(bp)
+    add_nav("directory.index", _l("Répertoire"), "member", 40)
+    add_nav("directory.resources_index", _l("Ressources"), "member", 45)
+    register_section(250, "directory/_home.html", _desk)
+    register_digest_source(
+        "resources",
+        40,
+        _l("Ressources partagées nouvelles ou mises à jour"),
+        digest.collect,
+        interests="none",
+        collect_many=digest.collect_many,
+    )
+    register_demo(60, demo.load)
+
+    @app.cli.command("directory-reindex")
+    def directory_reindex() -> None:
+        """Rebuild the search words of every profile and resource (after a migration or an import)."""
+        import click
+
+        from ..extensions import db
+
+        count = profiles.reindex_all()
+        db.session.commit()
+        click.echo(f"{count} profiles and resources indexed.")
