@@ -8,7 +8,15 @@ as what they are, and are meant to be shown (``render_kw=None`` says so to the f
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    URLField,
+)
 from wtforms.validators import URL, DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -98,12 +106,13 @@ class ProfileForm(GuardedForm):
         _l("Porteuse de dossier"),
         validators=[Optional(), Length(max=120)],
         refuse=NO_ADDRESS,
+        expect=("person_name", "honorific"),  # the person the organization names, by her choice
         description=_l("La personne nommée pour le travail entre les deux secteurs."),
     )
     lead_title = GuardedStringField(
         _l("Sa fonction"), validators=[Optional(), Length(max=120)], refuse=NO_ADDRESS
     )
-    lead_email = StringField(
+    lead_email = EmailField(
         _l("Son courriel professionnel"),
         validators=[Optional(), Length(max=254), EMAIL],
         description=_l("Seulement ce qu’elle choisit de montrer aux membres du réseau."),
@@ -112,7 +121,7 @@ class ProfileForm(GuardedForm):
     lead_phone = StringField(
         _l("Son téléphone professionnel"), validators=[Optional(), Length(max=40), PHONE], render_kw=None
     )
-    website = StringField(_l("Site web"), validators=[Optional(), Length(max=300), WEBSITE], render_kw=None)
+    website = URLField(_l("Site web"), validators=[Optional(), Length(max=300), WEBSITE], render_kw=None)
     shareable = BooleanField(
         _l(
             "Partager les parties publiques du profil hors du réseau (export HSDS : nom, présentation, services, régions, langues)"
@@ -144,13 +153,13 @@ class ResourceForm(GuardedForm):
     contact_name = GuardedStringField(
         _l("Contact professionnel public : nom ou service"), validators=[Optional(), Length(max=120)]
     )
-    contact_email = StringField(
+    contact_email = EmailField(
         _l("Courriel du contact"), validators=[Optional(), Length(max=254), EMAIL], render_kw=None
     )
     contact_phone = StringField(
         _l("Téléphone du contact"), validators=[Optional(), Length(max=40), PHONE], render_kw=None
     )
-    website = StringField(_l("Site web"), validators=[Optional(), Length(max=300), WEBSITE], render_kw=None)
+    website = URLField(_l("Site web"), validators=[Optional(), Length(max=300), WEBSITE], render_kw=None)
     shareable = BooleanField(_l("Peut être partagée hors du réseau (export HSDS)"))
 
     def validate(self, extra_validators=None) -> bool:
