@@ -14,6 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..accounts.forms import sector_choices
 from ..guard import GuardedForm, GuardedStringField, GuardedTextAreaField
+from ..params import db_int
 from .models import BREAKDOWN_LABELS, PERIOD_LABELS
 from .services.campaigns import K_RANGE
 
@@ -24,7 +25,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def _optional_int(value):
-    return int(value) if value not in (None, "", "None", "0", 0) else None
+    return db_int(value) if value not in (None, "", "None", "0", 0) else None
 
 
 class CampaignForm(GuardedForm):
@@ -41,7 +42,7 @@ class CampaignForm(GuardedForm):
         _l("Date limite de réponse"), validators=[Optional()], description=_l("Annoncée aux coordinations.")
     )
     sectors = MultiCheckboxField(_l("Secteurs interrogés"), choices=sector_choices, validate_choice=True)
-    regions = MultiCheckboxField(_l("Régions interrogées"), coerce=int, validate_choice=False)
+    regions = MultiCheckboxField(_l("Régions interrogées"), coerce=db_int, validate_choice=False)
     highlights_question = GuardedStringField(
         _l("Question de faits saillants (texte libre)"),
         validators=[Optional(), Length(max=500)],

@@ -15,6 +15,7 @@ from flask_login import current_user
 from ..accounts.models import Region
 from ..extensions import db
 from ..guard import record_confirmed
+from ..params import int_arg
 from ..security import access, require
 from ..text import slugify
 from ..urls import wants_fragment
@@ -87,8 +88,8 @@ def _data(form: CampaignForm) -> campaigns.CampaignData:
 def create():
     form = CampaignForm()
     _campaign_form(form, creating=True)
-    if request.method == "GET" and request.args.get("copie", type=int):
-        form.copy_from.data = request.args.get("copie", type=int)
+    if request.method == "GET" and int_arg("copie"):
+        form.copy_from.data = int_arg("copie")
     if form.validate_on_submit():
         source = db.session.get(Campaign, form.copy_from.data) if form.copy_from.data else None
         try:
@@ -283,12 +284,12 @@ def remind(campaign_id: int):
 @access("staff")
 def participation(campaign_id: int):
     campaign = _manage(campaign_id)
-    rows, pages = campaigns.participation(campaign, request.args.get("page", 1, type=int))
+    rows, pages = campaigns.participation(campaign, int_arg("page", 1))
     return render_template(
         "census/participation.html",
         campaign=campaign,
         rows=rows,
-        page=min(max(request.args.get("page", 1, type=int), 1), pages),
+        page=min(int_arg("page", 1), pages),
         pages=pages,
         counts=campaigns.participation_counts(campaign),
         labels=RESPONSE_LABELS,

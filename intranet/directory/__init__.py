@@ -29,7 +29,6 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     add_nav("directory.index", _l("Répertoire"), "member", 40)
-    add_nav("directory.resources_index", _l("Ressources"), "member", 45)
     register_section(250, "directory/_home.html", _desk)
     register_digest_source(
         "resources",

@@ -22,6 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..accounts.forms import sector_choices
 from ..guard import GuardedForm, GuardedStringField, GuardedTextAreaField
+from ..params import db_int
 from . import vocab
 
 # A profile places an organization by region and town only (DOMAIN rule 1): a street address is
@@ -76,7 +77,7 @@ class ProfileForm(GuardedForm):
         refuse=NO_ADDRESS,
         description=_l("La ville seulement : jamais l’adresse d’une maison."),
     )
-    region_ids = CheckboxesField(_l("Régions desservies"), coerce=int, validators=[Optional()])
+    region_ids = CheckboxesField(_l("Régions desservies"), coerce=db_int, validators=[Optional()])
     steps = CheckboxesField(
         _l("Services, par étape de la trajectoire"), choices=_steps, validators=[Optional()]
     )
@@ -137,7 +138,7 @@ class ResourceForm(GuardedForm):
     provider = GuardedStringField(_l("Qui l’offre"), validators=[Optional(), Length(max=200)])
     description = GuardedTextAreaField(_l("Description"), validators=[Optional(), Length(max=3000)])
     coverage = RadioField(_l("Territoire desservi"), choices=_coverages, default=vocab.Coverage.REGIONS.value)
-    region_ids = CheckboxesField(_l("Régions desservies"), coerce=int, validators=[Optional()])
+    region_ids = CheckboxesField(_l("Régions desservies"), coerce=db_int, validators=[Optional()])
     languages = CheckboxesField(_l("Langues"), choices=vocab.language_choices, validators=[Optional()])
     modalities = CheckboxesField(_l("Modalités"), choices=_modalities, validators=[Optional()])
     violence_training = RadioField(

@@ -34,5 +34,10 @@ def init_app(app: Flask) -> None:
     register_inbound(app, replies.PREFIX, replies.handle_reply)
     redaction.register(app)
     events.register_digest_source(
-        "spaces", 50, _l("Nouvelles discussions à vos tables"), services.digest_items, interests="none"
+        "spaces",
+        50,
+        _l("Nouvelles discussions à vos tables"),
+        services.digest_items,
+        interests="none",
+        collect_many=services.digest_items_many,
     )

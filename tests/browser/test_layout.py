@@ -75,13 +75,16 @@ class _ContextClient:
 
     def get(self, url: str, headers: dict | None = None):
         response = self.request.get(self.base_url + url, headers=headers or {}, max_redirects=0)
-        return _Response(response.status, response.headers.get("content-type", ""), response.body())
+        return _Response(response.status, dict(response.headers), response.body())
 
 
 class _Response:
-    def __init__(self, status: int, content_type: str, body: bytes) -> None:
+    """What the crawl reads of a response (the body arrives decoded: no Content-Encoding)."""
+
+    def __init__(self, status: int, headers: dict, body: bytes) -> None:
         self.status_code = status
-        self.content_type = content_type
+        self.headers = {k: v for k, v in headers.items() if k.lower() != "content-encoding"}
+        self.content_type = headers.get("content-type", "")
         self._body = body
 
     def get_data(self, as_text: bool = False):

@@ -37,7 +37,7 @@ def _edit(author, practice, **changes):
         visibility=practice.visibility,
     )
     return practices.update_practice(
-        author, practice, data, expected_version=practice.version, publish=True, confirmed=True
+        author, practice, data, expected_version=practice.version, publish=True
     )
 
 
