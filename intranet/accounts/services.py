@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from .. import events
-from ..database import utcnow
+from ..database import separate_write, utcnow
 from ..extensions import db
 from ..mail.services import queue_email
 from ..urls import external_url as _external
@@ -131,7 +131,11 @@ def load_session(token: str | None, user_id: int) -> UserSession | None:
     if now - record.last_seen_at > timedelta(
         seconds=cfg["SESSION_IDLE_TIMEOUT"]
     ) or now - record.created_at > timedelta(seconds=cfg["SESSION_ABSOLUTE_TIMEOUT"]):
-        db.session.delete(record)
+        # Looked up before the request's own work: the dead record goes in a write of its own
+        # (a read request, a refreshing region, may be the one that finds it).
+        record_id = record.id
+        with separate_write():
+            db.session.execute(sa.delete(UserSession).where(UserSession.id == record_id))
         return None
     return record
 
