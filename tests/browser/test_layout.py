@@ -83,6 +83,7 @@ class _Response:
 
     def __init__(self, status: int, headers: dict, body: bytes) -> None:
         self.status_code = status
+        self.status = str(status)
         self.headers = {k: v for k, v in headers.items() if k.lower() != "content-encoding"}
         self.content_type = headers.get("content-type", "")
         self._body = body
