@@ -13,14 +13,21 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask_sqlalchemy.session import Session as FlaskSession
 
-from tests.support import SMTPFixture, postgres_url_for_worker, worker_suffix
+from tests.support import SMTPFixture, postgres_url_for_worker, wait_until, worker_suffix
+
+# Each feature's factories (make_practice, make_position, make_session, make_resource...), for every test.
+pytest_plugins = [
+    "tests.factories.advocacy",
+    "tests.factories.directory",
+    "tests.factories.practices",
+    "tests.factories.trainings",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_PASSWORD = "un mot de passe de test assez long"
@@ -474,11 +481,12 @@ def worker_process(app):
 
     from intranet.queue import get_redis
 
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not Worker.all(connection=get_redis(app)):
+    def registered() -> bool:
         if proc.poll() is not None:
             raise RuntimeError("the worker process exited at start")
-        time.sleep(0.1)
+        return bool(Worker.all(connection=get_redis(app)))
+
+    wait_until(registered, timeout=90, interval=0.1, what="the worker to register")
     yield proc
     proc.terminate()
     try:

@@ -12,6 +12,22 @@ import time
 from aiosmtpd.controller import Controller
 
 
+def wait_until(predicate, *, timeout: float = 10.0, interval: float = 0.05, what: str = "the condition"):
+    """Call ``predicate`` until it returns something truthy, and return that; fail after ``timeout`` s.
+
+    The one polling loop of the suite: workers, SMTP servers and pages that change on their own are
+    waited for with it, never with a bare ``sleep``.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(interval)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -58,12 +74,8 @@ class SMTPFixture:
         self.handler.refuse.clear()
 
     def wait_for(self, count: int, timeout: float = 10.0):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if len(self.handler.messages) >= count:
-                return self.messages
-            time.sleep(0.05)
-        raise AssertionError(f"expected {count} messages, got {len(self.handler.messages)}")
+        wait_until(lambda: len(self.handler.messages) >= count, timeout=timeout, what=f"{count} messages")
+        return self.messages
 
     def stop(self) -> None:
         self.controller.stop()

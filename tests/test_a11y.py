@@ -15,10 +15,8 @@ import pytest
 import sqlalchemy as sa
 import tinyhtml5
 
-from tests.advocacy.conftest import make_position  # noqa: F401  (fixture)
 from tests.conftest import AuthActions
 from tests.crawl import _shape, crawl
-from tests.trainings.conftest import make_session, make_training  # noqa: F401  (fixtures)
 
 ROLES = ("anonymous", "admin", "staff", "coordinator", "member", "partner", "member-en")
 LABELLED_INPUTS = "input:not([hidden]):not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), select, textarea"

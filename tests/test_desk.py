@@ -8,9 +8,6 @@ from datetime import timedelta
 
 from intranet.accounts.models import Role
 from intranet.tasks.services import submit_task
-from tests.advocacy.conftest import make_position  # noqa: F401  (fixture)
-from tests.practices.conftest import make_practice  # noqa: F401  (fixture)
-from tests.trainings.conftest import make_session, make_training  # noqa: F401  (fixtures)
 
 
 def _desk_counts(html: str) -> dict[str, int]:

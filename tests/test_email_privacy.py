@@ -26,9 +26,6 @@ from intranet.mail import privacy
 from intranet.mail.models import OutboxMessage
 from intranet.mail.privacy import Level
 from intranet.mail.services import build_message
-from tests.advocacy.conftest import make_position  # noqa: F401  (fixture)
-from tests.practices.conftest import make_practice  # noqa: F401  (fixture)
-from tests.trainings.conftest import make_session, make_training  # noqa: F401  (fixtures)
 
 ORG = "Maison Canariorg"
 PERSON = "Personne Canarinom"

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import sqlalchemy as sa
 
 from intranet.accounts.models import Region
 from intranet.tasks.models import TaskRecord, TaskStatus
 from intranet.tasks.services import submit_task
+from tests.support import wait_until
 
 
 def test_export_task_runs_on_a_worker_and_only_its_owner_downloads_it(app, db, login_as, make_org, run_jobs):
@@ -96,15 +95,12 @@ def test_a_worker_killed_mid_task_leaves_nothing_half_done_and_the_task_can_be_r
     task_id, public_id = task.id, task.public_id
 
     # Wait until the job has written some rows (uncommitted) and reported progress.
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    def started() -> bool:
         db.session.rollback()  # end the read transaction: see what the worker committed
         current = db.session.get(TaskRecord, task_id)
-        if current.status == TaskStatus.RUNNING and (job_state(current)[1] or 0) >= 30:
-            break
-        time.sleep(0.1)
-    else:
-        pytest.fail("the worker never started the task")
+        return current.status == TaskStatus.RUNNING and (job_state(current)[1] or 0) >= 30
+
+    wait_until(started, timeout=30, interval=0.1, what="the worker to start the task")
     # Kill the worker and its work horse at once, as a crash or an OOM kill would. Only this test's
     # processes: other tests running in parallel have workers of their own.
     import psutil
@@ -118,14 +114,12 @@ def test_a_worker_killed_mid_task_leaves_nothing_half_done_and_the_task_can_be_r
     assert db.session.scalar(sa.select(sa.func.count(Region.id)).where(Region.name.like("Tuée%"))) == 0
     # Once its heartbeat is stale (TASK_STALE_AFTER), the page says it failed and offers a retry.
     client, _ = login_as(user=member)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        page = client.get(f"/taches/{public_id}", headers={"HX-Request": "true"}).get_data(as_text=True)
-        if "Réessayer" in page:
-            break
-        time.sleep(0.5)
-    else:
-        pytest.fail("the interrupted task was never shown as failed")
+    wait_until(
+        lambda: "Réessayer" in client.get(f"/taches/{public_id}", headers={"HX-Request": "true"}).get_data(as_text=True),
+        timeout=20,
+        interval=0.5,
+        what="the interrupted task to be shown as failed",
+    )
     assert client.post(f"/taches/{public_id}/relancer").status_code == 303
 
     from rq import SimpleWorker

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from intranet.advocacy.diff import word_diff
 from intranet.advocacy.models import Position
 from intranet.advocacy.services import parse_demands
-from tests.advocacy.conftest import position_form
+from tests.factories.advocacy import position_form
 from tests.support import guard_fingerprint
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
 
 from intranet.advocacy import services
 from intranet.tasks.models import TaskRecord, TaskStatus
+from tests.support import wait_until
 
 LONG_BODY = "\n\n".join(
     f"## Partie {i}\n\n"
@@ -52,15 +52,12 @@ def test_a_worker_killed_during_a_render_leaves_a_task_that_can_be_retried(
     task_id, public_id = task.id, task.public_id
     db.session.commit()
 
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    def running() -> bool:
         status = db.session.get(TaskRecord, task_id).status
         db.session.rollback()  # a new snapshot each time (SQLite WAL readers keep theirs)
-        if status == TaskStatus.RUNNING:
-            break
-        time.sleep(0.05)
-    else:
-        pytest.fail("the worker never started the render")
+        return status == TaskStatus.RUNNING
+
+    wait_until(running, timeout=30, what="the worker to start the render")
     # Kill the worker, its work horse and the renderer at once, as an OOM kill would.
     for pid in [worker_process.pid, *_descendants(worker_process.pid)]:
         try:
@@ -69,14 +66,12 @@ def test_a_worker_killed_during_a_render_leaves_a_task_that_can_be_retried(
             pass
     worker_process.wait(timeout=10)
 
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        page = client.get(f"/taches/{public_id}", headers={"HX-Request": "true"}).get_data(as_text=True)
-        if "Réessayer" in page:
-            break
-        time.sleep(0.5)
-    else:
-        pytest.fail("the interrupted render was never shown as failed")
+    wait_until(
+        lambda: "Réessayer" in client.get(f"/taches/{public_id}", headers={"HX-Request": "true"}).get_data(as_text=True),
+        timeout=20,
+        interval=0.5,
+        what="the interrupted render to be shown as failed",
+    )
     db.session.rollback()
     task = db.session.get(TaskRecord, task_id)
     assert task.status == TaskStatus.FAILED and task.result_path is None

@@ -22,8 +22,6 @@ from playwright.sync_api import Error as PlaywrightError
 from tests.browser.conftest import browser_login
 from tests.conftest import TEST_PASSWORD
 from tests.crawl import _normalize, _shape
-from tests.practices.conftest import make_practice  # noqa: F401  (fixture)
-from tests.trainings.conftest import make_session, make_training  # noqa: F401  (fixtures)
 
 AXE_DIR = Path(__file__).resolve().parent / "axe"
 AXE_SCRIPT = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"

@@ -7,7 +7,6 @@ import re
 
 import pypdf
 
-from tests.advocacy.conftest import make_position  # noqa: F401  (fixture)
 from tests.browser.conftest import browser_login
 from tests.conftest import TEST_PASSWORD
 

@@ -9,7 +9,6 @@ import pytest
 
 from tests.browser.conftest import browser_login
 from tests.conftest import TEST_PASSWORD
-from tests.trainings.conftest import make_session, make_training  # noqa: F401  (fixtures)
 
 CONSEQUENCE = "Votre place ira à la première personne de la liste d’attente."
 

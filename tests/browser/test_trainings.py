@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from tests.browser.conftest import browser_login
 from tests.conftest import TEST_PASSWORD
-from tests.trainings.conftest import make_session, make_training  # noqa: F401  (fixtures)
 
 
 def test_book_a_full_session_then_get_the_seat_after_a_cancellation(

@@ -12,7 +12,6 @@ from intranet.database import utcnow
 from tests.browser.conftest import browser_login
 from tests.browser.wire import WireMeter
 from tests.conftest import TEST_PASSWORD
-from tests.trainings.conftest import make_session, make_training  # noqa: F401  (fixtures)
 
 KB = 1024
 SIGN_IN_FIRST_VISIT = 20 * KB

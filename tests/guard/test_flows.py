@@ -14,10 +14,7 @@ from intranet.guard import KIND_LABELS
 from intranet.guard.models import GuardConfirmation
 from intranet.practices.models import PracticeComment
 from intranet.trainings.models import Evaluation, Registration, RegistrationStatus
-from tests.advocacy.conftest import make_position  # noqa: F401  (fixture)
-from tests.practices.conftest import make_practice  # noqa: F401  (fixture)
 from tests.support import guard_fingerprint
-from tests.trainings.conftest import make_session, make_training  # noqa: F401  (fixtures)
 
 TEXTS = {
     "fr": (

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ import sqlalchemy as sa
 
 from intranet.mail.models import MailStatus, OutboxMessage
 from intranet.notifications.models import DigestDelivery
+from tests.support import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 MONDAY_NOON = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
@@ -66,15 +66,6 @@ def _kill(proc: subprocess.Popen) -> None:
     proc.wait(timeout=10)
 
 
-def _wait(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.mark.committed
 def test_a_worker_killed_mid_batch_then_restarted_sends_each_digest_once(
     app, db, make_org, make_user, smtp, tmp_path
@@ -92,7 +83,7 @@ def test_a_worker_killed_mid_batch_then_restarted_sends_each_digest_once(
     assert plan_digests(MONDAY_NOON.isoformat())["members"] == 30
     first = _start(app, marker, burst=False)
     try:
-        _wait(marker.exists, 90, "the worker to reach the slow member")
+        wait_until(marker.exists, timeout=90, what="the worker to reach the slow member")
         # Chunks of 5: the first two chunks are committed and sent; the third is being rendered.
         smtp.wait_for(10, timeout=30)
     finally:

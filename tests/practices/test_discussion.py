@@ -125,8 +125,7 @@ def test_reports_reach_the_moderators_who_withdraw_with_a_reason_the_author_sees
     assert mail.to_address == author.email and "Un prénom permet de la reconnaître." not in mail.body_text
     assert f"/pratiques/{practice.id}" in mail.body_text
     # The author fixes it and publishes again; the reason goes away.
-    from tests.practices.conftest import form_data
-
+    from tests.factories.practices import form_data
     again = author_client.post(f"/pratiques/{practice.id}/modifier", data=form_data(practice, body="Sans prénom."))
     assert again.status_code == 303
     db.session.expire_all()

@@ -95,8 +95,7 @@ def test_the_organization_sees_its_private_practice_and_draft(world, login_as, w
 
 def test_attachments_follow_the_practice(world, login_as, db):
     from intranet.practices import services
-    from tests.practices.conftest import form_data
-
+    from tests.factories.practices import form_data
     author_client, _ = login_as(user=world["author"])
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     response = author_client.post(

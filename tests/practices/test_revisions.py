@@ -7,7 +7,7 @@ import re
 import sqlalchemy as sa
 
 from intranet.practices.models import PracticeRevision
-from tests.practices.conftest import form_data
+from tests.factories.practices import form_data
 
 
 def test_published_changes_keep_revisions_that_readers_can_compare(login_as, make_user, make_practice, make_org, db):

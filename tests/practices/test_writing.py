@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from intranet.files.models import StoredFile
 from intranet.guard.models import GuardConfirmation
 from intranet.practices.models import Practice, PracticeRevision
-from tests.practices.conftest import form_data
+from tests.factories.practices import form_data
 from tests.support import guard_fingerprint
 
 

@@ -17,7 +17,7 @@ from wtforms.validators import NumberRange
 
 from intranet import params
 from intranet.params import INT_MAX, INT_MIN, bounded_int, db_int
-from tests.practices.conftest import form_data
+from tests.factories.practices import form_data
 
 ROOT = Path(__file__).resolve().parents[2]
 HUGE = ("99999999999999999999999", str(2**63), str(2**31), "9" * 5000)

@@ -2,9 +2,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.advocacy.conftest import make_position  # noqa: F401  (fixture, for profile links)
-from tests.practices.conftest import make_practice  # noqa: F401  (fixture, for profile links)
-
 
 @pytest.fixture
 def make_resource(db, make_user):
