@@ -21,8 +21,8 @@ from tests.conftest import sign_in
 from tests.crawl import crawl
 
 DESTRUCTIVE = re.compile(
-    r"\b(annuler|quitter|retirer|supprimer|archiver|signer|désactiver|dépublier|"
-    r"cancel|leave|withdraw|remove|delete|archive|sign|deactivate|unpublish)\b",
+    r"\b(annuler|quitter|retirer|supprimer|archiver|signer|désactiver|dépublier|réinitialiser|"
+    r"cancel|leave|withdraw|remove|delete|archive|sign|deactivate|unpublish|reset)\b",
     re.IGNORECASE,
 )
 CONFIRMATION_TEMPLATES = ("confirm/_confirm.html",)

@@ -233,8 +233,24 @@ def resend_invitation(user_id: int):
     )
 
 
-@bp.route("/personnes/<int:user_id>/double-authentification", methods=["POST"])
+def _confirm_reset_two_factor(user_id: int) -> Confirmation:
+    user = _person(user_id)
+    return Confirmation(
+        question=_("Réinitialiser la double authentification de %(name)s ?", name=user.name),
+        consequence=_(
+            "Les sessions ouvertes de %(name)s sont fermées, un courriel l’en avise et son application "
+            "d’authentification sera configurée de nouveau à sa prochaine connexion. Vérifiez d’abord "
+            "son identité autrement que par courriel.",
+            name=user.name,
+        ),
+        action=_("Réinitialiser"),
+        back=url_for("admin.organization", org_id=user.organization_id),
+    )
+
+
+@bp.route("/personnes/<int:user_id>/double-authentification", methods=["GET", "POST"])
 @access("admin")
+@confirm_first(_confirm_reset_two_factor)
 def reset_two_factor(user_id: int):
     user = _person(user_id)
     return _act_on_person(

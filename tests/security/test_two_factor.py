@@ -169,6 +169,14 @@ def test_an_administrator_resets_a_lost_second_factor_and_it_is_recorded(
     staff = make_user("staff", email="perdu@essai.example")
     staff_client = app.test_client()
     assert sign_in(staff_client, staff.email).status_code == 303
+    # The button on the organization's page asks first, and asking changes nothing.
+    listing = admin_client.get(f"/gestion/organismes/{staff.organization_id}").get_data(as_text=True)
+    assert re.search(
+        rf'<form method="get" action="/gestion/personnes/{staff.id}/double-authentification" data-confirm', listing
+    )
+    asked = admin_client.get(f"/gestion/personnes/{staff.id}/double-authentification")
+    assert asked.status_code == 200 and "Vérifiez d’abord son identité" in asked.get_data(as_text=True)
+    assert staff.two_factor_enabled
     response = admin_client.post(f"/gestion/personnes/{staff.id}/double-authentification")
     assert response.status_code == 303
     assert not staff.two_factor_enabled and staff.totp_secret is None
