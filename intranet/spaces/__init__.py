@@ -21,6 +21,7 @@ def init_app(app: Flask) -> None:
         services,
     )
     from .meetings import feeds as meeting_feeds
+    from .meetings import guarded as meeting_guarded
     from .meetings import models as meeting_models  # noqa: F401  (the tables)
     from .meetings import views as meeting_views  # noqa: F401  (its routes join the blueprint)
     from .views import bp
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> None:
     register_demo(60, demo.load)
     register_inbound(app, replies.PREFIX, replies.handle_reply)
     redaction.register(app)
+    meeting_guarded.register(app)
     events.register_digest_source(
         "spaces",
         50,

@@ -306,3 +306,22 @@ def test_the_meetings_pages_are_paginated(app, db, table):
     assert "Passée 24" in past and "Passée 00" not in past
     home = client.get(f"/tables/{space.id}").get_data(as_text=True)
     assert "Rencontre 02" in home and "Rencontre 03" not in home
+
+
+def test_a_name_in_the_minutes_can_be_removed_for_good(app, db, table):
+    from intranet.redaction import services as redaction
+
+    space, people = table
+    meeting = _dated(space, people)
+    meeting.starts_at = utcnow() - timedelta(days=1)
+    services.publish_minutes(people["facilitator"], meeting, "Présente : Nom-canari-R2. Décidé : une fiche.")
+    db.session.flush()
+    page = _client(app, people["facilitator"]).get(f"/tables/rencontres/{meeting.id}").get_data(as_text=True)
+    assert "Retirer un passage" in page
+    assert "Retirer un passage" not in _client(app, people["member"]).get(f"/tables/rencontres/{meeting.id}").get_data(
+        as_text=True
+    )
+    redaction.redact(people["facilitator"], "space_meeting", meeting, "Nom-canari-R2")
+    db.session.flush()
+    stored = db.session.execute(sa.text("SELECT minutes FROM space_meeting WHERE id = :id"), {"id": meeting.id}).scalar()
+    assert "Nom-canari-R2" not in stored and "Décidé : une fiche." in stored
