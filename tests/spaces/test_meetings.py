@@ -325,3 +325,34 @@ def test_a_name_in_the_minutes_can_be_removed_for_good(app, db, table):
     db.session.flush()
     stored = db.session.execute(sa.text("SELECT minutes FROM space_meeting WHERE id = :id"), {"id": meeting.id}).scalar()
     assert "Nom-canari-R2" not in stored and "Décidé : une fiche." in stored
+
+
+def test_pages_stay_within_budget_with_200_meetings_and_a_crowded_poll(app, db, table, make_user):
+    import gzip
+
+    space, people = table
+    now = utcnow()
+    meetings = [
+        Meeting(space_id=space.id, title=f"Rencontre de la table n° {n}", agenda="1. Accueil\n2. Suivis",
+                starts_at=now + timedelta(days=n - 100), minutes="Compte rendu." if n < 100 else "",
+                minutes_published_at=now if n < 100 else None)
+        for n in range(200)
+    ]
+    db.session.add_all(meetings)
+    poll = _dated(space, people, starts_at=None, slots=[now + timedelta(days=3 + d) for d in range(8)])
+    slots = services.slots(poll)
+    for n in range(120):
+        person = make_user("member", org=people["member"].organization)
+        db.session.add_all(
+            PollAnswer(meeting_id=poll.id, slot_id=s.id, user_id=person.id, answer=("yes", "maybe", "no")[(n + i) % 3])
+            for i, s in enumerate(slots)
+        )
+    assert len(slots) == 8
+    db.session.flush()
+    client = _client(app, people["facilitator"])
+    for url in (f"/tables/{space.id}", f"/tables/{space.id}/rencontres", f"/tables/{space.id}/rencontres/passees",
+                f"/tables/{space.id}/rencontres/passees?page=5", f"/tables/rencontres/{poll.id}"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert len(gzip.compress(response.get_data(), 6)) <= 14 * 1024, url
+    assert "120 personnes ont répondu." in client.get(f"/tables/rencontres/{poll.id}").get_data(as_text=True)
