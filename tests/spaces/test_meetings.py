@@ -356,3 +356,59 @@ def test_pages_stay_within_budget_with_200_meetings_and_a_crowded_poll(app, db, 
         assert response.status_code == 200, url
         assert len(gzip.compress(response.get_data(), 6)) <= 14 * 1024, url
     assert "120 personnes ont répondu." in client.get(f"/tables/rencontres/{poll.id}").get_data(as_text=True)
+
+
+def test_editing_a_meeting_moves_it_in_calendars(app, db, table):
+    space, people = table
+    meeting = _dated(space, people, online=False)
+    db.session.flush()
+    url = f"/tables/rencontres/{meeting.id}/modifier"
+    assert _client(app, people["member"]).get(url).status_code == 404
+    facilitator = _client(app, people["facilitator"])
+    form = facilitator.get(url).get_data(as_text=True)
+    assert 'value="Rimouski"' in form
+    later = meeting.starts_at + timedelta(days=2)
+    data = {"title": CANARY, "agenda": "1. Accueil", "starts_at": _local(later), "duration_minutes": "90",
+            "format": "in_person", "town": "Matane"}
+    assert facilitator.post(url, data=data).status_code == 303
+    db.session.refresh(meeting)
+    assert meeting.town == "Matane" and meeting.sequence == 1
+    assert meeting.starts_at == later.replace(second=0, microsecond=0)
+    assert people["coord"].id in _kinds(db, "space_meeting_date")
+    assert facilitator.post(url, data={**data, "town": ""}).status_code == 422  # a place is needed
+
+
+@pytest.mark.committed
+def test_two_people_of_one_organization_at_the_same_moment_leave_one_registration(app, db, table):
+    import threading
+
+    space, people = table
+    meeting = _dated(space, people)
+    db.session.commit()
+    meeting_id, ids = meeting.id, [people["coord"].id, people["bridge_member"].id]
+    barrier, errors = threading.Barrier(2), []
+
+    def register(user_id, count):
+        try:
+            with app.app_context():
+                from intranet.accounts.models import User
+                from intranet.database import write_intent
+                from intranet.extensions import db as thread_db
+
+                barrier.wait(timeout=10)
+                write_intent()
+                services.register(thread_db.session.get(User, user_id), thread_db.session.get(Meeting, meeting_id), count)
+                thread_db.session.commit()
+                thread_db.session.remove()
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=register, args=(i, c)) for i, c in zip(ids, (2, 3), strict=True)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not errors, errors
+    db.session.rollback()
+    rows = db.session.scalars(sa.select(MeetingRegistration).where(MeetingRegistration.meeting_id == meeting_id)).all()
+    assert len(rows) == 1 and rows[0].people in (2, 3)

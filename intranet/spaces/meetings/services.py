@@ -121,7 +121,8 @@ def update(actor: User, meeting: Meeting, *, title: str, agenda: str, duration_m
         or place.town.strip() != meeting.town
         or place.online_url.strip() != meeting.online_url
     )
-    if starts_at is not None and not meeting.poll_open:
+    rescheduled = starts_at is not None and not meeting.poll_open and starts_at != meeting.starts_at
+    if rescheduled:
         meeting.starts_at = starts_at
     meeting.title = title.strip()
     meeting.agenda = agenda.strip()
@@ -132,6 +133,8 @@ def update(actor: User, meeting: Meeting, *, title: str, agenda: str, duration_m
     if moved:
         meeting.sequence += 1
     db.session.flush()
+    if rescheduled:
+        _tell_space(meeting, actor, "space_meeting_date")
 
 
 # --- the time poll --------------------------------------------------------------------------------
