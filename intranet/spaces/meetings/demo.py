@@ -15,7 +15,7 @@ PAST_AGENDA = """1. Tour de table des deux secteurs
 3. Interprétariat adapté à la violence : ce qui manque dans la région
 4. Prochaine rencontre"""
 
-MINUTES = """**Présentes :** cinq organisations des deux secteurs.
+MINUTES = """**Présences :** cinq organisations des deux secteurs.
 
 - La fiche de référence commune sert depuis trois mois ; les délais de référence ont baissé.
 - Il manque des interprètes en dari et en tigrigna formées aux situations de violence : la table
@@ -50,6 +50,7 @@ def load(space, people) -> None:
     past.starts_at = _at(-20, 13)  # it took place three weeks ago
     past.created_at = past.starts_at - timedelta(days=30)
     services.publish_minutes(run, past, MINUTES)
+    past.minutes_published_at = past.starts_at + timedelta(days=2)
     upcoming = services.schedule(
         run,
         space,
