@@ -412,3 +412,23 @@ def test_two_people_of_one_organization_at_the_same_moment_leave_one_registratio
     db.session.rollback()
     rows = db.session.scalars(sa.select(MeetingRegistration).where(MeetingRegistration.meeting_id == meeting_id)).all()
     assert len(rows) == 1 and rows[0].people in (2, 3)
+
+
+@pytest.mark.committed
+def test_the_scheduler_runs_the_meeting_reminders(app, db, table):
+    import importlib
+
+    from jobs.scheduler import SCHEDULE
+
+    [(path, queue, interval, _cron)] = [e for e in SCHEDULE if e[0] == "jobs.spaces.send_meeting_reminders"]
+    assert interval and interval <= 3600  # often enough for "the day before"
+    module, _, name = path.rpartition(".")
+    job = getattr(importlib.import_module(module), name)
+    space, people = table
+    soon = _dated(space, people, starts_at=utcnow() + timedelta(hours=10))
+    services.register(people["coord"], soon, 1)
+    db.session.commit()
+    assert job() == 1
+    db.session.expire_all()
+    assert people["coord"].id in _kinds(db, "space_meeting_reminder")
+    assert db.session.get(Meeting, soon.id).reminded_at is not None
