@@ -19,7 +19,7 @@ from ... import events
 from ...accounts.models import User
 from ...database import utcnow
 from ...extensions import db
-from ...files.services import UploadError, delete_stored_file, store_upload
+from ...files.services import UploadError, attach_upload, remove_attached
 from .. import policy
 from .. import services as spaces
 from ..models import Space
@@ -324,24 +324,16 @@ def add_attachment(actor: User, meeting: Meeting, upload) -> MeetingAttachment:
     if not policy.can_write_minutes(actor, meeting):
         raise MeetingError(_l("Le compte rendu se publie après la rencontre, par son animation."))
     try:
-        stored = store_upload(upload, actor)
+        return attach_upload(upload, actor, lambda stored: MeetingAttachment(meeting_id=meeting.id, file_id=stored.id))
     except UploadError as exc:
         raise MeetingError(exc.args[0]) from exc
-    attachment = MeetingAttachment(meeting_id=meeting.id, file_id=stored.id)
-    db.session.add(attachment)
-    db.session.flush()
-    return attachment
 
 
 def remove_attachment(actor: User, attachment: MeetingAttachment) -> None:
     meeting = db.session.get(Meeting, attachment.meeting_id)
     if not policy.can_write_minutes(actor, meeting):
         raise MeetingError(_l("Vous n’animez pas cet espace."))
-    stored = attachment.file
-    db.session.delete(attachment)
-    db.session.flush()
-    delete_stored_file(stored)
-    db.session.flush()
+    remove_attached(attachment)
 
 
 # --- lists ------------------------------------------------------------------------------------------

@@ -40,34 +40,29 @@ def _aware(value):
     return value.replace(tzinfo=_zone()) if value else None
 
 
-@bp.route("/<int:space_id>/rencontres")
-@access("member")
-def meetings(space_id: int):
+def _listing(space_id: int, *, past: bool):
     space = _space(space_id)
-    listed = services.upcoming(space, int_arg("page", 1))
+    listed = (services.past if past else services.upcoming)(space, int_arg("page", 1))
     return render_template(
         "spaces/meetings/index.html",
         space=space,
         listed=listed,
-        past=False,
+        past=past,
         counts=services.registered_counts([m.id for m in listed.meetings]),
         can_run=policy.can_run_meetings(current_user, space),
     )
+
+
+@bp.route("/<int:space_id>/rencontres")
+@access("member")
+def meetings(space_id: int):
+    return _listing(space_id, past=False)
 
 
 @bp.route("/<int:space_id>/rencontres/passees")
 @access("member")
 def past_meetings(space_id: int):
-    space = _space(space_id)
-    listed = services.past(space, int_arg("page", 1))
-    return render_template(
-        "spaces/meetings/index.html",
-        space=space,
-        listed=listed,
-        past=True,
-        counts=services.registered_counts([m.id for m in listed.meetings]),
-        can_run=policy.can_run_meetings(current_user, space),
-    )
+    return _listing(space_id, past=True)
 
 
 def _place(form: MeetingForm) -> services.Place:
