@@ -15,6 +15,10 @@
   transaction per chunk. It must return, for every member, exactly what ``collect`` would:
   anything shared between members is keyed on what decides visibility (organization, role...),
   and each member's own filter is applied to their own list.
+
+* calendar sources: each feature says which dated events a member's personal calendar feed holds
+  (``register_calendar_source(app, key, collect)``, ``collect(user, since) -> [CalendarEvent]``),
+  limited to what that member may see; ``intranet.ics`` writes them at the member's email level.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from blinker import Namespace
+from flask import Flask, current_app
 
 _signals = Namespace()
 
@@ -96,3 +101,41 @@ def unregister_digest_source(key: str) -> None:
 
 def digest_sources() -> list[DigestSource]:
     return sorted(_digest_sources.values(), key=lambda s: s.order)
+
+
+# --- calendar sources --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """A dated event for a member's calendar. What it shows depends on the member's level for its
+    ``content`` (a kind of content of ``mail.privacy``): ``venue`` (a room, a meeting link) at
+    "full" only, ``place`` (a town, "online") below it, and at "discreet" a neutral title and no
+    location at all."""
+
+    uid: str  # stable across updates: a higher ``sequence`` replaces the event people have
+    starts_at: datetime
+    ends_at: datetime
+    title: str
+    content: str
+    url: str | None = None
+    place: str = ""
+    venue: str = ""
+    sequence: int = 0
+    cancelled: bool = False
+
+
+CALENDAR_SOURCES = "passerelle.calendar_sources"
+
+
+def register_calendar_source(app: Flask, key: str, collect: Callable[..., list[CalendarEvent]]) -> None:
+    """``collect(user, since) -> [CalendarEvent]``: the member's events from ``since`` on."""
+    app.extensions.setdefault(CALENDAR_SOURCES, {})[key] = collect
+
+
+def calendar_events(user, since: datetime) -> list[CalendarEvent]:
+    """Every source's events for the member, by start."""
+    found: list[CalendarEvent] = []
+    for _key, collect in sorted(current_app.extensions.get(CALENDAR_SOURCES, {}).items()):
+        found.extend(collect(user, since))
+    return sorted(found, key=lambda event: (event.starts_at, event.uid))

@@ -12,6 +12,7 @@ SCHEDULE: list[tuple[str, str, int | None, str | None]] = [
     ("jobs.notifications.prune_notifications", "default", None, "17 8 * * *"),
     ("jobs.trainings.send_due_reminders", "email", 900, None),
     ("jobs.spaces.send_proposal_reminders", "default", 900, None),
+    ("jobs.spaces.send_meeting_reminders", "default", 900, None),
     ("jobs.directory.remind_stale_profiles", "email", None, "23 9 * * *"),
     ("intranet.audit.jobs.purge_audit_log", "default", None, "41 3 * * *"),
 ]

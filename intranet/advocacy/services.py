@@ -19,7 +19,7 @@ from .. import events
 from ..accounts.models import Role, User
 from ..database import is_sqlite, read_intent, utcnow
 from ..extensions import db
-from ..files.services import UploadError, delete_stored_file, store_upload
+from ..files.services import UploadError, attach_upload, remove_attached
 from ..mail.services import queue_email
 from ..queue import get_queue, get_redis
 from ..tasks.models import TaskRecord, TaskStatus
@@ -566,24 +566,16 @@ def add_attachment(user: User, position: Position, upload) -> Attachment:
     if not policy.can_manage_attachments(user, position):
         raise AdvocacyError(_l("Ce texte ne peut plus être modifié à cette étape."))
     try:
-        stored = store_upload(upload, user)
+        return attach_upload(upload, user, lambda stored: Attachment(position_id=position.id, file_id=stored.id))
     except UploadError as exc:
         raise AdvocacyError(exc.args[0]) from exc
-    attachment = Attachment(position_id=position.id, file_id=stored.id)
-    db.session.add(attachment)
-    db.session.flush()
-    return attachment
 
 
 def remove_attachment(user: User, attachment: Attachment) -> None:
     position = db.session.get(Position, attachment.position_id)
     if not policy.can_manage_attachments(user, position):
         raise AdvocacyError(_l("Ce texte ne peut plus être modifié à cette étape."))
-    stored = attachment.file
-    db.session.delete(attachment)
-    db.session.flush()
-    delete_stored_file(stored)
-    db.session.flush()
+    remove_attached(attachment)
 
 
 # --- briefs ------------------------------------------------------------------------------------

@@ -127,3 +127,22 @@ def send_stored_file(stored: StoredFile):
 def delete_stored_file(stored: StoredFile) -> None:
     file_path(stored).unlink(missing_ok=True)
     db.session.delete(stored)
+
+
+def attach_upload(upload: FileStorage, user: User, make_row):
+    """Store a checked upload and the feature's row that links it to an object
+    (``make_row(stored)``); raises UploadError with a message for the user."""
+    stored = store_upload(upload, user)
+    row = make_row(stored)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def remove_attached(row) -> None:
+    """Delete a feature's link row and the stored file it links (``row.file``)."""
+    stored = row.file
+    db.session.delete(row)
+    db.session.flush()
+    delete_stored_file(stored)
+    db.session.flush()

@@ -80,7 +80,7 @@ CONTENT_KINDS = {
     "training": _l("Formations et inscriptions (et leurs invitations d’agenda)"),
     "advocacy": _l("Textes de plaidoyer publiés et demandes de cosignature"),
     "advocacy_draft": _l("Brouillons de plaidoyer en révision"),
-    "space": _l("Tables et espaces : discussions, mentions"),
+    "space": _l("Tables et espaces : discussions, mentions, rencontres"),
     "directory": _l("Répertoire des organismes et ressources partagées"),
     "account": _l("Compte : invitation, mot de passe, sécurité"),
     "other": _l("Autres avis"),
@@ -117,6 +117,10 @@ _ITEM_CONTENT = {
     "space_proposal": "space",
     "space_proposal_reminder": "space",
     "space_outcome": "space",
+    "space_meeting": "space",
+    "space_meeting_date": "space",
+    "space_minutes": "space",
+    "space_meeting_reminder": "space",
     "resource": "directory",
 }
 

@@ -20,6 +20,10 @@ def init_app(app: Flask) -> None:
         replies,
         services,
     )
+    from .meetings import feeds as meeting_feeds
+    from .meetings import guarded as meeting_guarded
+    from .meetings import models as meeting_models  # noqa: F401  (the tables)
+    from .meetings import views as meeting_views  # noqa: F401  (its routes join the blueprint)
     from .views import bp
 
     app.register_blueprint(bp)
@@ -30,9 +34,14 @@ def init_app(app: Flask) -> None:
     register_kind("space_proposal", _l("Proposition à laquelle répondre"))
     register_kind("space_proposal_reminder", _l("Rappel : une proposition se clôt bientôt"))
     register_kind("space_outcome", _l("Décision conclue"))
+    register_kind("space_meeting", _l("Rencontre annoncée"))
+    register_kind("space_meeting_date", _l("Date de rencontre retenue"))
+    register_kind("space_minutes", _l("Compte rendu publié"))
+    register_kind("space_meeting_reminder", _l("Rappel : rencontre demain"))
     register_demo(60, demo.load)
     register_inbound(app, replies.PREFIX, replies.handle_reply)
     redaction.register(app)
+    meeting_guarded.register(app)
     events.register_digest_source(
         "spaces",
         50,
@@ -41,3 +50,13 @@ def init_app(app: Flask) -> None:
         interests="none",
         collect_many=services.digest_items_many,
     )
+    events.register_digest_source(
+        "space_meetings",
+        51,
+        _l("Rencontres à venir à vos tables"),
+        meeting_feeds.digest_items,
+        interests="none",
+        standing=True,
+        collect_many=meeting_feeds.digest_items_many,
+    )
+    events.register_calendar_source(app, "space_meetings", meeting_feeds.calendar_events)

@@ -18,7 +18,7 @@ from .. import events
 from ..accounts.models import Role, User
 from ..database import utcnow
 from ..extensions import db
-from . import policy
+from . import policy, services
 from .models import Choice, Proposal, Space, SpaceMember, Stance
 
 MODES = ("organization", "person")
@@ -76,17 +76,8 @@ def propose(
     return proposal
 
 
-def _people_of_space(space: Space) -> list[int]:
-    seated = sa.select(SpaceMember.organization_id).where(SpaceMember.space_id == space.id)
-    return list(
-        db.session.scalars(
-            sa.select(User.id).where(User.organization_id.in_(seated), User.active, User.closed_at.is_(None))
-        )
-    )
-
-
 def _tell_space(proposal: Proposal, actor: User | None, kind: str, user_ids: list[int] | None = None) -> None:
-    ids = user_ids if user_ids is not None else _people_of_space(proposal.space)
+    ids = user_ids if user_ids is not None else services.people_of(proposal.space)
     if ids:
         events.notify.send(
             None, user_ids=ids, kind=kind, title=proposal.title, endpoint="spaces.proposal",

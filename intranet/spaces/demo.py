@@ -10,6 +10,7 @@ from ..accounts.models import Organization, Region, User
 from ..database import utcnow
 from ..extensions import db
 from . import decisions, services
+from .meetings import demo as meetings_demo
 from .models import SpaceVisibility
 
 THREADS = {
@@ -72,6 +73,7 @@ def load() -> None:
         _threads(space, THREADS[region_name], people)
         if region_name == "Bas-Saint-Laurent":
             _decisions(space, people)
+            meetings_demo.load(space, people)
     theme = services.create_space(
         staff,
         name="Interprétariat adapté à la violence",

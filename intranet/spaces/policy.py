@@ -6,7 +6,9 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 
 from ..accounts.models import User
+from ..database import utcnow
 from ..extensions import db
+from .meetings.models import MeetingRegistration
 from .models import Post, Space, SpaceFacilitator, SpaceMember, SpaceVisibility
 
 
@@ -68,3 +70,45 @@ def can_edit_post(user: User, post: Post, *, manages: bool | None = None) -> boo
     if post.deleted_at is not None:
         return False
     return post.author_id == user.id or (can_manage(user, post.thread.space) if manages is None else manages)
+
+
+# --- meetings -------------------------------------------------------------------------------------
+
+
+def can_run_meetings(user: User, space: Space) -> bool:
+    """Who schedules meetings, runs their time polls and publishes minutes."""
+    return can_manage(user, space)
+
+
+def can_answer_poll(user: User, meeting) -> bool:
+    """The people of the space's member organizations, while the poll is open."""
+    return meeting.poll_open and is_member(user, meeting.space)
+
+
+def can_register(user: User, meeting) -> bool:
+    """A coordinator or any person of a member organization registers the organization, once the
+    date is set and until the meeting starts."""
+    return meeting.starts_at is not None and meeting.starts_at > utcnow() and is_member(user, meeting.space)
+
+
+def is_registered(user: User, meeting) -> bool:
+    if user.organization_id is None:
+        return False
+    return bool(
+        db.session.scalar(
+            sa.select(MeetingRegistration.id).where(
+                MeetingRegistration.meeting_id == meeting.id,
+                MeetingRegistration.organization_id == user.organization_id,
+            )
+        )
+    )
+
+
+def can_see_place(user: User, meeting) -> bool:
+    """The town or the link: to the registered organizations' people, the facilitators and staff."""
+    return can_manage(user, meeting.space) or is_registered(user, meeting)
+
+
+def can_write_minutes(user: User, meeting) -> bool:
+    """Once the meeting has started."""
+    return can_run_meetings(user, meeting.space) and meeting.starts_at is not None and meeting.starts_at <= utcnow()

@@ -189,6 +189,27 @@ def region_practices(user: User, space: Space, limit: int = 5) -> list[Practice]
     return list(db.session.scalars(query))
 
 
+def seats_of(org_ids) -> dict[int, set[int]]:
+    """The spaces where each of these organizations sits, in one query."""
+    found: dict[int, set[int]] = {}
+    rows = db.session.execute(
+        sa.select(SpaceMember.organization_id, SpaceMember.space_id).where(SpaceMember.organization_id.in_(org_ids))
+    )
+    for org_id, space_id in rows:
+        found.setdefault(org_id, set()).add(space_id)
+    return found
+
+
+def people_of(space: Space) -> list[int]:
+    """The active people of the space's member organizations (whom its news concern)."""
+    seated = sa.select(SpaceMember.organization_id).where(SpaceMember.space_id == space.id)
+    return list(
+        db.session.scalars(
+            sa.select(User.id).where(User.organization_id.in_(seated), User.active, User.closed_at.is_(None))
+        )
+    )
+
+
 def digest_items(user: User, since) -> list[events.DigestItem]:
     """New discussions at the tables where the member's organization sits (not their own)."""
     return digest_items_many([(user, since)])[user.id]
@@ -199,22 +220,17 @@ def digest_items_many(members) -> dict[int, list[events.DigestItem]]:
     organizations sit, then the threads opened there since the earliest date asked."""
     if not members:
         return {}
-    org_ids = {user.organization_id for user, _since in members}
-    seats = db.session.execute(
-        sa.select(SpaceMember.organization_id, SpaceMember.space_id).where(SpaceMember.organization_id.in_(org_ids))
-    ).all()
-    spaces_of: dict[int, set[int]] = {}
-    for org_id, space_id in seats:
-        spaces_of.setdefault(org_id, set()).add(space_id)
+    spaces_of = seats_of({user.organization_id for user, _since in members})
+    seated = set().union(*spaces_of.values()) if spaces_of else set()
     earliest = min(since for _user, since in members)
     threads = list(
         db.session.scalars(
             sa.select(Thread)
             .options(selectinload(Thread.space), selectinload(Thread.author))
-            .where(Thread.space_id.in_({s for _o, s in seats}), Thread.created_at > earliest)
+            .where(Thread.space_id.in_(seated), Thread.created_at > earliest)
             .order_by(Thread.created_at.desc())
         )
-    ) if seats else []
+    ) if seated else []
     found: dict[int, list[events.DigestItem]] = {}
     for user, since in members:
         mine = spaces_of.get(user.organization_id, set())

@@ -16,6 +16,7 @@ from ..params import int_arg
 from ..security import access, require
 from . import decisions, policy, services
 from .forms import PostForm, ReportForm, SeatForm, SpaceForm, SpaceSettingsForm, ThreadForm
+from .meetings import services as meetings
 from .models import Post, PostReport, Space, SpaceMember, Thread
 
 bp = Blueprint("spaces", __name__, url_prefix="/tables")
@@ -98,6 +99,7 @@ def show(space_id: int):
         facilitators=services.facilitators(space),
         threads=services.recent_threads(current_user, space),
         proposals=decisions.proposals(space, open_only=True, limit=5),
+        meetings=meetings.next_meetings(space),
         is_open=decisions.is_open,
         practices=services.region_practices(current_user, space),
         can_post=policy.can_post(current_user, space),

@@ -40,7 +40,7 @@ def init_app(app: Flask) -> None:
     from ..home.desk import register_desk_item
     from ..home.sections import register_section
     from ..templating import add_nav
-    from . import demo, guarded, services
+    from . import demo, guarded, ics, services
     from .views import bp, desk_sessions
 
     app.register_blueprint(bp)
@@ -62,5 +62,6 @@ def init_app(app: Flask) -> None:
         services.digest_items,
         collect_many=services.digest_items_many,
     )
+    events.register_calendar_source(app, "trainings", ics.feed_events)
     register_demo(30, demo.load)
     events.account_closing.connect(_free_seats_of_closing_account, weak=False)

@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from .. import events
+from .. import ics as calendars
 from ..accounts.models import Sector, User
 from ..database import is_sqlite, read_intent, utcnow, write_intent
 from ..extensions import db
@@ -779,26 +779,9 @@ def feed_user(token: str) -> User | None:
 
 
 def feed_ics(user: User, *, now: datetime | None = None) -> bytes:
-    """Confirmed sessions of the last 90 days and to come, and cancelled sessions they were in."""
-    now = now or utcnow()
-    rows = db.session.scalars(
-        sa.select(Registration)
-        .join(TrainingSession, TrainingSession.id == Registration.session_id)
-        .where(
-            Registration.user_id == user.id,
-            Registration.status == CONFIRMED,
-            TrainingSession.starts_at >= now - timedelta(days=90),
-        )
-        .order_by(TrainingSession.starts_at)
-    ).all()
-    pref = privacy.preference_of(user.id)
-    locale = privacy.recipient_locale(pref, user.locale)
-    with force_locale(locale):
-        return ics.feed(
-            [(r.session, external_url("trainings.session", session_id=r.session_id)) for r in rows],
-            name=privacy.settings().sender_name(locale),
-            level=privacy.level_for(pref, "training"),
-        )
+    """The member's personal feed (``/formations/agenda/<token>.ics``): every calendar source's
+    events (this package's sessions, a space's meetings...), at the member's level."""
+    return calendars.personal_feed(user, now=now)
 
 
 # --- digest and home -----------------------------------------------------------------------
