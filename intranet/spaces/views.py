@@ -14,7 +14,7 @@ from ..extensions import db
 from ..guard import record_confirmed
 from ..params import int_arg
 from ..security import access, require
-from . import decisions, policy, services
+from . import decisions, policy, protocols, services
 from .forms import PostForm, ReportForm, SeatForm, SpaceForm, SpaceSettingsForm, ThreadForm
 from .models import Post, PostReport, Space, SpaceMember, Thread
 
@@ -100,6 +100,7 @@ def show(space_id: int):
         proposals=decisions.proposals(space, open_only=True, limit=5),
         is_open=decisions.is_open,
         practices=services.region_practices(current_user, space),
+        adopted_protocols=protocols.adopted(space),
         can_post=policy.can_post(current_user, space),
         can_manage=policy.can_manage(current_user, space),
     )

@@ -12,7 +12,7 @@ import pytest
 from intranet import briefs, network
 from intranet.advocacy import brief
 from intranet.text import slugify
-from tests.advocacy.conftest import BODY, make_position  # noqa: F401  (fixture)
+from tests.advocacy.conftest import BODY
 
 LETTER = (612, 792)  # points
 A4 = (595, 842)
