@@ -6,7 +6,7 @@ or American network prints on US Letter (its ministries' paper), every other net
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -63,3 +63,12 @@ def save_paper_size(actor_id: int | None, value: str) -> NetworkSettings:
     row.updated_by_id = actor_id
     db.session.flush()
     return row
+
+
+def network_today() -> date:
+    """Today in the network's time zone (review dates, closing dates)."""
+    from zoneinfo import ZoneInfo
+
+    from .database import utcnow
+
+    return utcnow().astimezone(ZoneInfo(current_app.config["NETWORK_TIMEZONE"])).date()

@@ -17,16 +17,11 @@ def send_proposal_reminders() -> int:
 
 def send_protocol_reminders() -> int:
     """Periodic (jobs.scheduler.SCHEDULE): tell a space, once, that a protocol is due for review."""
-    from zoneinfo import ZoneInfo
-
-    from flask import current_app
-
-    from intranet.database import utcnow
+    from intranet.network import network_today
     from intranet.spaces import protocols
 
     write_intent()
-    today = utcnow().astimezone(ZoneInfo(current_app.config["NETWORK_TIMEZONE"])).date()
-    count = protocols.send_review_reminders(today)
+    count = protocols.send_review_reminders(network_today())
     db.session.commit()
     return count
 

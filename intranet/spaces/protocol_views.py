@@ -12,7 +12,7 @@ from ..confirm import Confirmation, confirm_first
 from ..diff import diff_markup
 from ..extensions import db
 from ..guard import record_confirmed
-from ..network import paper_size
+from ..network import network_today, paper_size
 from ..params import bounded_int, int_arg
 from ..security import access, require
 from ..urls import wants_fragment
@@ -26,14 +26,6 @@ def _protocol(protocol_id: int) -> Protocol:
     protocol = db.session.get(Protocol, protocol_id)
     require(protocol is not None and policy.can_see_protocol(current_user, protocol))
     return protocol
-
-
-def _today():
-    from zoneinfo import ZoneInfo
-
-    from ..database import utcnow
-
-    return utcnow().astimezone(ZoneInfo(current_app.config["NETWORK_TIMEZONE"])).date()
 
 
 @bp.route("/<int:space_id>/protocoles")
@@ -164,6 +156,10 @@ def _back(item: Protocol):
     return redirect(url_for("spaces.protocol", protocol_id=item.id), code=303)
 
 
+def _ask(item: Protocol, question: str, consequence: str, action: str) -> Confirmation:
+    return Confirmation(question, consequence, action, url_for("spaces.protocol", protocol_id=item.id))
+
+
 def _act(item: Protocol, action, success: str):
     if FlaskForm().validate_on_submit():
         try:
@@ -179,14 +175,14 @@ def _act(item: Protocol, action, success: str):
 
 def _confirm_open(protocol_id: int) -> Confirmation:
     item = _step(protocol_id, policy.can_edit_protocol)
-    return Confirmation(
-        question=_("Ouvrir « %(title)s » à la signature ?", title=item.title),
-        consequence=_(
+    return _ask(
+        item,
+        _("Ouvrir « %(title)s » à la signature ?", title=item.title),
+        _(
             "Le texte ne pourra plus être modifié. La coordination de chaque organisation membre sera invitée à "
             "le signer pour son organisation."
         ),
-        action=_("Ouvrir à la signature"),
-        back=url_for("spaces.protocol", protocol_id=item.id),
+        _("Ouvrir à la signature"),
     )
 
 
@@ -203,14 +199,14 @@ def open_protocol(protocol_id: int):
 
 def _confirm_sign(protocol_id: int) -> Confirmation:
     item = _step(protocol_id, policy.can_sign_protocol)
-    return Confirmation(
-        question=_("Signer « %(title)s » pour %(org)s ?", title=item.title, org=current_user.organization.name),
-        consequence=_(
+    return _ask(
+        item,
+        _("Signer « %(title)s » pour %(org)s ?", title=item.title, org=current_user.organization.name),
+        _(
             "Votre organisation s’engage à appliquer ce protocole. Vous pourrez retirer la signature tant qu’il "
             "n’est pas adopté."
         ),
-        action=_("Signer pour mon organisation"),
-        back=url_for("spaces.protocol", protocol_id=item.id),
+        _("Signer pour mon organisation"),
     )
 
 
@@ -224,11 +220,11 @@ def sign_protocol(protocol_id: int):
 
 def _confirm_withdraw(protocol_id: int) -> Confirmation:
     item = _step(protocol_id, policy.can_sign_protocol)
-    return Confirmation(
-        question=_("Retirer la signature de %(org)s ?", org=current_user.organization.name),
-        consequence=_("Votre organisation ne figurera plus parmi les signataires ; elle pourra signer de nouveau."),
-        action=_("Retirer la signature"),
-        back=url_for("spaces.protocol", protocol_id=item.id),
+    return _ask(
+        item,
+        _("Retirer la signature de %(org)s ?", org=current_user.organization.name),
+        _("Votre organisation ne figurera plus parmi les signataires ; elle pourra signer de nouveau."),
+        _("Retirer la signature"),
     )
 
 
@@ -243,15 +239,15 @@ def withdraw_protocol_signature(protocol_id: int):
 def _confirm_adopt(protocol_id: int) -> Confirmation:
     item = _step(protocol_id, protocols.can_adopt)
     count = len(protocols.signatories(item))
-    return Confirmation(
-        question=_("Déclarer « %(title)s » adopté ?", title=item.title),
-        consequence=_(
+    return _ask(
+        item,
+        _("Déclarer « %(title)s » adopté ?", title=item.title),
+        _(
             "Les signatures se closent : les %(n)s organisations signataires l’ont adopté. L’espace en est informé "
             "et le PDF est préparé.",
             n=count,
         ),
-        action=_("Déclarer adopté"),
-        back=url_for("spaces.protocol", protocol_id=item.id),
+        _("Déclarer adopté"),
     )
 
 
@@ -261,18 +257,18 @@ def _confirm_adopt(protocol_id: int) -> Confirmation:
 def adopt_protocol(protocol_id: int):
     item = _step(protocol_id, protocols.can_adopt)
     return _act(
-        item, lambda: protocols.adopt(current_user, item, _today()),
+        item, lambda: protocols.adopt(current_user, item, network_today()),
         _("Protocole adopté : l’espace en est informé."),
     )
 
 
 def _confirm_archive(protocol_id: int) -> Confirmation:
     item = _step(protocol_id, protocols.can_archive)
-    return Confirmation(
-        question=_("Archiver « %(title)s » ?", title=item.title),
-        consequence=_("Le protocole ne s’applique plus : il reste lisible, marqué archivé."),
-        action=_("Archiver"),
-        back=url_for("spaces.protocol", protocol_id=item.id),
+    return _ask(
+        item,
+        _("Archiver « %(title)s » ?", title=item.title),
+        _("Le protocole ne s’applique plus : il reste lisible, marqué archivé."),
+        _("Archiver"),
     )
 
 

@@ -41,7 +41,7 @@ from . import policy
 from .decisions import _people_of_space
 from .models import Space, SpaceMember
 from .protocol_models import Protocol, ProtocolSignature, ProtocolStatus, ProtocolVersion
-from .services import facilitators
+from .services import facilitators, seats_of
 
 PDF_TASK_KIND = "space_protocol_pdf"
 #: Adopted organizations review their protocol: a year unless the space says otherwise.
@@ -412,26 +412,21 @@ def digest_items_many(members: Sequence[tuple]) -> dict[int, list[events.DigestI
     sits, in two queries for the whole chunk (the seats, then the protocols)."""
     if not members:
         return {}
-    org_ids = {user.organization_id for user, _since in members}
-    seats = db.session.execute(
-        sa.select(SpaceMember.organization_id, SpaceMember.space_id).where(SpaceMember.organization_id.in_(org_ids))
-    ).all()
-    spaces_of: dict[int, set[int]] = {}
-    for org_id, space_id in seats:
-        spaces_of.setdefault(org_id, set()).add(space_id)
+    spaces_of = seats_of({user.organization_id for user, _since in members})
+    seated = set().union(*spaces_of.values())
     earliest = min(since for _user, since in members)
     found_rows = (
         db.session.execute(
             sa.select(Protocol, Space.name, Space.region_id)
             .join(Space, Space.id == Protocol.space_id)
             .where(
-                Protocol.space_id.in_({s for _o, s in seats}),
+                Protocol.space_id.in_(seated),
                 Protocol.status.in_([ProtocolStatus.OPEN, ProtocolStatus.ADOPTED]),
                 sa.func.coalesce(Protocol.adopted_at, Protocol.opened_at) > earliest,
             )
             .order_by(Protocol.updated_at.desc())
         ).all()
-        if seats
+        if seated
         else []
     )
     found: dict[int, list[events.DigestItem]] = {}

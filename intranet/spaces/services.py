@@ -194,18 +194,24 @@ def digest_items(user: User, since) -> list[events.DigestItem]:
     return digest_items_many([(user, since)])[user.id]
 
 
+def seats_of(org_ids) -> dict[int, set[int]]:
+    """The spaces where each of these organizations sits, in one query (digests of a chunk)."""
+    spaces_of: dict[int, set[int]] = {}
+    rows = db.session.execute(
+        sa.select(SpaceMember.organization_id, SpaceMember.space_id).where(SpaceMember.organization_id.in_(org_ids))
+    )
+    for org_id, space_id in rows:
+        spaces_of.setdefault(org_id, set()).add(space_id)
+    return spaces_of
+
+
 def digest_items_many(members) -> dict[int, list[events.DigestItem]]:
     """The same for a chunk of members, in two queries whatever its size: the spaces where their
     organizations sit, then the threads opened there since the earliest date asked."""
     if not members:
         return {}
-    org_ids = {user.organization_id for user, _since in members}
-    seats = db.session.execute(
-        sa.select(SpaceMember.organization_id, SpaceMember.space_id).where(SpaceMember.organization_id.in_(org_ids))
-    ).all()
-    spaces_of: dict[int, set[int]] = {}
-    for org_id, space_id in seats:
-        spaces_of.setdefault(org_id, set()).add(space_id)
+    spaces_of = seats_of({user.organization_id for user, _since in members})
+    seats = [(org_id, space_id) for org_id, ids in spaces_of.items() for space_id in ids]
     earliest = min(since for _user, since in members)
     threads = list(
         db.session.scalars(
