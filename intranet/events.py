@@ -139,3 +139,37 @@ def calendar_events(user, since: datetime) -> list[CalendarEvent]:
     for _key, collect in sorted(current_app.extensions.get(CALENDAR_SOURCES, {}).items()):
         found.extend(collect(user, since))
     return sorted(found, key=lambda event: (event.starts_at, event.uid))
+
+# --- what an organization's directory profile links to ------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProfileLink:
+    """One thing an organization's profile links to (a protocol it adopted...)."""
+
+    title: str
+    endpoint: str  # url_for endpoint; values hold opaque ids only
+    values: dict = field(default_factory=dict)
+    note: str | None = None  # a short line shown beside it (a place, a date)
+
+
+_PROFILE_CONTENT = "passerelle_profile_content"
+
+
+def register_profile_content(app, key: str, order: int, heading, provide: Callable[..., list[ProfileLink]]) -> None:
+    """A feature offers what an organization's profile lists, under ``heading``:
+    ``provide(user, organization_id) -> [ProfileLink]``, only what that reader may see."""
+    app.extensions.setdefault(_PROFILE_CONTENT, {})[key] = (order, heading, provide)
+
+
+def profile_content(user, organization_id: int) -> list[tuple[object, list[ProfileLink]]]:
+    """(heading, links) of every feature that has something for this profile and reader."""
+    from flask import current_app
+
+    found = []
+    registered = current_app.extensions.get(_PROFILE_CONTENT, {})
+    for _order, heading, provide in sorted(registered.values(), key=lambda entry: entry[0]):
+        links = provide(user, organization_id)
+        if links:
+            found.append((heading, links))
+    return found

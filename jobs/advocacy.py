@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
-
-from flask import current_app
-
 from intranet.advocacy import brief, services
 from intranet.advocacy.models import Position
+from intranet.briefs import store_pdf
 from intranet.extensions import db
-from intranet.text import slugify
 
 from .runner import set_progress
 
 
-def render_brief(position_id: int, version_number: int, *, task_id: int) -> dict:
+def render_brief(position_id: int, version_number: int, cover: bool = False, *, task_id: int) -> dict:
     """Render the brief; returns where the file is (relative to instance/) for the task row.
 
-    Rendering happens after the read transaction ends, so a long render holds no database lock;
-    the file gets a random name, written under a temporary name then moved into place, so a
-    worker killed mid-render leaves no half file behind a finished task.
+    Rendering happens after the read transaction ends, so a long render holds no database lock
+    (``intranet.briefs.store_pdf`` writes the file safely). ``cover``: a cover page, when asked.
     """
     position = db.session.get(Position, position_id)
     if position is None:
@@ -29,16 +23,10 @@ def render_brief(position_id: int, version_number: int, *, task_id: int) -> dict
     if version is None:
         raise LookupError(f"position {position_id} has no version {version_number}")
     names = [s.organization.name for s in services.signatories(position)]
-    context = brief.brief_context(position, version, names)
-    download_name = f"{slugify(version.title, 60) or 'dossier'}-v{version.number}.pdf"
+    context = brief.brief_context(position, version, names, cover=bool(cover))
+    download = brief.brief_file_name(version)
     db.session.rollback()  # end the read transaction before the long part
     set_progress(task_id, 20)
     data = brief.render_brief_pdf(context)
     set_progress(task_id, 90)
-    folder = Path(current_app.instance_path) / "briefs"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.pdf"
-    partial = folder / f"{name}.part"
-    partial.write_bytes(data)
-    partial.replace(folder / name)
-    return {"path": f"briefs/{name}", "name": download_name, "mimetype": "application/pdf"}
+    return store_pdf(data, download)

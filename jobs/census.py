@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
-
-from flask import current_app
-
+from intranet.briefs import download_name, store_pdf
 from intranet.census import report
 from intranet.census.models import Campaign, CampaignStatus
 from intranet.extensions import db
-from intranet.text import slugify
 
 from .runner import set_progress
 
@@ -22,15 +17,9 @@ def render_report(campaign_id: int, locale: str = "fr", *, task_id: int) -> dict
     if campaign is None or campaign.status != CampaignStatus.CLOSED:
         raise LookupError(f"campaign {campaign_id} has no results to report")
     context = report.report_context(campaign, locale)
-    download_name = f"{slugify(campaign.name)[:60] or 'recensement'}.pdf"
+    download = download_name(campaign.name, "", default="recensement")
     db.session.rollback()
     set_progress(task_id, 20)
     data = report.render_report_pdf(context)
     set_progress(task_id, 90)
-    folder = Path(current_app.instance_path) / "census"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.pdf"
-    partial = folder / f"{name}.part"
-    partial.write_bytes(data)
-    partial.replace(folder / name)
-    return {"path": f"census/{name}", "name": download_name, "mimetype": "application/pdf"}
+    return store_pdf(data, download, folder="census")

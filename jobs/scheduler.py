@@ -15,6 +15,7 @@ SCHEDULE: list[tuple[str, str, int | None, str | None]] = [
     ("jobs.spaces.send_meeting_reminders", "default", 900, None),
     ("jobs.directory.remind_stale_profiles", "email", None, "23 9 * * *"),
     ("intranet.audit.jobs.purge_audit_log", "default", None, "41 3 * * *"),
+    ("jobs.spaces.send_protocol_reminders", "default", None, "37 8 * * *"),
 ]
 
 

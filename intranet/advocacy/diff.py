@@ -1,33 +1,17 @@
-"""A readable word-level difference between two texts: removed words in <del>, added in <ins>."""
+"""What changed between two versions of an advocacy text, field by field (``intranet.diff``)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-_TOKENS = re.compile(r"\s+|[\w’'-]+|[^\w\s]", re.UNICODE)
-
-
-def _tokens(text: str) -> list[str]:
-    return _TOKENS.findall(text or "")
+from ..diff import diff_markup
 
 
 def word_diff(old: str, new: str) -> Markup:
-    a, b = _tokens(old), _tokens(new)
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    out: list[str] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            out.append(str(escape("".join(a[i1:i2]))))
-            continue
-        if op in ("delete", "replace"):
-            out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
-        if op in ("insert", "replace"):
-            out.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
-    return Markup("".join(out))
+    """Removed words in <del>, added in <ins> (``intranet.diff``: lines first, then words)."""
+    return diff_markup(old, new)
 
 
 @dataclass(frozen=True)

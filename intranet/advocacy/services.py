@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -17,13 +16,13 @@ from flask_babel import lazy_gettext as _l
 
 from .. import events
 from ..accounts.models import Role, User
-from ..database import is_sqlite, read_intent, utcnow
+from ..briefs import latest_task, request_render, wait_for_render
+from ..database import is_sqlite, utcnow
 from ..extensions import db
 from ..files.services import UploadError, attach_upload, remove_attached
 from ..mail.services import queue_email
-from ..queue import get_queue, get_redis
-from ..tasks.models import TaskRecord, TaskStatus
-from ..tasks.services import refresh_status, submit_task
+from ..network import paper_size
+from ..tasks.models import TaskRecord
 from ..urls import external_url
 from . import policy
 from .models import (
@@ -41,6 +40,8 @@ from .models import (
 
 MAX_DEMANDS = 30
 BRIEF_TASK_KIND = "advocacy_brief"
+# Bumped when briefs are laid out anew, so files made the old way are not reused.
+BRIEF_LAYOUT = 2
 
 
 class AdvocacyError(Exception):
@@ -582,82 +583,53 @@ def remove_attachment(user: User, attachment: Attachment) -> None:
 
 
 def brief_fingerprint(position: Position, version: Version) -> str:
-    """What the brief depends on besides the version: its status line and its signatories."""
+    """What the brief depends on besides the version: its status line, its signatories, the paper."""
     names = [s.organization.name for s in signatories(position)]
     published = position.published_at.date().isoformat() if position.published_at else ""
-    payload = json.dumps([version.number, names, published, position.organization.name], ensure_ascii=False)
+    payload = json.dumps(
+        [version.number, names, published, position.organization.name, paper_size(), BRIEF_LAYOUT],
+        ensure_ascii=False,
+    )
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
-def brief_cache_key(position: Position, version: Version) -> str:
-    return f"advocacy-brief:{position.id}:v{version.number}:{brief_fingerprint(position, version)}"
+def brief_cache_key(position: Position, version: Version, cover: bool = False) -> str:
+    key = f"advocacy-brief:{position.id}:v{version.number}:{brief_fingerprint(position, version)}"
+    return f"{key}:cover" if cover else key
 
 
 def current_brief(position: Position) -> TaskRecord | None:
-    """The brief task for the latest version as it stands (None if never asked)."""
+    """The brief task for the latest version as it stands, with or without a cover (None if never asked)."""
     version = position.latest_version
     if version is None:
         return None
-    task = db.session.scalar(
-        sa.select(TaskRecord)
-        .where(TaskRecord.cache_key == brief_cache_key(position, version))
-        .order_by(TaskRecord.id.desc())
-        .limit(1)
-    )
     # Not refreshed here (pages are read transactions): the status fragment, which polls while
     # the task is unfinished, notices an interrupted one and offers the retry.
-    return task
+    return latest_task(brief_cache_key(position, version), brief_cache_key(position, version, True))
 
 
-def request_brief(user: User, position: Position) -> TaskRecord:
+def request_brief(user: User, position: Position, *, cover: bool = False) -> TaskRecord:
     """Ask a worker for the PDF brief of the latest version; an unchanged version reuses its file.
 
     A failed render is not reused: asking again starts a new task (the old one stays for staff).
+    ``cover``: a cover page of its own (a short text gets none unless asked).
     """
     if not policy.can_request_brief(user, position):
         raise AdvocacyError(_l("Aucune version soumise : le dossier PDF n’est pas encore possible."))
     version = position.latest_version
-    key = brief_cache_key(position, version)
-    existing = db.session.scalar(
-        sa.select(TaskRecord).where(TaskRecord.cache_key == key).order_by(TaskRecord.id.desc()).limit(1)
-    )
-    if existing is not None and existing.status in (TaskStatus.QUEUED, TaskStatus.RUNNING):
-        refresh_status(existing)  # a task whose worker died becomes failed, and is started anew
-    return submit_task(
+    return request_render(
         kind=BRIEF_TASK_KIND,
         func="jobs.advocacy.render_brief",
-        args=[position.id, version.number],
+        args=[position.id, version.number, True] if cover else [position.id, version.number],
         user=user,
         organization_id=position.organization_id,
-        queue="pdf",
-        cache_key=key,
+        cache_key=brief_cache_key(position, version, cover),
     )
 
 
 def wait_for_brief(task: TaskRecord, seconds: float) -> TaskRecord:
-    """Give a running worker a moment to finish a short brief, so the answer to the click can
-    carry the download link itself instead of a progress bar that polls (most briefs take well
-    under a second). Waits only when a worker is listening on the ``pdf`` queue; the web process
-    never renders. Call after the commit: each look is its own short read transaction."""
-    if seconds <= 0 or task.status in (TaskStatus.DONE, TaskStatus.FAILED):
-        return task
-    try:
-        from rq import Worker
-
-        if not Worker.all(connection=get_redis(), queue=get_queue("pdf")):
-            return task
-    except Exception:  # Redis unreachable: the fragment will say what happens next
-        return task
-    task_id = task.id
-    read_intent()  # looking only: on SQLite, never hold the write lock the worker needs
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        time.sleep(0.04)
-        status = db.session.scalar(sa.select(TaskRecord.status).where(TaskRecord.id == task_id))
-        db.session.rollback()
-        if status in (TaskStatus.DONE, TaskStatus.FAILED):
-            break
-    return db.session.get(TaskRecord, task_id)
+    """See ``intranet.briefs.wait_for_render``."""
+    return wait_for_render(task, seconds)
 
 
 def can_see_brief_task(task: TaskRecord, user: User) -> bool:

@@ -483,7 +483,7 @@ def withdraw(position_id: int):
 def brief(position_id: int):
     position = _load(position_id)
     require(policy.can_request_brief(current_user, position))
-    task = services.request_brief(current_user, position)
+    task = services.request_brief(current_user, position, cover=request.form.get("cover") == "1")
     db.session.commit()
     task = services.wait_for_brief(task, current_app.config.get("ADVOCACY_BRIEF_WAIT", 1.5))
     if wants_fragment():

@@ -36,6 +36,7 @@ LABELS = {
     "audit.purged": _l("Journal : anciens événements effacés"),
     "content.redacted": _l("Texte retiré pour de bon"),
     "mail.settings_changed": _l("Réglages des courriels modifiés"),
+    "network.settings_changed": _l("Réglages du réseau modifiés"),
 }
 
 # Filter groups: a trailing dot selects every action of the family.

@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from ..accounts.models import User
 from ..extensions import db
+from ..network import CSS_PAGE_SIZES, paper_size
 from ..pdf import render_pdf
 from ..tasks.models import TaskRecord, TaskStatus
 from ..tasks.services import submit_task
@@ -85,6 +86,7 @@ def report_context(campaign: Campaign, locale: str) -> dict:
             "respondents": results.respondents,
             "questions": questions,
             "highlights": campaigns.published_highlights(campaign),
+            "page_size": CSS_PAGE_SIZES[paper_size()],  # the network's paper (intranet/network.py)
         }
 
 

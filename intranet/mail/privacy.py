@@ -130,6 +130,13 @@ def content_of_item(kind: str) -> str:
     return _ITEM_CONTENT.get(kind.split(":", 1)[-1], "other")
 
 
+def register_item_content(kind: str, content: str) -> None:
+    """A feature says which kind of content its digest items and notifications of ``kind`` are."""
+    if content not in CONTENT_KINDS:
+        raise ValueError(f"unknown kind of content {content!r}")
+    _ITEM_CONTENT[kind] = content
+
+
 # --- kinds of email (their neutral subjects) -------------------------------------------------
 
 

@@ -26,6 +26,7 @@ def init_app(app: Flask) -> None:
     from .meetings import views as meeting_views  # noqa: F401  (its routes join the blueprint)
     from .views import bp
 
+    _init_protocols(app)  # before the blueprint is registered: its routes join it
     app.register_blueprint(bp)
     add_nav("spaces.index", _l("Tables"), "member", 45)
     register_kind("space_reply", _l("Nouvelle réponse dans une discussion suivie"))
@@ -60,3 +61,32 @@ def init_app(app: Flask) -> None:
         collect_many=meeting_feeds.digest_items_many,
     )
     events.register_calendar_source(app, "space_meetings", meeting_feeds.calendar_events)
+
+
+def _init_protocols(app: Flask) -> None:
+    """Protocols of a space (spaces/protocols.py): their routes, notifications, digest, PDF, profile."""
+    from .. import events
+    from ..demo import register_demo
+    from ..mail.privacy import register_item_content
+    from ..notifications.services import register_kind
+    from ..tasks.services import register_task_access, register_task_guard
+    from . import protocol_demo, protocol_models, protocol_redaction, protocol_views, protocols  # noqa: F401
+
+    register_kind("space_protocol_open", _l("Protocole à signer pour votre organisation"))
+    register_kind("space_protocol_adopted", _l("Protocole adopté"))
+    register_kind("space_protocol_review", _l("Protocole à revoir"))
+    for kind in (*protocols.NOTIFICATION_KINDS, "space_protocol"):
+        register_item_content(kind, "space")
+    register_task_access(protocols.PDF_TASK_KIND, protocols.can_see_pdf_task)
+    register_task_guard(protocols.PDF_TASK_KIND, protocols.can_see_pdf_task)
+    events.register_profile_content(app, "space_protocols", 60, _l("Protocoles adoptés"), protocols.adopted_by)
+    events.register_digest_source(
+        "space_protocols",
+        55,
+        _l("Protocoles à vos tables"),
+        protocols.digest_items,
+        interests="none",
+        collect_many=protocols.digest_items_many,
+    )
+    register_demo(61, protocol_demo.load)
+    protocol_redaction.register(app)

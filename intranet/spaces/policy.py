@@ -112,3 +112,32 @@ def can_see_place(user: User, meeting) -> bool:
 def can_write_minutes(user: User, meeting) -> bool:
     """Once the meeting has started."""
     return can_run_meetings(user, meeting.space) and meeting.starts_at is not None and meeting.starts_at <= utcnow()
+
+# --- protocols (spaces/protocols.py) -------------------------------------------------------------
+
+
+def can_draft_protocol(user: User, space: Space) -> bool:
+    """The network's team and the space's facilitators draft protocols."""
+    return can_manage(user, space)
+
+
+def can_see_protocol(user: User, protocol) -> bool:
+    """A draft is the space's own work: only who takes part in it (its member organizations, the
+    facilitators, the team) sees it. Once open for signature, whoever reads the space does."""
+    if not can_read(user, protocol.space):
+        return False
+    return protocol.status != "draft" or can_post(user, protocol.space)
+
+
+def can_edit_protocol(user: User, protocol) -> bool:
+    return protocol.status == "draft" and can_draft_protocol(user, protocol.space)
+
+
+def can_sign_protocol(user: User, protocol) -> bool:
+    """A coordinator of a member organization of the space, for that organization, while it is open."""
+    return (
+        protocol.status == "open"
+        and user.organization_id is not None
+        and user.is_coordinator_of(user.organization_id)
+        and is_member(user, protocol.space)
+    )

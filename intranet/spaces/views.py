@@ -14,7 +14,7 @@ from ..extensions import db
 from ..guard import record_confirmed
 from ..params import int_arg
 from ..security import access, require
-from . import decisions, policy, services
+from . import decisions, policy, protocols, services
 from .forms import PostForm, ReportForm, SeatForm, SpaceForm, SpaceSettingsForm, ThreadForm
 from .meetings import services as meetings
 from .models import Post, PostReport, Space, SpaceMember, Thread
@@ -102,6 +102,7 @@ def show(space_id: int):
         meetings=meetings.next_meetings(space),
         is_open=decisions.is_open,
         practices=services.region_practices(current_user, space),
+        adopted_protocols=protocols.adopted(space),
         can_post=policy.can_post(current_user, space),
         can_manage=policy.can_manage(current_user, space),
     )

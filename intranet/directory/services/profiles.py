@@ -247,6 +247,8 @@ def linked_content(user: User, organization: Organization) -> dict:
         "practices": practices.published_by_organization(user, organization.id, limit=5),
         "sessions": trainings.upcoming_in_region(organization.region_id, limit=5),
         "positions": advocacy.cosigned_by(organization.id, limit=5),
+        # What other features offer through intranet.events (a table's adopted protocols...).
+        "more": events.profile_content(user, organization.id),
     }
 
 
