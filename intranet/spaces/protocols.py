@@ -38,10 +38,9 @@ from ..extensions import db
 from ..network import paper_size
 from ..tasks.models import TaskRecord
 from . import policy
-from .decisions import _people_of_space
 from .models import Space, SpaceMember
 from .protocol_models import Protocol, ProtocolSignature, ProtocolStatus, ProtocolVersion
-from .services import facilitators, seats_of
+from .services import facilitators, people_of, seats_of
 
 PDF_TASK_KIND = "space_protocol_pdf"
 #: Adopted organizations review their protocol: a year unless the space says otherwise.
@@ -277,7 +276,7 @@ def adopt(actor: User, protocol: Protocol, today: date, *, make_pdf: bool = True
         protocol.review_on = today + DEFAULT_REVIEW
     protocol.review_reminded_on = None
     db.session.flush()
-    _tell(protocol, actor, "space_protocol_adopted", _people_of_space(protocol.space))
+    _tell(protocol, actor, "space_protocol_adopted", people_of(protocol.space))
     if make_pdf:
         request_pdf(actor, protocol)
 
@@ -310,7 +309,7 @@ def send_review_reminders(today: date) -> int:
         )
     ).all()
     for protocol in due:
-        people = set(_people_of_space(protocol.space)) | {f.user_id for f in facilitators(protocol.space)}
+        people = set(people_of(protocol.space)) | {f.user_id for f in facilitators(protocol.space)}
         _tell(protocol, None, "space_protocol_review", sorted(people))
         protocol.review_reminded_on = today
     db.session.flush()

@@ -11,13 +11,13 @@ from pathlib import Path
 import pypdf
 import pytest
 import sqlalchemy as sa
-from tests.advocacy.conftest import BODY
 
 from intranet import briefs
 from intranet.advocacy import brief, services
 from intranet.advocacy.views import today
 from intranet.pdf import PDFRenderError
 from intranet.tasks.models import TaskRecord, TaskStatus
+from tests.factories.advocacy import BODY
 
 DEMANDS = ("Financer une place par région", "Indexer le financement chaque année")
 # Five headings or more: the brief gets its table of contents.

@@ -8,11 +8,11 @@ import io
 
 import pypdf
 import pytest
-from tests.advocacy.conftest import BODY
 
 from intranet import briefs, network
 from intranet.advocacy import brief
 from intranet.text import slugify
+from tests.factories.advocacy import BODY
 
 LETTER = (612, 792)  # points
 A4 = (595, 842)
