@@ -1,41 +1,11 @@
-"""A readable word-level difference between two texts: removed words in <del>, added in <ins>."""
+"""Differences between versions of a text, field by field (the shared `intranet.diff` does the words)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from difflib import SequenceMatcher
+from ..diff import FieldDiff
+from ..diff import diff_html as word_diff
 
-from markupsafe import Markup, escape
-
-_TOKENS = re.compile(r"\s+|[\w’'-]+|[^\w\s]", re.UNICODE)
-
-
-def _tokens(text: str) -> list[str]:
-    return _TOKENS.findall(text or "")
-
-
-def word_diff(old: str, new: str) -> Markup:
-    a, b = _tokens(old), _tokens(new)
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    out: list[str] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            out.append(str(escape("".join(a[i1:i2]))))
-            continue
-        if op in ("delete", "replace"):
-            out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
-        if op in ("insert", "replace"):
-            out.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
-    return Markup("".join(out))
-
-
-@dataclass(frozen=True)
-class FieldDiff:
-    name: str
-    label: object
-    changed: bool
-    html: Markup
+__all__ = ["FieldDiff", "compare", "word_diff"]
 
 
 def compare(old, new, labels: dict[str, object]) -> list[FieldDiff]:
