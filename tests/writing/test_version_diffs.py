@@ -1,0 +1,71 @@
+"""The pages that compare versions show the formatted text with its changes marked, never markup
+that someone typed, and the source's words when the structure changed too much."""
+
+from __future__ import annotations
+
+import re
+
+from tests.practices.conftest import form_data
+
+
+def _diff_of(page: str, label: str) -> str:
+    match = re.search(rf"<dt>{label}</dt><dd>(.*?)</dd>", page, re.S)
+    assert match, page[:4000]
+    return match.group(1)
+
+
+def test_a_practice_revision_shows_the_formatted_changes(login_as, make_practice, db):
+    client, author = login_as("member")
+    practice = make_practice(author, body="## Le coin\n\nUn **coin** calme.\n\n- un livre")
+    new_body = "## Le coin\n\nUn **coin** très calme <img src=x onerror=alert(1)>.\n\n- un livre\n- un jeu"
+    assert client.post(f"/pratiques/{practice.id}/modifier", data=form_data(practice, body=new_body)).status_code == 303
+
+    page = client.get(f"/pratiques/{practice.id}/historique/2").get_data(as_text=True)
+    body = _diff_of(page, "Description")
+    assert 'class="diff diff-formatted"' in body
+    assert "<h2>Le coin</h2>" in body and "<strong>coin</strong>" in body  # formatted, unchanged parts kept
+    assert "**" not in body and "##" not in body
+    assert "<ins>très </ins>" in body
+    assert "<li><ins>un jeu</ins></li>" in body
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in body
+    assert "<del>" not in body
+
+
+def test_a_change_of_structure_shows_the_source_words(login_as, make_practice):
+    client, author = login_as("member")
+    practice = make_practice(author, body="Premier point important.\n\nDeuxième point important.\n\nTroisième point.")
+    new_body = "- Premier point important.\n- Deuxième point important.\n- Troisième point."
+    assert client.post(f"/pratiques/{practice.id}/modifier", data=form_data(practice, body=new_body)).status_code == 303
+    body = _diff_of(client.get(f"/pratiques/{practice.id}/historique/2").get_data(as_text=True), "Description")
+    assert "La mise en forme a beaucoup changé" in body
+    assert 'class="diff diff-text"' in body and "<li>" not in body
+    assert "<ins>- </ins>Premier point important." in body
+
+
+def test_advocacy_versions_compare_as_their_page_shows_them(app, db, login_as, make_user, make_position):
+    from intranet.advocacy import services
+
+    client, author = login_as("member")
+    staff = make_user("staff")
+    position = make_position(
+        author, status="changes_requested", staff=staff, body="## Contexte\n\nLa demande dépasse *largement* l’offre."
+    )
+    services.update_position(
+        author,
+        position,
+        services.PositionData(
+            kind=position.kind,
+            title=position.title,
+            body="## Contexte\n\nLa demande dépasse *de loin* l’offre. <script>alert(1)</script>",
+            demands=position.demands,
+        ),
+        base_revision=position.revision,
+    )
+    services.transition(author, position, "resubmit")
+    db.session.commit()
+    page = client.get(f"/plaidoyer/{position.id}/comparer?de=1&a=2").get_data(as_text=True)
+    body = re.search(r'<section aria-labelledby="d-body">(.*?)</section>', page, re.S).group(1)
+    assert "<h3>Contexte</h3>" in body  # the position page's headings, one level down
+    assert "<em><del>largement</del><ins>de loin</ins></em>" in body
+    assert "<script" not in page.split("</main>")[0].split("<main")[1]
+    assert "&lt;script&gt;" in body
