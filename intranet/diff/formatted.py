@@ -33,7 +33,9 @@ _BLOCK = {
 # Marked inside (the parent allows no <del> around them), or through their children.
 _MARK_INSIDE = {"li", "td", "th", "dt", "dd"}
 _MARK_CHILDREN = {"tr", "thead", "tbody", "tfoot"}
-# Blocks are paired inside a changed stretch only when the stretch is small, and when alike enough.
+# Blocks are paired inside a changed stretch only when the stretch is small, and when alike enough
+# (a paragraph rewritten reads better removed then added), except where their place is their meaning.
+_IN_PLACE = {"#inline", "td", "th", "tr", "thead", "tbody", "tfoot"}
 _PAIR_WITHIN = 400
 _ALIKE = 0.4
 # The formatted comparison gives way to the word difference when more than this share of the text
@@ -234,8 +236,8 @@ def _pairs(a: list[_Unit], b: list[_Unit]) -> list[tuple[int | None, int | None]
     """Pair the blocks of a changed stretch that are alike (same kind, similar words), in order."""
     if len(a) * len(b) > _PAIR_WITHIN:
         return [(i, None) for i in range(len(a))] + [(None, j) for j in range(len(b))]
-    if len(a) == 1 and len(b) == 1 and a[0].kind == b[0].kind:
-        return [(0, 0)]  # one block became another of the same kind: compare its words
+    if len(a) == 1 and len(b) == 1 and a[0].kind == b[0].kind in _IN_PLACE:
+        return [(0, 0)]  # text inside a block, a table's cells and rows: compared where they stand
     alike = [[_alike(x, y) for y in b] for x in a]
     best = [[0.0] * (len(b) + 1) for _ in range(len(a) + 1)]
     for i in range(1, len(a) + 1):

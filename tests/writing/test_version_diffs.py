@@ -69,3 +69,33 @@ def test_advocacy_versions_compare_as_their_page_shows_them(app, db, login_as, m
     assert "<em><del>largement</del><ins>de loin</ins></em>" in body
     assert "<script" not in page.split("</main>")[0].split("<main")[1]
     assert "&lt;script&gt;" in body
+
+
+def test_a_post_history_shows_what_each_version_changed(app, db, login_as, make_user, make_org):
+    import sqlalchemy as sa
+
+    from intranet.spaces import services
+    from intranet.spaces.models import Post, SpaceVisibility
+
+    staff = make_user("staff")
+    org = make_org(name="Maison Essai Histoire")
+    space = services.create_space(
+        staff, name="Espace histoire", description="", visibility=SpaceVisibility.MEMBERS.value, immigration_seats=0
+    )
+    services.seat(staff, space, org)
+    client, author = login_as("member", org=org)
+    thread = services.start_thread(author, space, title="Sujet", body="Un **plan** simple.")
+    db.session.commit()
+    post = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))
+    for body in ("Un **plan** très simple.", "Un **plan** très simple <i>ici</i>.\n\n- une étape"):
+        assert client.post(f"/tables/messages/{post.id}/modifier", data={"body": body}).status_code == 303
+
+    page = client.get(f"/tables/messages/{post.id}/historique").get_data(as_text=True)
+    changes = re.findall(r'<div class="diff diff-formatted">(.*?)</div>', page, re.S)
+    assert len(changes) == 2  # the current version and the one before; the first as written
+    current, before = changes
+    assert "<strong>plan</strong>" in current and "<ins> &lt;i&gt;ici&lt;/i&gt;</ins>" in current
+    assert "<i>" not in page
+    assert '<ins class="diff-block"><ul>' in current
+    assert "<ins>très </ins>" in before
+    assert '<div class="card"><p>Un <strong>plan</strong> simple.</p>' in page
