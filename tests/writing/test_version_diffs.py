@@ -1,4 +1,4 @@
-"""The pages that compare versions show the formatted text with its changes marked, never markup
+"""The pages that compare versions (advocacy's: tests/advocacy/test_editing.py) show the formatted text with its changes marked, never markup
 that someone typed, and the source's words when the structure changed too much."""
 
 from __future__ import annotations
@@ -40,35 +40,6 @@ def test_a_change_of_structure_shows_the_source_words(login_as, make_practice):
     assert "La mise en forme a beaucoup changé" in body
     assert 'class="diff diff-text"' in body and "<li>" not in body
     assert "<ins>- </ins>Premier point important." in body
-
-
-def test_advocacy_versions_compare_as_their_page_shows_them(app, db, login_as, make_user, make_position):
-    from intranet.advocacy import services
-
-    client, author = login_as("member")
-    staff = make_user("staff")
-    position = make_position(
-        author, status="changes_requested", staff=staff, body="## Contexte\n\nLa demande dépasse *largement* l’offre."
-    )
-    services.update_position(
-        author,
-        position,
-        services.PositionData(
-            kind=position.kind,
-            title=position.title,
-            body="## Contexte\n\nLa demande dépasse *de loin* l’offre. <script>alert(1)</script>",
-            demands=position.demands,
-        ),
-        base_revision=position.revision,
-    )
-    services.transition(author, position, "resubmit")
-    db.session.commit()
-    page = client.get(f"/plaidoyer/{position.id}/comparer?de=1&a=2").get_data(as_text=True)
-    body = re.search(r'<section aria-labelledby="d-body">(.*?)</section>', page, re.S).group(1)
-    assert "<h3>Contexte</h3>" in body  # the position page's headings, one level down
-    assert "<em><del>largement</del><ins>de loin</ins></em>" in body
-    assert "<script" not in page.split("</main>")[0].split("<main")[1]
-    assert "&lt;script&gt;" in body
 
 
 def test_a_post_history_shows_what_each_version_changed(app, db, login_as, make_user, make_org):
