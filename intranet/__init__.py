@@ -32,6 +32,7 @@ FEATURES: tuple[str, ...] = (
     "intranet.audit", "intranet.mydata", "intranet.ops",  # security (issue 7)
     "intranet.redaction",  # redaction that really removes (issue 14)
     "intranet.census",  # network censuses (issue 21)
+    "intranet.writing",  # the Markdown editor: preview and formatting help (issue 17)
 )
 
 

@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from ..demo import register_demo
     from ..home.desk import register_desk_item
     from ..home.sections import register_section
+    from ..markdown import register_renderer
     from ..tasks.services import register_task_access
     from ..templating import add_nav
     from . import (
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     guarded.init_app(app)
     app.jinja_env.filters["advocacy_markdown"] = member_markdown
+    register_renderer(app, "advocacy_markdown", member_markdown)
     add_nav("advocacy.index", _l("Plaidoyer"), "member", 40)
     register_section(400, "advocacy/_home.html", provide_home_section)
     register_desk_item(20, "staff", desk_reviews)

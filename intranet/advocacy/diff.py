@@ -1,28 +1,24 @@
-"""What changed between two versions of an advocacy text, field by field (``intranet.diff``)."""
+"""Differences between versions of a text, field by field (the shared `intranet.diff` does the work)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 
 from markupsafe import Markup
 
-from ..diff import diff_markup
+from ..diff import FieldDiff, field_diff
+from ..diff import diff_html as word_diff
+from ..markdown import render_markdown
+
+__all__ = ["FieldDiff", "compare", "word_diff"]
+
+# Fields written in Markdown: compared as the reader sees them.
+MARKDOWN_FIELDS = {"summary", "body"}
 
 
-def word_diff(old: str, new: str) -> Markup:
-    """Removed words in <del>, added in <ins> (``intranet.diff``: lines first, then words)."""
-    return diff_markup(old, new)
-
-
-@dataclass(frozen=True)
-class FieldDiff:
-    name: str
-    label: object
-    changed: bool
-    html: Markup
-
-
-def compare(old, new, labels: dict[str, object]) -> list[FieldDiff]:
+def compare(
+    old, new, labels: dict[str, object], *, render: Callable[[str | None], Markup] = render_markdown
+) -> list[FieldDiff]:
     """Compare two versions (or a version and the working copy) field by field."""
     fields = []
     for name, label in labels.items():
@@ -31,5 +27,5 @@ def compare(old, new, labels: dict[str, object]) -> list[FieldDiff]:
             before = "\n".join(f"{i}. {d}" for i, d in enumerate(before or [], 1))
             after = "\n".join(f"{i}. {d}" for i, d in enumerate(after or [], 1))
         before, after = str(before or ""), str(after or "")
-        fields.append(FieldDiff(name, label, before != after, word_diff(before, after)))
+        fields.append(field_diff(name, label, before, after, markdown=name in MARKDOWN_FIELDS, render=render))
     return fields

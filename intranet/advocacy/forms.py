@@ -12,7 +12,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..guard import GuardedFileField, GuardedForm, GuardedStringField, GuardedTextAreaField
+from ..guard import (
+    GuardedFileField,
+    GuardedForm,
+    GuardedMarkdownField,
+    GuardedStringField,
+    GuardedTextAreaField,
+)
 from .models import KIND_LABELS, LANGUAGES, THEMES
 
 
@@ -33,13 +39,15 @@ class PositionForm(GuardedForm):
         # A minister or an official is named on purpose: their name is not a finding here.
         expect=("person_name", "honorific"),
     )
-    summary = GuardedTextAreaField(
+    summary = GuardedMarkdownField(
         _l("Résumé"),
+        render="advocacy_markdown",
         validators=[Length(max=2000)],
         description=_l("Deux ou trois phrases qui disent l’essentiel."),
     )
-    body = GuardedTextAreaField(
+    body = GuardedMarkdownField(
         _l("Texte"),
+        render="advocacy_markdown",
         validators=[DataRequired(_l("Le texte est vide.")), Length(max=200_000)],
         description=_l(
             "Markdown : ## pour un intertitre, **gras**, [^1] pour une note et [^1]: pour son texte."
@@ -65,8 +73,9 @@ class NoteForm(GuardedForm):
 
 
 class CommentForm(GuardedForm):
-    body = GuardedTextAreaField(
-        _l("Commentaire"), validators=[DataRequired(_l("Le commentaire est vide.")), Length(max=8000)]
+    body = GuardedMarkdownField(
+        _l("Commentaire"),
+        render="advocacy_markdown", validators=[DataRequired(_l("Le commentaire est vide.")), Length(max=8000)]
     )
 
 

@@ -211,7 +211,7 @@ def edit(position_id: int):
             conflict = {
                 "by": position.updated_by.name if position.updated_by else None,
                 "at": position.updated_at,
-                "fields": [f for f in compare(position, mine, _diff_labels()) if f.changed],
+                "fields": [f for f in compare(position, mine, _diff_labels(), render=member_markdown) if f.changed],
             }
             # The next save is deliberate: it starts from what is saved now.
             form.revision.data = str(position.revision)
@@ -352,7 +352,7 @@ def compare_versions(position_id: int):
     old = _version(position, old_n)
     # "a" absent or 0: the working copy (what the organization is editing now).
     new = _version(position, new_n) if new_n else position
-    fields = compare(old, new, _diff_labels())
+    fields = compare(old, new, _diff_labels(), render=member_markdown)
     return render_template(
         "advocacy/compare.html",
         position=position,

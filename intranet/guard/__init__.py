@@ -1,6 +1,7 @@
 """The sensitive-text guard: every text that a person types and others can read goes through it.
 
-Forms use ``GuardedForm`` with ``GuardedStringField`` / ``GuardedTextAreaField``; the template shows
+Forms use ``GuardedForm`` with ``GuardedStringField`` / ``GuardedTextAreaField`` (``GuardedMarkdownField``
+for Markdown: the editor with its preview); the template shows
 the findings with ``_guard.html``'s ``guard_findings(form)``; the view calls ``record_confirmed``
 after the object is flushed. Text from elsewhere goes through ``check_text``.
 """
@@ -13,6 +14,7 @@ from .detect import KIND_LABELS, Finding, in_context, scan
 from .fields import (
     GuardedFileField,
     GuardedForm,
+    GuardedMarkdownField,
     GuardedMultipleFileField,
     GuardedStringField,
     GuardedTextAreaField,
@@ -33,6 +35,7 @@ __all__ = [
     "Finding",
     "GuardedFileField",
     "GuardedForm",
+    "GuardedMarkdownField",
     "GuardedMultipleFileField",
     "GuardedStringField",
     "GuardedTextAreaField",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
+from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -51,6 +52,22 @@ class GuardedStringField(_Guarded, StringField):
 
 class GuardedTextAreaField(_Guarded, TextAreaField):
     pass
+
+
+#: The name of the button (and of the live request's value) that asks for a preview of a field.
+PREVIEW_PARAM = "_preview"
+
+
+class GuardedMarkdownField(GuardedTextAreaField):
+    """A text written in Markdown: ``_forms.html``'s ``field(f)`` shows it as the editor (formatting
+    help, a preview with or without script; see ``intranet.writing``). ``render`` names the renderer
+    the text's page uses (``intranet.markdown.register_renderer``), so the preview looks the same."""
+
+    markdown = True
+
+    def __init__(self, *args, render: str = "markdown", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.renderer = render
 
 
 def _readable_name(filename: str) -> str:
@@ -108,6 +125,20 @@ class GuardedForm(FlaskForm):
             "accompagnée ni une maison, et je les publie tels quels."
         )
     )
+
+    @property
+    def previewing(self) -> bool:
+        """The person asked to see a Markdown field formatted (the "Prévisualiser" button)."""
+        if not self.is_submitted() or not request.form.get(PREVIEW_PARAM):
+            return False
+        name = request.form[PREVIEW_PARAM]
+        return any(f.name == name and getattr(f, "markdown", False) for f in self)
+
+    def validate_on_submit(self, extra_validators=None) -> bool:
+        # A preview saves nothing: the view shows the form again, as typed (intranet.writing).
+        if self.previewing:
+            return False
+        return super().validate_on_submit(extra_validators)
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)

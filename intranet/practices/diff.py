@@ -1,4 +1,4 @@
-"""What changed between two revisions of a practice: the foundation's word-level difference."""
+"""The revision and conflict pages' differences: the shared `intranet.diff` (names kept for callers)."""
 
 from __future__ import annotations
 

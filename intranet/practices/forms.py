@@ -11,7 +11,13 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..accounts.forms import sector_choices
-from ..guard import GuardedForm, GuardedMultipleFileField, GuardedStringField, GuardedTextAreaField
+from ..guard import (
+    GuardedForm,
+    GuardedMarkdownField,
+    GuardedMultipleFileField,
+    GuardedStringField,
+    GuardedTextAreaField,
+)
 from ..params import db_int
 from .models import Approach, Visibility
 
@@ -46,7 +52,7 @@ class PracticeForm(GuardedForm):
         validators=[DataRequired(_l("Résumez la pratique en quelques phrases.")), Length(max=600)],
         description=_l("Deux ou trois phrases, affichées dans les listes (600 caractères au plus)."),
     )
-    body = GuardedTextAreaField(
+    body = GuardedMarkdownField(
         _l("Description"),
         validators=[Optional(), Length(max=60000)],
         description=_l(
@@ -75,7 +81,7 @@ class PracticeForm(GuardedForm):
 
 
 class CommentForm(GuardedForm):
-    body = GuardedTextAreaField(
+    body = GuardedMarkdownField(
         _l("Votre commentaire"),
         validators=[DataRequired(_l("Écrivez votre commentaire.")), Length(max=5000)],
     )

@@ -11,6 +11,7 @@ from flask_login import current_user
 from .. import guard
 from ..accounts.models import Region, Sector
 from ..confirm import Confirmation, confirm_first, confirmation_page
+from ..diff import FieldDiff, field_diff, list_field
 from ..extensions import db
 from ..files.services import UploadError, send_stored_file
 from ..guard import record_confirmed
@@ -19,7 +20,7 @@ from ..params import bounded_int, int_arg
 from ..security import access, require
 from ..tasks.services import submit_task
 from ..urls import wants_fragment
-from . import diff, policy, services
+from . import policy, services
 from .forms import CommentForm, PracticeForm, ReportForm, ThemeForm, WithdrawForm
 from .labels import label as practice_label
 from .models import (
@@ -164,17 +165,17 @@ def revision(practice_id: int, number: int):
     )
 
 
-def _changes(old, new) -> list[tuple[str, list[diff.Piece], bool]]:
-    """(label, pieces, is_list) for every part that differs between two versions (old may be None)."""
+def _changes(old, new) -> list[FieldDiff]:
+    """Every part that differs between two versions (old may be None), the body as formatted text."""
 
     def get(obj, name, default=""):
         return (getattr(obj, name, None) or default) if obj is not None else default
 
     parts = [
-        (_("Titre"), diff.word_diff(get(old, "title"), get(new, "title")), False),
-        (_("Résumé"), diff.word_diff(get(old, "summary"), get(new, "summary")), False),
-        (_("Public visé"), diff.word_diff(get(old, "audience"), get(new, "audience")), False),
-        (_("Description"), diff.word_diff(get(old, "body"), get(new, "body")), False),
+        field_diff("title", _("Titre"), get(old, "title"), get(new, "title")),
+        field_diff("summary", _("Résumé"), get(old, "summary"), get(new, "summary")),
+        field_diff("audience", _("Public visé"), get(old, "audience"), get(new, "audience")),
+        field_diff("body", _("Description"), get(old, "body"), get(new, "body"), markdown=True),
     ]
     before, after = get(old, "details", {}), get(new, "details", {})
     labels = {"themes": _("Thèmes"), "approaches": _("Approches"), "sectors": _("Secteurs concernés")}
@@ -182,13 +183,13 @@ def _changes(old, new) -> list[tuple[str, list[diff.Piece], bool]]:
         shown = key != "themes"  # stored values of approaches and sectors get their words
         old_items = [practice_label(v) if shown else v for v in before.get(key) or []]
         new_items = [practice_label(v) if shown else v for v in after.get(key) or []]
-        parts.append((label, diff.list_diff(old_items, new_items), True))
+        parts.append(list_field(key, label, old_items, new_items))
     for key, label in (("region", _("Région")), ("visibility", _("Qui peut la lire"))):
         old_v, new_v = before.get(key), after.get(key)
         if key == "visibility":
             old_v, new_v = (practice_label(old_v) if old_v else None), (practice_label(new_v) if new_v else None)
-        parts.append((label, diff.list_diff([old_v] if old_v else [], [new_v] if new_v else []), True))
-    return [part for part in parts if diff.changed(part[1])]
+        parts.append(list_field(key, label, [old_v] if old_v else [], [new_v] if new_v else []))
+    return [part for part in parts if part.changed]
 
 
 # --- writing ------------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeLocalField, IntegerField, RadioField, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..guard import GuardedForm, GuardedStringField, GuardedTextAreaField
+from ..guard import GuardedForm, GuardedMarkdownField, GuardedStringField, GuardedTextAreaField
 from ..params import db_int
 from .models import SpaceVisibility
 
@@ -25,7 +25,7 @@ class ThreadForm(GuardedForm):
     title = GuardedStringField(
         _l("Sujet"), validators=[DataRequired(_l("Donnez un sujet à la discussion.")), Length(max=200)]
     )
-    body = GuardedTextAreaField(
+    body = GuardedMarkdownField(
         _l("Message"),
         validators=[DataRequired(_l("Écrivez votre message.")), Length(max=20000)],
         description=POST_HINT,
@@ -33,7 +33,7 @@ class ThreadForm(GuardedForm):
 
 
 class PostForm(GuardedForm):
-    body = GuardedTextAreaField(
+    body = GuardedMarkdownField(
         _l("Votre réponse"),
         validators=[DataRequired(_l("Écrivez votre message.")), Length(max=20000)],
         description=POST_HINT,
@@ -49,7 +49,7 @@ class ReportForm(GuardedForm):
 
 class SpaceForm(GuardedForm):
     name = GuardedStringField(_l("Nom de l’espace"), validators=[DataRequired(_l("Nommez l’espace.")), Length(max=160)])
-    description = GuardedTextAreaField(_l("À quoi sert cet espace"), validators=[Optional(), Length(max=4000)])
+    description = GuardedMarkdownField(_l("À quoi sert cet espace"), validators=[Optional(), Length(max=4000)])
     visibility = RadioField(_l("Qui peut le lire"), choices=visibility_choices, default=SpaceVisibility.NETWORK.value)
     immigration_seats = IntegerField(
         _l("Sièges réservés au secteur de l’immigration"),
@@ -59,7 +59,7 @@ class SpaceForm(GuardedForm):
 
 
 class SpaceSettingsForm(GuardedForm):
-    description = GuardedTextAreaField(_l("À quoi sert cet espace"), validators=[Optional(), Length(max=4000)])
+    description = GuardedMarkdownField(_l("À quoi sert cet espace"), validators=[Optional(), Length(max=4000)])
     visibility = RadioField(_l("Qui peut le lire"), choices=visibility_choices)
     immigration_seats = IntegerField(
         _l("Sièges réservés au secteur de l’immigration"),
@@ -98,7 +98,7 @@ class ProposalForm(GuardedForm):
     title = GuardedStringField(
         _l("Proposition"), validators=[DataRequired(_l("Énoncez la proposition.")), Length(max=200)]
     )
-    body = GuardedTextAreaField(
+    body = GuardedMarkdownField(
         _l("Contexte"), validators=[Optional(), Length(max=20000)], description=_l("En Markdown.")
     )
     closes_at = DateTimeLocalField(
@@ -117,6 +117,6 @@ class StanceForm(GuardedForm):
 
 
 class OutcomeForm(GuardedForm):
-    outcome = GuardedTextAreaField(
+    outcome = GuardedMarkdownField(
         _l("Ce qui est décidé"), validators=[DataRequired(_l("Écrivez ce qui est décidé.")), Length(max=8000)]
     )

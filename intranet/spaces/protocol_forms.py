@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..guard import GuardedForm, GuardedStringField, GuardedTextAreaField
+from ..guard import GuardedForm, GuardedMarkdownField, GuardedStringField
 
 PROTOCOL_HINT = _l(
     "En Markdown (## pour un intertitre). Dites qui fait quoi, quand on se réfère, ce qui est transmis et "
@@ -18,7 +18,7 @@ class ProtocolForm(GuardedForm):
     title = GuardedStringField(
         _l("Titre du protocole"), validators=[DataRequired(_l("Donnez un titre au protocole.")), Length(max=200)]
     )
-    body = GuardedTextAreaField(
+    body = GuardedMarkdownField(
         _l("Texte"), validators=[Optional(), Length(max=60000)], description=PROTOCOL_HINT
     )
     review_on = DateField(

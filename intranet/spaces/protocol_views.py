@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 
 from ..briefs import wait_for_render
 from ..confirm import Confirmation, confirm_first
-from ..diff import diff_markup
+from ..diff import field_diff
 from ..extensions import db
 from ..guard import record_confirmed
 from ..network import network_today, paper_size
@@ -138,8 +138,8 @@ def compare_protocol(protocol_id: int):
         space=item.space,
         older=older,
         newer=newer,
-        title_diff=diff_markup(older.title if older else "", newer.title),
-        body_diff=diff_markup(older.body if older else "", newer.body),
+        title_diff=field_diff("title", _("Titre"), older.title if older else "", newer.title),
+        body_diff=field_diff("body", _("Texte"), older.body if older else "", newer.body, markdown=True),
     )
 
 

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from ..accounts.models import Organization, Region
 from ..confirm import Confirmation, confirm_first
 from ..database import writes
+from ..diff import field_diff
 from ..extensions import db
 from ..guard import record_confirmed
 from ..params import int_arg
@@ -247,7 +248,14 @@ def delete_post(post_id: int):
 @access("member")
 def post_history(post_id: int):
     post = _post(post_id)
-    return render_template("spaces/history.html", post=post, revisions=services.revisions(post))
+    revisions = services.revisions(post)
+    # Each version with what it changed in the one before (the oldest as it was written).
+    texts = [post.body, *(r.body for r in revisions)]
+    changes = [
+        field_diff("body", _("Message"), older, newer, markdown=True)
+        for newer, older in zip(texts, texts[1:], strict=False)
+    ]
+    return render_template("spaces/history.html", post=post, revisions=revisions, changes=changes)
 
 
 @bp.route("/messages/<int:post_id>/signaler", methods=["GET", "POST"])

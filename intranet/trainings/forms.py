@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..guard import GuardedForm, GuardedStringField, GuardedTextAreaField
+from ..guard import GuardedForm, GuardedMarkdownField, GuardedStringField, GuardedTextAreaField
 from ..params import db_int
 from .models import SessionFormat
 
@@ -31,7 +31,7 @@ def language_choices():
 
 class TrainingForm(GuardedForm):
     title = GuardedStringField(_l("Titre"), validators=[DataRequired(_l("Indiquez le titre.")), Length(max=200)])
-    description = GuardedTextAreaField(
+    description = GuardedMarkdownField(
         _l("Description"),
         validators=[Optional(), Length(max=20000)],
         description=_l(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from intranet.advocacy.diff import word_diff
@@ -118,13 +120,13 @@ def test_a_text_submitted_meanwhile_is_not_changed_and_the_edit_is_handed_back(
     assert other.post(f"/plaidoyer/{position.id}/modifier", data=position_form()).status_code == 404
 
 
-def test_versions_compare_word_by_word(app, db, login_as, make_user, make_position):
+def test_versions_compare_word_by_word_as_the_page_shows_them(app, db, login_as, make_user, make_position):
     from intranet.advocacy import services
 
     client, author = login_as("member")
     staff = make_user("staff")
     position = make_position(
-        author, status="changes_requested", staff=staff, body="La demande dépasse largement l’offre."
+        author, status="changes_requested", staff=staff, body="## Contexte\n\nLa demande dépasse *largement* l’offre."
     )
     services.update_position(
         author,
@@ -132,7 +134,7 @@ def test_versions_compare_word_by_word(app, db, login_as, make_user, make_positi
         services.PositionData(
             kind=position.kind,
             title=position.title,
-            body="La demande dépasse de loin l’offre.",
+            body="## Contexte\n\nLa demande dépasse *de loin* l’offre. <script>alert(1)</script>",
             demands=position.demands,
         ),
         base_revision=position.revision,
@@ -140,8 +142,12 @@ def test_versions_compare_word_by_word(app, db, login_as, make_user, make_positi
     services.transition(author, position, "resubmit")
     db.session.commit()
     page = client.get(f"/plaidoyer/{position.id}/comparer?de=1&a=2").get_data(as_text=True)
-    assert "<del>largement</del><ins>de loin</ins>" in page
-    assert "dépasse" in page and "<del>dépasse" not in page
+    body = re.search(r'<section aria-labelledby="d-body">(.*?)</section>', page, re.S).group(1)
+    # The formatted text (the position page's headings, one level down), the changed words marked.
+    assert "<h3>Contexte</h3>" in body and "##" not in body
+    assert "<em><del>largement</del><ins>de loin</ins></em>" in body
+    assert "dépasse" in body and "<del>dépasse" not in body
+    assert "<script" not in page.split("</main>")[0].split("<main")[1] and "&lt;script&gt;" in body
 
 
 def test_word_diff_escapes_and_marks_changes():

@@ -6,7 +6,7 @@ from wtforms import DateTimeLocalField, FieldList, IntegerField, RadioField
 from wtforms.fields import URLField
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ...guard import GuardedFileField, GuardedForm, GuardedStringField, GuardedTextAreaField
+from ...guard import GuardedFileField, GuardedForm, GuardedMarkdownField, GuardedStringField
 from ...params import db_int
 from .services import MAX_PEOPLE, MAX_SLOTS
 
@@ -24,7 +24,7 @@ def format_choices():
 
 class MeetingForm(GuardedForm):
     title = GuardedStringField(_l("Titre"), validators=[DataRequired(_l("Donnez un titre à la rencontre.")), Length(max=200)])
-    agenda = GuardedTextAreaField(
+    agenda = GuardedMarkdownField(
         _l("Ordre du jour"),
         validators=[Optional(), Length(max=20000)],
         description=_l("En Markdown. Parlez des situations en termes généraux : jamais d’une personne qu’on pourrait reconnaître."),
@@ -78,7 +78,7 @@ class PickForm(GuardedForm):
 
 
 class MinutesForm(GuardedForm):
-    minutes = GuardedTextAreaField(
+    minutes = GuardedMarkdownField(
         _l("Compte rendu"),
         validators=[DataRequired(_l("Écrivez le compte rendu.")), Length(max=50000)],
         description=_l("En Markdown. Les décisions, les suites, qui s’en charge ; jamais une personne qu’on pourrait reconnaître."),

@@ -1,6 +1,4 @@
-"""What changed between two texts, word by word: practices' revisions and conflicts, advocacy
-versions, protocols of a space. ``word_diff`` gives pieces (a template shows them as it likes);
-``as_markup`` gives escaped HTML with removed words in <del> and added ones in <ins>."""
+"""What changed between two plain texts, word by word: the pieces, and their escaped markup."""
 
 from __future__ import annotations
 
@@ -10,7 +8,10 @@ from difflib import SequenceMatcher
 
 from markupsafe import Markup, escape
 
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+# Words keep their apostrophes and hyphens ("l’école", "peut-être"): a changed word reads whole.
+_TOKEN = re.compile(r"\s+|[\w’'-]+|[^\w\s]")
+# Past this many line pairs in one changed stretch, the lines are shown removed then added, not word by word.
+_WORDS_WITHIN = 400
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ def word_diff(old: str | None, new: str | None) -> list[Piece]:
     for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
             pieces.append(Piece("same", "".join(a[i1:i2])))
-        elif tag == "replace" and (i2 - i1) * (j2 - j1) <= 400:
+        elif tag == "replace" and (i2 - i1) * (j2 - j1) <= _WORDS_WITHIN:
             pieces.extend(_words("".join(a[i1:i2]), "".join(b[j1:j2])))
         else:
             if i2 > i1:
@@ -39,8 +40,7 @@ def word_diff(old: str | None, new: str | None) -> list[Piece]:
 def _words(old: str, new: str) -> list[Piece]:
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     pieces: list[Piece] = []
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
             pieces.append(Piece("same", "".join(a[i1:i2])))
             continue
@@ -54,6 +54,8 @@ def _words(old: str, new: str) -> list[Piece]:
 def _merge(pieces: list[Piece]) -> list[Piece]:
     merged: list[Piece] = []
     for piece in pieces:
+        if not piece.text:
+            continue
         if merged and merged[-1].op == piece.op:
             merged[-1] = Piece(piece.op, merged[-1].text + piece.text)
         else:
@@ -66,21 +68,31 @@ def changed(pieces: list[Piece]) -> bool:
 
 
 def list_diff(old: list | None, new: list | None) -> list[Piece]:
+    """Items of a list (themes, sectors...): kept, removed, then added ones."""
     old, new = list(old or []), list(new or [])
     pieces = [Piece("same" if item in new else "removed", str(item)) for item in old]
     pieces += [Piece("added", str(item)) for item in new if item not in old]
     return pieces
 
 
-def as_markup(pieces: list[Piece]) -> Markup:
-    tags = {"removed": "del", "added": "ins"}
-    out = []
-    for piece in pieces:
-        text = str(escape(piece.text))
-        out.append(f"<{tags[piece.op]}>{text}</{tags[piece.op]}>" if piece.op in tags else text)
-    return Markup("".join(out))
+def _mark(piece: Piece) -> str:
+    text = escape(piece.text)
+    if piece.op == "added":
+        return f"<ins>{text}</ins>"
+    if piece.op == "removed":
+        return f"<del>{text}</del>"
+    return str(text)
 
 
-def diff_markup(old: str | None, new: str | None) -> Markup:
-    """The word-level difference of two texts as HTML."""
-    return as_markup(word_diff(old, new))
+def pieces_html(pieces: list[Piece], separator: str = "") -> Markup:
+    """The pieces escaped, removed ones in <del>, added ones in <ins> (text to show with its line breaks)."""
+    return Markup(escape(separator).join(Markup(_mark(p)) for p in pieces))
+
+
+def diff_html(old: str | None, new: str | None) -> Markup:
+    """The word difference of two plain texts as escaped markup."""
+    return pieces_html(word_diff(old, new))
+
+
+def list_html(old: list | None, new: list | None) -> Markup:
+    return pieces_html(list_diff(old, new), ", ")
