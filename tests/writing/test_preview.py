@@ -9,7 +9,7 @@ import re
 import sqlalchemy as sa
 
 from intranet.practices.models import Practice
-from tests.practices.conftest import form_data
+from tests.factories.practices import form_data
 
 FRAGMENT_BUDGET = 4 * 1024
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.practices.conftest import form_data
+from tests.factories.practices import form_data
 
 
 def _diff_of(page: str, label: str) -> str:
