@@ -4,8 +4,6 @@ the staff's pages (trainings, sessions, participants, attendance, exports, certi
 from __future__ import annotations
 
 import calendar as pycalendar
-import csv
-import io
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from flask_login import current_user
 
 from ..accounts.models import Region, Role, User
 from ..confirm import Confirmation, confirm_first, confirmation_page
+from ..csvexport import csv_response
 from ..database import separate_write, utcnow, writes
 from ..extensions import db
 from ..guard import record_confirmed
@@ -741,23 +740,14 @@ def export(session_id: int):
     """Only what running the session needs: no email, no phone (staff write from the intranet)."""
     s = db.session.get(TrainingSession, session_id)
     require(s is not None)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("Nom"), _("Organisme"), _("Région"), _("Statut"), _("Position"), _("Présence")])
+    rows = []
     for r in services.participants(s.id):
         presence = "" if r.attended is None else (_("présente") if r.attended else _("absente"))
-        writer.writerow(
-            [
-                r.user.name,
-                r.user.organization.name,
-                r.user.organization.region.name,
-                _("confirmée"),
-                "",
-                presence,
-            ]
+        rows.append(
+            [r.user.name, r.user.organization.name, r.user.organization.region.name, _("confirmée"), "", presence]
         )
     for i, r in enumerate(services.waiting_list(s.id), start=1):
-        writer.writerow(
+        rows.append(
             [r.user.name, r.user.organization.name, r.user.organization.region.name, _("en attente"), i, ""]
         )
     local = services.to_local(s.starts_at)
@@ -770,11 +760,8 @@ def export(session_id: int):
     )
     db.session.commit()
     name = f"participants-{slugify(s.training.title, 40)}-{local:%Y-%m-%d}.csv"
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    header = [_("Nom"), _("Organisme"), _("Région"), _("Statut"), _("Position"), _("Présence")]
+    return csv_response(rows, name, header=header)
 
 
 @bp.route("/gestion/seances/<int:session_id>/attestations", methods=["POST"])

@@ -101,9 +101,9 @@ def test_only_staff_export_and_manage(login_as, make_session, make_user, role, s
         csv_text = client.get(f"/formations/gestion/seances/{session.id}/participants.csv").get_data(
             as_text=True
         )
-        header, row = csv_text.lstrip("\ufeff").splitlines()[:2]
-        assert header == "Nom,Organisme,Région,Statut,Position,Présence"
-        assert row.startswith("Gabrielle Essai,")
+        header, row = csv_text.lstrip("\ufeff").splitlines()[:2]  # French Excel: ";" between columns
+        assert header == "Nom;Organisme;Région;Statut;Position;Présence"
+        assert row.startswith("Gabrielle Essai;")
         assert "confidentiel@essai.example" not in csv_text  # no more fields than needed
 
 
