@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -419,7 +420,7 @@ def question_results(campaign_id: int, question_id: int):
         bars=charts.bar_chart("bars", _("%(q)s par région", q=question.label), rows),
         history=history,
         line=charts.line_chart("history", _("%(q)s d’une période à l’autre", q=question.label),
-                               [(c.starts_on.strftime("%Y") if c.period == "year" else c.starts_on.isoformat(), s) for c, s in history])
+                               [(c.starts_on.strftime("%Y") if c.period == "year" else format_date(c.starts_on, "d MMM y"), s) for c, s in history])
         if len(history) > 1 else None,
         own=_own(campaign),
         cell=charts.cell_text,
