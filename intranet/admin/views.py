@@ -24,6 +24,7 @@ from ..security import access, require
 from ..tasks.models import TaskRecord, TaskStatus
 from ..tasks.services import submit_task
 from ..templating import management_for
+from ..vocabulary import word
 
 bp = Blueprint("admin", __name__, url_prefix="/gestion")
 
@@ -299,8 +300,9 @@ def jobs():
         queues=queues,
         workers=workers,
         tasks=tasks,
-        mail_counts=mail_counts,
+        mail_counts={str(getattr(k, "value", k)): v for k, v in mail_counts.items()},
         refused=refused,
+        word=word,
     )
 
 
