@@ -8,9 +8,11 @@ def init_app(app: Flask) -> None:
 
     from ..templating import add_nav
     from . import models  # noqa: F401  (the outbox and settings tables)
+    from .textlines import TextLines
     from .views import bp
 
     app.register_blueprint(bp)
+    app.jinja_env.add_extension(TextLines)  # .txt emails keep their line breaks
     add_nav("mail.settings", _l("Courriels"), "admin", 92, _l("Ce que disent les courriels, et leur envoi."))
     _words(app)
 
