@@ -203,7 +203,7 @@ def _confirm_active(user_id: int) -> Confirmation:
     return Confirmation(
         question=_("Désactiver le compte de %(name)s ?", name=user.name),
         consequence=_(
-            "%(name)s ne pourra plus se connecter et ses sessions ouvertes sont fermées ; ce qu’elle a écrit reste.",
+            "%(name)s ne pourra plus se connecter et ses sessions ouvertes sont fermées ; ses écrits restent.",
             name=user.name,
         ),
         action=_("Désactiver"),

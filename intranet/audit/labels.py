@@ -32,7 +32,7 @@ LABELS = {
     "invitation.resent": _l("Invitation renvoyée"),
     "invitation.accepted": _l("Invitation acceptée"),
     "directory.exported": _l("Répertoire des organismes exporté"),
-    "participants.exported": _l("Liste de participantes exportée"),
+    "participants.exported": _l("Liste des personnes inscrites exportée"),
     "mydata.downloaded": _l("Données personnelles téléchargées"),
     "practice.published": _l("Bonne pratique publiée"),
     "practice.unpublished": _l("Bonne pratique retirée"),

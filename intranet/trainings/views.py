@@ -248,7 +248,7 @@ def register(session_id: int):
         message = (
             _("Inscription confirmée. Un courriel de confirmation suit.")
             if person.id == current_user.id
-            else _("%(name)s est inscrite. Un courriel lui est envoyé.", name=person.name)
+            else _("Inscription de %(name)s confirmée. Un courriel lui est envoyé.", name=person.name)
         )
     else:
         pos = services.position(registration)
@@ -284,7 +284,7 @@ def _confirm_cancel(registration_id: int) -> Confirmation:
             question=_("Quitter la liste d’attente ?") if own else _("Retirer %(name)s de la liste d’attente ?", name=name),
             consequence=_("Vous perdrez votre position (%(n)s) : si vous vous réinscrivez, ce sera à la fin de la liste.", n=n)
             if own
-            else _("%(name)s perdra sa position (%(n)s) : réinscrite, elle serait à la fin de la liste.", name=name, n=n),
+            else _("%(name)s perdra sa position (%(n)s) : une nouvelle inscription irait à la fin de la liste.", name=name, n=n),
             action=_("Quitter la liste d’attente") if own else _("Retirer %(name)s", name=name),
             back=_back_from_cancel(registration),
         )
@@ -304,7 +304,7 @@ def _confirm_cancel(registration_id: int) -> Confirmation:
     return Confirmation(
         question=_("Annuler votre inscription ?") if own else _("Annuler l’inscription de %(name)s ?", name=name),
         consequence=consequence,
-        notes=[] if own else [_("Elle en est prévenue par courriel.")],
+        notes=[] if own else [_("La personne en est prévenue par courriel.")],
         action=_("Annuler mon inscription") if own else _("Annuler pour %(name)s", name=name),
         back=_back_from_cancel(registration),
     )
@@ -742,7 +742,7 @@ def export(session_id: int):
     require(s is not None)
     rows = []
     for r in services.participants(s.id):
-        presence = "" if r.attended is None else (_("présente") if r.attended else _("absente"))
+        presence = "" if r.attended is None else (_("présence notée") if r.attended else _("absence notée"))
         rows.append(
             [r.user.name, r.user.organization.name, r.user.organization.region.name, _("confirmée"), "", presence]
         )
