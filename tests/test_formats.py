@@ -145,3 +145,20 @@ def test_digest_dates_have_no_seconds(app):
                 text = _formatted(moment, locale, "datetime")
             assert not SECONDS.search(text) and not ISO_DATE.search(text), text
             assert ("09:00" if locale == "fr" else "9:00") in text
+
+
+@pytest.mark.parametrize("role", ["admin", "member"])
+def test_english_pages_show_no_iso_date_nor_seconds(app, db, demo, role):  # noqa: F811
+    import sqlalchemy as sa
+
+    from intranet.accounts.models import User
+
+    emails, password = demo
+    db.session.execute(sa.update(User).where(User.email == emails[role]).values(locale="en"))
+    db.session.flush()
+    client = app.test_client()
+    assert sign_in(client, emails[role], password).status_code == 303
+    pages = [p for p in crawl(client, limit=120, per_shape=1) if p.status == 200 and "text/html" in p.content_type]
+    assert any(b'lang="en"' in p.body for p in pages)
+    faults = [(p.url, f) for p in pages for f in format_faults(readable_text(p.body), french=False)]
+    assert not faults, faults
