@@ -20,3 +20,38 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("TWO_FACTOR_PENDING_MAX_AGE", 10 * 60)
     app.register_blueprint(bp)
     register_demo(1, enrol_demo_team)
+    _words(app)
+
+
+def _words(app: Flask) -> None:
+    """How the audit log says the accounts' codes (intranet.vocabulary)."""
+    from flask_babel import lazy_gettext as _l
+
+    from ..vocabulary import register_words
+    from .forms import role_choices, sector_choices
+
+    roles = dict(role_choices())
+    for key in ("role", "before", "after"):
+        register_words(app, f"audit.value.{key}", roles)
+    register_words(app, "audit.value.sector", dict(sector_choices()))
+    register_words(
+        app,
+        "audit.value.method",
+        {
+            "password": _l("mot de passe"),
+            "totp": _l("mot de passe et code à usage unique"),
+            "recovery": _l("mot de passe et code de secours"),
+            "invitation": _l("invitation acceptée"),
+            "reset": _l("lien de réinitialisation"),
+        },
+    )
+    register_words(
+        app,
+        "audit.value.reason",
+        {
+            "password": _l("mot de passe erroné"),
+            "unknown_account": _l("aucun compte à ce courriel"),
+            "locked": _l("compte suspendu"),
+            "inactive": _l("compte désactivé"),
+        },
+    )

@@ -88,7 +88,7 @@ class ProfileForm(GuardedForm):
 
 def role_choices():
     return [
-        (Role.MEMBER.value, _l("Intervenante (membre)")),
+        (Role.MEMBER.value, _l("Membre (intervenante ou intervenant)")),
         (Role.COORDINATOR.value, _l("Coordination")),
         (Role.STAFF.value, _l("Équipe du réseau")),
         (Role.ADMIN.value, _l("Administration")),

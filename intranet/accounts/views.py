@@ -281,7 +281,7 @@ def two_factor_setup():
 def logout():
     _sign_out()
     db.session.commit()
-    flash(_("Vous êtes déconnectée."), "info")
+    flash(_("Votre session est fermée."), "info")
     return redirect(url_for("accounts.login"), code=303)
 
 

@@ -15,3 +15,46 @@ def init_app(app: Flask) -> None:
     add_nav("admin.network_settings", _l("Réseau"), "admin", 93, _l("Le papier des documents PDF."))
     register_desk_item(40, "staff", desk_organizations)
     register_desk_item(50, "admin", desk_failed_jobs)
+    _words(app)
+
+
+def _link_organization(org_id: int, user) -> str | None:
+    from flask import url_for
+
+    from ..accounts.models import Organization
+    from ..extensions import db
+
+    if not getattr(user, "is_staff", False) or db.session.get(Organization, org_id) is None:
+        return None
+    return url_for("admin.organization", org_id=org_id)
+
+
+def _link_person(user_id: int, user) -> str | None:
+    from ..accounts.models import User
+    from ..extensions import db
+
+    person = db.session.get(User, user_id)
+    return _link_organization(person.organization_id, user) if person else None
+
+
+def _words(app: Flask) -> None:
+    """Accounts and organizations as the audit log links them; the jobs page's words."""
+    from flask_babel import lazy_gettext as _l
+
+    from ..accounts.models import Organization, User
+    from ..objects import column_titles, register_object
+    from ..vocabulary import register_words
+
+    register_object(app, "user", _l("Compte"), _link_person, column_titles(User.name))
+    register_object(app, "organization", _l("Organisme"), _link_organization, column_titles(Organization.name))
+    register_words(
+        app,
+        "queue",
+        {
+            "email": _l("Courriels"),
+            "default": _l("Travaux courants"),
+            "pdf": _l("Documents PDF"),
+            "digest": _l("Résumés par courriel"),
+        },
+    )
+    register_words(app, "task.kind", {"directory_csv": _l("Répertoire des organismes (CSV)")})

@@ -24,6 +24,7 @@ from ..security import access, require
 from ..tasks.models import TaskRecord, TaskStatus
 from ..tasks.services import submit_task
 from ..templating import management_for
+from ..vocabulary import word
 
 bp = Blueprint("admin", __name__, url_prefix="/gestion")
 
@@ -202,7 +203,7 @@ def _confirm_active(user_id: int) -> Confirmation:
     return Confirmation(
         question=_("Désactiver le compte de %(name)s ?", name=user.name),
         consequence=_(
-            "%(name)s ne pourra plus se connecter et ses sessions ouvertes sont fermées ; ce qu’elle a écrit reste.",
+            "%(name)s ne pourra plus se connecter et ses sessions ouvertes sont fermées ; ses écrits restent.",
             name=user.name,
         ),
         action=_("Désactiver"),
@@ -315,8 +316,9 @@ def jobs():
         queues=queues,
         workers=workers,
         tasks=tasks,
-        mail_counts=mail_counts,
+        mail_counts={str(getattr(k, "value", k)): v for k, v in mail_counts.items()},
         refused=refused,
+        word=word,
     )
 
 

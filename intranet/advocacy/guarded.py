@@ -1,4 +1,5 @@
-"""Advocacy's objects in the guard's moderators' queue: a label and a link for each."""
+"""Advocacy's objects in the guard's moderators' queue and the audit log: a label, a link and a
+title for each; the words the audit log and the jobs page use for advocacy's codes."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..guard import register_object
+from ..objects import column_titles
+from ..vocabulary import register_words
 from . import policy
 from .models import Attachment, Comment, Position, Transition
+from .services import ACTION_LABELS, BRIEF_TASK_KIND
 
 
 def _position(position_id: int, user, anchor: str | None = None) -> str | None:
@@ -40,7 +44,9 @@ def _attachment(attachment_id: int, user) -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    register_object(app, "advocacy_position", _l("Texte de plaidoyer"), _position)
+    register_object(app, "advocacy_position", _l("Texte de plaidoyer"), _position, column_titles(Position.title))
+    register_words(app, "audit.value.step", ACTION_LABELS)
+    register_words(app, "task.kind", {BRIEF_TASK_KIND: _l("Note de synthèse en PDF")})
     register_object(app, "advocacy_comment", _l("Commentaire de révision"), _comment)
     register_object(app, "advocacy_transition", _l("Note de révision"), _transition)
     register_object(app, "advocacy_attachment", _l("Pièce jointe d’un texte de plaidoyer"), _attachment)

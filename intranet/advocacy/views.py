@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -382,7 +383,7 @@ def cosign_open(position_id: int):
         flash(str(exc.args[0]), "error")
         return _back(position, "cosignature")
     db.session.commit()
-    flash(_("Cosignature ouverte jusqu’au %(date)s.", date=form.closes_on.data.isoformat()), "success")
+    flash(_("Cosignature ouverte jusqu’au %(date)s.", date=format_date(form.closes_on.data, "long")), "success")
     return _back(position, "cosignature")
 
 

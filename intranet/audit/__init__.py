@@ -20,3 +20,14 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     add_nav("audit.index", _l("Journal"), "admin", 95, _l("Qui a fait quoi, et quand."))
     register_demo(90, load_demo)
+    _words(app)
+
+
+def _words(app: Flask) -> None:
+    from ..vocabulary import register_words
+    from .labels import DETAILS, LABELS, VALUES
+
+    register_words(app, "audit.action", LABELS)
+    register_words(app, "audit.detail", DETAILS)
+    for key, values in VALUES.items():
+        register_words(app, f"audit.value.{key}", values)

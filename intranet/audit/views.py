@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
 
 from ..accounts.models import Organization, User
 from ..extensions import db
+from ..objects import ObjectRef, describe_objects
 from ..params import bounded_int, int_arg
 from ..security import access
 from ..urls import wants_fragment
+from ..vocabulary import words
 from . import services
-from .labels import GROUPS, LABELS, label
+from .labels import GROUPS, details, label
+
+
+@dataclass(frozen=True)
+class Row:
+    event: object
+    label: str
+    actor: User | None
+    target: ObjectRef | None
+    organization: str | None
+    details: list[tuple[str, str]]
+
+
+def _people(ids: set) -> dict[int, User]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
 
 bp = Blueprint("audit", __name__, url_prefix="/gestion/journal")
 
@@ -55,32 +76,34 @@ def index():
     filters, raw, notice = _filters()
     page = int_arg("page", 1)
     events, more = services.search(filters, page=min(page, 10_000))
-    user_ids = {e.actor_id for e in events} | {
-        int(e.target_id) for e in events if e.target_type == "user" and (e.target_id or "").isdigit()
-    }
-    org_ids = {e.organization_id for e in events if e.organization_id}
-    people = (
-        {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(user_ids - {None})))}
-        if user_ids
-        else {}
-    )
+    people = _people({e.actor_id for e in events})
     orgs = dict(db.session.execute(sa.select(Organization.id, Organization.name)).all())
+    # The object each event concerns, named and linked as its feature says (intranet.objects).
+    targets = describe_objects(((e.target_type, e.target_id) for e in events), current_user)
+    rows = [
+        Row(
+            event=e,
+            label=label(e.action),
+            actor=people.get(e.actor_id),
+            target=targets.get((e.target_type, e.target_id)) if e.target_type else None,
+            organization=orgs.get(e.organization_id, e.organization_id) if e.organization_id else None,
+            details=details(e.details, orgs),
+        )
+        for e in events
+    ]
     context = {
-        "events": events,
+        "rows": rows,
         "more": more,
         "page": page,
         "raw": raw,
         "notice": notice,
-        "people": people,
         "org_names": orgs,
-        "org_ids": org_ids,
-        "label": label,
         "query": {k: v for k, v in raw.items() if v},
         "retention_days": current_app.config["AUDIT_RETENTION_DAYS"],
     }
     if wants_fragment():
         return render_template("audit/_results.html", **context)
-    actions = sorted(set(LABELS) | set(services.known_actions()))
+    actions = sorted(set(words("audit.action")) | set(services.known_actions()))
     return render_template(
         "audit/index.html", actions=[(a, label(a)) for a in actions], groups=GROUPS.items(), **context
     )

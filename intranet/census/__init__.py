@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     from ..home.sections import register_section
     from ..tasks.services import register_task_access, register_task_guard
     from ..templating import add_nav
+    from ..vocabulary import register_words
     from . import charts, models, report  # noqa: F401  (tables)
     from .demo import load_demo
     from .views import bp
@@ -29,4 +30,5 @@ def init_app(app: Flask) -> None:
     register_demo(450, load_demo)
     register_task_access(report.REPORT_TASK_KIND, report.can_see_report_task)
     register_task_guard(report.REPORT_TASK_KIND, report.can_see_report_task)
+    register_words(app, "task.kind", {report.REPORT_TASK_KIND: _l("Rapport de recensement en PDF")})
     app.jinja_env.filters["census_cell"] = charts.cell_text

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts.models import Region
+from ..csvexport import csv_response
 from ..extensions import db
 from ..guard import record_confirmed
 from ..params import int_arg
@@ -420,7 +420,7 @@ def question_results(campaign_id: int, question_id: int):
         bars=charts.bar_chart("bars", _("%(q)s par région", q=question.label), rows),
         history=history,
         line=charts.line_chart("history", _("%(q)s d’une période à l’autre", q=question.label),
-                               [(c.starts_on.strftime("%Y") if c.period == "year" else c.starts_on.isoformat(), s) for c, s in history])
+                               [(c.starts_on.strftime("%Y") if c.period == "year" else format_date(c.starts_on, "d MMM y"), s) for c, s in history])
         if len(history) > 1 else None,
         own=_own(campaign),
         cell=charts.cell_text,
@@ -431,14 +431,7 @@ def question_results(campaign_id: int, question_id: int):
 @access("member")
 def results_csv(campaign_id: int):
     campaign, found = _results(campaign_id)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in report.csv_rows(campaign, found):
-        writer.writerow(row)
-    body = "\ufeff" + out.getvalue()
-    response = Response(body, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{slugify(campaign.name) or "recensement"}.csv"'
-    return response
+    return csv_response(report.csv_rows(campaign, found), f"{slugify(campaign.name) or 'recensement'}.csv")
 
 
 @bp.route("/<int:campaign_id>/rapport", methods=["POST"])

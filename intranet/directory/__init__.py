@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
+    _words(app)
     add_nav("directory.index", _l("Répertoire"), "member", 40)
     register_section(250, "directory/_home.html", _desk)
     register_digest_source(
@@ -50,3 +51,32 @@ def init_app(app: Flask) -> None:
         count = profiles.reindex_all()
         db.session.commit()
         click.echo(f"{count} profiles and resources indexed.")
+
+
+def _words(app: Flask) -> None:
+    """The directory's audit actions and its resources as the audit log shows them."""
+    from flask import url_for
+
+    from ..extensions import db
+    from ..objects import column_titles, register_object
+    from ..vocabulary import register_words
+    from . import policy
+    from .models import Resource
+
+    def link(resource_id: int, user) -> str | None:
+        resource = db.session.get(Resource, resource_id)
+        if resource is None or not policy.can_view_resource(user, resource):
+            return None
+        return url_for("directory.resource", resource_id=resource_id)
+
+    register_object(app, "resource", _l("Ressource partagée"), link, column_titles(Resource.name))
+    register_words(
+        app,
+        "audit.action",
+        {
+            "directory.resource_approved": _l("Ressource approuvée"),
+            "directory.resource_rejected": _l("Ressource refusée"),
+            "directory.reports_resolved": _l("Signalements d’une ressource traités"),
+            "directory.profile_updated": _l("Profil d’organisme mis à jour"),
+        },
+    )

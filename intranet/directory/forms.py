@@ -116,7 +116,7 @@ class ProfileForm(GuardedForm):
     lead_email = EmailField(
         _l("Son courriel professionnel"),
         validators=[Optional(), Length(max=254), EMAIL],
-        description=_l("Seulement ce qu’elle choisit de montrer aux membres du réseau."),
+        description=_l("Seulement ce que cette personne choisit de montrer aux membres du réseau."),
         render_kw=None,
     )
     lead_phone = StringField(

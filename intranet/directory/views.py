@@ -8,6 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..csvexport import MIMETYPE
 from ..database import utcnow
 from ..extensions import db
 from ..guard import record_confirmed
@@ -228,7 +229,7 @@ def confirm_profile(organization_id: int):
 @bp.route("/repertoire/organismes.csv")
 @access("member")
 def organizations_csv():
-    return _download(exports.organizations_csv(), "repertoire-organismes.csv", "text/csv")
+    return _download(exports.organizations_csv(), "repertoire-organismes.csv", MIMETYPE)
 
 
 @bp.route("/repertoire/hsds.json")
@@ -524,4 +525,4 @@ def verification():
 @bp.route("/ressources.csv")
 @access("member")
 def resources_csv():
-    return _download(exports.resources_csv(), "ressources-partagees.csv", "text/csv")
+    return _download(exports.resources_csv(), "ressources-partagees.csv", MIMETYPE)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from ..objects import register_object
 from .detect import KIND_LABELS, Finding, in_context, scan
 from .fields import (
     GuardedFileField,
@@ -27,7 +28,6 @@ from .records import (
     mark_reviewed,
     open_confirmations,
     record_confirmed,
-    register_object,
 )
 
 __all__ = [

@@ -2,34 +2,22 @@
 the text. Services add and flush, never commit.
 
 Features name their objects for the moderators' queue with ``register_object(app, table, label,
-link)``: ``link(object_id, user)`` answers the object's URL for that moderator, or None when the
-object is gone or is not theirs to see (an organization's private practice).
+link, titles=None)`` (``intranet.objects``, the registry the audit log reads too):
+``link(object_id, user)`` answers the object's URL for that moderator, or None when the object is
+gone or is not theirs to see (an organization's private practice).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import Flask, current_app
 
 from ..database import utcnow
 from ..extensions import db
+from ..objects import object_kinds
 from .detect import KIND_LABELS, Finding, scan
 from .models import GuardConfirmation
-
-_KEY = "guard_objects"
-
-
-@dataclass(frozen=True)
-class ObjectKind:
-    label: object  # a lazy string
-    link: Callable[[int, object], str | None]
-
-
-def register_object(app: Flask, table: str, label, link: Callable[[int, object], str | None]) -> None:
-    app.extensions.setdefault(_KEY, {})[table] = ObjectKind(label, link)
 
 
 def record_confirmed(form, *, user, obj) -> GuardConfirmation | None:
@@ -92,7 +80,7 @@ def open_confirmations(user, limit: int = 200) -> list[QueueItem]:
     """Confirmed findings not yet reviewed, oldest first, for a staff moderator."""
     if not getattr(user, "is_staff", False):
         return []
-    objects = current_app.extensions.get(_KEY, {})
+    objects = object_kinds()
     records = db.session.scalars(
         sa.select(GuardConfirmation)
         .where(GuardConfirmation.reviewed_at.is_(None))

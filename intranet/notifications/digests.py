@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale, format_date, format_datetime, get_locale
+from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -40,6 +40,7 @@ from ..accounts.models import Organization, User
 from ..database import is_sqlite, read_intent, utcnow, write_intent
 from ..events import DigestItem, digest_sources
 from ..extensions import db
+from ..i18n import moment
 from ..mail import privacy
 from ..mail.models import MailStatus, OutboxMessage
 from ..mail.privacy import Level, lowest
@@ -368,7 +369,7 @@ def _when(item: DigestItem) -> str | None:
 @lru_cache(maxsize=4096)
 def _formatted(value, locale: str, kind: str) -> str:
     """Babel's formatting is slow and a batch shows the same dates again and again."""
-    return format_datetime(value, "medium") if kind == "datetime" else format_date(value, "long")
+    return moment(value, "medium") if kind == "datetime" else format_date(value, "long")
 
 
 def _network_zone() -> ZoneInfo:

@@ -86,7 +86,7 @@ PRACTICES = (
         (),
         ("shelter",),
         "Bas-Saint-Laurent",
-        "Intervenantes",
+        "Intervenantes et intervenants",
         Visibility.NETWORK,
         False,
     ),
@@ -157,7 +157,7 @@ def load_demo() -> None:
                 "## Mise en œuvre\n- Une rencontre de démarrage entre organismes\n- Un protocole d’une page\n"
                 "- Un bilan après six mois\n\n## Ce que nous retenons\nLa régularité compte plus que l’ampleur."
             ),
-            audience="Intervenantes",
+            audience="Intervenantes et intervenants",
             region_id=regions[region].id if region in regions else None,
             theme_ids=[themes[theme].id],
             approaches=["feminist"] if i % 2 else ["intercultural", "intersectional"],

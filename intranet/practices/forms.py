@@ -67,7 +67,7 @@ class PracticeForm(GuardedForm):
     audience = GuardedStringField(
         _l("Public visé"),
         validators=[Optional(), Length(max=200)],
-        description=_l("Par exemple : intervenantes jeunesse, équipes d’accueil, interprètes."),
+        description=_l("Par exemple : intervenantes et intervenants jeunesse, équipes d’accueil, interprètes."),
     )
     visibility = RadioField(
         _l("Qui peut la lire"), choices=visibility_choices, default=Visibility.NETWORK.value
@@ -96,7 +96,7 @@ class ReportForm(GuardedForm):
 
 class WithdrawForm(GuardedForm):
     reason = GuardedTextAreaField(
-        _l("Raison du retrait (l’autrice la verra)"),
+        _l("Raison du retrait (la personne qui l’a écrite la verra)"),
         validators=[DataRequired(_l("Indiquez la raison du retrait.")), Length(max=2000)],
     )
 

@@ -1,4 +1,5 @@
-"""The practices' objects in the guard's moderators' queue: a label and a link for each."""
+"""The practices' objects in the guard's moderators' queue and the audit log: a label, a link and
+a title for each; the words the audit log and the jobs page use for the practices' codes."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..guard import register_object
+from ..objects import column_titles
+from ..vocabulary import register_words
 from . import policy
+from .labels import LABELS
 from .models import Practice, PracticeComment, PracticeReport
 
 
@@ -30,7 +34,9 @@ def _report(report_id: int, user) -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    register_object(app, "practice", _l("Bonne pratique"), _practice)
+    register_object(app, "practice", _l("Bonne pratique"), _practice, column_titles(Practice.title))
     register_object(app, "practice_comment", _l("Commentaire sur une pratique"), _comment)
     register_object(app, "practice_report", _l("Signalement"), _report)
+    register_words(app, "audit.value.to", LABELS)
+    register_words(app, "task.kind", {"practice_pdf": _l("Bonne pratique en PDF")})
     register_object(app, "practice_theme_list", _l("Thème des pratiques"), lambda _id, _user: url_for("practices.themes"))

@@ -223,7 +223,7 @@ class PracticeComment(db.Model):
 
 
 class PracticeHelpfulMark(db.Model):
-    """« Cela m’a aidée »: one per person and practice."""
+    """« Cela m’a été utile »: one per person and practice."""
 
     __tablename__ = "practice_helpful"
 

@@ -49,7 +49,7 @@ def can_moderate(user: User, practice: Practice) -> bool:
 
 
 def can_discuss(user: User, practice: Practice) -> bool:
-    """Comments, « cela m’a aidée », reports: on what the person can see and is published."""
+    """Comments, « cela m’a été utile », reports: on what the person can see and is published."""
     return can_view(user, practice) and practice.status == Status.PUBLISHED
 
 

@@ -448,7 +448,7 @@ def comments(practice: Practice) -> list[PracticeComment]:
 
 
 def toggle_helpful(user: User, practice: Practice) -> bool:
-    """Mark or unmark « cela m’a aidée »; returns whether it is now marked."""
+    """Mark or unmark « cela m’a été utile »; returns whether it is now marked."""
     if not policy.can_discuss(user, practice):
         raise PracticeError(_l("Cette pratique n’est pas publiée."))
     mark = db.session.get(PracticeHelpfulMark, (practice.id, user.id))

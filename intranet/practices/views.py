@@ -542,7 +542,7 @@ def _confirm_withdraw(practice_id: int, form: WithdrawForm | None = None) -> Con
     return Confirmation(
         question=_("Retirer cette pratique ?"),
         consequence=_(
-            "Elle ne sera plus visible du réseau ; ses autrices verront la raison et en seront prévenues."
+            "Elle ne sera plus visible du réseau ; les personnes qui l’ont écrite verront la raison et en seront prévenues."
         ),
         action=_("Retirer la pratique"),
         back=url_for("practices.show", practice_id=practice.id),
@@ -568,7 +568,7 @@ def withdraw(practice_id: int):
         flash(str(exc), "error")
     else:
         db.session.commit()
-        flash(_("Pratique retirée ; l’autrice a été prévenue."), "success")
+        flash(_("Pratique retirée ; la personne qui l’a écrite a été prévenue."), "success")
     return redirect(url_for("practices.show", practice_id=practice_id), code=303)
 
 

@@ -43,6 +43,8 @@ def init_app(app: Flask) -> None:
     register_inbound(app, replies.PREFIX, replies.handle_reply)
     redaction.register(app)
     meeting_guarded.register(app)
+
+    _words(app)
     events.register_digest_source(
         "spaces",
         50,
@@ -90,3 +92,25 @@ def _init_protocols(app: Flask) -> None:
     )
     register_demo(61, protocol_demo.load)
     protocol_redaction.register(app)
+
+
+def _words(app: Flask) -> None:
+    """The spaces' audit actions and the space itself as the audit log shows them."""
+    from flask import url_for
+
+    from ..extensions import db
+    from ..objects import column_titles, register_object
+    from ..vocabulary import register_words
+    from . import policy
+    from .models import Space
+
+    def link(space_id: int, user) -> str | None:
+        space = db.session.get(Space, space_id)
+        return url_for("spaces.show", space_id=space_id) if space and policy.can_read(user, space) else None
+
+    register_object(app, "space", _l("Espace"), link, column_titles(Space.name))
+    register_words(
+        app,
+        "audit.action",
+        {"space.seated": _l("Organisme ajouté à un espace"), "space.unseated": _l("Organisme retiré d’un espace")},
+    )

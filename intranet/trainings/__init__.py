@@ -51,7 +51,7 @@ def init_app(app: Flask) -> None:
         _l("Gérer les formations"),
         "staff",
         75,
-        _l("Formations, séances, participantes, présences et attestations."),
+        _l("Formations, séances, inscriptions, présences et attestations."),
     )
     register_section(200, "trainings/_home.html", _home_section)
     register_desk_item(30, "staff", desk_sessions)

@@ -91,7 +91,7 @@ TRAININGS = (
     (
         "Préparer une femme au tribunal",
         ("Tribunaux et protection de la jeunesse", "Violence post-séparation"),
-        "Intervenantes",
+        "Intervenantes et intervenants",
         "Isabelle Fortin",
         "fr",
         "Le déroulement d’une audience, l’accompagnement, les mesures d’aide au témoignage.",

@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..guard import register_object
+from ..objects import column_titles
+from ..vocabulary import register_words
 from . import policy
 from .models import Evaluation, Training, TrainingSession
 
@@ -32,6 +34,7 @@ def _evaluation(evaluation_id: int, user) -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    register_object(app, "training", _l("Formation"), _training)
+    register_object(app, "training", _l("Formation"), _training, column_titles(Training.title))
+    register_words(app, "task.kind", {"training_certificates": _l("Attestations de présence")})
     register_object(app, "training_session", _l("Séance de formation"), _session)
     register_object(app, "training_evaluation", _l("Évaluation d’une séance"), _evaluation)

@@ -374,9 +374,9 @@ def register(
     existing = registration_of(session.id, person.id)
     if existing is not None and existing.status != CANCELLED:
         raise AlreadyRegistered(
-            _l("%(name)s est déjà inscrite à cette séance.", name=person.name)
+            _l("%(name)s a déjà une inscription à cette séance.", name=person.name)
             if person.id != actor.id
-            else _l("Vous êtes déjà inscrite à cette séance.")
+            else _l("Vous avez déjà une inscription à cette séance.")
         )
     # A seat freed but not yet given (never the case while the lock is held) goes first to the line.
     _fill_seats(session, actor, now)
@@ -1128,7 +1128,7 @@ def sector_names() -> dict[str, object]:
 
 def role_names() -> dict[str, object]:
     return {
-        "member": _l("Intervenantes"),
+        "member": _l("Intervenantes et intervenants"),
         "coordinator": _l("Coordinations"),
         "staff": _l("Équipe du réseau"),
         "admin": _l("Administration"),

@@ -4,8 +4,6 @@ the staff's pages (trainings, sessions, participants, attendance, exports, certi
 from __future__ import annotations
 
 import calendar as pycalendar
-import csv
-import io
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from flask_login import current_user
 
 from ..accounts.models import Region, Role, User
 from ..confirm import Confirmation, confirm_first, confirmation_page
+from ..csvexport import csv_response
 from ..database import separate_write, utcnow, writes
 from ..extensions import db
 from ..guard import record_confirmed
@@ -249,7 +248,7 @@ def register(session_id: int):
         message = (
             _("Inscription confirmée. Un courriel de confirmation suit.")
             if person.id == current_user.id
-            else _("%(name)s est inscrite. Un courriel lui est envoyé.", name=person.name)
+            else _("Inscription de %(name)s confirmée. Un courriel lui est envoyé.", name=person.name)
         )
     else:
         pos = services.position(registration)
@@ -285,7 +284,7 @@ def _confirm_cancel(registration_id: int) -> Confirmation:
             question=_("Quitter la liste d’attente ?") if own else _("Retirer %(name)s de la liste d’attente ?", name=name),
             consequence=_("Vous perdrez votre position (%(n)s) : si vous vous réinscrivez, ce sera à la fin de la liste.", n=n)
             if own
-            else _("%(name)s perdra sa position (%(n)s) : réinscrite, elle serait à la fin de la liste.", name=name, n=n),
+            else _("%(name)s perdra sa position (%(n)s) : une nouvelle inscription irait à la fin de la liste.", name=name, n=n),
             action=_("Quitter la liste d’attente") if own else _("Retirer %(name)s", name=name),
             back=_back_from_cancel(registration),
         )
@@ -305,7 +304,7 @@ def _confirm_cancel(registration_id: int) -> Confirmation:
     return Confirmation(
         question=_("Annuler votre inscription ?") if own else _("Annuler l’inscription de %(name)s ?", name=name),
         consequence=consequence,
-        notes=[] if own else [_("Elle en est prévenue par courriel.")],
+        notes=[] if own else [_("La personne en est prévenue par courriel.")],
         action=_("Annuler mon inscription") if own else _("Annuler pour %(name)s", name=name),
         back=_back_from_cancel(registration),
     )
@@ -741,23 +740,14 @@ def export(session_id: int):
     """Only what running the session needs: no email, no phone (staff write from the intranet)."""
     s = db.session.get(TrainingSession, session_id)
     require(s is not None)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([_("Nom"), _("Organisme"), _("Région"), _("Statut"), _("Position"), _("Présence")])
+    rows = []
     for r in services.participants(s.id):
-        presence = "" if r.attended is None else (_("présente") if r.attended else _("absente"))
-        writer.writerow(
-            [
-                r.user.name,
-                r.user.organization.name,
-                r.user.organization.region.name,
-                _("confirmée"),
-                "",
-                presence,
-            ]
+        presence = "" if r.attended is None else (_("présence notée") if r.attended else _("absence notée"))
+        rows.append(
+            [r.user.name, r.user.organization.name, r.user.organization.region.name, _("confirmée"), "", presence]
         )
     for i, r in enumerate(services.waiting_list(s.id), start=1):
-        writer.writerow(
+        rows.append(
             [r.user.name, r.user.organization.name, r.user.organization.region.name, _("en attente"), i, ""]
         )
     local = services.to_local(s.starts_at)
@@ -770,11 +760,8 @@ def export(session_id: int):
     )
     db.session.commit()
     name = f"participants-{slugify(s.training.title, 40)}-{local:%Y-%m-%d}.csv"
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    header = [_("Nom"), _("Organisme"), _("Région"), _("Statut"), _("Position"), _("Présence")]
+    return csv_response(rows, name, header=header)
 
 
 @bp.route("/gestion/seances/<int:session_id>/attestations", methods=["POST"])

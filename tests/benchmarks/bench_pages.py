@@ -221,7 +221,7 @@ def _browser_figures(app, accounts, password, roles) -> None:
                 page.goto(f"{base}/formations/")
                 page.locator(f'#results a[href="{href}"]').click()
                 page.get_by_role("button", name="M’inscrire", exact=True).click()
-                page.get_by_text("Vous êtes inscrite").first.wait_for()
+                page.get_by_text("Votre inscription est confirmée").first.wait_for()
                 page.wait_for_load_state("networkidle")
                 print(f"BENCH wire.booking.{label}.cold_cache {meter.total} bytes", flush=True)
                 print(f"BENCH wire.booking.{label}.requests {len(meter.network)} requests", flush=True)

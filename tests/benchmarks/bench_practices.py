@@ -88,7 +88,7 @@ OPENERS = (
     "La maison d’hébergement et l’organisme pont partagent leurs outils sur {t}.",
     "Ce qui a aidé : du temps, de la régularité et {t}.",
 )
-AUDIENCES = ("Intervenantes", "Équipes d’accueil", "Intervenantes jeunesse", "Interprètes", "Coordinations")
+AUDIENCES = ("Intervenantes et intervenants", "Équipes d’accueil", "Intervenantes jeunesse", "Interprètes", "Coordinations")
 SEARCHES = (
     "hébergement", "hebergement transitoire", "interprètes", "interprete", "plan de sécurité", "logement social",
     "tribunal", "enfants exposés", "statut d'immigration", "protection de la jeunesse", "violence post-séparation",

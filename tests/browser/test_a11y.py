@@ -240,7 +240,7 @@ def test_main_flows_by_keyboard_alone(
     page.goto(f"{live_server}/formations/seances/{session.id}")
     tab_to(page, "M’inscrire")
     page.keyboard.press("Enter")
-    page.get_by_text("Vous êtes inscrite.").wait_for()
+    page.get_by_text("Votre inscription est confirmée.").wait_for()
     after = focused_after_swap(page)
     assert after["region"] == "booking" and after["ring"], after
     assert page.url.endswith(f"/formations/seances/{session.id}")  # swapped in place

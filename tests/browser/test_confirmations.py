@@ -41,7 +41,7 @@ def test_cancelling_a_booking_asks_first(
     try:
         browser_login(page, live_server, holder.email, TEST_PASSWORD)
         page.goto(url)
-        page.get_by_text("Vous êtes inscrite.").wait_for()
+        page.get_by_text("Votre inscription est confirmée.").wait_for()
 
         # First time: changed her mind.
         page.get_by_role("button", name="Annuler mon inscription", exact=True).click()
@@ -58,7 +58,7 @@ def test_cancelling_a_booking_asks_first(
             assert CONSEQUENCE in page.locator("main").inner_text()
             page.get_by_role("link", name="Ne rien changer").click()
             page.wait_for_url(url)
-        page.get_by_text("Vous êtes inscrite.").wait_for()
+        page.get_by_text("Votre inscription est confirmée.").wait_for()
         db.session.commit()  # a fresh read (the server committed in its own transaction)
         assert RegistrationStatus.CANCELLED not in {r.status for r in db.session.query(Registration).all()}
 

@@ -61,7 +61,7 @@ def test_choosing_what_emails_say_shows_that_email_beside_the_choice(page, live_
             title="Titre Canaritre",
             summary="Texte Canarilibre pour accueillir avec une interprète.",
             body="## Comment\n- Une grille commune",
-            audience="Intervenantes",
+            audience="Intervenantes et intervenants",
             region_id=None,
             theme_ids=[],
             approaches=[],

@@ -27,7 +27,7 @@ def test_book_a_full_session_then_get_the_seat_after_a_cancellation(
     browser_login(holder_page, live_server, holder.email, TEST_PASSWORD)
     holder_page.goto(url)
     holder_page.get_by_role("button", name="M’inscrire", exact=True).click()
-    holder_page.get_by_text("Vous êtes inscrite.").wait_for()
+    holder_page.get_by_text("Votre inscription est confirmée.").wait_for()
 
     # The session is now full: the other person joins the waiting list (htmx swaps the box).
     browser_login(page, live_server, waiter.email, TEST_PASSWORD)
@@ -45,5 +45,5 @@ def test_book_a_full_session_then_get_the_seat_after_a_cancellation(
     holder_page.get_by_text("Inscription annulée.").wait_for()
     holder_context.close()
     page.reload()
-    page.get_by_text("Vous êtes inscrite.").wait_for()
+    page.get_by_text("Votre inscription est confirmée.").wait_for()
     assert "Salle Les Pins" in page.locator("#booking").inner_text()  # the room, now hers to see

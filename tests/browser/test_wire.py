@@ -86,7 +86,7 @@ def test_booking_a_seat_with_a_cold_cache(browser, live_server, make_user, sessi
     page.goto(f"{live_server}/formations/")
     page.locator("#results a").first.click()
     page.get_by_role("button", name="M’inscrire", exact=True).click()
-    page.get_by_text("Vous êtes inscrite.").wait_for()
+    page.get_by_text("Votre inscription est confirmée.").wait_for()
     page.wait_for_load_state("networkidle")
     assert meter.total <= BOOKING_COLD, meter.summary()
     print(f"booking, cold cache: {meter.total} B ({meter.summary()})")

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from pathlib import Path
@@ -22,6 +21,7 @@ from hypothesis import strategies as st
 
 from intranet.census import aggregates
 from intranet.census.suppression import MIN_ORGANIZATIONS, Relation
+from intranet.csvexport import read_csv
 from intranet.tasks.models import TaskStatus
 from tests.census.test_suppression import recoverable
 
@@ -35,7 +35,8 @@ def _csv(client, campaign) -> list[dict]:
         campaign.id,
         response.status_code,
     )
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    header, *lines = read_csv(response.get_data())
+    return [dict(zip(header, line, strict=True)) for line in lines]
 
 
 def _raw(campaign, orgs_by_region: dict[str, list], answers_by_org: dict[int, dict]) -> dict:

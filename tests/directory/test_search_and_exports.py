@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import timedelta
 
 import jsonschema
 import pytest
 
+from intranet.csvexport import read_csv
 from intranet.database import utcnow
 from intranet.directory.models import Profile
 
@@ -76,7 +75,8 @@ def test_members_download_the_csv(login_as, inventory):
     client, _ = login_as("member")
     response = client.get("/ressources.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    header, *lines = read_csv(response.get_data())
+    rows = [dict(zip(header, line, strict=True)) for line in lines]
     assert {r["name"] for r in rows} == {
         "Ligne Parole-Sûre",
         "Interprètes dari de l’Outaouais",

@@ -38,7 +38,7 @@ def make_practice(db, make_user):
         approaches=(),
         sectors=(),
         region=None,
-        audience: str = "Intervenantes",
+        audience: str = "Intervenantes et intervenants",
     ):
         author = author or make_user("member")
         data = services.PracticeData(

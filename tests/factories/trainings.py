@@ -17,7 +17,7 @@ def make_training(db):
         training = Training(
             title=title,
             description=kwargs.pop("description", "Une formation **pratique**."),
-            audience=kwargs.pop("audience", "Intervenantes"),
+            audience=kwargs.pop("audience", "Intervenantes et intervenants"),
             trainer=kwargs.pop("trainer", "Sophie Formatrice"),
             language=kwargs.pop("language", "fr"),
             published=published,

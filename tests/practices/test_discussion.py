@@ -1,4 +1,4 @@
-"""Comments, « cela m’a aidée », the selection, reports and moderation."""
+"""Comments, « cela m’a été utile », the selection, reports and moderation."""
 
 from __future__ import annotations
 
@@ -76,10 +76,10 @@ def test_helpful_marks_count_once_per_person_and_bookmarks_fill_my_selection(log
     marked = client.post(f"/pratiques/{practice.id}/aidee", headers={"HX-Request": "true"})
     assert marked.status_code == 200
     assert 'aria-pressed="true"' in marked.get_data(as_text=True)
-    assert "1 personne aidée" in marked.get_data(as_text=True)
+    assert "1 personne l’a trouvée utile" in marked.get_data(as_text=True)
     other, _ = login_as("member")
-    assert "2 personnes aidées" in other.post(f"/pratiques/{practice.id}/aidee", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert "1 personne aidée" in client.post(f"/pratiques/{practice.id}/aidee", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "2 personnes l’ont trouvée utile" in other.post(f"/pratiques/{practice.id}/aidee", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "1 personne l’a trouvée utile" in client.post(f"/pratiques/{practice.id}/aidee", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert client.post(f"/pratiques/{practice.id}/selection").status_code == 303
     assert "Trousse d’accueil des enfants" in client.get("/pratiques/selection").get_data(as_text=True)
     assert "Trousse d’accueil des enfants" not in other.get("/pratiques/selection").get_data(as_text=True)

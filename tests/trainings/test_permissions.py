@@ -101,9 +101,9 @@ def test_only_staff_export_and_manage(login_as, make_session, make_user, role, s
         csv_text = client.get(f"/formations/gestion/seances/{session.id}/participants.csv").get_data(
             as_text=True
         )
-        header, row = csv_text.lstrip("\ufeff").splitlines()[:2]
-        assert header == "Nom,Organisme,Région,Statut,Position,Présence"
-        assert row.startswith("Gabrielle Essai,")
+        header, row = csv_text.lstrip("\ufeff").splitlines()[:2]  # French Excel: ";" between columns
+        assert header == "Nom;Organisme;Région;Statut;Position;Présence"
+        assert row.startswith("Gabrielle Essai;")
         assert "confidentiel@essai.example" not in csv_text  # no more fields than needed
 
 
@@ -114,10 +114,10 @@ def test_htmx_booking_swaps_the_box_and_shows_refusals_inside_it(login_as, make_
     response = client.post(f"/formations/seances/{session.id}/inscription", headers=headers)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.startswith('<section id="booking"') and "<html" not in html
-    assert "Vous êtes inscrite." in html
+    assert "Votre inscription est confirmée." in html
     again = client.post(f"/formations/seances/{session.id}/inscription", headers=headers).get_data(
         as_text=True
     )
-    assert 'role="alert"' in again and "déjà inscrite" in again
+    assert 'role="alert"' in again and "déjà une inscription" in again
     # Without JavaScript: a refusal re-renders the page with 422.
     assert client.post(f"/formations/seances/{session.id}/inscription").status_code == 422

@@ -10,8 +10,6 @@ field names are the specification's (``organizations``, ``services``, ``service_
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from datetime import datetime
 
@@ -20,6 +18,7 @@ from flask_babel import force_locale
 from sqlalchemy.orm import selectinload
 
 from ...accounts.models import Organization, Region
+from ...csvexport import csv_text
 from ...database import utcnow
 from ...extensions import db
 from .. import vocab
@@ -74,11 +73,7 @@ def _profiles(*, shareable_only: bool = False):
 
 
 def _csv(header: list[str], rows) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return "\ufeff" + buffer.getvalue()  # a BOM: spreadsheets then read the accents right
+    return csv_text(rows, header=header)
 
 
 def resources_csv() -> str:

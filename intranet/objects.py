@@ -1,0 +1,88 @@
+"""The app's objects by table, as features name them: a label, a link for a given reader, and
+optionally their titles. One registry (``app.extensions["guard_objects"]``) read by the guard's
+moderators' queue and by the audit log ("Texte de plaidoyer : <title>" linked, not
+"advocacy_position 13").
+
+    register_object(app, "practice", _l("Bonne pratique"), link, titles=titles)
+
+``link(object_id, user)`` answers the object's URL for that reader, or None when the object is
+gone or not theirs to see; ``titles(ids)`` answers ``{id: title}`` for many ids in one query.
+A title is shown only with its link, so nobody reads the title of what they may not open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+_KEY = "guard_objects"
+
+
+@dataclass(frozen=True)
+class ObjectKind:
+    label: object  # a lazy string
+    link: Callable[[int, object], str | None]
+    titles: Callable[[Sequence[int]], dict[int, str]] | None = None
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    table: str
+    object_id: str
+    label: str  # the kind of object ("Texte de plaidoyer"), or the table's name if unregistered
+    title: str | None  # only when the reader may open it
+    url: str | None
+
+
+def register_object(
+    app: Flask,
+    table: str,
+    label,
+    link: Callable[[int, object], str | None],
+    titles: Callable[[Sequence[int]], dict[int, str]] | None = None,
+) -> None:
+    app.extensions.setdefault(_KEY, {})[table] = ObjectKind(label, link, titles)
+
+
+def object_kinds() -> dict[str, ObjectKind]:
+    return current_app.extensions.get(_KEY, {})
+
+
+def describe_objects(refs: Iterable[tuple[str, object]], user) -> dict[tuple[str, str], ObjectRef]:
+    """``{(table, str(id)): ObjectRef}`` for each (table, id): one ``titles`` call per table."""
+    kinds = object_kinds()
+    by_table: dict[str, set[str]] = {}
+    for table, object_id in refs:
+        if table and object_id is not None:
+            by_table.setdefault(table, set()).add(str(object_id))
+    described = {}
+    for table, ids in by_table.items():
+        kind = kinds.get(table)
+        numeric = sorted(int(i) for i in ids if i.isdigit())
+        titles = kind.titles(numeric) if kind and kind.titles and numeric else {}
+        for object_id in ids:
+            url = kind.link(int(object_id), user) if kind and object_id.isdigit() else None
+            described[(table, object_id)] = ObjectRef(
+                table=table,
+                object_id=object_id,
+                label=str(kind.label) if kind else table,
+                title=titles.get(int(object_id)) if url and object_id.isdigit() else None,
+                url=url,
+            )
+    return described
+
+
+def column_titles(column) -> Callable[[Sequence[int]], dict[int, str]]:
+    """``titles`` read from one column of the object's table (``Practice.title``): one query."""
+    import sqlalchemy as sa
+
+    from .extensions import db
+
+    model = column.class_
+
+    def titles(ids: Sequence[int]) -> dict[int, str]:
+        return {i: str(t) for i, t in db.session.execute(sa.select(model.id, column).where(model.id.in_(ids)))}
+
+    return titles
