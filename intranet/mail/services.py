@@ -29,6 +29,7 @@ from ..database import is_sqlite, read_intent, utcnow, write_intent
 from ..extensions import db
 from ..urls import external_url
 from . import privacy
+from .coalesce import begin_window, merge, waiting
 from .models import MailStatus, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,7 @@ def queue_email(
     headers: dict | None = None,
     attachments: Iterable[tuple[str, str, bytes]] = (),
     dedupe_key: str | None = None,
+    coalesce: str | None = None,
     html: bool = True,
     deliver: bool = True,
     **context,
@@ -83,6 +85,11 @@ def queue_email(
     ``locale``. Returns None when ``dedupe_key`` says this message was already queued. With
     ``deliver=False`` no delivery job is enqueued: the caller delivers (a digest batch over its
     own connection) and the scheduler's ``flush_outbox`` catches up if it does not.
+
+    ``coalesce`` names the object the email is about ("advocacy_position:3"): the email then waits
+    ``EMAIL_COALESCE_SECONDS`` in the outbox, and a later email of the same kind about the same
+    object to the same person, queued while it waits, takes its place (rendered with ``events``,
+    the number of events it now stands for): a burst leaves as one email, saying the latest state.
     """
     if "subject" in context:
         raise TypeError("a subject comes from the kind of email (intranet.mail.privacy), never from content")
@@ -94,6 +101,19 @@ def queue_email(
     locale = privacy.recipient_locale(pref, locale)
     if level is None:
         level = privacy.level_for(pref, content or privacy.email_kind(kind).content)
+    if coalesce:
+        return _coalesce(
+            f"{kind}:{user_id if user_id is not None else to}:{coalesce}"[:200],
+            lambda events: compose(
+                kind, template, locale=locale, level=level, html=html, count=events, events=events, **context
+            ),
+            to=to,
+            kind=kind,
+            user_id=user_id,
+            headers=headers,
+            attachments=attachments,
+            dedupe_key=dedupe_key,
+        )
     rendered = compose(kind, template, locale=locale, level=level, html=html, **context)
     return store_email(
         rendered,
@@ -105,6 +125,25 @@ def queue_email(
         dedupe_key=dedupe_key,
         deliver=deliver,
     )
+
+
+def _coalesce(key: str, render, *, to: str, kind: str, user_id, headers, attachments, dedupe_key):
+    pending = waiting(key)
+    rendered = render(pending.coalesced + 1 if pending is not None else 1)
+    if pending is not None:
+        return merge(pending, rendered, headers)
+    message = store_email(
+        rendered,
+        to=to,
+        kind=kind,
+        user_id=user_id,
+        headers=headers,
+        attachments=attachments,
+        dedupe_key=dedupe_key,
+        deliver=False,  # not before the window ends: the scheduler's flush_outbox sends it then
+        flush=False,
+    )
+    return begin_window(message, key)
 
 
 @dataclass(frozen=True)
