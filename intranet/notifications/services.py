@@ -140,7 +140,7 @@ def retire(object_key: str, kinds) -> int:
     result = db.session.execute(
         sa.delete(Notification)
         .where(Notification.object_key == object_key[:160], Notification.kind.in_(kinds))
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session="fetch")  # the session forgets the rows removed
     )
     return result.rowcount or 0
 
@@ -176,7 +176,7 @@ def mark_opened(user: User, endpoint: str, values: dict | None) -> int:
             Notification.read_at.is_(None),
         )
         .values(read_at=utcnow())
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session="fetch")
     )
     return result.rowcount or 0
 
