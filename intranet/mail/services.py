@@ -50,6 +50,8 @@ FULL_ONLY = frozenset(
         "organization_name",
         "actor_name",
         "registered_by",
+        "inviting_organization",
+        "network_name",
         "cancelled_by",
         "note",
         "reason",
@@ -180,7 +182,11 @@ def compose(
     else:
         subject = policy.subject(kind, locale, count)
         if level != privacy.Level.FULL:
-            context = {key: (None if key in FULL_ONLY else value) for key, value in context.items()}
+            shows = privacy.email_kind(kind).shows
+            context = {
+                key: (None if key in FULL_ONLY and not shows(key, value, level) else value)
+                for key, value in context.items()
+            }
     sender = policy.sender_name(locale)
     rendered = render_email(
         template, subject, locale=locale, html=html, level=level.value, sender_name=sender, count=count, **context

@@ -40,12 +40,16 @@ def init_app(app: Flask) -> None:
         reading,
         services,
         views,
+        welcome,  # noqa: F401  (the first visit's route, on the blueprint)
     )
     from .demo import load_demo
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     app.register_blueprint(views.bp)
+    from ..accounts import FIRST_VISIT
+
+    app.extensions[FIRST_VISIT] = "notifications.welcome"  # after an invitation: two questions
     csrf.exempt(views.unsubscribe)  # RFC 8058: the mail client's POST carries the signed token only
     notify.connect(services.on_notify, weak=False)
     retire.connect(services.on_retire, weak=False)

@@ -334,6 +334,22 @@ def update_preferences(
     return pref
 
 
+def save_first_choices(user: User, *, frequency: Frequency, email_level: str | None) -> NotificationPreference:
+    """The first visit's answers: the digest's frequency and the email level (None: the network's);
+    everything else stays at its default."""
+    pref = effective_preferences(user)
+    return update_preferences(
+        user,
+        frequency=frequency,
+        weekday=pref.weekday,
+        locale=pref.locale,
+        all_regions=pref.all_regions,
+        region_ids=list(pref.region_ids or []),
+        theme_ids=list(pref.theme_ids or []),
+        email_level=email_level,
+    )
+
+
 def unsubscribe(user: User) -> bool:
     """Stop the digest. Returns False when it was already stopped (the link may be used twice)."""
     pref = preferences_of(user)
