@@ -46,7 +46,17 @@ def merge(message: OutboxMessage, rendered, headers: dict | None) -> OutboxMessa
     return message
 
 
-def begin_window(message: OutboxMessage, key: str) -> OutboxMessage:
+def hold(key: str, render, *, headers: dict | None = None, **store) -> OutboxMessage:
+    """Queue the email ``render(events)`` under ``key``: it replaces the one still waiting, or
+    waits itself (``store``: what ``services.store_email`` takes besides the rendering)."""
+    from .services import store_email  # services calls this module: import at call time
+
+    pending = waiting(key)
+    rendered = render(pending.coalesced + 1 if pending is not None else 1)
+    if pending is not None:
+        return merge(pending, rendered, headers)
+    # Not delivered now: the scheduler's flush_outbox sends it once the window has passed.
+    message = store_email(rendered, headers=headers, deliver=False, flush=False, **store)
     message.coalesce_key = key
     message.coalesced = 1
     message.next_attempt_at = utcnow() + timedelta(seconds=int(current_app.config["EMAIL_COALESCE_SECONDS"]))

@@ -29,7 +29,7 @@ from ..database import is_sqlite, read_intent, utcnow, write_intent
 from ..extensions import db
 from ..urls import external_url
 from . import privacy
-from .coalesce import begin_window, merge, waiting
+from .coalesce import hold
 from .models import MailStatus, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -103,49 +103,20 @@ def queue_email(
     locale = privacy.recipient_locale(pref, locale)
     if level is None:
         level = privacy.level_for(pref, content or privacy.email_kind(kind).content)
+    store = dict(
+        to=to, kind=kind, user_id=user_id, headers=headers, attachments=attachments, dedupe_key=dedupe_key
+    )
     if coalesce:
-        return _coalesce(
-            f"{kind}:{user_id if user_id is not None else to}:{coalesce}"[:200],
+        key = f"{kind}:{user_id if user_id is not None else to}:{coalesce}"[:200]
+        return hold(
+            key,
             lambda events: compose(
                 kind, template, locale=locale, level=level, html=html, count=events, events=events, **context
             ),
-            to=to,
-            kind=kind,
-            user_id=user_id,
-            headers=headers,
-            attachments=attachments,
-            dedupe_key=dedupe_key,
+            **store,
         )
     rendered = compose(kind, template, locale=locale, level=level, html=html, **context)
-    return store_email(
-        rendered,
-        to=to,
-        kind=kind,
-        user_id=user_id,
-        headers=headers,
-        attachments=attachments,
-        dedupe_key=dedupe_key,
-        deliver=deliver,
-    )
-
-
-def _coalesce(key: str, render, *, to: str, kind: str, user_id, headers, attachments, dedupe_key):
-    pending = waiting(key)
-    rendered = render(pending.coalesced + 1 if pending is not None else 1)
-    if pending is not None:
-        return merge(pending, rendered, headers)
-    message = store_email(
-        rendered,
-        to=to,
-        kind=kind,
-        user_id=user_id,
-        headers=headers,
-        attachments=attachments,
-        dedupe_key=dedupe_key,
-        deliver=False,  # not before the window ends: the scheduler's flush_outbox sends it then
-        flush=False,
-    )
-    return begin_window(message, key)
+    return store_email(rendered, deliver=deliver, **store)
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..mail import privacy
-from ..mail.privacy import Level
 from ..security import access, require
 from . import email_preview, services
 from .forms import NETWORK_DEFAULT, WelcomeForm
 from .models import Frequency
 from .policy import can_edit_preferences
-from .views import _asked_level, _level_context, bp
+from .views import bp, level_context, shown_level
 
 
 @bp.route("/bienvenue", methods=["GET", "POST"])
@@ -41,17 +39,14 @@ def welcome():
         db.session.commit()
         flash(_("Vos choix sont enregistrés. Vous pourrez les changer dans vos préférences."), "success")
         return redirect(url_for("home.index"), code=303)
-    asked, level = _asked_level(services.preferences_of(current_user))
-    if request.method == "POST" and form.email_level.data in {NETWORK_DEFAULT, *Level}:
-        asked = form.email_level.data
-        level = privacy.settings().default_level if asked == NETWORK_DEFAULT else Level(asked)
+    asked, level = shown_level(form, pref)
     return (
         render_template(
             "notifications/welcome.html",
             form=form,
             preview=email_preview.build(current_user, level),
             asked=asked,
-            **_level_context(),
+            **level_context(),
         ),
         422 if request.method == "POST" else 200,
     )

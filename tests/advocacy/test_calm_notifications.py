@@ -64,35 +64,31 @@ def test_a_burst_of_steps_gives_each_person_concerned_one_email_over_smtp(
     assert colleague.email not in by_person
 
 
-def test_one_email_per_person_per_event_when_a_person_is_told_twice(app, db, make_org, make_user):
+def test_one_email_per_person_per_event_and_one_per_object(app, db, make_user):
     from intranet.mail.services import queue_email
 
     user = make_user("member")
-    for _ in range(2):
-        queue_email(
+
+    def step(position_id: int, dedupe_key: str | None = None):
+        return queue_email(
             to=user.email,
             kind="advocacy_transition",
             template="advocacy_transition",
             user_id=user.id,
-            dedupe_key="advocacy-transition-1-x",
-            coalesce="advocacy_position:1",
-            title="T",
+            dedupe_key=dedupe_key,
+            coalesce=f"advocacy_position:{position_id}",
+            title="Un texte",
             action="approve",
             link="http://passerelle.test/",
         )
-    other = queue_email(
-        to=user.email,
-        kind="advocacy_transition",
-        template="advocacy_transition",
-        user_id=user.id,
-        coalesce="advocacy_position:2",
-        title="U",
-        action="approve",
-        link="http://passerelle.test/",
-    )
+
+    first = step(1, "advocacy-transition-1-x")
+    assert step(1, "advocacy-transition-1-x") is None  # the same event again: nothing more
+    other = step(2)
     rows = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.user_id == user.id)).all()
-    # The same event twice: one row; another object: a row of its own, not merged.
-    assert len(rows) == 2 and {r.coalesced for r in rows} == {1} and other in rows
+    # Another object: a row of its own, not merged into the first.
+    assert rows == [first, other] and [r.coalesced for r in rows] == [1, 1]
+    assert step(1) is first and first.coalesced == 2  # another event on the first object: merged
 
 
 def test_a_step_retires_the_notification_of_the_step_before(app, db, make_org, make_user, make_position):
