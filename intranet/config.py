@@ -45,6 +45,9 @@ class Defaults:
     MAIL_PASSWORD = None
     MAIL_TIMEOUT = 20
     MAIL_DEFAULT_SENDER = "Passerelle <ne-pas-repondre@passerelle.example>"
+    # A burst of emails about one object to one person (``queue_email(coalesce=...)``) waits this
+    # long after the first and leaves as one; the scheduler's outbox flush sends it (each minute).
+    EMAIL_COALESCE_SECONDS = 180
     # Replies by email: the mail server relays INBOUND_DOMAIN to the receiver on loopback
     # (python -m intranet.mail.inbound; make run starts it). Reply addresses expire.
     INBOUND_DOMAIN = "reponses.passerelle.example"

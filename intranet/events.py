@@ -43,8 +43,40 @@ audit = _signals.signal("passerelle-audit")
 account_closing = _signals.signal("passerelle-account-closing")
 
 #: kwargs: user_ids: list[int], kind: str, title: str, endpoint: str, values: dict,
-#: actor_id: int | None, organization_id: int | None (the organization the object belongs to)
+#: actor_id: int | None, organization_id: int | None (the organization the object belongs to);
+#: optional: object_key: str (default ``object_key(endpoint, values)``), retires: kinds of
+#: notification about the same object that this event makes stale, for everyone (see ``retire``).
+#: Each member keeps one notification per object and kind: a second event counts in the first.
 notify = _signals.signal("passerelle-notify")
+
+#: A change of state makes some notifications about an object stale ("Brouillon à réviser" once
+#: the text is under review or published): kwargs: object_key: str, kinds: list[str]. They are
+#: removed for every member. Inside the transaction of the change.
+retire = _signals.signal("passerelle-retire")
+
+#: ``app.extensions[OBJECT_PAGES]``: endpoint -> (endpoint, keys): pages that show the same object
+#: as another page (a text's version page shows the text), so that a notification linked to one
+#: is read when the other is opened. Register with ``register_object_page``.
+OBJECT_PAGES = "passerelle.object_pages"
+
+
+def register_object_page(app, endpoint: str, same_as: str, keys: Sequence[str]) -> None:
+    app.extensions.setdefault(OBJECT_PAGES, {})[endpoint] = (same_as, tuple(keys))
+
+
+def object_key(endpoint: str, values: dict | None = None) -> str:
+    """The object a page shows, from its endpoint and view arguments ("advocacy.show:position_id=3").
+
+    A notification is about the object of the page it links to; opening that page (or another
+    page registered as showing the same object) reads it."""
+    from flask import current_app, has_app_context
+
+    values = dict(values or {})
+    alias = current_app.extensions.get(OBJECT_PAGES, {}).get(endpoint) if has_app_context() else None
+    if alias is not None:
+        endpoint, keys = alias
+        values = {key: values[key] for key in keys if key in values}
+    return f"{endpoint}:" + "&".join(f"{key}={values[key]}" for key in sorted(values))
 
 
 @dataclass(frozen=True)

@@ -444,6 +444,28 @@ def run_jobs(app):
     return run
 
 
+@pytest.fixture
+def pass_email_windows(db, run_jobs):
+    """Let the few minutes of ``EMAIL_COALESCE_SECONDS`` pass: the emails held for a burst become
+    due, and the scheduler's outbox flush (a real job on a real worker) sends them."""
+    from intranet.database import utcnow
+    from intranet.mail.models import MailStatus, OutboxMessage
+    from intranet.queue import get_queue
+
+    def run() -> int:
+        held = db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.coalesce_key.is_not(None), OutboxMessage.status == MailStatus.PENDING)
+            .values(next_attempt_at=utcnow())
+        ).rowcount
+        db.session.commit()
+        get_queue("email").enqueue("jobs.email.flush_outbox")
+        run_jobs()
+        return held
+
+    return run
+
+
 def worker_env(app) -> dict[str, str]:
     """Environment for a separate process configured like the test app."""
     cfg = app.config

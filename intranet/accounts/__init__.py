@@ -2,6 +2,10 @@ from __future__ import annotations
 
 from flask import Flask
 
+#: ``app.extensions[FIRST_VISIT]``: the endpoint a person is sent to once they have accepted their
+#: invitation (a feature that asks the first questions registers it; else the home page).
+FIRST_VISIT = "passerelle.first_visit"
+
 
 def init_app(app: Flask) -> None:
     from ..demo import register_demo

@@ -296,8 +296,11 @@ def send_invitation(actor: User, user: User, *, first: bool = False) -> None:
         user_id=user.id,
         link=_external("accounts.accept_invitation", token=make_token(user, "invite")),
         user_name=user.name,
-        inviter_name=actor.name,
+        # Who invites: the inviting organization (the network's team speaks as the network) and
+        # the network, so the email does not read like phishing; never the inviter's own data.
+        inviting_organization=None if actor.organization.is_network else actor.organization.name,
         organization_name=user.organization.name,
+        network_name=current_app.config["NETWORK_NAME"],
     )
 
 

@@ -26,7 +26,7 @@ from ..database import separate_write, writes
 from ..extensions import db, limiter, login_manager
 from ..security import access
 from ..urls import is_background, safe_next, take_return_path
-from . import services, throttle, twofactor
+from . import FIRST_VISIT, services, throttle, twofactor
 from .forms import (
     ChangePasswordForm,
     CodeForm,
@@ -338,7 +338,9 @@ def _token_page(purpose: str, token: str, template: str):
             error = str(exc)
         else:
             services.audit("password.reset" if purpose == "reset" else "password.set", user, target=user)
-            response = _begin_sign_in(user, url_for("home.index"))
+            # A first visit may ask a question or two first (how much emails may say).
+            first = current_app.extensions.get(FIRST_VISIT) if purpose == "invite" else None
+            response = _begin_sign_in(user, url_for(first or "home.index"))
             db.session.commit()
             flash(_("Votre mot de passe est enregistré. Bienvenue !"), "success")
             return response

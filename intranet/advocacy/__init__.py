@@ -35,6 +35,8 @@ def init_app(app: Flask) -> None:
     register_demo(400, load_demo)
     register_task_access(services.BRIEF_TASK_KIND, services.can_see_brief_task)
     register_redaction(app)
+    # A version's page shows the text: opening it reads the text's notifications (comments too).
+    events.register_object_page(app, "advocacy.version", "advocacy.show", ("position_id",))
     events.register_digest_source(
         "advocacy_cosign",
         400,

@@ -20,11 +20,10 @@ from ..briefs import latest_task, request_render, wait_for_render
 from ..database import is_sqlite, utcnow
 from ..extensions import db
 from ..files.services import UploadError, attach_upload, remove_attached
-from ..mail.services import queue_email
 from ..network import paper_size
 from ..tasks.models import TaskRecord
-from ..urls import external_url
 from . import policy
+from .announce import announce, object_key, owners_to_tell, reviewers
 from .models import (
     THEMES,
     Attachment,
@@ -334,28 +333,6 @@ def _freeze_version(user: User, position: Position) -> Version:
 # --- the workflow ------------------------------------------------------------------------------
 
 
-def _active_staff() -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User).where(User.role.in_([Role.STAFF, Role.ADMIN]), User.active.is_(True))
-        )
-    )
-
-
-def _owners_to_tell(position: Position) -> list[User]:
-    """The author and the coordinators of the owning organization."""
-    people = list(
-        db.session.scalars(
-            sa.select(User).where(
-                User.organization_id == position.organization_id,
-                User.active.is_(True),
-                sa.or_(User.role == Role.COORDINATOR, User.id == (position.author_id or -1)),
-            )
-        )
-    )
-    return people
-
-
 def transition(user: User, position: Position, action: str, note: str = "") -> Transition:
     if not policy.can_transition(user, position, action):
         raise AdvocacyError(_l("Cette étape n’est pas possible pour ce texte."))
@@ -392,7 +369,7 @@ def transition(user: User, position: Position, action: str, note: str = "") -> T
     )
     db.session.add(step)
     db.session.flush()
-    _announce(user, position, step)
+    announce(user, position, step)
     if target == Status.PUBLISHED or source == Status.PUBLISHED:  # audit log (intranet.audit)
         events.audit.send(
             None,
@@ -409,45 +386,6 @@ def transition(user: User, position: Position, action: str, note: str = "") -> T
     return step
 
 
-def _announce(actor: User, position: Position, step: Transition) -> None:
-    """Tell the people concerned: the staff when a text arrives, the owners for everything else."""
-    recipients = _active_staff() if step.action in ("submit", "resubmit") else _owners_to_tell(position)
-    recipients = [u for u in recipients if u.id != actor.id]
-    if not recipients:
-        return
-    events.notify.send(
-        None,
-        user_ids=[u.id for u in recipients],
-        kind=f"advocacy_{step.action}",
-        title=position.title,
-        endpoint="advocacy.show",
-        values={"position_id": position.id},
-        actor_id=actor.id,
-        organization_id=position.organization_id,
-    )
-    link = external_url("advocacy.show", position_id=position.id)
-    for person in recipients:
-        queue_email(
-            to=person.email,
-            kind="advocacy_transition",
-            template="advocacy_transition",
-            # A text under review is a draft (capped by the network); once published it is not.
-            content="advocacy" if step.to_status in (Status.PUBLISHED, Status.ARCHIVED) else "advocacy_draft",
-            locale=person.locale,
-            user_id=person.id,
-            dedupe_key=f"advocacy-transition-{step.id}-{person.id}",
-            user_name=person.name,
-            title=position.title,
-            organization_name=position.organization.name,
-            status=step.to_status.value,
-            action=step.action,
-            actor_name=actor.name,
-            note=step.note,
-            version_number=step.version_number,
-            link=link,
-        )
-
-
 def add_comment(user: User, version: Version, body: str) -> Comment:
     position = version.position
     if not policy.can_comment(user, position):
@@ -460,14 +398,9 @@ def add_comment(user: User, version: Version, body: str) -> Comment:
     db.session.flush()
     # Staff comments concern the owners; owners' replies concern the staff who reviewed.
     if user.is_staff and not policy.is_member_of_owner(user, position):
-        targets = _owners_to_tell(position)
+        targets = owners_to_tell(position)
     else:
-        reviewer_ids = {
-            t.actor_id
-            for t in transitions(position)
-            if t.action in ("start_review", "request_changes") and t.actor_id
-        }
-        targets = [u for u in _active_staff() if u.id in reviewer_ids]
+        targets = reviewers(position)
     targets = [u for u in targets if u.id != user.id]
     if targets:
         events.notify.send(
@@ -479,6 +412,7 @@ def add_comment(user: User, version: Version, body: str) -> Comment:
             values={"position_id": position.id, "number": version.number},
             actor_id=user.id,
             organization_id=position.organization_id,
+            object_key=object_key(position),  # comments on every version of the text count together
         )
     return comment
 

@@ -22,6 +22,7 @@ class MailStatus(enum.StrEnum):
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_message"
+    __table_args__ = (sa.Index("ix_outbox_message_coalesce", "coalesce_key", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(40), index=True)
@@ -39,6 +40,11 @@ class OutboxMessage(db.Model):
     message_id: Mapped[str] = mapped_column(sa.String(200), unique=True)
     # Set when the sender wants at most one such message (for example one digest per period).
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+    # Set when a burst about one object should leave as one email ("<person>:<object>"): while the
+    # message waits for its window, the next one of the same key replaces its body (``coalesced``
+    # counts the events it stands for).
+    coalesce_key: Mapped[str | None] = mapped_column(sa.String(200))
+    coalesced: Mapped[int] = mapped_column(default=1, server_default="1")
     status: Mapped[MailStatus] = mapped_column(
         sa.Enum(MailStatus, native_enum=False, length=20), default=MailStatus.PENDING, index=True
     )

@@ -149,6 +149,16 @@ class EmailKind:
     # An email whose link is its whole point (an invitation, a password reset): at "discreet" it
     # keeps its link and its content-free text instead of becoming "N new items".
     functional: bool = False
+    # Names (keys of ``mail.services.FULL_ONLY``) this kind still shows at "titles": who speaks,
+    # not content (an invitation names the organization that invites and the network, or it reads
+    # like phishing). Never at "discreet", and never a name holding a revealing word.
+    keeps: frozenset[str] = frozenset()
+
+    def shows(self, key: str, value, level: Level) -> bool:
+        """Whether a name left out below "full" is still shown at ``level``."""
+        if level == Level.FULL:
+            return True
+        return level == Level.TITLES and key in self.keeps and not revealing_words(str(value or ""))
 
 
 EMAIL_KINDS: dict[str, EmailKind] = {}
@@ -159,7 +169,14 @@ def register_email_kind(kind: EmailKind) -> None:
 
 
 for _kind in (
-    EmailKind("invitation", "account", _l("Invitation"), _l("Votre invitation"), functional=True),
+    EmailKind(
+        "invitation",
+        "account",
+        _l("Invitation"),
+        _l("Votre invitation"),
+        functional=True,
+        keeps=frozenset({"inviting_organization", "organization_name", "network_name"}),
+    ),
     EmailKind(
         "password_reset", "account", _l("Nouveau mot de passe"), _l("Votre mot de passe"), functional=True
     ),

@@ -29,6 +29,7 @@ from ..database import is_sqlite, read_intent, utcnow, write_intent
 from ..extensions import db
 from ..urls import external_url
 from . import privacy
+from .coalesce import hold
 from .models import MailStatus, OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,8 @@ FULL_ONLY = frozenset(
         "organization_name",
         "actor_name",
         "registered_by",
+        "inviting_organization",
+        "network_name",
         "cancelled_by",
         "note",
         "reason",
@@ -70,6 +73,7 @@ def queue_email(
     headers: dict | None = None,
     attachments: Iterable[tuple[str, str, bytes]] = (),
     dedupe_key: str | None = None,
+    coalesce: str | None = None,
     html: bool = True,
     deliver: bool = True,
     **context,
@@ -83,6 +87,11 @@ def queue_email(
     ``locale``. Returns None when ``dedupe_key`` says this message was already queued. With
     ``deliver=False`` no delivery job is enqueued: the caller delivers (a digest batch over its
     own connection) and the scheduler's ``flush_outbox`` catches up if it does not.
+
+    ``coalesce`` names the object the email is about ("advocacy_position:3"): the email then waits
+    ``EMAIL_COALESCE_SECONDS`` in the outbox, and a later email of the same kind about the same
+    object to the same person, queued while it waits, takes its place (rendered with ``events``,
+    the number of events it now stands for): a burst leaves as one email, saying the latest state.
     """
     if "subject" in context:
         raise TypeError("a subject comes from the kind of email (intranet.mail.privacy), never from content")
@@ -94,17 +103,20 @@ def queue_email(
     locale = privacy.recipient_locale(pref, locale)
     if level is None:
         level = privacy.level_for(pref, content or privacy.email_kind(kind).content)
-    rendered = compose(kind, template, locale=locale, level=level, html=html, **context)
-    return store_email(
-        rendered,
-        to=to,
-        kind=kind,
-        user_id=user_id,
-        headers=headers,
-        attachments=attachments,
-        dedupe_key=dedupe_key,
-        deliver=deliver,
+    store = dict(
+        to=to, kind=kind, user_id=user_id, headers=headers, attachments=attachments, dedupe_key=dedupe_key
     )
+    if coalesce:
+        key = f"{kind}:{user_id if user_id is not None else to}:{coalesce}"[:200]
+        return hold(
+            key,
+            lambda events: compose(
+                kind, template, locale=locale, level=level, html=html, count=events, events=events, **context
+            ),
+            **store,
+        )
+    rendered = compose(kind, template, locale=locale, level=level, html=html, **context)
+    return store_email(rendered, deliver=deliver, **store)
 
 
 @dataclass(frozen=True)
@@ -141,7 +153,11 @@ def compose(
     else:
         subject = policy.subject(kind, locale, count)
         if level != privacy.Level.FULL:
-            context = {key: (None if key in FULL_ONLY else value) for key, value in context.items()}
+            shows = privacy.email_kind(kind).shows
+            context = {
+                key: (None if key in FULL_ONLY and not shows(key, value, level) else value)
+                for key, value in context.items()
+            }
     sender = policy.sender_name(locale)
     rendered = render_email(
         template, subject, locale=locale, html=html, level=level.value, sender_name=sender, count=count, **context

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context
+from flask import Flask
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from ..mail.privacy import PREFERENCE_LOOKUP
 
@@ -14,14 +13,6 @@ DEFAULTS = {
     "DIGEST_BATCH_SIZE": 400,  # members per job: many workers share a run
     "DIGEST_CHUNK_SIZE": 25,  # members per transaction within a job
 }
-
-
-def _unread_for_current_user() -> int:
-    from . import services
-
-    if not has_request_context() or not current_user or not current_user.is_authenticated:
-        return 0
-    return services.unread_count(current_user)
 
 
 def _home_section(user):
@@ -40,22 +31,29 @@ def _preference(user_id: int):
 
 def init_app(app: Flask) -> None:
     from ..demo import register_demo
-    from ..events import notify
+    from ..events import notify, retire
     from ..extensions import csrf
     from ..home.sections import register_section
     from ..templating import add_nav
     from . import (
         models,  # noqa: F401  (the tables)
+        reading,
         services,
         views,
+        welcome,  # noqa: F401  (the first visit's route, on the blueprint)
     )
     from .demo import load_demo
 
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     app.register_blueprint(views.bp)
+    from ..accounts import FIRST_VISIT
+
+    app.extensions[FIRST_VISIT] = "notifications.welcome"  # after an invitation: two questions
     csrf.exempt(views.unsubscribe)  # RFC 8058: the mail client's POST carries the signed token only
     notify.connect(services.on_notify, weak=False)
+    retire.connect(services.on_retire, weak=False)
+    app.before_request(reading.read_on_open)  # after the access rules: only a page one may open
     app.extensions[PREFERENCE_LOOKUP] = _preference
     # A notification's title copies the object's title: a redaction rewrites it too.
     from ..redaction.registry import register_copy
@@ -65,7 +63,7 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _notifications_context():
         return {
-            "notifications_unread": _unread_for_current_user,
+            "notifications_unread": reading.unread_for_current_user,
             "notification_kind": services.kind_label,
             "notification_link": views.link_for,
         }

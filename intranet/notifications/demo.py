@@ -13,6 +13,7 @@ from flask import current_app
 
 from ..accounts.models import Region, User
 from ..database import utcnow
+from ..events import object_key
 from ..extensions import db
 from .models import Frequency, Notification, NotificationPreference
 
@@ -118,6 +119,7 @@ def load_demo() -> None:
                 title=title,
                 endpoint=endpoint,
                 values=values,
+                object_key=object_key(endpoint, values)[:160],
                 created_at=created,
                 read_at=created + timedelta(hours=1) if read else None,
             )

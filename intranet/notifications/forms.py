@@ -28,8 +28,8 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class PreferencesForm(FlaskForm):
-    frequency = RadioField(
+def _frequency_field() -> RadioField:
+    return RadioField(
         _l("Recevoir le résumé par courriel"),
         choices=[
             (Frequency.DAILY.value, _l("Chaque jour")),
@@ -38,6 +38,36 @@ class PreferencesForm(FlaskForm):
         ],
         validators=[InputRequired(_l("Choisissez une fréquence."))],
     )
+
+
+def _email_level_field() -> RadioField:
+    return RadioField(
+        _l("Ce que les courriels peuvent dire"),
+        choices=[(NETWORK_DEFAULT, _l("Le choix du réseau"))]
+        + [(level.value, LEVEL_LABELS[level]) for level in (Level.FULL, Level.TITLES, Level.DISCREET)],
+        # Left out of a form (an older page): the member's choice stays as it was.
+        validate_choice=False,
+    )
+
+
+class _EmailLevelChoice(FlaskForm):
+    email_level = _email_level_field()
+
+    def validate_email_level(self, field) -> None:
+        from wtforms.validators import ValidationError
+
+        if field.data is not None and field.data not in {value for value, _label in field.choices}:
+            raise ValidationError(_l("Choisissez ce que les courriels peuvent dire."))
+
+
+class WelcomeForm(_EmailLevelChoice):
+    """The first visit's two questions (issue 17): how much emails say, how often the digest comes."""
+
+    frequency = _frequency_field()
+
+
+class PreferencesForm(_EmailLevelChoice):
+    frequency = _frequency_field()
     weekday = SelectField(
         _l("Jour du résumé de la semaine"),
         choices=WEEKDAYS,
@@ -45,24 +75,11 @@ class PreferencesForm(FlaskForm):
         description=_l("Le résumé part tôt le matin, heure du Québec."),
     )
     locale = SelectField(_l("Langue des courriels"), choices=[("fr", "Français"), ("en", "English")])
-    email_level = RadioField(
-        _l("Ce que les courriels peuvent dire"),
-        choices=[(NETWORK_DEFAULT, _l("Le choix du réseau"))]
-        + [(level.value, LEVEL_LABELS[level]) for level in (Level.FULL, Level.TITLES, Level.DISCREET)],
-        # Left out of a form (an older page): the member's choice stays as it was.
-        validate_choice=False,
-    )
     all_regions = BooleanField(_l("Toutes les régions"))
     regions = MultiCheckboxField(_l("Régions"), coerce=db_int)
     themes = MultiCheckboxField(
         _l("Thèmes"), coerce=db_int, description=_l("Aucun thème coché : vous recevez tous les thèmes.")
     )
-
-    def validate_email_level(self, field) -> None:
-        from wtforms.validators import ValidationError
-
-        if field.data is not None and field.data not in {value for value, _label in field.choices}:
-            raise ValidationError(_l("Choisissez ce que les courriels peuvent dire."))
 
     def validate_regions(self, field) -> None:
         from wtforms.validators import ValidationError

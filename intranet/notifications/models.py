@@ -16,7 +16,11 @@ class Notification(db.Model):
     """Something that concerns one member directly; stored in the transaction that caused it."""
 
     __tablename__ = "notification"
-    __table_args__ = (sa.Index("ix_notification_user_read_created", "user_id", "read_at", "created_at"),)
+    __table_args__ = (
+        sa.Index("ix_notification_user_read_created", "user_id", "read_at", "created_at"),
+        sa.Index("ix_notification_user_object", "user_id", "object_key"),
+        sa.Index("ix_notification_object", "object_key", "kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
@@ -29,6 +33,10 @@ class Notification(db.Model):
     organization_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organization.id", ondelete="SET NULL")
     )
+    # The object it is about ("advocacy_position:3"): one row per member, object and kind, whose
+    # ``count`` says how many events it holds ("3 commentaires"); None for rows from before.
+    object_key: Mapped[str | None] = mapped_column(sa.String(160))
+    count: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -10,9 +10,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from ..accounts.models import User
 from ..database import utcnow
+from ..events import object_key as page_object_key
 from ..extensions import db
 from ..mail.privacy import Level, recipient_locale
 from .models import Frequency, Notification, NotificationPreference
@@ -43,12 +45,33 @@ _KIND_LABELS: dict[str, object] = {
 }
 GENERIC_LABEL = _l("Avis")
 
+# How a notification that holds several events is named ("3 commentaires sur votre pratique"):
+# kind -> n -> text, through ngettext so that each language has its plural forms.
+_COUNTED_LABELS: dict[str, object] = {
+    "practice_comment": lambda n: ngettext(
+        "%(num)s commentaire sur votre pratique", "%(num)s commentaires sur votre pratique", n
+    ),
+    "advocacy_comment": lambda n: ngettext(
+        "%(num)s commentaire sur un texte de plaidoyer", "%(num)s commentaires sur un texte de plaidoyer", n
+    ),
+    "practice_report": lambda n: ngettext("%(num)s signalement à examiner", "%(num)s signalements à examiner", n),
+}
 
-def register_kind(kind: str, label) -> None:
+
+def register_kind(kind: str, label, counted=None) -> None:
+    """Name a kind of notification; ``counted(n)`` names one that holds ``n`` events (ngettext)."""
     _KIND_LABELS[kind] = label
+    if counted is not None:
+        _COUNTED_LABELS[kind] = counted
 
 
-def kind_label(kind: str):
+def kind_label(kind: str, count: int = 1):
+    if count > 1:
+        counted = _COUNTED_LABELS.get(kind)
+        if counted is not None:
+            return counted(count)
+        label = _KIND_LABELS.get(kind, GENERIC_LABEL)
+        return f"{label} · " + ngettext("%(num)s fois", "%(num)s fois", count)
     return _KIND_LABELS.get(kind, GENERIC_LABEL)
 
 
@@ -64,23 +87,62 @@ def store_notifications(
     values: dict | None = None,
     actor_id: int | None = None,
     organization_id: int | None = None,
+    object_key: str | None = None,
+    retires=(),
 ) -> list[Notification]:
-    """One row per member concerned, in the caller's transaction. Nobody is told of their own act."""
-    rows = [
-        Notification(
-            user_id=user_id,
-            kind=kind[:40],
-            title=(title or "")[:300],
-            endpoint=endpoint,
-            values=dict(values or {}),
-            actor_id=actor_id,
-            organization_id=organization_id,
+    """One notification per member concerned, object and kind, in the caller's transaction.
+
+    A member who already has one of this kind about this object gets it back on top, unread,
+    counting one more event if it was still unread (``count``); nobody is told of their own act.
+    ``retires`` names kinds about the same object that this event makes stale, for everyone.
+    """
+    kind = kind[:40]
+    key = (object_key or page_object_key(endpoint, values))[:160]
+    if retires:
+        retire(key, [k for k in retires if k != kind])
+    ids = sorted({int(u) for u in user_ids or ()} - {actor_id})
+    if not ids:
+        return []
+    existing = {
+        n.user_id: n
+        for n in db.session.scalars(
+            sa.select(Notification).where(
+                Notification.user_id.in_(ids), Notification.kind == kind, Notification.object_key == key
+            )
         )
-        for user_id in sorted({int(u) for u in user_ids or ()})
-        if user_id != actor_id
-    ]
-    db.session.add_all(rows)
+    }
+    now = utcnow()
+    rows = []
+    for user_id in ids:
+        row = existing.get(user_id)
+        if row is None:
+            row = Notification(user_id=user_id, kind=kind, object_key=key, count=1, created_at=now)
+            db.session.add(row)
+        else:
+            row.count = (row.count or 1) + 1 if row.read_at is None else 1
+            row.read_at = None
+            row.created_at = now
+        row.title = (title or "")[:300]
+        row.endpoint = endpoint
+        row.values = dict(values or {})
+        row.actor_id = actor_id
+        row.organization_id = organization_id
+        rows.append(row)
+    db.session.flush()
     return rows
+
+
+def retire(object_key: str, kinds) -> int:
+    """Remove, for every member, the notifications of ``kinds`` about an object: they no longer hold."""
+    kinds = [k[:40] for k in kinds or ()]
+    if not kinds:
+        return 0
+    result = db.session.execute(
+        sa.delete(Notification)
+        .where(Notification.object_key == object_key[:160], Notification.kind.in_(kinds))
+        .execution_options(synchronize_session="fetch")  # the session forgets the rows removed
+    )
+    return result.rowcount or 0
 
 
 def on_notify(_sender, **kwargs) -> None:
@@ -93,6 +155,44 @@ def on_notify(_sender, **kwargs) -> None:
         values=kwargs.get("values"),
         actor_id=kwargs.get("actor_id"),
         organization_id=kwargs.get("organization_id"),
+        object_key=kwargs.get("object_key"),
+        retires=kwargs.get("retires") or (),
+    )
+
+
+def on_retire(_sender, **kwargs) -> None:
+    """Receiver of ``intranet.events.retire``."""
+    retire(kwargs["object_key"], kwargs.get("kinds") or ())
+
+
+def mark_opened(user: User, endpoint: str, values: dict | None) -> int:
+    """The member opened the page of an object: its notifications are read (one UPDATE, only
+    when there is something to mark; callers in a read request wrap it in ``separate_write``)."""
+    result = db.session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.user_id == user.id,
+            Notification.object_key == page_object_key(endpoint, values)[:160],
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount or 0
+
+
+def has_unread_about(user: User, endpoint: str, values: dict | None) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(Notification.id)
+            .where(
+                Notification.user_id == user.id,
+                Notification.object_key == page_object_key(endpoint, values)[:160],
+                Notification.read_at.is_(None),
+            )
+            .limit(1)
+        )
+        is not None
     )
 
 
@@ -105,14 +205,19 @@ def unread_count(user: User) -> int:
 
 
 def recent_unread(user: User, limit: int = 3) -> list[Notification]:
-    return list(
-        db.session.scalars(
-            sa.select(Notification)
-            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-            .order_by(Notification.created_at.desc(), Notification.id.desc())
-            .limit(limit)
-        )
+    """The newest unread notifications, one per object (the home page's "Pour vous")."""
+    rows = db.session.scalars(
+        sa.select(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit * 5)
     )
+    shown: dict[str, Notification] = {}
+    for row in rows:
+        shown.setdefault(row.object_key or f"#{row.id}", row)
+        if len(shown) == limit:
+            break
+    return list(shown.values())
 
 
 @dataclass
@@ -227,6 +332,22 @@ def update_preferences(
         pref.unsubscribed_at = None
     db.session.flush()
     return pref
+
+
+def save_first_choices(user: User, *, frequency: Frequency, email_level: str | None) -> NotificationPreference:
+    """The first visit's answers: the digest's frequency and the email level (None: the network's);
+    everything else stays at its default."""
+    pref = effective_preferences(user)
+    return update_preferences(
+        user,
+        frequency=frequency,
+        weekday=pref.weekday,
+        locale=pref.locale,
+        all_regions=pref.all_regions,
+        region_ids=list(pref.region_ids or []),
+        theme_ids=list(pref.theme_ids or []),
+        email_level=email_level,
+    )
 
 
 def unsubscribe(user: User) -> bool:

@@ -127,10 +127,7 @@ def preferences():
         flash(_("Vos préférences sont enregistrées."), "success")
         return redirect(url_for("notifications.preferences"), code=303)
     status = 422 if request.method == "POST" else 200
-    asked, level = _asked_level(pref)
-    if request.method == "POST" and form.email_level.data in {NETWORK_DEFAULT, *Level}:
-        asked = form.email_level.data
-        level = privacy.settings().default_level if asked == NETWORK_DEFAULT else Level(asked)
+    asked, level = shown_level(form, pref)
     return (
         render_template(
             "notifications/preferences.html",
@@ -138,10 +135,18 @@ def preferences():
             pref=pref,
             preview=email_preview.build(current_user, level),
             asked=asked,
-            **_level_context(),
+            **level_context(),
         ),
         status,
     )
+
+
+def shown_level(form, pref) -> tuple[str, Level]:
+    """The level whose preview a form shows: the one just chosen (sent back with 422), else asked."""
+    if request.method == "POST" and form.email_level.data in {NETWORK_DEFAULT, *Level}:
+        asked = form.email_level.data
+        return asked, privacy.settings().default_level if asked == NETWORK_DEFAULT else Level(asked)
+    return _asked_level(pref)
 
 
 def _asked_level(pref) -> tuple[str, Level]:
@@ -163,12 +168,12 @@ def preview():
     shown = email_preview.build(current_user, level)
     if wants_fragment():
         return render_template(
-            "notifications/_email_preview.html", preview=shown, asked=asked, **_level_context()
+            "notifications/_email_preview.html", preview=shown, asked=asked, **level_context()
         )
-    return render_template("notifications/preview.html", preview=shown, asked=asked, **_level_context())
+    return render_template("notifications/preview.html", preview=shown, asked=asked, **level_context())
 
 
-def _level_context() -> dict:
+def level_context() -> dict:
     policy = privacy.settings()
     return {
         "levels": [Level.FULL, Level.TITLES, Level.DISCREET],

@@ -13,8 +13,9 @@ def test_reading_notifications_updates_the_header_and_preferences_are_saved(page
     from intranet.notifications.models import Frequency, NotificationPreference
 
     member = make_user("member")
-    for title in ("Plan de sécurité avec les enfants", "Accueillir avec une interprète"):
-        notify.send(None, user_ids=[member.id], kind="waitlist_promoted", title=title, endpoint="home.index", values={})
+    for n, title in enumerate(("Plan de sécurité avec les enfants", "Accueillir avec une interprète")):
+        # Two objects: one notification per object and kind (issue 17).
+        notify.send(None, user_ids=[member.id], kind="waitlist_promoted", title=title, endpoint="home.index", values={"n": n})
     db.session.commit()
 
     browser_login(page, live_server, member.email, TEST_PASSWORD)

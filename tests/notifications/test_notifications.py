@@ -39,8 +39,9 @@ def test_notify_stores_a_row_per_member_in_the_senders_transaction_but_not_for_t
 
 def test_header_counts_unread_and_the_list_shows_them(login_as, db):
     client, member = login_as("member")
-    _notify([member], title="Une place s’est libérée", kind="waitlist_promoted")
-    _notify([member], title="Brouillon révisé", kind="draft_reviewed")
+    # Two objects (one notification per object and kind: issue 17).
+    _notify([member], title="Une place s’est libérée", kind="waitlist_promoted", values={"session": 1})
+    _notify([member], title="Brouillon révisé", kind="draft_reviewed", values={"position": 1})
     db.session.commit()
 
     home = client.get("/").get_data(as_text=True)
@@ -133,7 +134,7 @@ def test_a_link_to_a_page_that_no_longer_exists_does_not_break_the_list(login_as
 def test_list_page_with_many_notifications_stays_light(login_as, db):
     client, member = login_as("member")
     for i in range(45):
-        _notify([member], title=f"Nouveau commentaire sur « Pratique d’accueil interculturel numéro {i} »")
+        _notify([member], title=f"Commentaire sur « Pratique d’accueil interculturel {i} »", values={"p": i})
     db.session.commit()
     page = client.get("/notifications")
     assert gzip_size(page.get_data()) <= 14 * 1024
