@@ -167,6 +167,19 @@ class _BoundSession(FlaskSession):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_request_globals(app):
+    """The suite's app context lives for the whole session, and requests made in a test share its
+    ``g``: Flask-Login keeps the last signed-in person there and Flask-Babel the locale it chose.
+    Forget both after each test, so a test signed in as an English speaker leaves no English (and
+    no signed-in person) behind for the next one on the same worker."""
+    yield
+    from flask import g
+
+    g.pop("_flask_babel", None)
+    g.pop("_login_user", None)
+
+
+@pytest.fixture(autouse=True)
 def _db_isolation(request, app):
     """Each test runs in a transaction rolled back at its end (SAVEPOINTs for the commits inside).
 

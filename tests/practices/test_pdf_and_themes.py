@@ -115,7 +115,7 @@ def test_english_pages(login_as, make_practice, make_theme):
     practice = make_practice(themes=[theme], approaches=["intercultural"])
     client, _ = login_as("member", locale="en")
     page = client.get(f"/pratiques/{practice.id}").get_data(as_text=True)
-    assert "Interpreting" in page and "Intercultural" in page and "This helped me" in page
+    assert "Interpreting" in page and "Intercultural" in page and "I found this useful" in page
     assert "Search" in client.get("/pratiques/").get_data(as_text=True)
 
 
