@@ -15,10 +15,11 @@ from ..extensions import db
 from ..guard import record_confirmed
 from ..params import int_arg
 from ..security import access, require
-from . import decisions, policy, protocols, services
+from . import decisions, policy, services
 from .forms import PostForm, ReportForm, SeatForm, SpaceForm, SpaceSettingsForm, ThreadForm
 from .meetings import services as meetings
 from .models import Post, PostReport, Space, SpaceMember, Thread
+from .protocols import services as protocols
 
 bp = Blueprint("spaces", __name__, url_prefix="/tables")
 
