@@ -117,7 +117,7 @@ def threads(space_id: int):
     return render_template(
         "spaces/threads.html",
         space=space,
-        threads=services.recent_threads(current_user, space, limit=None),
+        listed=services.thread_list(current_user, space, int_arg("page", 1)),
         can_post=policy.can_post(current_user, space),
     )
 
