@@ -27,7 +27,7 @@ def send_meeting_reminders() -> int:
 def send_protocol_reminders() -> int:
     """Periodic (jobs.scheduler.SCHEDULE): tell a space, once, that a protocol is due for review."""
     from intranet.network import network_today
-    from intranet.spaces import protocols
+    from intranet.spaces.protocols import services as protocols
 
     write_intent()
     count = protocols.send_review_reminders(network_today())
@@ -40,8 +40,8 @@ def render_protocol(protocol_id: int, version_number: int, *, task_id: int) -> d
     from flask import current_app
 
     from intranet.briefs import download_name, render_brief, store_pdf
-    from intranet.spaces import protocols
-    from intranet.spaces.protocol_models import Protocol
+    from intranet.spaces.protocols import services as protocols
+    from intranet.spaces.protocols.models import Protocol
 
     from .runner import set_progress
 

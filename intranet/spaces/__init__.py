@@ -66,13 +66,17 @@ def init_app(app: Flask) -> None:
 
 
 def _init_protocols(app: Flask) -> None:
-    """Protocols of a space (spaces/protocols.py): their routes, notifications, digest, PDF, profile."""
+    """Protocols of a space (spaces/protocols/): their routes, notifications, digest, PDF, profile."""
     from .. import events
     from ..demo import register_demo
     from ..mail.privacy import register_item_content
     from ..notifications.services import register_kind
     from ..tasks.services import register_task_access, register_task_guard
-    from . import protocol_demo, protocol_models, protocol_redaction, protocol_views, protocols  # noqa: F401
+    from .protocols import demo as protocol_demo
+    from .protocols import models as protocol_models  # noqa: F401  (the tables)
+    from .protocols import redaction as protocol_redaction
+    from .protocols import services as protocols
+    from .protocols import views as protocol_views  # noqa: F401  (its routes join the blueprint)
 
     register_kind("space_protocol_open", _l("Protocole à signer pour votre organisation"))
     register_kind("space_protocol_adopted", _l("Protocole adopté"))

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..guard import record_confirmed
+from ..params import int_arg
 from ..security import access, require
 from . import decisions, policy
 from .forms import OutcomeForm, ProposalForm, StanceForm
@@ -30,7 +31,7 @@ def proposals(space_id: int):
     return render_template(
         "spaces/proposals.html",
         space=space,
-        proposals=decisions.proposals(space),
+        listed=decisions.proposals_page(space, int_arg("page", 1)),
         is_open=decisions.is_open,
         can_propose=decisions.can_propose(current_user, space),
     )
@@ -75,7 +76,9 @@ def _render(proposal: Proposal, stance_form: StanceForm, outcome_form: OutcomeFo
         space=proposal.space,
         is_open=decisions.is_open(proposal),
         mine=mine,
-        results=decisions.results(proposal) if decisions.results_visible(current_user, proposal) else None,
+        results=decisions.results(proposal, int_arg("page", 1))
+        if decisions.results_visible(current_user, proposal)
+        else None,
         can_take_position=decisions.can_take_position(current_user, proposal),
         can_close=decisions.can_close(current_user, proposal) and proposal.outcome_at is None,
         stance_form=stance_form,

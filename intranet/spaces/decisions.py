@@ -6,13 +6,14 @@ Services add and flush, never commit; they take the acting person and never read
 
 from __future__ import annotations
 
-from collections import Counter
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from .. import events
 from ..accounts.models import Role, User
@@ -119,24 +120,46 @@ def own_stance(user: User, proposal: Proposal) -> Stance | None:
     return _stance(proposal, voter)
 
 
+REASONS_PER_PAGE = 50
+PROPOSALS_PER_PAGE = 20
+
+
 @dataclass(frozen=True)
 class Results:
     counts: dict[str, int]
     total: int
-    stances: list[Stance]
+    reasons: list[Stance]  # one page of the positions given with a reason, who gave them loaded
+    reasons_page: int
+    reasons_pages: int
     expected: int  # organizations (or people) who may answer
 
     def share(self, choice: str) -> int:
         return round(100 * self.counts.get(choice, 0) / self.total) if self.total else 0
 
 
-def results(proposal: Proposal) -> Results:
-    stances = list(
+def results(proposal: Proposal, reasons_page: int = 1) -> Results:
+    """Counts by position (one GROUP BY) and one page of the reasons: a decision with hundreds of
+    positions renders in a few queries and within the page budget."""
+    counts = dict(
+        db.session.execute(
+            sa.select(Stance.choice, sa.func.count(Stance.id)).where(Stance.proposal_id == proposal.id).group_by(Stance.choice)
+        ).all()
+    )
+    by_value = {getattr(choice, "value", choice): n for choice, n in counts.items()}
+    with_reason = (Stance.proposal_id == proposal.id, Stance.reason != "")
+    reasons_total = db.session.scalar(sa.select(sa.func.count(Stance.id)).where(*with_reason)) or 0
+    pages = max(1, math.ceil(reasons_total / REASONS_PER_PAGE))
+    page = min(max(1, reasons_page), pages)
+    reasons = list(
         db.session.scalars(
-            sa.select(Stance).where(Stance.proposal_id == proposal.id).order_by(Stance.choice, Stance.updated_at)
+            sa.select(Stance)
+            .options(selectinload(Stance.organization), selectinload(Stance.user))
+            .where(*with_reason)
+            .order_by(Stance.choice, Stance.updated_at, Stance.id)
+            .limit(REASONS_PER_PAGE)
+            .offset((page - 1) * REASONS_PER_PAGE)
         )
     )
-    counts = Counter(s.choice.value for s in stances)
     seated = sa.select(SpaceMember.organization_id).where(SpaceMember.space_id == proposal.space_id)
     if proposal.mode == "organization":
         expected = db.session.scalar(sa.select(sa.func.count()).select_from(seated.subquery()))
@@ -144,7 +167,14 @@ def results(proposal: Proposal) -> Results:
         expected = db.session.scalar(
             sa.select(sa.func.count(User.id)).where(User.organization_id.in_(seated), User.active)
         )
-    return Results({c.value: counts.get(c.value, 0) for c in Choice}, len(stances), stances, expected or 0)
+    return Results(
+        {c.value: by_value.get(c.value, 0) for c in Choice},
+        sum(by_value.values()),
+        reasons,
+        page,
+        pages,
+        expected or 0,
+    )
 
 
 def close(actor: User, proposal: Proposal, outcome: str) -> None:
@@ -161,12 +191,21 @@ def close(actor: User, proposal: Proposal, outcome: str) -> None:
     _tell_space(proposal, actor, "space_outcome")
 
 
-def proposals(space: Space, *, open_only: bool = False, limit: int | None = None) -> list[Proposal]:
+def _proposals_query(space: Space, open_only: bool):
     query = sa.select(Proposal).where(Proposal.space_id == space.id)
     if open_only:
         query = query.where(Proposal.outcome_at.is_(None), Proposal.closes_at > utcnow())
-    query = query.order_by(Proposal.closes_at.desc())
+    return query.order_by(Proposal.closes_at.desc(), Proposal.id.desc())
+
+
+def proposals(space: Space, *, open_only: bool = False, limit: int | None = None) -> list[Proposal]:
+    query = _proposals_query(space, open_only)
     return list(db.session.scalars(query.limit(limit) if limit else query))
+
+
+def proposals_page(space: Space, page: int = 1):
+    """One page of the space's proposals (Flask-SQLAlchemy's pagination: ``items``, ``page``, ``pages``)."""
+    return db.paginate(_proposals_query(space, False), page=max(1, page), per_page=PROPOSALS_PER_PAGE, error_out=False)
 
 
 def send_reminders(now: datetime | None = None) -> int:

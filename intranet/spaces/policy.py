@@ -113,7 +113,7 @@ def can_write_minutes(user: User, meeting) -> bool:
     """Once the meeting has started."""
     return can_run_meetings(user, meeting.space) and meeting.starts_at is not None and meeting.starts_at <= utcnow()
 
-# --- protocols (spaces/protocols.py) -------------------------------------------------------------
+# --- protocols (spaces/protocols/) --------------------------------------------------------------
 
 
 def can_draft_protocol(user: User, space: Space) -> bool:

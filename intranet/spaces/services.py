@@ -260,7 +260,25 @@ class ThreadLine:
     unread: int
 
 
-def recent_threads(user: User, space: Space, limit: int | None = THREADS_ON_HOME) -> list[ThreadLine]:
+THREADS_PER_PAGE = 30
+
+
+@dataclass(frozen=True)
+class ThreadList:
+    lines: list[ThreadLine]
+    page: int
+    pages: int
+
+
+def thread_list(user: User, space: Space, page: int = 1) -> ThreadList:
+    """One page of the space's discussions, the latest active first, with this reader's unread counts."""
+    total = db.session.scalar(sa.select(sa.func.count(Thread.id)).where(Thread.space_id == space.id)) or 0
+    pages = max(1, math.ceil(total / THREADS_PER_PAGE))
+    page = min(max(1, page), pages)
+    return ThreadList(recent_threads(user, space, THREADS_PER_PAGE, offset=(page - 1) * THREADS_PER_PAGE), page, pages)
+
+
+def recent_threads(user: User, space: Space, limit: int | None = THREADS_ON_HOME, offset: int = 0) -> list[ThreadLine]:
     read = (
         sa.select(ThreadReader.thread_id, ThreadReader.last_read_number)
         .where(ThreadReader.user_id == user.id)
@@ -273,7 +291,7 @@ def recent_threads(user: User, space: Space, limit: int | None = THREADS_ON_HOME
         .order_by(Thread.last_post_at.desc(), Thread.id.desc())
     )
     if limit:
-        query = query.limit(limit)
+        query = query.limit(limit).offset(offset)
     return [ThreadLine(thread, max(0, thread.post_count - last)) for thread, last in db.session.execute(query)]
 
 

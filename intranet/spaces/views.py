@@ -15,10 +15,11 @@ from ..extensions import db
 from ..guard import record_confirmed
 from ..params import int_arg
 from ..security import access, require
-from . import decisions, policy, protocols, services
+from . import decisions, policy, services
 from .forms import PostForm, ReportForm, SeatForm, SpaceForm, SpaceSettingsForm, ThreadForm
 from .meetings import services as meetings
 from .models import Post, PostReport, Space, SpaceMember, Thread
+from .protocols import services as protocols
 
 bp = Blueprint("spaces", __name__, url_prefix="/tables")
 
@@ -116,7 +117,7 @@ def threads(space_id: int):
     return render_template(
         "spaces/threads.html",
         space=space,
-        threads=services.recent_threads(current_user, space, limit=None),
+        listed=services.thread_list(current_user, space, int_arg("page", 1)),
         can_post=policy.can_post(current_user, space),
     )
 

@@ -1,7 +1,10 @@
-"""Spaces: posting with the guard on, and the weight of a thread of 500 posts and of a space's home.
+"""Spaces: posting with the guard on, and the weight of a thread of 500 posts and of a space's home;
+decisions and meetings at scale.
 
 Targets (issue 19): posting p95 ≤ 100 ms with the guard on; a page of a 500-post thread within the
-page budget (14 KB gzip) and a space's home ≤ 14 KB gzip. Through the test client on SQLite (the
+page budget (14 KB gzip) and a space's home ≤ 14 KB gzip. Issue 20: the decisions and meetings
+pages within the budget with 500 decisions and 200 meetings; a decision with 300 positions renders
+its results p95 ≤ 100 ms. Through the test client on SQLite (the
 same code path as a request, without the network).
 """
 
@@ -69,8 +72,37 @@ def run() -> None:
             text = ("Nous avons essayé l’appel à trois avec une interprète à distance ; voici ce qui a aidé. " * 6).strip()
             for _ in range(399):
                 services.reply(other, thread, text)
+            # Issue 20's scale: 500 decisions, 200 meetings, and one decision with 300 positions.
+            from datetime import timedelta
+
+            from intranet.database import utcnow
+            from intranet.spaces.meetings.models import Meeting
+            from intranet.spaces.models import Choice, Proposal, Stance
+
+            now = utcnow()
+            db.session.add_all(
+                Proposal(space_id=space.id, author_id=staff.id, title=f"Proposition n° {n} sur l’accueil",
+                         body="Texte.", closes_at=now + timedelta(days=n - 250), mode="person")
+                for n in range(500)
+            )
+            db.session.add_all(
+                Meeting(space_id=space.id, title=f"Rencontre n° {n}", agenda="1. Accueil",
+                        starts_at=now + timedelta(days=n - 100))
+                for n in range(200)
+            )
+            crowded = Proposal(space_id=space.id, author_id=staff.id, title="Adopter la grille commune", body="",
+                               closes_at=now + timedelta(days=3), mode="person")
+            voters = [User(email=f"votante{n}@essai.example", name=f"Personne {n}", role=Role.MEMBER,
+                           organization=bridge if n % 2 else shelter) for n in range(300)]
+            db.session.add_all([crowded, *voters])
+            db.session.flush()
+            db.session.add_all(
+                Stance(proposal_id=crowded.id, voter=f"u{v.id}", user_id=v.id, organization_id=v.organization_id,
+                       choice=list(Choice)[n % 4], reason=f"Raison n° {n} : la grille aide à préparer l’appel.")
+                for n, v in enumerate(voters)
+            )
             db.session.commit()
-            space_id, thread_id = space.id, thread.id
+            space_id, thread_id, crowded_id = space.id, thread.id, crowded.id
 
         client = app.test_client()
         sign_in(client, "auteure@essai.example")
@@ -94,4 +126,20 @@ def run() -> None:
         print(f"BENCH spaces.thread_page_p95 {_p95(renders):.1f} ms", flush=True)
         home = client.get(f"/tables/{space_id}")
         print(f"BENCH spaces.home_gzip {len(gzip.compress(home.get_data(), 6))} bytes", flush=True)
+
+        for name, url in (("decisions_500", f"/tables/{space_id}/decisions"),
+                          ("meetings_200", f"/tables/{space_id}/rencontres"),
+                          ("past_meetings_200", f"/tables/{space_id}/rencontres/passees")):  # fmt: skip
+            response = client.get(url)
+            assert response.status_code == 200, url
+            print(f"BENCH spaces.{name}_page_gzip {len(gzip.compress(response.get_data(), 6))} bytes", flush=True)
+        renders = []
+        for _ in range(60):
+            started = time.perf_counter()
+            response = client.get(f"/tables/decisions/{crowded_id}")
+            renders.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200
+        print(f"BENCH spaces.decision_300_positions_p50 {statistics.median(renders):.1f} ms", flush=True)
+        print(f"BENCH spaces.decision_300_positions_p95 {_p95(renders):.1f} ms", flush=True)
+        print(f"BENCH spaces.decision_300_positions_gzip {len(gzip.compress(response.get_data(), 6))} bytes", flush=True)
         redis_server.shutdown()

@@ -173,3 +173,50 @@ def test_two_coordinators_at_the_same_moment_leave_one_position(app, db, council
     db.session.rollback()
     stances = db.session.scalars(sa.select(Stance).where(Stance.proposal_id == proposal_id)).all()
     assert len(stances) == 1 and stances[0].choice.value in ("agree", "block")
+
+
+def test_pages_stay_within_budget_with_500_decisions_300_positions_and_400_discussions(app, db, council, make_user):
+    """Issue 20's scale: the decisions list and the discussions list are paged, and a decision
+    with 300 positions (every one with a reason) shows its counts and one page of reasons."""
+    import gzip
+
+    from intranet.spaces.models import Choice, Proposal, Thread
+
+    space, people = council
+    now = utcnow()
+    db.session.add_all(
+        Proposal(space_id=space.id, author_id=people["staff"].id, title=f"Proposition n° {n} sur l’accueil des familles",
+                 body="Texte.", closes_at=now + timedelta(days=n - 250), mode="person")
+        for n in range(500)
+    )
+    db.session.add_all(
+        Thread(space_id=space.id, author_id=people["member"].id, title=f"Discussion n° {n} sur l’interprétariat",
+               last_post_at=now - timedelta(minutes=n))
+        for n in range(400)
+    )
+    crowded = _propose(space, people["staff"], mode="person", title="Adopter la grille commune")
+    choices = list(Choice)
+    for n in range(300):
+        person = make_user("member", org=people["member"].organization)
+        db.session.add(Stance(proposal_id=crowded.id, voter=f"u{person.id}", user_id=person.id,
+                              organization_id=person.organization_id, choice=choices[n % 4],
+                              reason=f"Raison n° {n} : la grille nous aide à préparer l’appel."))
+    db.session.flush()
+    client = _client(app, people["coord"])
+    pages = {
+        f"/tables/{space.id}/decisions": "Page 1 sur 26",
+        f"/tables/{space.id}/decisions?page=26": "Page 26 sur 26",
+        f"/tables/{space.id}/discussions": "Page 1 sur 14",
+        f"/tables/{space.id}/discussions?page=14": "Page 14 sur 14",
+        f"/tables/decisions/{crowded.id}": "Page 1 sur 6",
+        f"/tables/decisions/{crowded.id}?page=6": "Page 6 sur 6",
+    }
+    for url, pager in pages.items():
+        response = client.get(url)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200, url
+        assert pager in html, url
+        assert len(gzip.compress(response.get_data(), 6)) <= 14 * 1024, url
+    html = client.get(f"/tables/decisions/{crowded.id}").get_data(as_text=True)
+    assert "300 personnes sur" in html and html.count("<li><strong>") == decisions.REASONS_PER_PAGE
+    assert [decisions.results(crowded).counts[c.value] for c in choices] == [75, 75, 75, 75]

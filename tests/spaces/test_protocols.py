@@ -17,9 +17,10 @@ from intranet.accounts.models import Sector
 from intranet.mail.models import OutboxMessage
 from intranet.mail.services import build_message
 from intranet.notifications.models import Notification
-from intranet.spaces import policy, protocols, services
+from intranet.spaces import policy, services
 from intranet.spaces.models import SpaceVisibility
-from intranet.spaces.protocol_models import ProtocolStatus
+from intranet.spaces.protocols import services as protocols
+from intranet.spaces.protocols.models import ProtocolStatus
 from intranet.tasks.models import TaskStatus
 from tests.conftest import AuthActions
 

@@ -33,7 +33,7 @@ RENDERED_AS_MARKDOWN = {
     "intranet.spaces.forms.SpaceSettingsForm.description",
     "intranet.spaces.forms.ProposalForm.body",
     "intranet.spaces.forms.OutcomeForm.outcome",
-    "intranet.spaces.protocol_forms.ProtocolForm.body",
+    "intranet.spaces.protocols.forms.ProtocolForm.body",
     "intranet.spaces.meetings.forms.MeetingForm.agenda",
     "intranet.spaces.meetings.forms.MinutesForm.minutes",
 }
@@ -104,7 +104,7 @@ EDITOR_PAGES: dict[str, tuple[str, Callable[[], str]]] = {
     "intranet.spaces.forms.PostForm": ("staff", _thread),
     "intranet.spaces.forms.ProposalForm": ("staff", lambda: url_for("spaces.new_proposal", space_id=_space())),
     "intranet.spaces.forms.OutcomeForm": ("staff", _open_proposal),
-    "intranet.spaces.protocol_forms.ProtocolForm": ("staff", lambda: url_for("spaces.new_protocol", space_id=_space())),
+    "intranet.spaces.protocols.forms.ProtocolForm": ("staff", lambda: url_for("spaces.new_protocol", space_id=_space())),
     "intranet.spaces.meetings.forms.MeetingForm": ("staff", lambda: url_for("spaces.new_meeting", space_id=_space())),
     "intranet.spaces.meetings.forms.MinutesForm": ("staff", _past_meeting),
 }

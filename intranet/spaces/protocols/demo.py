@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from ..accounts.models import Organization, Role, User
-from ..database import utcnow
-from ..extensions import db
-from . import protocols
-from .models import Space
+from ...accounts.models import Organization, Role, User
+from ...database import utcnow
+from ...extensions import db
+from ..models import Space
+from . import services as protocols
 
 ADOPTED_V1 = """## Objet
 

@@ -7,19 +7,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from ..briefs import wait_for_render
-from ..confirm import Confirmation, confirm_first
-from ..diff import field_diff
-from ..extensions import db
-from ..guard import record_confirmed
-from ..network import network_today, paper_size
-from ..params import bounded_int, int_arg
-from ..security import access, require
-from ..urls import wants_fragment
-from . import policy, protocols
-from .protocol_forms import ProtocolForm
-from .protocol_models import Protocol
-from .views import _space, bp
+from ...briefs import wait_for_render
+from ...confirm import Confirmation, confirm_first
+from ...diff import field_diff
+from ...extensions import db
+from ...guard import record_confirmed
+from ...network import network_today, paper_size
+from ...params import bounded_int, int_arg
+from ...security import access, require
+from ...urls import wants_fragment
+from .. import policy
+from ..views import _space, bp
+from . import services as protocols
+from .forms import ProtocolForm
+from .models import Protocol
 
 
 def _protocol(protocol_id: int) -> Protocol:

@@ -21,9 +21,9 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
-from .. import events
-from ..accounts.models import Organization, Role, User
-from ..briefs import (
+from ... import events
+from ...accounts.models import Organization, Role, User
+from ...briefs import (
     BriefContent,
     latest_task,
     layout_for,
@@ -33,14 +33,14 @@ from ..briefs import (
     request_render,
     word_count,
 )
-from ..database import utcnow
-from ..extensions import db
-from ..network import paper_size
-from ..tasks.models import TaskRecord
-from . import policy
-from .models import Space, SpaceMember
-from .protocol_models import Protocol, ProtocolSignature, ProtocolStatus, ProtocolVersion
-from .services import facilitators, people_of, seats_of
+from ...database import utcnow
+from ...extensions import db
+from ...network import paper_size
+from ...tasks.models import TaskRecord
+from .. import policy
+from ..models import Space, SpaceMember
+from ..services import facilitators, people_of, seats_of
+from .models import Protocol, ProtocolSignature, ProtocolStatus, ProtocolVersion
 
 PDF_TASK_KIND = "space_protocol_pdf"
 #: Adopted organizations review their protocol: a year unless the space says otherwise.

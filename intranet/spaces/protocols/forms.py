@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..guard import GuardedForm, GuardedMarkdownField, GuardedStringField
+from ...guard import GuardedForm, GuardedMarkdownField, GuardedStringField
 
 PROTOCOL_HINT = _l(
     "En Markdown (## pour un intertitre). Dites qui fait quoi, quand on se réfère, ce qui est transmis et "

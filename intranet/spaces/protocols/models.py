@@ -14,10 +14,10 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..accounts.models import Organization, User
-from ..database import UTCDateTime, utcnow
-from ..extensions import db
-from .models import Space
+from ...accounts.models import Organization, User
+from ...database import UTCDateTime, utcnow
+from ...extensions import db
+from ..models import Space
 
 
 class ProtocolStatus(enum.StrEnum):

@@ -7,12 +7,12 @@ import sqlalchemy as sa
 from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
 
-from ..accounts.models import User
-from ..extensions import db
-from ..guard import register_object
-from ..redaction.registry import RedactableKind, register_kind
-from . import policy
-from .protocol_models import Protocol, ProtocolVersion
+from ...accounts.models import User
+from ...extensions import db
+from ...guard import register_object
+from ...redaction.registry import RedactableKind, register_kind
+from .. import policy
+from .models import Protocol, ProtocolVersion
 
 FIELDS = ("title", "body")
 
