@@ -32,6 +32,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
 from .extensions import db
+from .text import fold
 
 #: Name prefixes of tables and indexes that hand-written migrations create outside the models
 #: (full-text search); features add theirs. Autogenerate and the schema test leave them alone.
@@ -123,6 +124,10 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+def _fold_sql(value):
+    return fold(value) if isinstance(value, str) else value
+
+
 def _sqlite_setup(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -133,6 +138,9 @@ def _sqlite_setup(engine: Engine) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
+        # ``fold(text)``: lower case without accents, for searches with accents optional
+        # (PostgreSQL's twin is ``lower(unaccent(...))``; see ``intranet.search.matching``).
+        dbapi_conn.create_function("fold", 1, _fold_sql, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):

@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
     from . import (
         guarded,
         models,  # noqa: F401  (tables)
+        search_source,
         services,
     )
     from .demo import load_demo
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     register_demo(400, load_demo)
     register_task_access(services.BRIEF_TASK_KIND, services.can_see_brief_task)
     register_redaction(app)
+    search_source.register(app)
     events.register_digest_source(
         "advocacy_cosign",
         400,

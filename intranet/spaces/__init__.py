@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         models,
         redaction,
         replies,
+        search_source,
         services,
     )
     from .views import bp
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     register_demo(60, demo.load)
     register_inbound(app, replies.PREFIX, replies.handle_reply)
     redaction.register(app)
+    search_source.register(app)
     events.register_digest_source(
         "spaces",
         50,

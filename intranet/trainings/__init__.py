@@ -40,7 +40,7 @@ def init_app(app: Flask) -> None:
     from ..home.desk import register_desk_item
     from ..home.sections import register_section
     from ..templating import add_nav
-    from . import demo, guarded, services
+    from . import demo, guarded, search_source, services
     from .views import bp, desk_sessions
 
     app.register_blueprint(bp)
@@ -63,4 +63,5 @@ def init_app(app: Flask) -> None:
         collect_many=services.digest_items_many,
     )
     register_demo(30, demo.load)
+    search_source.register(app)
     events.account_closing.connect(_free_seats_of_closing_account, weak=False)

@@ -1,0 +1,98 @@
+"""Discussions and decisions of the spaces in the header's search (``intranet.search``).
+
+A thread or a proposal belongs to its space and its readers are the space's readers
+(``policy.readable_clause``): a space open to the network, or one whose member organizations
+include the searcher's; the network's team reads them all. A removed message is not searched."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Flask, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from ..extensions import db
+from ..search import Found, Query, Result, Source, paged, register_source
+from ..search.highlight import mark, prefix_matcher, snippet
+from ..search.matching import all_words_in
+from .decisions import is_open
+from .models import Post, Proposal, Space, Thread
+from .policy import readable_clause
+
+
+def _matching_posts(query: Query):
+    return sa.select(Post.thread_id).where(Post.deleted_at.is_(None), *all_words_in([Post.body], query.words))
+
+
+def _first_matching_bodies(query: Query, thread_ids: list[int]) -> dict[int, str]:
+    """Per thread, the first message that holds every word (for its snippet)."""
+    if not thread_ids:
+        return {}
+    first = (
+        sa.select(sa.func.min(Post.id))
+        .where(
+            Post.thread_id.in_(thread_ids), Post.deleted_at.is_(None), *all_words_in([Post.body], query.words)
+        )
+        .group_by(Post.thread_id)
+    )
+    return dict(db.session.execute(sa.select(Post.thread_id, Post.body).where(Post.id.in_(first))).all())
+
+
+def find_threads(query: Query, user, limit: int) -> Found:
+    statement = (
+        sa.select(Thread)
+        .join(Space, Space.id == Thread.space_id)
+        .where(
+            readable_clause(user),
+            sa.or_(
+                sa.and_(*all_words_in([Thread.title], query.words)), Thread.id.in_(_matching_posts(query))
+            ),
+        )
+    )
+    total, threads = paged(statement, query, limit, Thread.last_post_at.desc(), Thread.id.desc())
+    bodies = _first_matching_bodies(query, [t.id for t in threads])
+    matches = prefix_matcher(query.words)
+    results = [
+        Result(
+            mark(thread.title, matches),
+            url_for("spaces.thread", thread_id=thread.id),
+            snippet(bodies.get(thread.id, ""), matches),
+            " · ".join(
+                (thread.space.name, ngettext("%(num)s message", "%(num)s messages", thread.post_count))
+            ),
+            thread.last_post_at,
+        )
+        for thread in threads
+    ]
+    return Found(total, results)
+
+
+def find_decisions(query: Query, user, limit: int) -> Found:
+    statement = (
+        sa.select(Proposal)
+        .join(Space, Space.id == Proposal.space_id)
+        .where(
+            readable_clause(user),
+            *all_words_in([Proposal.title, Proposal.body, Proposal.outcome], query.words),
+        )
+    )
+    total, proposals = paged(statement, query, limit, Proposal.created_at.desc(), Proposal.id.desc())
+    matches = prefix_matcher(query.words)
+    results = [
+        Result(
+            mark(proposal.title, matches),
+            url_for("spaces.proposal", proposal_id=proposal.id),
+            snippet(f"{proposal.outcome}\n\n{proposal.body}" if proposal.outcome else proposal.body, matches),
+            proposal.space.name,
+            proposal.created_at,
+            _("Ouverte") if is_open(proposal) else _("Close"),
+        )
+        for proposal in proposals
+    ]
+    return Found(total, results)
+
+
+def register(app: Flask) -> None:
+    register_source(app, Source("threads", _l("Discussions des tables"), 50, find_threads))
+    register_source(app, Source("decisions", _l("Décisions des tables"), 55, find_decisions))
