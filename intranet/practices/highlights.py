@@ -89,4 +89,4 @@ def _postgresql(practices: list[Practice], q: str) -> dict[int, Marked]:
             headline(Practice.summary + sa.literal("\n\n") + Practice.body, HEADLINE),
         ).where(Practice.id.in_([p.id for p in practices]))
     ).all()
-    return {pid: (from_markers(title), from_markers(text)) for pid, title, text in rows}
+    return {pid: (from_markers(title, markdown=False), from_markers(text)) for pid, title, text in rows}

@@ -121,11 +121,12 @@ def snippet(text: str | None, matches: Matcher, length: int = SNIPPET) -> Markup
     return Markup("… " if start > 0 else "") + body + Markup(" …" if end < len(text) else "")
 
 
-def from_markers(text: str | None) -> Markup:
+def from_markers(text: str | None, *, markdown: bool = True) -> Markup:
     """Text where a search engine put ``START``/``STOP`` around matches (PostgreSQL's
-    ``ts_headline``): escaped, Markdown left out, the marked words in ``<mark>``."""
+    ``ts_headline``): escaped, the marked words in ``<mark>``; Markdown left out unless
+    ``markdown=False`` (a title: shown as typed)."""
     text = text or ""
-    for pattern, replacement in _MARKDOWN:
+    for pattern, replacement in _MARKDOWN if markdown else ():
         text = pattern.sub(replacement, text)
     parts: list[str] = []
     for piece in re.split(f"({START}[^{STOP}]*{STOP})", text.strip()):

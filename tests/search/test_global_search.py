@@ -3,6 +3,7 @@ matched words marked, markup escaped, hostile queries answered without an error.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -163,7 +164,8 @@ def test_markup_in_titles_and_in_the_query_is_never_markup(app, db, world, make_
     db.session.commit()
     client = _client(app, insider)
     page = _search(client, '<img src=x onerror=alert(3)> "hebergement"')  # every word: the practice's summary
-    assert "&lt;script&gt;<mark>alert</mark>(&#34;x&#34;)&lt;/script&gt; <mark>Hébergement</mark>" in page
+    # (SQLite marks « alert » too; PostgreSQL's parser takes the tag whole, and marks no word in it.)
+    assert re.search(r"&lt;script&gt;(<mark>)?alert(</mark>)?\(&#34;x&#34;\)&lt;/script&gt; <mark>Hébergement</mark>", page)
     assert "&lt;img src=x onerror=alert(3)&gt;" in page  # the query, said back
     page += _search(client, "hébergement")
     assert "&lt;b onmouseover=alert(2)&gt;<mark>Hébergement</mark>&lt;/b&gt;" in page

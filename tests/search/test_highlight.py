@@ -56,3 +56,9 @@ def test_queries_are_cleaned_of_control_characters_and_cut():
     assert "\x00" not in query.text and len(query.text) <= 200
     assert make_query('"NEAR(abri toit)" * -x OR').words == ("near", "abri", "toit")
     assert make_query("de la").empty
+
+
+def test_a_title_from_the_engine_keeps_its_characters():
+    assert from_markers(f"<b>{START}Plan{STOP}</b> *x*", markdown=False) == Markup(
+        "&lt;b&gt;<mark>Plan</mark>&lt;/b&gt; *x*"
+    )
