@@ -113,7 +113,10 @@ def test_every_kind_is_found_grouped_with_a_link_to_its_own_search(
     insider = people["insider"]
     for n in range(6):
         make_practice(insider, title=f"Accompagnement interculturel {n}")
-    make_session(make_training(title="Approche interculturelle", description="Atelier **interculturel**."))
+    training = make_training(title="Approche interculturelle", description="Atelier **interculturel**.")
+    make_session(training, starts_in=timedelta(days=30), town="Gatineau")
+    first = make_session(training, starts_in=timedelta(days=5), online=True)
+    make_session(training, starts_in=timedelta(days=-5))  # past: not a reason to list it
     make_position(insider, title="Pour une approche interculturelle", status="published")
     make_resource(name="Médiation interculturelle Estrie", description="Médiatrices interculturelles.")
     thread = spaces.start_thread(
@@ -141,6 +144,9 @@ def test_every_kind_is_found_grouped_with_a_link_to_its_own_search(
     assert "/pratiques/?q=INTERCULTUREL" in page
     assert "<mark>interculturel</mark>" in page and "<mark>interculturelle</mark>" in page
     assert f"/tables/discussions/{thread.id}" in page
+    # A training once, with its next session and how many are to come.
+    assert page.count("Approche <mark>interculturelle</mark>") == 1
+    assert f"/formations/seances/{first.id}" in page and "En ligne · Sophie Formatrice · 2 séances" in page
     # The practices' own results show the same marks, as a page and as the live fragment.
     client = _client(app, insider)
     own = client.get("/pratiques/?q=interculturel").get_data(as_text=True)
@@ -165,7 +171,9 @@ def test_markup_in_titles_and_in_the_query_is_never_markup(app, db, world, make_
     client = _client(app, insider)
     page = _search(client, '<img src=x onerror=alert(3)> "hebergement"')  # every word: the practice's summary
     # (SQLite marks « alert » too; PostgreSQL's parser takes the tag whole, and marks no word in it.)
-    assert re.search(r"&lt;script&gt;(<mark>)?alert(</mark>)?\(&#34;x&#34;\)&lt;/script&gt; <mark>Hébergement</mark>", page)
+    assert re.search(
+        r"&lt;script&gt;(<mark>)?alert(</mark>)?\(&#34;x&#34;\)&lt;/script&gt; <mark>Hébergement</mark>", page
+    )
     assert "&lt;img src=x onerror=alert(3)&gt;" in page  # the query, said back
     page += _search(client, "hébergement")
     assert "&lt;b onmouseover=alert(2)&gt;<mark>Hébergement</mark>&lt;/b&gt;" in page
@@ -212,3 +220,27 @@ def test_the_header_has_the_search_bar_and_no_query_says_what_it_searches(app, w
     assert 'action="/recherche/"' in home and 'name="q"' in home
     page = _search(client, "")
     assert "Tapez un ou plusieurs mots" in page
+
+
+@pytest.mark.parametrize("role", ["member", "staff"])
+def test_results_pages_stay_within_the_page_budget(app, db, role):
+    import gzip
+
+    from intranet.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
+    from tests.conftest import sign_in
+    from tests.test_pages import PAGE_BUDGET
+
+    load_demo()
+    db.session.commit()
+    email = {"member": ACCOUNTS[3][0], "staff": ACCOUNTS[1][0]}[role]
+    client = app.test_client()
+    assert sign_in(client, email, DEMO_PASSWORD).status_code == 303
+    found_somewhere = 0
+    for q in ("violence", "femmes", "interprète", "région", "sécurité plan"):
+        for args in ({}, {"type": "practices"}, {"type": "threads"}):
+            response = client.get("/recherche/", query_string={"q": q, **args})
+            assert response.status_code == 200
+            body = response.get_data()
+            found_somewhere += body.count(b"<mark>")
+            assert len(gzip.compress(body, compresslevel=6)) <= PAGE_BUDGET, (q, args)
+    assert found_somewhere > 20
