@@ -56,6 +56,12 @@ def _folded(text: str) -> tuple[str, list[int]]:
     """The folded text, and for each of its characters the index of the one it came from."""
     if text.isascii():
         return text.lower(), list(range(len(text)))
+    # Nearly always each letter folds into one (é -> e): a translation keeps every place.
+    table = {ord(ch): _fold_char(ch) for ch in set(text) if not ch.isascii()}
+    if all(len(f) == 1 for f in table.values()):
+        folded = text.translate(table).lower()
+        if len(folded) == len(text):
+            return folded, list(range(len(text)))
     out: list[str] = []
     origin: list[int] = []
     for index, ch in enumerate(text):

@@ -20,9 +20,24 @@ from .decisions import is_open
 from .models import Post, Proposal, Space, Thread
 from .policy import readable_clause
 
+# The messages searched are the most recent matching ones a person may read, at most this many:
+# a common word is then found by walking back from the newest message until enough matched, not by
+# reading (and folding) every message of every space; the count says « plus de » past it.
+WINDOW = 400
 
-def _matching_posts(query: Query):
-    return sa.select(Post.thread_id).where(Post.deleted_at.is_(None), *all_words_in([Post.body], query.words))
+
+def _recent_matching_threads(query: Query, user) -> tuple[list[int], bool]:
+    """Threads of the ``WINDOW`` most recent readable messages holding every word, and whether
+    the window was full."""
+    rows = db.session.scalars(
+        sa.select(Post.thread_id)
+        .join(Thread, Thread.id == Post.thread_id)
+        .join(Space, Space.id == Thread.space_id)
+        .where(readable_clause(user), Post.deleted_at.is_(None), *all_words_in([Post.body], query.words))
+        .order_by(Post.id.desc())
+        .limit(WINDOW + 1)
+    ).all()
+    return list(dict.fromkeys(rows[:WINDOW])), len(rows) > WINDOW
 
 
 def _first_matching_bodies(query: Query, thread_ids: list[int]) -> dict[int, str]:
@@ -40,14 +55,13 @@ def _first_matching_bodies(query: Query, thread_ids: list[int]) -> dict[int, str
 
 
 def find_threads(query: Query, user, limit: int) -> Found:
+    in_messages, capped = _recent_matching_threads(query, user)
     statement = (
         sa.select(Thread)
         .join(Space, Space.id == Thread.space_id)
         .where(
             readable_clause(user),
-            sa.or_(
-                sa.and_(*all_words_in([Thread.title], query.words)), Thread.id.in_(_matching_posts(query))
-            ),
+            sa.or_(sa.and_(*all_words_in([Thread.title], query.words)), Thread.id.in_(in_messages)),
         )
     )
     total, threads = paged(statement, query, limit, Thread.last_post_at.desc(), Thread.id.desc())
@@ -65,7 +79,7 @@ def find_threads(query: Query, user, limit: int) -> Found:
         )
         for thread in threads
     ]
-    return Found(total, results)
+    return Found(total, results, capped)
 
 
 def find_decisions(query: Query, user, limit: int) -> Found:

@@ -13,7 +13,7 @@ from flask_babel import ngettext
 
 from ..database import utcnow
 from ..extensions import db
-from ..search import Found, Query, Result, Source, register_source
+from ..search import Found, Query, Result, Source, paged, register_source
 from ..search.highlight import mark, prefix_matcher, snippet
 from ..search.matching import all_words_in
 from . import policy
@@ -26,14 +26,13 @@ def find(query: Query, user, limit: int) -> Found:
         sa.select(
             TrainingSession.training_id,
             sa.func.min(TrainingSession.starts_at).label("next_at"),
-            sa.func.count().label("sessions"),
         )
         .where(to_come)
         .group_by(TrainingSession.training_id)
         .subquery()
     )
     statement = (
-        sa.select(Training.id, upcoming.c.next_at, upcoming.c.sessions)
+        sa.select(Training.id)
         .join(upcoming, upcoming.c.training_id == Training.id)
         .where(
             sa.true() if policy.can_manage(user) else Training.published.is_(True),
@@ -42,28 +41,23 @@ def find(query: Query, user, limit: int) -> Found:
             ),
         )
     )
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.subquery())) or 0
-    rows = db.session.execute(
-        statement.order_by(upcoming.c.next_at, Training.id).limit(limit).offset((query.page - 1) * limit)
-    ).all()
-    trainings = {
-        t.id: t for t in db.session.scalars(sa.select(Training).where(Training.id.in_([r.id for r in rows])))
-    }
-    # The next session of each (its page is the training's page).
-    nexts = {
-        s.training_id: s
-        for s in db.session.scalars(
-            sa.select(TrainingSession)
-            .where(TrainingSession.training_id.in_(list(trainings)), to_come)
-            .order_by(TrainingSession.starts_at.desc(), TrainingSession.id.desc())
-        )
-    }
+    total, rows = paged(statement, query, limit, upcoming.c.next_at, Training.id)
+    trainings = {t.id: t for t in db.session.scalars(sa.select(Training).where(Training.id.in_(rows)))}
+    # The sessions to come of each, the next one first (its page is the training's page).
+    to_come_of: dict[int, list[TrainingSession]] = {}
+    for session in db.session.scalars(
+        sa.select(TrainingSession)
+        .where(TrainingSession.training_id.in_(list(trainings)), to_come)
+        .order_by(TrainingSession.starts_at, TrainingSession.id)
+    ):
+        to_come_of.setdefault(session.training_id, []).append(session)
     matches = prefix_matcher(query.words)
     results = []
-    for row in rows:
-        training, session = trainings[row.id], nexts[row.id]
+    for training_id in rows:
+        training, sessions = trainings[training_id], to_come_of[training_id]
+        session = sessions[0]
         where = _("En ligne") if session.format == SessionFormat.ONLINE else session.town
-        count = ngettext("%(num)s séance", "%(num)s séances", row.sessions) if row.sessions > 1 else ""
+        count = ngettext("%(num)s séance", "%(num)s séances", len(sessions)) if len(sessions) > 1 else ""
         results.append(
             Result(
                 mark(training.title, matches),
