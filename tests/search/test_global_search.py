@@ -244,3 +244,20 @@ def test_results_pages_stay_within_the_page_budget(app, db, role):
             found_somewhere += body.count(b"<mark>")
             assert len(gzip.compress(body, compresslevel=6)) <= PAGE_BUDGET, (q, args)
     assert found_somewhere > 20
+
+
+def test_discussions_past_the_window_say_more_than(app, db, world, monkeypatch):
+    from intranet.spaces import search_source
+
+    space, people = world
+    insider = people["insider"]
+    for n in range(3):
+        thread = spaces.start_thread(insider, space, title=f"Sujet {n}", body="Parlons du covoiturage régional.")
+        spaces.reply(insider, thread, "Le covoiturage encore.")
+    db.session.commit()
+    monkeypatch.setattr(search_source, "WINDOW", 2)
+    page = _search(_client(app, insider), "covoiturage")
+    assert "(plus de 1)" in page  # the two most recent messages are of one thread
+    monkeypatch.setattr(search_source, "WINDOW", 400)
+    page = _search(_client(app, insider), "covoiturage")
+    assert "Discussions des tables <span class=\"muted\">(3)</span>" in page
