@@ -3,10 +3,10 @@
 Both sides are folded (``intranet.text.fold``: lower case, accents off): the query in Python, the
 column in SQL, by ``fold(...)`` on SQLite (a function ``intranet.database`` gives every connection)
 and ``lower(unaccent(...))`` on PostgreSQL (the ``unaccent`` extension the practices' search
-configuration already needs). On SQLite a Python function per row is slow on long texts, so each
-word is first looked for by SQLite's own ``LIKE`` with the letters that an accent may hide left
-open (« hebergement » -> ``%h_b_rg_m_nt%``, which « Hébergement » matches): only the rows that
-pass it are folded.
+configuration already needs). Folding a long text costs (a Python function per row on SQLite,
+``unaccent``'s dictionary on PostgreSQL), so each word is first looked for by the engine's own
+``LIKE``/``ILIKE`` with the letters that an accent may hide left open (« hebergement » ->
+``%h_b_rg_m_nt%``, which « Hébergement » matches): only the rows that pass it are folded.
 
 For the few features whose tables stay small or that have no index of their own (trainings,
 advocacy texts, the spaces' discussions and decisions); the practices have a real full-text index.
@@ -57,9 +57,10 @@ def _skeleton(word: str) -> str:
 def contains(column, word: str):
     """A condition: the folded ``column`` holds ``word`` (a folded word of ``query_words``)."""
     pattern = f"%{word}%"  # [0-9a-z] only: nothing to escape
-    if is_sqlite():
+    if is_sqlite():  # LIKE is case-blind for ASCII letters
         return sa.and_(column.like(_skeleton(word)), sa.func.fold(column).like(pattern))
-    return folded(column).like(pattern)
+    # PostgreSQL runs the cheaper condition first: unaccent() only on the rows ILIKE let through.
+    return sa.and_(column.ilike(_skeleton(word)), folded(column).like(pattern))
 
 
 def all_words_in(columns: list, words) -> list:
