@@ -20,23 +20,43 @@ from .decisions import is_open
 from .models import Post, Proposal, Space, Thread
 from .policy import readable_clause
 
-# The messages searched are the most recent matching ones a person may read, at most this many:
-# a common word is then found by walking back from the newest message until enough matched, not by
-# reading (and folding) every message of every space; the count says « plus de » past it.
+# The messages searched are the most recent matching ones a person may read, at most ``WINDOW``:
+# a common word is found by walking back from the newest message until enough matched, not by
+# reading (and folding) every message of every space; the count says « plus de » past it. The
+# walk first takes the ``RECENT`` newest messages by their key (bounded whatever the planner
+# guesses of the words), then, if the window is not full, the older ones.
 WINDOW = 400
+RECENT = 3000
+
+
+def _walk(query: Query, user, need: int, *, before: int | None = None, walk: int | None = None) -> list[int]:
+    """Thread ids of the ``need`` most recent readable messages holding every word, among the
+    ``walk`` newest messages older than ``before`` (every older one without ``walk``)."""
+    posts = sa.select(Post.id, Post.thread_id, Post.body).where(Post.deleted_at.is_(None))
+    if before is not None:
+        posts = posts.where(Post.id < before)
+    posts = posts.order_by(Post.id.desc())
+    recent = (posts.limit(walk) if walk else posts).subquery("recent")
+    return list(
+        db.session.scalars(
+            sa.select(recent.c.thread_id)
+            .join(Thread, Thread.id == recent.c.thread_id)
+            .join(Space, Space.id == Thread.space_id)
+            .where(readable_clause(user), *all_words_in([recent.c.body], query.words))
+            .order_by(recent.c.id.desc())
+            .limit(need)
+        )
+    )
 
 
 def _recent_matching_threads(query: Query, user) -> tuple[list[int], bool]:
     """Threads of the ``WINDOW`` most recent readable messages holding every word, and whether
     the window was full."""
-    rows = db.session.scalars(
-        sa.select(Post.thread_id)
-        .join(Thread, Thread.id == Post.thread_id)
-        .join(Space, Space.id == Thread.space_id)
-        .where(readable_clause(user), Post.deleted_at.is_(None), *all_words_in([Post.body], query.words))
-        .order_by(Post.id.desc())
-        .limit(WINDOW + 1)
-    ).all()
+    rows = _walk(query, user, WINDOW + 1, walk=RECENT)
+    if len(rows) <= WINDOW:
+        edge = db.session.scalar(sa.select(Post.id).order_by(Post.id.desc()).offset(RECENT - 1).limit(1))
+        if edge is not None:
+            rows += _walk(query, user, WINDOW + 1 - len(rows), before=edge)
     return list(dict.fromkeys(rows[:WINDOW])), len(rows) > WINDOW
 
 

@@ -261,3 +261,18 @@ def test_discussions_past_the_window_say_more_than(app, db, world, monkeypatch):
     monkeypatch.setattr(search_source, "WINDOW", 400)
     page = _search(_client(app, insider), "covoiturage")
     assert "Discussions des tables <span class=\"muted\">(3)</span>" in page
+
+
+def test_older_discussions_are_found_past_the_first_walk(app, db, world, monkeypatch):
+    from intranet.spaces import search_source
+
+    space, people = world
+    insider = people["insider"]
+    old = spaces.start_thread(insider, space, title="Ancien sujet", body="Le mot rarissime zygomatique.")
+    recent = spaces.start_thread(insider, space, title="Récent", body="Rien à voir.")
+    for _ in range(3):
+        spaces.reply(insider, recent, "Toujours rien.")
+    db.session.commit()
+    monkeypatch.setattr(search_source, "RECENT", 2)  # the old message is past the first walk
+    page = _search(_client(app, insider), "zygomatique")
+    assert f"/tables/discussions/{old.id}" in page and "<mark>zygomatique</mark>" in page
