@@ -22,6 +22,7 @@ FEATURES: tuple[str, ...] = (
     "intranet.tasks",
     "intranet.mail",
     "intranet.files",
+    "intranet.search",  # the header's search: sources registered by the features (issues 17-20)
     "intranet.admin",
     "intranet.notifications",
     "intranet.trainings",

@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     from . import (
         guarded,
         models,  # noqa: F401  (tables)
+        search_source,
         services,
     )
     from .demo import load_demo
@@ -37,6 +38,7 @@ def init_app(app: Flask) -> None:
     register_redaction(app)
     # A version's page shows the text: opening it reads the text's notifications (comments too).
     events.register_object_page(app, "advocacy.version", "advocacy.show", ("position_id",))
+    search_source.register(app)
     events.register_digest_source(
         "advocacy_cosign",
         400,

@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
     from ..events import register_digest_source
     from ..home.sections import register_section
     from ..templating import add_nav
-    from . import demo
+    from . import demo, search_source
     from .services import digest, profiles
     from .views import bp
 
@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
         collect_many=digest.collect_many,
     )
     register_demo(60, demo.load)
+    search_source.register(app)
 
     @app.cli.command("directory-reindex")
     def directory_reindex() -> None:

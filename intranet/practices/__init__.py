@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
     from ..home.sections import register_section
     from ..tasks.services import register_task_guard
     from ..templating import add_nav
-    from . import guarded, redaction, search, services
+    from . import guarded, redaction, search, search_source, services
     from .demo import load_demo
     from .views import bp, desk_reports
 
@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
     # A PDF made while the practice was shared stays out of reach once it no longer is.
     register_task_guard("practice_pdf", services.can_still_see_pdf_task)
     redaction.register(app)
+    search_source.register(app)
     # The tests empty every table after a committed test; the SQLite index is not a model table.
     hooks = getattr(db, "_passerelle_clean_hooks", None)
     if hooks is None:

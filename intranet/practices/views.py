@@ -20,7 +20,7 @@ from ..params import bounded_int, int_arg
 from ..security import access, require
 from ..tasks.services import submit_task
 from ..urls import wants_fragment
-from . import policy, services
+from . import highlights, policy, services
 from .forms import CommentForm, PracticeForm, ReportForm, ThemeForm, WithdrawForm
 from .labels import label as practice_label
 from .models import (
@@ -68,7 +68,7 @@ def _filters() -> services.Filters:
 def index():
     filters = _filters()
     results = services.find(current_user, filters, page=int_arg("page", 1))
-    context = {"filters": filters, "results": results}
+    context = {"filters": filters, "results": results, "marked": highlights.for_page(results.items, filters.q)}
     if wants_fragment():
         return render_template("practices/_results.html", oob=True, **context)
     return render_template("practices/index.html", choices=services.filter_choices(), **context)

@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
         models,
         redaction,
         replies,
+        search_source,
         services,
     )
     from .meetings import feeds as meeting_feeds
@@ -45,6 +46,7 @@ def init_app(app: Flask) -> None:
     meeting_guarded.register(app)
 
     _words(app)
+    search_source.register(app)
     events.register_digest_source(
         "spaces",
         50,

@@ -40,7 +40,7 @@ def init_app(app: Flask) -> None:
     from ..home.desk import register_desk_item
     from ..home.sections import register_section
     from ..templating import add_nav
-    from . import demo, guarded, ics, services
+    from . import demo, guarded, ics, search_source, services
     from .views import bp, desk_sessions
 
     app.register_blueprint(bp)
@@ -64,4 +64,5 @@ def init_app(app: Flask) -> None:
     )
     events.register_calendar_source(app, "trainings", ics.feed_events)
     register_demo(30, demo.load)
+    search_source.register(app)
     events.account_closing.connect(_free_seats_of_closing_account, weak=False)

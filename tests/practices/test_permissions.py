@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
 
 from intranet.database import utcnow
+
+
+def _unmarked(page: str) -> str:
+    """The page without the <mark> around matched words (issue 17), to read titles whole."""
+    return re.sub(r"</?mark>", "", page)
 
 
 @pytest.fixture
@@ -67,7 +73,7 @@ def test_other_organizations_never_see_private_practices_or_drafts(world, login_
     listing = client.get("/pratiques/").get_data(as_text=True)
     assert "Banque d’interprètes partagée" in listing
     assert "zanzibar" not in listing
-    search = client.get("/pratiques/", query_string={"q": "zanzibar"}).get_data(as_text=True)
+    search = _unmarked(client.get("/pratiques/", query_string={"q": "zanzibar"}).get_data(as_text=True))
     assert "0 pratique" in search and "zanzibar</a>" not in search
     # Related practices of the shared one do not name the private one.
     page = client.get(f"/pratiques/{world['shared'].id}").get_data(as_text=True)
@@ -83,7 +89,7 @@ def test_the_organization_sees_its_private_practice_and_draft(world, login_as, w
     assert client.get(f"/pratiques/{world['private'].id}").status_code == 200
     assert client.get(f"/pratiques/{world['draft'].id}").status_code == 200
     assert client.get(f"/pratiques/{world['draft'].id}/modifier").status_code == 200
-    search = client.get("/pratiques/", query_string={"q": "zanzibar"}).get_data(as_text=True)
+    search = _unmarked(client.get("/pratiques/", query_string={"q": "zanzibar"}).get_data(as_text=True))
     assert "Grille interne zanzibar" in search
     assert "Brouillon zanzibar</a>" not in search  # drafts are never in the library, even for its own
     assert "1 pratique" in search

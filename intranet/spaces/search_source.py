@@ -1,0 +1,132 @@
+"""Discussions and decisions of the spaces in the header's search (``intranet.search``).
+
+A thread or a proposal belongs to its space and its readers are the space's readers
+(``policy.readable_clause``): a space open to the network, or one whose member organizations
+include the searcher's; the network's team reads them all. A removed message is not searched."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Flask, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from ..extensions import db
+from ..search import Found, Query, Result, Source, paged, register_source
+from ..search.highlight import mark, prefix_matcher, snippet
+from ..search.matching import all_words_in
+from .decisions import is_open
+from .models import Post, Proposal, Space, Thread
+from .policy import readable_clause
+
+# The messages searched are the most recent matching ones a person may read, at most ``WINDOW``:
+# a common word is found by walking back from the newest message until enough matched, not by
+# reading (and folding) every message of every space; the count says « plus de » past it. The
+# walk first takes the ``RECENT`` newest messages by their key (bounded whatever the planner
+# guesses of the words), then, if the window is not full, the older ones.
+WINDOW = 400
+RECENT = 3000
+
+
+def _walk(query: Query, user, need: int, *, before: int | None = None, walk: int | None = None) -> list[int]:
+    """Thread ids of the ``need`` most recent readable messages holding every word, among the
+    ``walk`` newest messages older than ``before`` (every older one without ``walk``)."""
+    posts = sa.select(Post.id, Post.thread_id, Post.body).where(Post.deleted_at.is_(None))
+    if before is not None:
+        posts = posts.where(Post.id < before)
+    posts = posts.order_by(Post.id.desc())
+    recent = (posts.limit(walk) if walk else posts).subquery("recent")
+    return list(
+        db.session.scalars(
+            sa.select(recent.c.thread_id)
+            .join(Thread, Thread.id == recent.c.thread_id)
+            .join(Space, Space.id == Thread.space_id)
+            .where(readable_clause(user), *all_words_in([recent.c.body], query.words))
+            .order_by(recent.c.id.desc())
+            .limit(need)
+        )
+    )
+
+
+def _recent_matching_threads(query: Query, user) -> tuple[list[int], bool]:
+    """Threads of the ``WINDOW`` most recent readable messages holding every word, and whether
+    the window was full."""
+    rows = _walk(query, user, WINDOW + 1, walk=RECENT)
+    if len(rows) <= WINDOW:
+        edge = db.session.scalar(sa.select(Post.id).order_by(Post.id.desc()).offset(RECENT - 1).limit(1))
+        if edge is not None:
+            rows += _walk(query, user, WINDOW + 1 - len(rows), before=edge)
+    return list(dict.fromkeys(rows[:WINDOW])), len(rows) > WINDOW
+
+
+def _first_matching_bodies(query: Query, thread_ids: list[int]) -> dict[int, str]:
+    """Per thread, the first message that holds every word (for its snippet)."""
+    if not thread_ids:
+        return {}
+    first = (
+        sa.select(sa.func.min(Post.id))
+        .where(
+            Post.thread_id.in_(thread_ids), Post.deleted_at.is_(None), *all_words_in([Post.body], query.words)
+        )
+        .group_by(Post.thread_id)
+    )
+    return dict(db.session.execute(sa.select(Post.thread_id, Post.body).where(Post.id.in_(first))).all())
+
+
+def find_threads(query: Query, user, limit: int) -> Found:
+    in_messages, capped = _recent_matching_threads(query, user)
+    statement = (
+        sa.select(Thread)
+        .join(Space, Space.id == Thread.space_id)
+        .where(
+            readable_clause(user),
+            sa.or_(sa.and_(*all_words_in([Thread.title], query.words)), Thread.id.in_(in_messages)),
+        )
+    )
+    total, threads = paged(statement, query, limit, Thread.last_post_at.desc(), Thread.id.desc())
+    bodies = _first_matching_bodies(query, [t.id for t in threads])
+    matches = prefix_matcher(query.words)
+    results = [
+        Result(
+            mark(thread.title, matches),
+            url_for("spaces.thread", thread_id=thread.id),
+            snippet(bodies.get(thread.id, ""), matches),
+            " · ".join(
+                (thread.space.name, ngettext("%(num)s message", "%(num)s messages", thread.post_count))
+            ),
+            thread.last_post_at,
+        )
+        for thread in threads
+    ]
+    return Found(total, results, capped)
+
+
+def find_decisions(query: Query, user, limit: int) -> Found:
+    statement = (
+        sa.select(Proposal)
+        .join(Space, Space.id == Proposal.space_id)
+        .where(
+            readable_clause(user),
+            *all_words_in([Proposal.title, Proposal.body, Proposal.outcome], query.words),
+        )
+    )
+    total, proposals = paged(statement, query, limit, Proposal.created_at.desc(), Proposal.id.desc())
+    matches = prefix_matcher(query.words)
+    results = [
+        Result(
+            mark(proposal.title, matches),
+            url_for("spaces.proposal", proposal_id=proposal.id),
+            snippet(f"{proposal.outcome}\n\n{proposal.body}" if proposal.outcome else proposal.body, matches),
+            proposal.space.name,
+            proposal.created_at,
+            _("Ouverte") if is_open(proposal) else _("Close"),
+        )
+        for proposal in proposals
+    ]
+    return Found(total, results)
+
+
+def register(app: Flask) -> None:
+    register_source(app, Source("threads", _l("Discussions des tables"), 50, find_threads))
+    register_source(app, Source("decisions", _l("Décisions des tables"), 55, find_decisions))
