@@ -747,15 +747,28 @@ def revision(practice: Practice, number: int) -> PracticeRevision | None:
     )
 
 
-def filter_choices() -> dict:
-    """What the filters offer: themes, regions and organizations (names only, never an address)."""
+def filter_choices(user: User | None = None) -> dict:
+    """What the filters offer: themes, regions and the organizations that have a practice to find
+    (shared with the network, or the reader's own): names only, never an address. Listing every
+    member organization would put hundreds of options in each page of the library."""
+    authors = sa.select(Practice.organization_id).where(
+        Practice.status == Status.PUBLISHED,
+        sa.or_(
+            Practice.visibility == Visibility.NETWORK,
+            Practice.organization_id == (user.organization_id if user is not None else None),
+        ),
+    )
     return {
         "themes": list_themes(),
         "regions": list(db.session.scalars(sa.select(Region).order_by(Region.name))),
         "organizations": list(
             db.session.execute(
                 sa.select(Organization.id, Organization.name)
-                .where(Organization.active.is_(True), Organization.is_network.is_(False))
+                .where(
+                    Organization.active.is_(True),
+                    Organization.is_network.is_(False),
+                    Organization.id.in_(authors),
+                )
                 .order_by(Organization.name)
             )
         ),

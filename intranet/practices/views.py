@@ -71,7 +71,7 @@ def index():
     context = {"filters": filters, "results": results, "marked": highlights.for_page(results.items, filters.q)}
     if wants_fragment():
         return render_template("practices/_results.html", oob=True, **context)
-    return render_template("practices/index.html", choices=services.filter_choices(), **context)
+    return render_template("practices/index.html", choices=services.filter_choices(current_user), **context)
 
 
 @bp.route("/selection")
