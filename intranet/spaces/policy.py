@@ -55,6 +55,15 @@ def readable_clause(user: User):
     return sa.or_(Space.visibility == SpaceVisibility.NETWORK, Space.id.in_(member_of))
 
 
+def participant_clause(user: User):
+    """SQL twin of ``can_post`` (who takes part in a space): for lists and search."""
+    if user.is_staff:
+        return sa.true()
+    member_of = sa.select(SpaceMember.space_id).where(SpaceMember.organization_id == user.organization_id)
+    facilitates = sa.select(SpaceFacilitator.space_id).where(SpaceFacilitator.user_id == user.id)
+    return sa.or_(Space.id.in_(member_of), Space.id.in_(facilitates))
+
+
 def can_post(user: User, space: Space) -> bool:
     """Member organizations' people, the network's team and the facilitators take part."""
     return user.is_staff or is_member(user, space) or is_facilitator(user, space)

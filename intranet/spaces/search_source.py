@@ -1,8 +1,11 @@
-"""Discussions and decisions of the spaces in the header's search (``intranet.search``).
+"""Discussions, decisions, meetings and protocols of the spaces in the header's search
+(``intranet.search``).
 
-A thread or a proposal belongs to its space and its readers are the space's readers
+A thread, a proposal or a meeting belongs to its space and its readers are the space's readers
 (``policy.readable_clause``): a space open to the network, or one whose member organizations
-include the searcher's; the network's team reads them all. A removed message is not searched."""
+include the searcher's; the network's team reads them all. A removed message is not searched; a
+meeting is found by its title, agenda and published minutes, never by its place; a protocol's
+draft only by who takes part in the space (``policy.participant_clause``), as on its pages."""
 
 from __future__ import annotations
 
@@ -17,8 +20,10 @@ from ..search import Found, Query, Result, Source, paged, register_source
 from ..search.highlight import mark, prefix_matcher, snippet
 from ..search.matching import all_words_in
 from .decisions import is_open
+from .meetings.models import Meeting
 from .models import Post, Proposal, Space, Thread
-from .policy import readable_clause
+from .policy import participant_clause, readable_clause
+from .protocols.models import Protocol, ProtocolStatus
 
 # The messages searched are the most recent matching ones a person may read, at most ``WINDOW``:
 # a common word is found by walking back from the newest message until enough matched, not by
@@ -127,6 +132,63 @@ def find_decisions(query: Query, user, limit: int) -> Found:
     return Found(total, results)
 
 
+def find_meetings(query: Query, user, limit: int) -> Found:
+    published_minutes = sa.case((Meeting.minutes_published_at.is_not(None), Meeting.minutes), else_="")
+    statement = (
+        sa.select(Meeting)
+        .join(Space, Space.id == Meeting.space_id)
+        .where(readable_clause(user), *all_words_in([Meeting.title, Meeting.agenda, published_minutes], query.words))
+    )
+    total, meetings = paged(statement, query, limit, Meeting.starts_at.desc(), Meeting.id.desc())
+    matches = prefix_matcher(query.words)
+    results = [
+        Result(
+            mark(meeting.title, matches),
+            url_for("spaces.meeting", meeting_id=meeting.id),
+            snippet(f"{meeting.agenda}\n\n{meeting.minutes}" if meeting.minutes_published_at else meeting.agenda, matches),
+            meeting.space.name,
+            meeting.starts_at,
+            _("Date à choisir") if meeting.starts_at is None else "",
+        )
+        for meeting in meetings
+    ]
+    return Found(total, results)
+
+
+def find_protocols(query: Query, user, limit: int) -> Found:
+    statement = (
+        sa.select(Protocol)
+        .join(Space, Space.id == Protocol.space_id)
+        .where(
+            readable_clause(user),
+            sa.or_(Protocol.status != ProtocolStatus.DRAFT, participant_clause(user)),
+            *all_words_in([Protocol.title, Protocol.body], query.words),
+        )
+    )
+    total, protocols = paged(statement, query, limit, Protocol.updated_at.desc(), Protocol.id.desc())
+    matches = prefix_matcher(query.words)
+    labels = {
+        ProtocolStatus.DRAFT: _("Projet"),
+        ProtocolStatus.OPEN: _("À signer"),
+        ProtocolStatus.ADOPTED: _("Adopté"),
+        ProtocolStatus.ARCHIVED: _("Archivé"),
+    }
+    results = [
+        Result(
+            mark(protocol.title, matches),
+            url_for("spaces.protocol", protocol_id=protocol.id),
+            snippet(protocol.body, matches),
+            protocol.space.name,
+            protocol.adopted_at or protocol.updated_at,
+            labels.get(ProtocolStatus(protocol.status), ""),
+        )
+        for protocol in protocols
+    ]
+    return Found(total, results)
+
+
 def register(app: Flask) -> None:
     register_source(app, Source("threads", _l("Discussions des tables"), 50, find_threads))
     register_source(app, Source("decisions", _l("Décisions des tables"), 55, find_decisions))
+    register_source(app, Source("meetings", _l("Rencontres des tables"), 56, find_meetings))
+    register_source(app, Source("protocols", _l("Protocoles des tables"), 57, find_protocols))

@@ -82,6 +82,40 @@ def _plant(world, make_practice, make_training, make_session, make_position, mak
     removed = spaces.reply(insider, thread, "Message Canaridel retiré.")
     spaces.delete_post(insider, removed)
     canaries["canaridel"] = set()
+    # Meetings: the space's readers find the title, the agenda and published minutes; the place
+    # (town or link) is for the registered organizations, never in the search.
+    from intranet.spaces.meetings import services as meetings
+    from intranet.spaces.protocols import services as protocols
+
+    staff_person = people["staff"]
+    meeting = meetings.schedule(
+        staff_person, space, title="Rencontre Canarimee", agenda="Ordre du jour : Canariage.",
+        duration_minutes=90, place=meetings.Place(is_online=False, town="Canaritown"),
+        starts_at=utcnow() + timedelta(days=1),
+    )  # fmt: skip
+    meeting.starts_at = utcnow() - timedelta(days=2)  # it took place: its minutes can be published
+    db.session.flush()
+    meetings.publish_minutes(staff_person, meeting, "Compte rendu : Canarimin.")
+    canaries.update({"canarimee": inside | staff, "canariage": inside | staff, "canarimin": inside | staff})
+    canaries["canaritown"] = set()
+    meetings.schedule(
+        staff_person, space, title="Rencontre suivante", agenda="", duration_minutes=90,
+        place=meetings.Place(is_online=True, online_url="https://visio.example/Canarilink"),
+        starts_at=utcnow() + timedelta(days=5),
+    )  # fmt: skip
+    canaries["canarilink"] = set()
+    # Protocols: a draft stays with who takes part in the space, even when the space is open to
+    # the network; once open for signature, the space's readers find it.
+    open_space = spaces.create_space(
+        staff_person, name="Table ouverte", description="", visibility=SpaceVisibility.NETWORK.value,
+        immigration_seats=0,
+    )  # fmt: skip
+    spaces.seat(staff_person, open_space, insider.organization)
+    protocols.create(staff_person, open_space, title="Protocole Canariprd", body="Un projet.")
+    canaries["canariprd"] = inside | staff
+    shared = protocols.create(staff_person, open_space, title="Protocole Canaripro", body="Qui fait quoi.")
+    protocols.open_for_signature(staff_person, shared)
+    canaries["canaripro"] = inside | staff | {"outsider"}
     db.session.commit()
     return canaries
 
@@ -100,7 +134,7 @@ def test_every_kind_keeps_its_own_visibility(
             if person not in readers:
                 assert word.capitalize() not in page.replace(f"« {word} »", "")
             # One kind at a time, page by page: the same rules.
-            for kind in ("practices", "trainings", "advocacy", "resources", "threads", "decisions"):
+            for kind in ("practices", "trainings", "advocacy", "resources", "threads", "decisions", "meetings", "protocols"):
                 one = _search(client, word, type=kind)
                 if person not in readers:
                     assert word.capitalize() not in one.replace(f"« {word} »", ""), (word, kind)
