@@ -161,14 +161,16 @@ def test_htmx_gets_the_results_fragment_with_its_count(library, login_as):
     assert response.headers.get("Vary") and "HX-Request" in response.headers["Vary"]
 
 
-def test_pages_of_twenty_with_counts(make_practice, make_user, login_as, db):
+def test_pages_with_counts(make_practice, make_user, login_as, db):
+    from intranet.practices.services import PER_PAGE
+
     author = make_user("member")
-    for i in range(45):
+    for i in range(2 * PER_PAGE + 5):
         make_practice(author, title=f"Pratique numéro {i:02d}", summary="Atelier de groupe.")
     client, _ = login_as("member")
     first = client.get("/pratiques/", query_string={"q": "atelier"}).get_data(as_text=True)
-    assert "45 pratiques" in first and "page 1 sur 3" in first
-    assert len(re.findall(r'class="pr-card"', first)) == 20
+    assert f"{2 * PER_PAGE + 5} pratiques" in first and "page 1 sur 3" in first
+    assert len(re.findall(r'class="pr-card"', first)) == PER_PAGE
     third = client.get("/pratiques/", query_string={"q": "atelier", "page": 3}).get_data(as_text=True)
     assert len(re.findall(r'class="pr-card"', third)) == 5
     assert 'rel="prev"' in third and 'rel="next"' not in third
@@ -216,6 +218,8 @@ def test_a_full_page_of_results_stays_within_the_budgets(make_practice, make_use
     import gzip
     import random
 
+    from intranet.practices.services import PER_PAGE
+
     rng = random.Random(3)
     words = ("accueil sécuritaire", "interprètes formées", "plan de sécurité", "logement de transition",
              "audience au tribunal", "enfants exposés", "statut d’immigration", "médiation culturelle")
@@ -227,10 +231,10 @@ def test_a_full_page_of_results_stays_within_the_budgets(make_practice, make_use
                       summary=summary[:600], themes=rng.sample(themes, 3), region=make_region("Gaspésie–Îles-de-la-Madeleine"))
     client, _ = login_as("member")
     page = client.get("/pratiques/", query_string={"q": "intervenantes"})
-    assert page.get_data(as_text=True).count('class="pr-card"') == 20
+    assert page.get_data(as_text=True).count('class="pr-card"') == PER_PAGE
     assert len(gzip.compress(page.get_data())) <= 14 * 1024
     fragment = client.get("/pratiques/", query_string={"q": "intervenantes"}, headers={"HX-Request": "true"})
-    assert fragment.get_data(as_text=True).count('class="pr-card"') == 20
+    assert fragment.get_data(as_text=True).count('class="pr-card"') == PER_PAGE
     assert len(gzip.compress(fragment.get_data())) <= 4 * 1024, len(gzip.compress(fragment.get_data()))
 
 
