@@ -26,6 +26,7 @@ pytest_plugins = [
     "tests.factories.advocacy",
     "tests.factories.directory",
     "tests.factories.practices",
+    "tests.factories.spaces",
     "tests.factories.trainings",
 ]
 

@@ -10,26 +10,19 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from intranet.accounts.models import Sector
 from intranet.database import utcnow
 from intranet.notifications.models import Notification
-from intranet.spaces import decisions, services
-from intranet.spaces.models import SpaceVisibility, Stance
+from intranet.spaces import decisions
+from intranet.spaces.models import Stance
 from tests.conftest import AuthActions
 
 CANARY = "Proposition-canari-Z8"
 
 
 @pytest.fixture
-def council(db, make_org, make_user):
-    staff = make_user("staff")
-    shelter = make_org(name="Maison Décision", sector=Sector.SHELTER)
-    bridge = make_org(name="Pont Décision", sector=Sector.IMMIGRATION)
-    space = services.create_space(
-        staff, name="Espace décision", description="", visibility=SpaceVisibility.MEMBERS.value, immigration_seats=1
-    )
-    services.seat(staff, space, shelter)
-    services.seat(staff, space, bridge)
+def council(make_table, make_org, make_user):
+    made = make_table("Espace décision", shelter="Maison Décision", bridge="Pont Décision")
+    space, staff, shelter, bridge = made.space, made.staff, made.shelter, made.bridge
     people = {
         "staff": staff,
         "coord": make_user("coordinator", org=shelter),

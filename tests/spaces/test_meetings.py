@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from intranet.accounts.models import Sector
 from intranet.database import utcnow
 from intranet.notifications.models import Notification
 from intranet.spaces import services as spaces
@@ -26,15 +25,9 @@ LINK = "https://visio.example/salle-canari-Q7"
 
 
 @pytest.fixture
-def table(db, make_org, make_user):
-    staff = make_user("staff")
-    shelter = make_org(name="Maison Rencontre", sector=Sector.SHELTER)
-    bridge = make_org(name="Pont Rencontre", sector=Sector.IMMIGRATION)
-    space = spaces.create_space(
-        staff, name="Table rencontre", description="", visibility=SpaceVisibility.NETWORK.value, immigration_seats=1
-    )
-    spaces.seat(staff, space, shelter)
-    spaces.seat(staff, space, bridge)
+def table(make_table, make_org, make_user):
+    made = make_table("Table rencontre", visibility="network", shelter="Maison Rencontre", bridge="Pont Rencontre")
+    space, staff, shelter, bridge = made.space, made.staff, made.shelter, made.bridge
     facilitator = make_user("coordinator", org=shelter)
     spaces.name_facilitator(staff, space, facilitator)
     people = {

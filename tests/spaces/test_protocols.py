@@ -13,7 +13,6 @@ import pypdf
 import pytest
 import sqlalchemy as sa
 
-from intranet.accounts.models import Sector
 from intranet.mail.models import OutboxMessage
 from intranet.mail.services import build_message
 from intranet.notifications.models import Notification
@@ -36,15 +35,9 @@ Chaque organisation nomme une porteuse de dossier.
 
 
 @pytest.fixture
-def table(db, make_org, make_user):
-    staff = make_user("staff")
-    shelter = make_org(name="Maison Protocole", sector=Sector.SHELTER)
-    bridge = make_org(name="Pont Protocole", sector=Sector.IMMIGRATION)
-    space = services.create_space(
-        staff, name="Table protocole", description="", visibility=SpaceVisibility.MEMBERS.value, immigration_seats=1
-    )
-    services.seat(staff, space, shelter)
-    services.seat(staff, space, bridge)
+def table(make_table, make_org, make_user):
+    made = make_table("Table protocole", shelter="Maison Protocole", bridge="Pont Protocole")
+    space, staff, shelter, bridge = made.space, made.staff, made.shelter, made.bridge
     facilitator = make_user("member", org=shelter)
     services.name_facilitator(staff, space, facilitator)
     people = {
