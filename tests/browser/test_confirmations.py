@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import browser_login
 from tests.conftest import TEST_PASSWORD
@@ -50,7 +51,7 @@ def test_cancelling_a_booking_asks_first(
             dialog.wait_for()
             assert page.url == url  # no navigation: a dialog over the page
             assert CONSEQUENCE in dialog.inner_text()
-            assert dialog.locator("#quick-exit").is_visible()  # the quick exit stays at hand
+            expect(dialog.locator("#quick-exit")).to_be_visible()  # the quick exit stays at hand
             dialog.get_by_role("link", name="Ne rien changer").click()
             dialog.wait_for(state="hidden")
         else:

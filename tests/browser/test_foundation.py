@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import browser_login
 from tests.conftest import TEST_PASSWORD
 
@@ -15,7 +17,7 @@ def test_sign_in_then_quick_exit_leaves_and_ends_the_session(page, live_server, 
     assert page.get_by_role("heading", level=1).inner_text().startswith("Bonjour")
 
     exit_link = page.locator("#quick-exit")
-    assert exit_link.is_visible()
+    expect(exit_link).to_be_visible()
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "quick-exit"

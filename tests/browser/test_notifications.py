@@ -34,13 +34,13 @@ def test_reading_notifications_updates_the_header_and_preferences_are_saved(page
 
     page.get_by_role("button", name="Tout marquer comme lu").click()
     expect(bell.locator(".count")).to_have_count(0)
-    assert page.get_by_text("Tout est lu.").is_visible()
+    expect(page.get_by_text("Tout est lu.")).to_be_visible()
 
     page.get_by_role("link", name="Choisir ce que vous recevez par courriel").click()
     page.get_by_label("Chaque jour").check()
     page.get_by_label("Langue des courriels").select_option("en")
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("Vos préférences sont enregistrées.").is_visible()
+    expect(page.get_by_text("Vos préférences sont enregistrées.")).to_be_visible()
     db.session.remove()
     pref = db.session.get(NotificationPreference, member.id)
     assert pref.frequency == Frequency.DAILY and pref.locale == "en"
@@ -93,7 +93,7 @@ def test_choosing_what_emails_say_shows_that_email_beside_the_choice(page, live_
     assert page.evaluate("window.__same_page") is True  # swapped in place, no page load
 
     page.get_by_role("button", name="Enregistrer").click()
-    assert page.get_by_text("Vos préférences sont enregistrées.").is_visible()
+    expect(page.get_by_text("Vos préférences sont enregistrées.")).to_be_visible()
     expect(page.get_by_label("Discret", exact=True)).to_be_checked()
     expect(page.locator("#email-preview")).not_to_contain_text("Canaritre")
     db.session.remove()

@@ -37,7 +37,7 @@ def test_search_from_the_header_marks_what_matched(
         for width in (360, 1280):
             page.set_viewport_size({"width": width, "height": 800})
             page.goto(f"{live_server}/")
-            field = page.get_by_label("Recherche dans tout l’intranet")
+            field = page.get_by_role("searchbox", name="Recherche dans tout l’intranet")
             field.fill("HEBERGEMENT")
             field.press("Enter")
             page.wait_for_url(re.compile(r"/recherche/\?q=HEBERGEMENT"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import browser_login
 from tests.conftest import TEST_PASSWORD
 
@@ -52,4 +54,4 @@ def test_a_discussion_with_and_without_javascript(browser, page, live_server, ma
     page.goto(f"{live_server}/tables/{space.id}")
     assert "1 nouveau" in page.locator("main").inner_text()
     page.goto(thread_url)
-    assert page.locator("#nouveaux").is_visible()
+    expect(page.locator("#nouveaux")).to_be_visible()

@@ -7,6 +7,7 @@ import os
 import re
 
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from tests.browser.conftest import browser_login
 from tests.conftest import TEST_PASSWORD
@@ -45,7 +46,7 @@ def test_the_preview_follows_the_typing_with_javascript(page, live_server, make_
     assert region.locator("mark").inner_text() == "514 555-0199"
     # The help opens beside it.
     page.get_by_text("Mise en forme").first.click()
-    assert page.locator(".md-help code").first.is_visible()
+    expect(page.locator(".md-help code").first).to_be_visible()
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/writing-live-1024.png", full_page=True)
     assert page.url.endswith("/pratiques/nouvelle")
