@@ -101,7 +101,7 @@ def render_report_pdf(context: dict) -> bytes:
 
 
 def _cache_key(campaign: Campaign, locale: str) -> str:
-    return f"census-report:{campaign.id}:{campaign.revision}:{aggregates.threshold()}:{locale}"
+    return f"census-report:{campaign.id}:{campaign.revision}:{aggregates.threshold()}:{locale}:{paper_size()}"
 
 
 def _locale(user: User) -> str:

@@ -433,3 +433,17 @@ def test_the_pdf_report_is_us_letter_and_reads_the_suppressed_results(app, db, c
     flat = " ".join("\n".join(p.extract_text() for p in reader.pages).split())
     assert "Femmes hébergées 21" in flat and reader.metadata.title == campaign.name
     assert "Nuitées 0" in flat
+
+
+def test_a_report_made_on_one_paper_is_not_served_after_the_paper_changes(app, db, census, make_org):
+    """The report's cache key holds the network's paper: once the administrator changes it, the
+    next report is made again instead of the one printed on the former paper."""
+    from intranet import network
+    from intranet.census import report
+
+    campaign = census.campaign([make_org(name="Maison Papier")])
+    letter = report._cache_key(campaign, "fr")
+    network.save_paper_size(census.staff.id, network.A4)
+    db.session.flush()
+    assert network.paper_size() == network.A4
+    assert report._cache_key(campaign, "fr") != letter
