@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 from pathlib import Path
@@ -100,7 +101,12 @@ def render_practice_pdf(practice_id: int, locale: str = "fr", *, task_id: int) -
     locale = locale if locale in current_app.config["LANGUAGES"] else "fr"
     folder = Path(current_app.instance_path) / "practices"
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"pratique-{practice.id}-v{practice.version}-{locale}.pdf"
+    # The name holds what the page shows, not only its id and version: an id the database gives
+    # again after a deletion (or a restore) never finds another text's PDF.
+    with force_locale(locale):
+        shown = _html(practice, locale, FONT_SIZES[0], practice.body, False)
+    fingerprint = hashlib.sha256(shown.encode()).hexdigest()[:16]
+    name = f"pratique-{practice.id}-v{practice.version}-{locale}-{fingerprint}.pdf"
     path = folder / name
     if not path.exists():
         set_progress(task_id, 20)

@@ -44,6 +44,35 @@ def test_the_pdf_is_made_by_a_worker_on_one_page_and_reused_for_the_same_version
     assert again.status_code == 303 and task.public_id in again.headers["Location"]
 
 
+def test_a_cached_pdf_is_never_served_for_other_text_under_the_same_id_and_version(
+    app, login_as, make_practice, run_jobs, db
+):
+    """The cache under instance/ is named by what the page shows: an id given again by the
+    database (after a deletion or a restore) with the same version number finds no stale file."""
+    client, author = login_as("member")
+    practice = make_practice(author, title="Accueil de nuit", body="Un texte.")
+    assert client.post(f"/pratiques/{practice.id}/pdf").status_code == 303
+    assert run_jobs() >= 1
+    first = db.session.scalar(sa.select(TaskRecord).where(TaskRecord.kind == "practice_pdf"))
+    db.session.refresh(first)
+    old_path = Path(app.instance_path) / first.result_path
+    assert "Accueil de nuit" in PdfReader(io.BytesIO(old_path.read_bytes())).pages[0].extract_text()
+    # Another text under the same id and version, as after a deletion and a new insert.
+    db.session.execute(sa.delete(TaskRecord))
+    practice.title, practice.body = "Transport vers le tribunal", "Un autre texte."
+    db.session.commit()
+    assert client.post(f"/pratiques/{practice.id}/pdf").status_code == 303
+    assert run_jobs() >= 1
+    second = db.session.scalar(sa.select(TaskRecord).where(TaskRecord.kind == "practice_pdf"))
+    db.session.refresh(second)
+    new_path = Path(app.instance_path) / second.result_path
+    text = PdfReader(io.BytesIO(new_path.read_bytes())).pages[0].extract_text()
+    assert "Transport vers le tribunal" in text and "Accueil de nuit" not in text
+    assert new_path != old_path
+    for path in (old_path, new_path):
+        path.unlink(missing_ok=True)
+
+
 def test_the_job_refuses_a_practice_that_became_private_meanwhile(app, login_as, make_practice, make_org, db):
     from intranet.practices.models import Visibility
     from intranet.tasks.services import submit_task
