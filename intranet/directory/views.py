@@ -318,6 +318,14 @@ def resource(resource_id: int):
     return _show_resource(_load_resource(resource_id))
 
 
+# The resource's single-valued fields: the same name on the form, the model and ResourceData.
+_RESOURCE_FIELDS = (
+    "name", "kind", "provider", "description", "coverage", "violence_training", "training_by", "cost",
+    "who_pays", "how_to_request", "usual_delay", "contact_name", "contact_email", "contact_phone", "website",
+    "shareable",
+)  # fmt: skip
+
+
 def _resource_form(found: Resource | None = None) -> ResourceForm:
     data = None
     if request.method == "GET" and found is not None:
@@ -325,27 +333,7 @@ def _resource_form(found: Resource | None = None) -> ResourceForm:
             "region_ids": found.region_ids,
             "languages": found.languages,
             "modalities": found.modalities,
-            **{
-                name: getattr(found, name)
-                for name in (
-                    "name",
-                    "kind",
-                    "provider",
-                    "description",
-                    "coverage",
-                    "violence_training",
-                    "training_by",
-                    "cost",
-                    "who_pays",
-                    "how_to_request",
-                    "usual_delay",
-                    "contact_name",
-                    "contact_email",
-                    "contact_phone",
-                    "website",
-                    "shareable",
-                )  # fmt: skip
-            },
+            **{name: getattr(found, name) for name in _RESOURCE_FIELDS},
         }
     form = ResourceForm(data=data)
     form.region_ids.choices = _region_choices()
@@ -357,27 +345,7 @@ def _resource_data(form: ResourceForm) -> ResourceData:
         region_ids=form.region_ids.data or [],
         languages=form.languages.data or [],
         modalities=form.modalities.data or [],
-        **{
-            name: getattr(form, name).data
-            for name in (
-                "name",
-                "kind",
-                "provider",
-                "description",
-                "coverage",
-                "violence_training",
-                "training_by",
-                "cost",
-                "who_pays",
-                "how_to_request",
-                "usual_delay",
-                "contact_name",
-                "contact_email",
-                "contact_phone",
-                "website",
-                "shareable",
-            )  # fmt: skip
-        },
+        **{name: getattr(form, name).data for name in _RESOURCE_FIELDS},
     )
 
 
