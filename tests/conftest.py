@@ -23,6 +23,7 @@ from tests.support import SMTPFixture, postgres_url_for_worker, wait_until, work
 
 # Each feature's factories (make_practice, make_position, make_session, make_resource...), for every test.
 pytest_plugins = [
+    "tests.factories.themes",
     "tests.factories.advocacy",
     "tests.factories.directory",
     "tests.factories.practices",

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     from ..markdown import register_renderer
     from ..tasks.services import register_task_access
     from ..templating import add_nav
+    from ..themes import register_usage
     from . import (
         guarded,
         models,  # noqa: F401  (tables)
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
     register_section(400, "advocacy/_home.html", provide_home_section)
     register_desk_item(20, "staff", desk_reviews)
     register_demo(400, load_demo)
+    register_usage(app, _l("Prises de position"), services.theme_usage)
     register_task_access(services.BRIEF_TASK_KIND, services.can_see_brief_task)
     register_redaction(app)
     # A version's page shows the text: opening it reads the text's notifications (comments too).

@@ -14,6 +14,8 @@ def init_app(app: Flask) -> None:
     from ..home.sections import register_section
     from ..tasks.services import register_task_guard
     from ..templating import add_nav
+    from ..themes import register_usage
+    from ..themes.services import theme_renamed
     from . import guarded, redaction, search, search_source, services
     from .demo import load_demo
     from .views import bp, desk_reports
@@ -35,6 +37,9 @@ def init_app(app: Flask) -> None:
     register_task_guard("practice_pdf", services.can_still_see_pdf_task)
     redaction.register(app)
     search_source.register(app)
+    register_usage(app, _l("Pratiques"), services.theme_usage)
+    # Theme names are searchable words of every practice that carries the theme.
+    theme_renamed.connect(_reindex_theme, weak=False)
     # The tests empty every table after a committed test; the SQLite index is not a model table.
     hooks = getattr(db, "_passerelle_clean_hooks", None)
     if hooks is None:
@@ -63,3 +68,9 @@ def init_app(app: Flask) -> None:
         from .labels import label
 
         return label(value)
+
+
+def _reindex_theme(theme_id: int) -> None:
+    from ..tasks.services import enqueue_after_commit
+
+    enqueue_after_commit("jobs.practices.reindex_theme", theme_id, queue="default")

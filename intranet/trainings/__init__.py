@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
     from ..home.desk import register_desk_item
     from ..home.sections import register_section
     from ..templating import add_nav
+    from ..themes import register_usage
     from . import demo, guarded, ics, search_source, services
     from .views import bp, desk_sessions
 
@@ -64,5 +65,6 @@ def init_app(app: Flask) -> None:
     )
     events.register_calendar_source(app, "trainings", ics.feed_events)
     register_demo(30, demo.load)
+    register_usage(app, _l("Formations"), services.theme_usage)
     search_source.register(app)
     events.account_closing.connect(_free_seats_of_closing_account, weak=False)
