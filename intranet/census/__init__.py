@@ -25,8 +25,8 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
-    add_nav("census.index", _l("Recensements"), "member", 45)
-    register_section(450, "census/_home.html", _home_section)
+    add_nav(app, "census.index", _l("Recensements"), "member", 45)
+    register_section(app, 450, "census/_home.html", _home_section)
     register_demo(450, load_demo)
     register_task_access(report.REPORT_TASK_KIND, report.can_see_report_task)
     register_task_guard(report.REPORT_TASK_KIND, report.can_see_report_task)

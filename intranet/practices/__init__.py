@@ -20,10 +20,11 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     guarded.init_app(app)
-    add_nav("practices.index", _l("Bonnes pratiques"), "member", 10)
-    register_section(100, "practices/_home.html", services.home_context)
-    register_desk_item(10, "staff", desk_reports)
+    add_nav(app, "practices.index", _l("Bonnes pratiques"), "member", 10)
+    register_section(app, 100, "practices/_home.html", services.home_context)
+    register_desk_item(app, 10, "staff", desk_reports)
     register_digest_source(
+        app,
         "practices",
         10,
         _l("Nouvelles bonnes pratiques"),
@@ -35,13 +36,6 @@ def init_app(app: Flask) -> None:
     register_task_guard("practice_pdf", services.can_still_see_pdf_task)
     redaction.register(app)
     search_source.register(app)
-    # The tests empty every table after a committed test; the SQLite index is not a model table.
-    hooks = getattr(db, "_passerelle_clean_hooks", None)
-    if hooks is None:
-        hooks = []
-        db._passerelle_clean_hooks = hooks
-    if search.clear_index not in hooks:
-        hooks.append(search.clear_index)
 
     @app.cli.command("practices-reindex")
     def practices_reindex() -> None:

@@ -29,7 +29,7 @@ def init_app(app: Flask) -> None:
 
     _init_protocols(app)  # before the blueprint is registered: its routes join it
     app.register_blueprint(bp)
-    add_nav("spaces.index", _l("Tables"), "member", 45)
+    add_nav(app, "spaces.index", _l("Tables"), "member", 45)
     register_kind("space_reply", _l("Nouvelle réponse dans une discussion suivie"))
     register_kind("space_mention", _l("Mention dans une discussion"))
     register_kind("space_report", _l("Message signalé dans un espace"))
@@ -48,6 +48,7 @@ def init_app(app: Flask) -> None:
     _words(app)
     search_source.register(app)
     events.register_digest_source(
+        app,
         "spaces",
         50,
         _l("Nouvelles discussions à vos tables"),
@@ -56,6 +57,7 @@ def init_app(app: Flask) -> None:
         collect_many=services.digest_items_many,
     )
     events.register_digest_source(
+        app,
         "space_meetings",
         51,
         _l("Rencontres à venir à vos tables"),
@@ -89,6 +91,7 @@ def _init_protocols(app: Flask) -> None:
     register_task_guard(protocols.PDF_TASK_KIND, protocols.can_see_pdf_task)
     events.register_profile_content(app, "space_protocols", 60, _l("Protocoles adoptés"), protocols.adopted_by)
     events.register_digest_source(
+        app,
         "space_protocols",
         55,
         _l("Protocoles à vos tables"),

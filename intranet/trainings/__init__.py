@@ -45,17 +45,19 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     guarded.init_app(app)
-    add_nav("trainings.index", _l("Formations"), "member", 30)
+    add_nav(app, "trainings.index", _l("Formations"), "member", 30)
     add_nav(
+        app,
         "trainings.manage",
         _l("Gérer les formations"),
         "staff",
         75,
         _l("Formations, séances, inscriptions, présences et attestations."),
     )
-    register_section(200, "trainings/_home.html", _home_section)
-    register_desk_item(30, "staff", desk_sessions)
+    register_section(app, 200, "trainings/_home.html", _home_section)
+    register_desk_item(app, 30, "staff", desk_sessions)
     events.register_digest_source(
+        app,
         "trainings",
         30,
         _l("Formations : places disponibles"),
