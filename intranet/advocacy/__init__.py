@@ -33,8 +33,8 @@ def init_app(app: Flask) -> None:
     add_nav(app, "advocacy.index", _l("Plaidoyer"), "member", 40)
     register_section(app, 400, "advocacy/_home.html", provide_home_section)
     register_desk_item(app, 20, "staff", desk_reviews)
-    register_demo(400, load_demo)
-    register_task_access(services.BRIEF_TASK_KIND, services.can_see_brief_task)
+    register_demo(app, 400, load_demo)
+    register_task_access(app, services.BRIEF_TASK_KIND, services.can_see_brief_task)
     register_redaction(app)
     # A version's page shows the text: opening it reads the text's notifications (comments too).
     events.register_object_page(app, "advocacy.version", "advocacy.show", ("position_id",))

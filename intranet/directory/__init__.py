@@ -40,7 +40,7 @@ def init_app(app: Flask) -> None:
         interests="none",
         collect_many=digest.collect_many,
     )
-    register_demo(60, demo.load)
+    register_demo(app, 60, demo.load)
     search_source.register(app)
 
     @app.cli.command("directory-reindex")

@@ -77,4 +77,4 @@ def init_app(app: Flask) -> None:
         _l("Les résumés par courriel partis, et leur état."),
     )
     register_section(app, 10, "notifications/_home.html", _home_section)
-    register_demo(900, load_demo)
+    register_demo(app, 900, load_demo)

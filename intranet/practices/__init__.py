@@ -31,9 +31,9 @@ def init_app(app: Flask) -> None:
         services.collect_digest,
         collect_many=services.collect_digest_many,
     )
-    register_demo(30, load_demo)
+    register_demo(app, 30, load_demo)
     # A PDF made while the practice was shared stays out of reach once it no longer is.
-    register_task_guard("practice_pdf", services.can_still_see_pdf_task)
+    register_task_guard(app, "practice_pdf", services.can_still_see_pdf_task)
     redaction.register(app)
     search_source.register(app)
 

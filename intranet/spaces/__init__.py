@@ -40,7 +40,7 @@ def init_app(app: Flask) -> None:
     register_kind("space_meeting_date", _l("Date de rencontre retenue"))
     register_kind("space_minutes", _l("Compte rendu publié"))
     register_kind("space_meeting_reminder", _l("Rappel : rencontre demain"))
-    register_demo(60, demo.load)
+    register_demo(app, 60, demo.load)
     register_inbound(app, replies.PREFIX, replies.handle_reply)
     redaction.register(app)
     meeting_guarded.register(app)
@@ -87,8 +87,8 @@ def _init_protocols(app: Flask) -> None:
     register_kind("space_protocol_review", _l("Protocole à revoir"))
     for kind in (*protocols.NOTIFICATION_KINDS, "space_protocol"):
         register_item_content(kind, "space")
-    register_task_access(protocols.PDF_TASK_KIND, protocols.can_see_pdf_task)
-    register_task_guard(protocols.PDF_TASK_KIND, protocols.can_see_pdf_task)
+    register_task_access(app, protocols.PDF_TASK_KIND, protocols.can_see_pdf_task)
+    register_task_guard(app, protocols.PDF_TASK_KIND, protocols.can_see_pdf_task)
     events.register_profile_content(app, "space_protocols", 60, _l("Protocoles adoptés"), protocols.adopted_by)
     events.register_digest_source(
         app,
@@ -99,7 +99,7 @@ def _init_protocols(app: Flask) -> None:
         interests="none",
         collect_many=protocols.digest_items_many,
     )
-    register_demo(61, protocol_demo.load)
+    register_demo(app, 61, protocol_demo.load)
     protocol_redaction.register(app)
 
 

@@ -65,6 +65,6 @@ def init_app(app: Flask) -> None:
         collect_many=services.digest_items_many,
     )
     events.register_calendar_source(app, "trainings", ics.feed_events)
-    register_demo(30, demo.load)
+    register_demo(app, 30, demo.load)
     search_source.register(app)
     events.account_closing.connect(_free_seats_of_closing_account, weak=False)
