@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from ..accounts.models import User
-from ..database import utcnow
+from ..database import page_of, utcnow
 from ..events import object_key as page_object_key
 from ..extensions import db
 from ..mail.privacy import Level, recipient_locale
@@ -231,18 +231,14 @@ class NotificationPage:
 
 def list_for(user: User, page: int = 1) -> NotificationPage:
     """Unread first, then newest first."""
-    where = Notification.user_id == user.id
-    total = db.session.scalar(sa.select(sa.func.count(Notification.id)).where(where))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    items = db.session.scalars(
+    found = page_of(
         sa.select(Notification)
-        .where(where)
-        .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(), Notification.id.desc())
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
-    return NotificationPage(list(items), page, pages, total, unread_count(user))
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(), Notification.id.desc()),
+        page,
+        PAGE_SIZE,
+    )
+    return NotificationPage(found.items, found.page, max(found.pages, 1), found.total or 0, unread_count(user))
 
 
 def mark_read(user: User, notification: Notification) -> None:

@@ -17,7 +17,7 @@ from ..files.services import UploadError, send_stored_file
 from ..guard import record_confirmed
 from ..home.desk import Waiting
 from ..params import bounded_int, int_arg
-from ..security import access, require
+from ..security import access, require, require_row
 from ..tasks.services import submit_task
 from ..urls import wants_fragment
 from . import highlights, policy, services
@@ -117,8 +117,8 @@ def printable(practice_id: int):
 @bp.route("/pieces-jointes/<int:attachment_id>")
 @access("member")
 def attachment(attachment_id: int):
-    item = db.session.get(PracticeAttachment, attachment_id)
-    require(item is not None and policy.can_download_attachments(current_user, item.practice))
+    item = require_row(PracticeAttachment, attachment_id)
+    require(policy.can_download_attachments(current_user, item.practice))
     return send_stored_file(item.file)
 
 
@@ -405,8 +405,8 @@ def comment(practice_id: int):
 
 
 def _own_comment(comment_id: int) -> PracticeComment:
-    item = db.session.get(PracticeComment, comment_id)
-    require(item is not None and policy.can_view(current_user, item.practice))
+    item = require_row(PracticeComment, comment_id)
+    require(policy.can_view(current_user, item.practice))
     require(policy.can_change_comment(current_user, item))
     return item
 
@@ -488,8 +488,8 @@ def report(practice_id: int):
     comment_id = int_arg("comment", source=request.values)
     item = None
     if comment_id:
-        item = db.session.get(PracticeComment, comment_id)
-        require(item is not None and item.practice_id == practice.id)
+        item = require_row(PracticeComment, comment_id)
+        require(item.practice_id == practice.id)
     form = ReportForm()
     if form.validate_on_submit():
         report = services.report(current_user, practice, form.reason.data, comment=item)
@@ -526,8 +526,8 @@ def confirmation_reviewed(record_id: int):
 @bp.route("/signalements/<int:report_id>/traite", methods=["POST"])
 @access("coordinator")
 def resolve_report(report_id: int):
-    item = db.session.get(PracticeReport, report_id)
-    require(item is not None and policy.can_moderate(current_user, item.practice))
+    item = require_row(PracticeReport, report_id)
+    require(policy.can_moderate(current_user, item.practice))
     require(policy.can_view(current_user, item.practice))
     services.resolve_report(current_user, item)
     db.session.commit()
@@ -601,8 +601,7 @@ def themes():
 @bp.route("/themes/<int:theme_id>", methods=["GET", "POST"])
 @access("staff")
 def theme(theme_id: int):
-    item = db.session.get(PracticeTheme, theme_id)
-    require(item is not None)
+    item = require_row(PracticeTheme, theme_id)
     form = ThemeForm(obj=item) if request.method == "GET" else ThemeForm()
     error = None
     if form.validate_on_submit():
@@ -621,8 +620,7 @@ def theme(theme_id: int):
 
 
 def _confirm_theme(theme_id: int) -> Confirmation:
-    item = db.session.get(PracticeTheme, theme_id)
-    require(item is not None)
+    item = require_row(PracticeTheme, theme_id)
     if not item.active:
         return Confirmation(
             question=_("Proposer de nouveau ce thème ?"),
@@ -642,8 +640,7 @@ def _confirm_theme(theme_id: int) -> Confirmation:
 @access("staff")
 @confirm_first(_confirm_theme)
 def toggle_theme(theme_id: int):
-    item = db.session.get(PracticeTheme, theme_id)
-    require(item is not None)
+    item = require_row(PracticeTheme, theme_id)
     services.toggle_theme(current_user, item)
     db.session.commit()
     flash(
