@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 from flask_sqlalchemy.session import Session as FlaskSession
 
-from tests.support import SMTPFixture, postgres_url_for_worker, wait_until, worker_suffix
+from tests.support import QueryCounter, SMTPFixture, postgres_url_for_worker, wait_until, worker_suffix
 
 # Each feature's factories (make_practice, make_position, make_session, make_resource...), for every test.
 pytest_plugins = [
@@ -250,6 +250,13 @@ def db(app):
     from intranet.extensions import db
 
     return db
+
+
+@pytest.fixture
+def count_queries(db):
+    """``with count_queries() as queries: client.get(url)``, then ``queries.count`` (SQL statements
+    run meanwhile) and ``queries.report()`` (what they were, for the failure message)."""
+    return lambda: QueryCounter(db.engine)
 
 
 @pytest.fixture

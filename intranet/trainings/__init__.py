@@ -7,14 +7,15 @@ from flask_babel import lazy_gettext as _l
 
 
 def _home_section(user):
-    from . import services
+    from . import services, waitlist
 
     upcoming = services.upcoming_for(user)
     open_sessions = services.open_sessions_for(user, limit=3)
     if not upcoming and not open_sessions:
         return None
+    places = waitlist.positions(upcoming)
     return {
-        "registrations": [(r, services.position(r)) for r in upcoming],
+        "registrations": [(r, places.get(r.id)) for r in upcoming],
         "open_sessions": open_sessions,
         "seats": services.seats_left(open_sessions),
     }
