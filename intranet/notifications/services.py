@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
@@ -23,8 +24,8 @@ PAGE_SIZE = 20
 KEEP_READ_DAYS = 90
 KEEP_UNREAD_DAYS = 365
 
-# How each kind of notification is named. Features may add theirs with ``register_kind``;
-# an unknown kind is still shown, under a generic label.
+# How each kind of notification is named. Features add theirs with ``register_kind`` (kept in
+# ``app.extensions[KINDS]``); an unknown kind is still shown, under a generic label.
 _KIND_LABELS: dict[str, object] = {
     "waitlist_promoted": _l("Place obtenue en formation"),
     "training_cancelled": _l("Séance annulée"),
@@ -58,21 +59,26 @@ _COUNTED_LABELS: dict[str, object] = {
 }
 
 
-def register_kind(kind: str, label, counted=None) -> None:
+KINDS = "passerelle.notification_kinds"
+
+
+def register_kind(app: Flask, kind: str, label, counted=None) -> None:
     """Name a kind of notification; ``counted(n)`` names one that holds ``n`` events (ngettext)."""
-    _KIND_LABELS[kind] = label
+    labels, counted_labels = app.extensions.setdefault(KINDS, ({}, {}))
+    labels[kind] = label
     if counted is not None:
-        _COUNTED_LABELS[kind] = counted
+        counted_labels[kind] = counted
 
 
 def kind_label(kind: str, count: int = 1):
+    labels, counted_labels = current_app.extensions.get(KINDS, ({}, {}))
+    label = labels.get(kind) or _KIND_LABELS.get(kind, GENERIC_LABEL)
     if count > 1:
-        counted = _COUNTED_LABELS.get(kind)
+        counted = counted_labels.get(kind) or _COUNTED_LABELS.get(kind)
         if counted is not None:
             return counted(count)
-        label = _KIND_LABELS.get(kind, GENERIC_LABEL)
         return f"{label} · " + ngettext("%(num)s fois", "%(num)s fois", count)
-    return _KIND_LABELS.get(kind, GENERIC_LABEL)
+    return label
 
 
 # --- notifications ---------------------------------------------------------------------------
