@@ -21,6 +21,8 @@ BUDGETS = {
     "session": 7,
     "my_trainings": 9,
     "advocacy": 8,
+    "advocacy_staff": 9,
+    "home_staff": 25,
     "position": 15,
     "position_staff": 15,
     "directory": 13,
@@ -180,3 +182,20 @@ def test_position_as_reviewed_by_the_staff(login_as, make_position, make_user, c
 
     more_rounds()
     assert_flat(client, f"/plaidoyer/{position.id}", count_queries, more_rounds, "position_staff")
+
+
+def test_advocacy_queue_and_desk_of_the_staff(login_as, make_position, make_practice, make_user, count_queries):
+    """The staff's queue of texts to review, and their desk, with texts from many organizations."""
+    from intranet.practices import services as practices
+
+    client, staff = login_as("staff")
+
+    def more_work(n=3):
+        for i in range(n):
+            make_position(status="submitted", title=f"À réviser {i}")
+            practice = make_practice(title=f"Signalée {i}")
+            practices.report(make_user("member"), practice, "Un nom apparaît.")
+
+    more_work()
+    assert_flat(client, "/plaidoyer/", count_queries, more_work, "advocacy_staff")
+    assert_flat(client, "/", count_queries, more_work, "home_staff")
