@@ -18,7 +18,7 @@ from ..accounts import services as accounts
 from ..accounts.models import Organization, Region, User
 from ..extensions import db
 from ..mail.models import MailStatus, OutboxMessage
-from ..queue import QUEUES, get_redis
+from ..queue import QUEUES, get_queue, get_redis
 from ..tasks.models import TaskRecord, TaskStatus
 
 FAILED_JOBS_SHOWN = 50
@@ -119,3 +119,8 @@ def jobs_overview() -> JobsOverview:
             )
         ),
     )
+
+
+def requeue_failed(queue: str, job_id: str) -> None:
+    """Run a failed job of ``queue`` again (rq's NoSuchJobError or InvalidJobOperation if it cannot)."""
+    FailedJobRegistry(queue=get_queue(queue)).requeue(job_id)

@@ -8,7 +8,6 @@ from flask_babel import ngettext
 from flask_login import current_user
 from redis.exceptions import RedisError
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
-from rq.registry import FailedJobRegistry
 
 from ..accounts import services as accounts
 from ..accounts.forms import InviteForm, OrganizationForm, RoleForm
@@ -16,7 +15,7 @@ from ..accounts.models import Role, Sector, User
 from ..confirm import Confirmation, confirm_first
 from ..extensions import db
 from ..home.desk import DeskEntry, Waiting, desk_for
-from ..queue import QUEUES, failed_job_count, get_queue
+from ..queue import QUEUES, failed_job_count
 from ..security import access, require
 from ..tasks.services import submit_task
 from ..templating import management_for
@@ -277,9 +276,8 @@ def jobs():
 @access("admin")
 def requeue_job(queue: str, job_id: str):
     require(queue in QUEUES)
-    registry = FailedJobRegistry(queue=get_queue(queue))
     try:
-        registry.requeue(job_id)
+        services.requeue_failed(queue, job_id)
     except (NoSuchJobError, InvalidJobOperation) as exc:
         flash(_("Impossible de relancer cette tâche : %(error)s", error=type(exc).__name__), "error")
     else:
