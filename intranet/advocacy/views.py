@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
@@ -18,8 +17,9 @@ from ..extensions import db
 from ..files.services import send_stored_file
 from ..guard import record_confirmed
 from ..markdown import render_markdown
+from ..network import network_zone
 from ..params import bounded_int, int_arg
-from ..security import access, require
+from ..security import access, require, require_row
 from ..themes.services import choices as theme_choices
 from ..urls import wants_fragment
 from . import policy, services
@@ -50,7 +50,7 @@ def member_markdown(text: str | None) -> Markup:
 
 
 def today():
-    return datetime.now(ZoneInfo(current_app.config["NETWORK_TIMEZONE"])).date()
+    return datetime.now(network_zone()).date()
 
 
 def _load(position_id: int, *, for_update: bool = False) -> Position:
@@ -496,8 +496,8 @@ def brief(position_id: int):
 
 
 def _attachment(position: Position, attachment_id: int) -> Attachment:
-    attachment = db.session.get(Attachment, attachment_id)
-    require(attachment is not None and attachment.position_id == position.id)
+    attachment = require_row(Attachment, attachment_id)
+    require(attachment.position_id == position.id)
     return attachment
 
 

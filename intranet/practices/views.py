@@ -17,7 +17,7 @@ from ..files.services import UploadError, send_stored_file
 from ..guard import record_confirmed
 from ..home.desk import Waiting
 from ..params import bounded_int, int_arg
-from ..security import access, require
+from ..security import access, require, require_row
 from ..tasks.services import submit_task
 from ..urls import wants_fragment
 from . import highlights, policy, services
@@ -116,8 +116,8 @@ def printable(practice_id: int):
 @bp.route("/pieces-jointes/<int:attachment_id>")
 @access("member")
 def attachment(attachment_id: int):
-    item = db.session.get(PracticeAttachment, attachment_id)
-    require(item is not None and policy.can_download_attachments(current_user, item.practice))
+    item = require_row(PracticeAttachment, attachment_id)
+    require(policy.can_download_attachments(current_user, item.practice))
     return send_stored_file(item.file)
 
 
@@ -404,8 +404,8 @@ def comment(practice_id: int):
 
 
 def _own_comment(comment_id: int) -> PracticeComment:
-    item = db.session.get(PracticeComment, comment_id)
-    require(item is not None and policy.can_view(current_user, item.practice))
+    item = require_row(PracticeComment, comment_id)
+    require(policy.can_view(current_user, item.practice))
     require(policy.can_change_comment(current_user, item))
     return item
 
@@ -487,8 +487,8 @@ def report(practice_id: int):
     comment_id = int_arg("comment", source=request.values)
     item = None
     if comment_id:
-        item = db.session.get(PracticeComment, comment_id)
-        require(item is not None and item.practice_id == practice.id)
+        item = require_row(PracticeComment, comment_id)
+        require(item.practice_id == practice.id)
     form = ReportForm()
     if form.validate_on_submit():
         report = services.report(current_user, practice, form.reason.data, comment=item)
@@ -525,8 +525,8 @@ def confirmation_reviewed(record_id: int):
 @bp.route("/signalements/<int:report_id>/traite", methods=["POST"])
 @access("coordinator")
 def resolve_report(report_id: int):
-    item = db.session.get(PracticeReport, report_id)
-    require(item is not None and policy.can_moderate(current_user, item.practice))
+    item = require_row(PracticeReport, report_id)
+    require(policy.can_moderate(current_user, item.practice))
     require(policy.can_view(current_user, item.practice))
     services.resolve_report(current_user, item)
     db.session.commit()

@@ -14,7 +14,7 @@ from ..diff import field_diff
 from ..extensions import db
 from ..guard import record_confirmed
 from ..params import int_arg
-from ..security import access, require
+from ..security import access, require, require_row
 from . import decisions, policy, services
 from .forms import PostForm, ReportForm, SeatForm, SpaceForm, SpaceSettingsForm, ThreadForm
 from .meetings import services as meetings
@@ -25,20 +25,20 @@ bp = Blueprint("spaces", __name__, url_prefix="/tables")
 
 
 def _space(space_id: int) -> Space:
-    space = db.session.get(Space, space_id)
-    require(space is not None and policy.can_read(current_user, space))
+    space = require_row(Space, space_id)
+    require(policy.can_read(current_user, space))
     return space
 
 
 def _thread(thread_id: int) -> Thread:
-    thread = db.session.get(Thread, thread_id)
-    require(thread is not None and policy.can_read(current_user, thread.space))
+    thread = require_row(Thread, thread_id)
+    require(policy.can_read(current_user, thread.space))
     return thread
 
 
 def _post(post_id: int) -> Post:
-    post = db.session.get(Post, post_id)
-    require(post is not None and policy.can_read(current_user, post.thread.space))
+    post = require_row(Post, post_id)
+    require(policy.can_read(current_user, post.thread.space))
     return post
 
 
@@ -57,8 +57,7 @@ def index():
 @bp.route("/regions/<int:region_id>/ouvrir", methods=["POST"])
 @access("staff")
 def open_region(region_id: int):
-    region = db.session.get(Region, region_id)
-    require(region is not None)
+    region = require_row(Region, region_id)
     try:
         space = services.open_regional_table(current_user, region)
     except services.SpaceError as exc:
@@ -339,8 +338,8 @@ def seat(space_id: int):
 def _seated(space_id: int, member_id: int) -> tuple[Space, SpaceMember]:
     space = _space(space_id)
     require(policy.can_manage(current_user, space))
-    member = db.session.get(SpaceMember, member_id)
-    require(member is not None and member.space_id == space.id)
+    member = require_row(SpaceMember, member_id)
+    require(member.space_id == space.id)
     return space, member
 
 

@@ -29,14 +29,14 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
-    add_nav("themes.index", _l("Thèmes"), "staff", 80, _l("La liste commune des pratiques, formations et prises de position."))
+    add_nav(app, "themes.index", _l("Thèmes"), "staff", 80, _l("La liste commune des pratiques, formations et prises de position."))
     from .models import Theme
 
     titles = column_titles(Theme.name_fr)
     register_object(app, "theme", _l("Thème"), lambda _id, _user: _theme_link(), titles)
     # Audit entries written before the one list named the practices' table (same ids).
     register_object(app, "practice_theme_list", _l("Thème"), lambda _id, _user: _theme_link(), titles)
-    register_demo(20, load_demo)
+    register_demo(app, 20, load_demo)
 
 
 def _theme_link() -> str:

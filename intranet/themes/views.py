@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..confirm import Confirmation, confirm_first
 from ..extensions import db
 from ..guard import record_confirmed
-from ..security import access, require
+from ..security import access, require_row
 from . import services
 from .forms import ThemeForm
 from .models import Theme
@@ -44,9 +44,7 @@ def index():
 
 
 def _get(theme_id: int) -> Theme:
-    item = db.session.get(Theme, theme_id)
-    require(item is not None)
-    return item
+    return require_row(Theme, theme_id)
 
 
 @bp.route("/<int:theme_id>", methods=["GET", "POST"])

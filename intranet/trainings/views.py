@@ -37,7 +37,7 @@ from ..tasks.services import submit_task
 from ..text import slugify
 from ..themes.services import choices as theme_choices
 from ..urls import wants_fragment
-from . import policy, services
+from . import policy, services, waitlist
 from .forms import CancelSessionForm, EvaluationForm, SessionForm, TrainingForm
 from .models import Registration, RegistrationStatus, SessionFormat, Training, TrainingSession
 
@@ -364,10 +364,11 @@ def mine():
     upcoming.reverse()
     past = [r for r in registrations if r.session.ends_at < now]
     evaluated = {r.session_id for r in past if services.has_evaluated(current_user.id, r.session_id)}
+    places = waitlist.positions(upcoming)
     return render_template(
         "trainings/mine.html",
         confirmed=[r for r in upcoming if r.status == RegistrationStatus.CONFIRMED],
-        waiting=[(r, services.position(r)) for r in upcoming if r.status == RegistrationStatus.WAITING],
+        waiting=[(r, places[r.id]) for r in upcoming if r.id in places],
         past=[r for r in past if r.status == RegistrationStatus.CONFIRMED],
         evaluated=evaluated,
         now=now,

@@ -14,7 +14,7 @@ from ...extensions import db
 from ...guard import record_confirmed
 from ...network import network_today, paper_size
 from ...params import bounded_int, int_arg
-from ...security import access, require
+from ...security import access, require, require_row
 from ...urls import wants_fragment
 from .. import policy
 from ..views import _space, bp
@@ -24,8 +24,8 @@ from .models import Protocol
 
 
 def _protocol(protocol_id: int) -> Protocol:
-    protocol = db.session.get(Protocol, protocol_id)
-    require(protocol is not None and policy.can_see_protocol(current_user, protocol))
+    protocol = require_row(Protocol, protocol_id)
+    require(policy.can_see_protocol(current_user, protocol))
     return protocol
 
 
