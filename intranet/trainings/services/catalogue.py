@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from ...accounts.models import User
+from ...accounts.models import Region, Role, User
 from ...database import utcnow
 from ...extensions import db
 from .. import policy
@@ -232,3 +232,32 @@ def colleagues_to_register(actor: User, session: TrainingSession) -> list[User]:
         .order_by(User.name)
     ).all()
     return [p for p in people if policy.is_eligible(p, session)]
+
+
+def colleague_registrations(actor: User, session: TrainingSession) -> list[Registration]:
+    """What a coordinator sees of their own organization's people for this session."""
+    if actor.role != Role.COORDINATOR:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(Registration)
+            .join(User, User.id == Registration.user_id)
+            .where(
+                Registration.session_id == session.id,
+                Registration.status != RegistrationStatus.CANCELLED,
+                User.organization_id == actor.organization_id,
+                User.id != actor.id,
+            )
+            .order_by(User.name)
+        ).all()
+    )
+
+
+def filter_choices() -> dict:
+    """The catalogue's filters: the regions and the themes."""
+    return {
+        "regions": db.session.execute(sa.select(Region.id, Region.name).order_by(Region.name)).all(),
+        "themes": db.session.execute(
+            sa.select(TrainingTheme.id, TrainingTheme.name).order_by(TrainingTheme.name)
+        ).all(),
+    }

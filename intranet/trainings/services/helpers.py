@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from ...accounts.models import Sector
+from ...accounts.models import Region, Sector
 from ...database import utcnow
 from ...extensions import db
 from ...text import slugify
@@ -69,3 +69,11 @@ def upcoming_in_region(
             .limit(limit)
         ).unique()
     )
+
+
+def theme_choices() -> list[tuple[int, str]]:
+    return [(t.id, t.name) for t in db.session.scalars(sa.select(TrainingTheme).order_by(TrainingTheme.name))]
+
+
+def region_choices() -> list[tuple[int, str]]:
+    return [(r.id, r.name) for r in db.session.scalars(sa.select(Region).order_by(Region.name))]

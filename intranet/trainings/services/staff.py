@@ -7,16 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ... import events
 from ...accounts.models import User
 from ...database import utcnow
 from ...extensions import db
+from ...tasks.models import TaskRecord
 from .. import policy
 from ..models import Registration, SessionFormat, Training, TrainingSession, TrainingTheme
 from .booking import _confirmed_count, _fill_seats, lock_session
-from .catalogue import participants
+from .catalogue import participants, waiting_list
 from .common import CONFIRMED, WAITING, TrainingError
 from .emails import _email_changed, _email_session_cancelled
 
@@ -240,3 +242,66 @@ def mark_attendance(actor: User, session: TrainingSession, present_ids: set[int]
         count += registration.attended
     db.session.flush()
     return count
+
+
+def trainings_overview(*, now: datetime | None = None) -> tuple[list[Training], dict[int, int]]:
+    """Staff's list: every training (drafts first), and how many sessions each has to come."""
+    trainings = list(
+        db.session.scalars(sa.select(Training).order_by(Training.published, Training.title)).all()
+    )
+    now = now or utcnow()
+    upcoming = dict(
+        db.session.execute(
+            sa.select(TrainingSession.training_id, sa.func.count())
+            .where(TrainingSession.starts_at >= now, TrainingSession.cancelled_at.is_(None))
+            .group_by(TrainingSession.training_id)
+        ).all()
+    )
+    return trainings, upcoming
+
+
+def latest_certificates_task(session_id: int) -> TaskRecord | None:
+    """The session's latest run of the certificates (see ``views.participants.certificates``)."""
+    return db.session.scalar(
+        sa.select(TaskRecord)
+        .where(
+            TaskRecord.kind == "training_certificates",
+            TaskRecord.cache_key == f"training-certificates-{session_id}",
+        )
+        .order_by(TaskRecord.id.desc())
+        .limit(1)
+    )
+
+
+def participants_export(actor: User, session: TrainingSession) -> tuple[list[str], list[list]]:
+    """The CSV of a session's people, as its header and rows: only what running the session needs
+    (no email, no phone: staff write from the intranet). Who downloaded it goes to the audit log."""
+    rows = []
+    for r in participants(session.id):
+        presence = "" if r.attended is None else (_("présence notée") if r.attended else _("absence notée"))
+        rows.append(
+            [
+                r.user.name,
+                r.user.organization.name,
+                r.user.organization.region.name,
+                _("confirmée"),
+                "",
+                presence,
+            ]
+        )
+    for i, r in enumerate(waiting_list(session.id), start=1):
+        rows.append(
+            [r.user.name, r.user.organization.name, r.user.organization.region.name, _("en attente"), i, ""]
+        )
+    # Who downloaded a list of people goes to the audit log.
+    events.audit.send(
+        None,
+        action="participants.exported",
+        actor_id=actor.id,
+        organization_id=None,
+        target_type="training_session",
+        target_id=session.id,
+        details={"format": "csv"},
+    )
+    header = [_("Nom"), _("Organisme"), _("Région"), _("Statut"), _("Position"), _("Présence")]
+    return header, rows
