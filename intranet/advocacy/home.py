@@ -11,7 +11,7 @@ from ..accounts.models import User
 from ..extensions import db
 from ..home.desk import DeskEntry, Waiting
 from . import services
-from .models import Position, Status
+from .models import Cosignature, Position, Status
 
 
 def provide_home_section(user: User) -> dict | None:
@@ -34,9 +34,9 @@ def provide_home_section(user: User) -> dict | None:
         signed = {
             s.position_id
             for s in db.session.scalars(
-                sa.select(services.Cosignature).where(
-                    services.Cosignature.organization_id == user.organization_id,
-                    services.Cosignature.withdrawn_at.is_(None),
+                sa.select(Cosignature).where(
+                    Cosignature.organization_id == user.organization_id,
+                    Cosignature.withdrawn_at.is_(None),
                 )
             )
         }

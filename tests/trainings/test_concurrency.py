@@ -108,7 +108,7 @@ def test_concurrent_bookings_give_exactly_the_capacity_and_queue_the_rest(app, d
 def test_negative_control_without_locking_the_same_test_catches_the_race(
     app, db, make_user, make_session, monkeypatch
 ):
-    monkeypatch.setattr(services, "LOCKING", False)
+    monkeypatch.setattr(services.booking, "LOCKING", False)  # where booking reads it
     n, capacity = 40, 7
     # A race needs the requests to overlap; a few rounds make the control dependable.
     outcomes = []
