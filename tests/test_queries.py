@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from tests.support import assert_flat_queries
 
 # Statements per page: what SQLite ran on 2026-12-07 with the rows below, plus three: a new query on a
@@ -203,11 +201,6 @@ def test_advocacy_queue_and_desk_of_the_staff(login_as, make_position, make_prac
     assert_flat(client, "/", count_queries, more_work, "home_staff")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Mes formations asks services.has_evaluated once per past session (trainings/views.py, "
-    "being split into a sub-package): one query for all of them, then drop this mark",
-)
 def test_past_trainings(login_as, make_session, make_training, count_queries, db):
     from intranet.trainings.models import Registration, RegistrationStatus
 

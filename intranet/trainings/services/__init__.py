@@ -67,6 +67,7 @@ from .emails import (
 from .evaluations import (
     EvaluationSummary,
     evaluate,
+    evaluated_sessions,
     evaluation_summary,
     has_evaluated,
 )
@@ -129,6 +130,7 @@ __all__ = [
     "feed_user",
     "catalogue_theme_choices",
     "filter_choices",
+    "evaluated_sessions",
     "has_evaluated",
     "latest_certificates_task",
     "local_to_utc",

@@ -49,6 +49,19 @@ def has_evaluated(user_id: int, session_id: int) -> bool:
     )
 
 
+def evaluated_sessions(user_id: int, session_ids: list[int]) -> set[int]:
+    """Which of these sessions the person has evaluated (one query for a whole list)."""
+    if not session_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            sa.select(Evaluation.session_id).where(
+                Evaluation.user_id == user_id, Evaluation.session_id.in_(session_ids)
+            )
+        )
+    )
+
+
 @dataclass
 class EvaluationSummary:
     count: int

@@ -31,7 +31,7 @@ def mine():
     upcoming = [r for r in registrations if r.session.ends_at >= now]
     upcoming.reverse()
     past = [r for r in registrations if r.session.ends_at < now]
-    evaluated = {r.session_id for r in past if services.has_evaluated(current_user.id, r.session_id)}
+    evaluated = services.evaluated_sessions(current_user.id, [r.session_id for r in past])
     places = waitlist.positions(upcoming)
     return render_template(
         "trainings/mine.html",
