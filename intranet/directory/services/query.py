@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from ...accounts.models import Region
 from ...extensions import db
@@ -63,9 +64,20 @@ def _language_index() -> dict[str, str]:
 _LANGUAGE_WORDS = _language_index()
 
 
+def regions_by_id() -> dict[int, Region]:
+    """The regions by id, in name order: read once per request (a page asks for them two or
+    three times: the list, the filters' choices, the search box's words)."""
+    if has_request_context() and "directory_regions" in g:
+        return g.directory_regions
+    found = {r.id: r for r in db.session.scalars(sa.select(Region).order_by(Region.name))}
+    if has_request_context():
+        g.directory_regions = found
+    return found
+
+
 def _region_index() -> dict[str, set[int]]:
     index: dict[str, set[int]] = {}
-    for region_id, name in db.session.execute(sa.select(Region.id, Region.name)):
+    for region_id, name in ((r.id, r.name) for r in regions_by_id().values()):
         for word in _WORD.findall(fold(name)):
             if len(word) >= 4 and word not in GENERIC:
                 index.setdefault(word, set()).add(region_id)
