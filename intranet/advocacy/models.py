@@ -258,6 +258,11 @@ class Attachment(db.Model):
 @event.listens_for(Position, "before_insert")
 @event.listens_for(Position, "before_update")
 def _fold_search_text(mapper, connection, target: Position) -> None:
+    state = sa.inspect(target)
+    if not state.pending and not any(
+        state.attrs[name].history.has_changes() for name in ("title", "summary", "body", "addressee")
+    ):
+        return
     # One line each: a searched word ([0-9a-z]) never spans two fields.
     target.search_text = fold(
         "\n".join((target.title or "", target.summary or "", target.body or "", target.addressee or ""))

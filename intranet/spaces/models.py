@@ -118,7 +118,9 @@ class Post(db.Model):
 @event.listens_for(Post, "before_insert")
 @event.listens_for(Post, "before_update")
 def _fold_body(mapper, connection, target: Post) -> None:
-    target.search_body = fold(target.body or "")
+    state = sa.inspect(target)
+    if state.pending or state.attrs.body.history.has_changes():
+        target.search_body = fold(target.body or "")
 
 
 # Created beside the table (and by migration 0048_indexes); not a model index: SQLite would build
