@@ -136,12 +136,9 @@ class Page:
         return max((self.total + self.per_page - 1) // self.per_page, 1)
 
 
-# The conditions on the profile's regions, steps and languages are uncorrelated ``IN``s: SQLite
-# reads each list once by its index (an ``EXISTS`` was probed again for every organization), and
-# PostgreSQL plans them as the same semi-joins as an ``EXISTS``.
 def _in_regions(region_ids):
-    return Profile.organization_id.in_(
-        sa.select(ProfileRegion.organization_id).where(ProfileRegion.region_id.in_(list(region_ids)))
+    return query.linked(
+        Profile.organization_id, ProfileRegion.organization_id, ProfileRegion.region_id.in_(list(region_ids))
     )
 
 
@@ -156,14 +153,14 @@ def _conditions(filters: Filters) -> tuple[list, query.Parsed]:
         where.append(Organization.sector.in_([Sector(s) for s in vocab.SECTOR_GROUPS[filters.sector]]))
     if filters.step:
         where.append(
-            Profile.organization_id.in_(
-                sa.select(ProfileStep.organization_id).where(ProfileStep.step == filters.step)
+            query.linked(
+                Profile.organization_id, ProfileStep.organization_id, ProfileStep.step == filters.step
             )
         )
     for code in {filters.language, *parsed.languages} - {None}:
         where.append(
-            Profile.organization_id.in_(
-                sa.select(ProfileLanguage.organization_id).where(ProfileLanguage.code == code)
+            query.linked(
+                Profile.organization_id, ProfileLanguage.organization_id, ProfileLanguage.code == code
             )
         )
     where.extend(query.text_conditions(Profile.search_text, parsed.terms))

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 
 from ...accounts.models import Region
+from ...database import is_sqlite
 from ...extensions import db
 from ...text import fold
 from .. import vocab
@@ -107,3 +108,15 @@ def like_pattern(term: str) -> str:
 
 def text_conditions(column, terms: list[str]) -> list:
     return [column.like(like_pattern(term), escape="\\") for term in terms]
+
+
+def linked(key, link_key, *conditions):
+    """A condition: a row of a link table (a profile's or a resource's regions, languages...)
+    whose ``link_key`` is ``key`` meets ``conditions``. On SQLite an uncorrelated ``IN``, read
+    once by the link's index (an ``EXISTS`` is probed again for every row); on PostgreSQL a
+    correlated ``EXISTS``, which its planner turns into a semi-join driven from the rarer side,
+    where two ``IN`` lists made it read every resource (1.5 ms -> 14 ms for « interprète dari en
+    Abitibi »)."""
+    if is_sqlite():
+        return key.in_(sa.select(link_key).where(*conditions))
+    return sa.exists().where(link_key == key, *conditions)

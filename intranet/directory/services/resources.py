@@ -268,15 +268,10 @@ class Page:
 
 
 def _covers(region_ids):
-    """A resource serves a region when it names it, or covers the province, or works at a distance.
-
-    The regions' resources are an uncorrelated ``IN``: read once (a hashed subplan on PostgreSQL,
-    a list on SQLite), where an ``EXISTS`` under the ``OR`` was probed again for every row."""
+    """A resource serves a region when it names it, or covers the province, or works at a distance."""
     return sa.or_(
         Resource.coverage.in_([vocab.Coverage.PROVINCE.value, vocab.Coverage.REMOTE.value]),
-        Resource.id.in_(
-            sa.select(ResourceRegion.resource_id).where(ResourceRegion.region_id.in_(list(region_ids)))
-        ),
+        query.linked(Resource.id, ResourceRegion.resource_id, ResourceRegion.region_id.in_(list(region_ids))),
     )
 
 
@@ -288,9 +283,7 @@ def conditions(filters: Filters) -> list:
     if parsed.region_ids:
         where.append(_covers(parsed.region_ids))
     for code in {filters.language, *parsed.languages} - {None}:
-        where.append(
-            Resource.id.in_(sa.select(ResourceLanguage.resource_id).where(ResourceLanguage.code == code))
-        )
+        where.append(query.linked(Resource.id, ResourceLanguage.resource_id, ResourceLanguage.code == code))
     if filters.modality in vocab.MODALITIES:
         where.append(getattr(Resource, filters.modality).is_(True))
     if filters.kind in {k.value for k in vocab.Kind}:
