@@ -37,8 +37,13 @@ from .extensions import db
 
 #: Name prefixes of tables and indexes that hand-written migrations create outside the models
 #: (full-text search); features add theirs. Autogenerate and the schema test leave them alone.
-UNMANAGED: set[str] = {"practice_fts", "ix_practice_fts", "ix_practice_search"}
-
+UNMANAGED: set[str] = {
+    "practice_fts",
+    "ix_practice_fts",
+    "ix_practice_search",
+    "ix_space_post_search_trgm",
+    "ix_advocacy_position_search_trgm",
+}
 
 
 def include_in_migrations(obj, name, type_, reflected, compare_to) -> bool:

@@ -11,12 +11,14 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organization, User
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
 from ..files.models import StoredFile
+from ..text import fold
 from ..themes.models import Theme
 
 
@@ -89,6 +91,9 @@ class Position(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     cosign_open: Mapped[bool] = mapped_column(default=False)
     cosign_closes_on: Mapped[date | None] = mapped_column(sa.Date)
+    # Title, summary, body and addressee folded (``intranet.text.fold``), written with them
+    # (``_fold_search_text``): the header's search matches them with a plain LIKE.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="", deferred=True)
 
     organization: Mapped[Organization] = relationship(lazy="joined")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
@@ -230,3 +235,28 @@ class Attachment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     file: Mapped[StoredFile] = relationship(lazy="joined")
+
+
+@event.listens_for(Position, "before_insert")
+@event.listens_for(Position, "before_update")
+def _fold_search_text(mapper, connection, target: Position) -> None:
+    state = sa.inspect(target)
+    if not state.pending and not any(
+        state.attrs[name].history.has_changes() for name in ("title", "summary", "body", "addressee")
+    ):
+        return
+    # One line each: a searched word ([0-9a-z]) never spans two fields.
+    target.search_text = fold(
+        "\n".join((target.title or "", target.summary or "", target.body or "", target.addressee or ""))
+    )
+
+
+# A trigram index serves the LIKE on PostgreSQL (created beside the table and by migration
+# 0048_indexes; ``intranet.database.UNMANAGED`` names it).
+POSTGRES_SEARCH_INDEX = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS ix_advocacy_position_search_trgm ON advocacy_position "
+    "USING gin (search_text gin_trgm_ops)",
+)
+for _statement in POSTGRES_SEARCH_INDEX:
+    event.listen(Position.__table__, "after_create", sa.DDL(_statement).execute_if(dialect="postgresql"))

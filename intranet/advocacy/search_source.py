@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..search import Found, Query, Result, Source, paged, register_source
 from ..search.highlight import mark, prefix_matcher, snippet
-from ..search.matching import all_words_in
+from ..search.matching import all_words_in_folded
 from .models import Position, Status
 from .services import visible_filter
 
@@ -18,7 +18,7 @@ from .services import visible_filter
 def find(query: Query, user, limit: int) -> Found:
     statement = sa.select(Position).where(
         visible_filter(user),
-        *all_words_in([Position.title, Position.summary, Position.body, Position.addressee], query.words),
+        *all_words_in_folded(Position.search_text, query.words),
     )
     total, positions = paged(
         statement,

@@ -139,47 +139,59 @@ def compute(campaign: Campaign, k: int) -> Results:
 
     region_ids = [r.id for r in asked_regions]
     network_respondents = sum(respondents.values())
+    # The questions' columns read once (each ORM attribute read costs, and the loops below run
+    # for every question, category and region).
+    asked = [(q.id, q.parent_id, tuple(c for c, _label in q.categories)) for q in questions]
     cells: dict[tuple[int, int, str], Cell] = {}
     relations: list[Relation] = []
     children: dict[int, list[int]] = {}
-    for q in questions:
-        if q.parent_id is not None:
-            children.setdefault(q.parent_id, []).append(q.id)
-    for q in questions:
-        cats = [""] + [c for c, _label in q.categories]
-        for category in cats:
+    for question_id, parent_id, _cats in asked:
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(question_id)
+    regional = [(region_id, respondents.get(region_id, 0)) for region_id in region_ids]
+    everywhere = [NETWORK, *region_ids]
+    no_figure = (0, 0)
+    for question_id, _parent_id, categories in asked:
+        for category in ("", *categories):
             net_value = net_positive = 0
-            for region_id in region_ids:
-                value, positive = sums.get((q.id, region_id, category), (0, 0))
-                cells[(q.id, region_id, category)] = Cell(value, respondents.get(region_id, 0), positive)
+            for region_id, answered in regional:
+                value, positive = sums.get((question_id, region_id, category), no_figure)
+                cells[(question_id, region_id, category)] = Cell(value, answered, positive)
                 net_value += value
                 net_positive += positive
-            cells[(q.id, NETWORK, category)] = Cell(net_value, network_respondents, net_positive)
-            relations.append(Relation((q.id, NETWORK, category), tuple((q.id, r, category) for r in region_ids)))
-        if len(cats) > 1:
-            for region_id in [NETWORK, *region_ids]:
-                relations.append(Relation((q.id, region_id, ""), tuple((q.id, region_id, c) for c in cats[1:])))
+            cells[(question_id, NETWORK, category)] = Cell(net_value, network_respondents, net_positive)
+            relations.append(
+                Relation(
+                    (question_id, NETWORK, category), tuple((question_id, r, category) for r in region_ids)
+                )
+            )
+        if categories:
+            for region_id in everywhere:
+                relations.append(
+                    Relation(
+                        (question_id, region_id, ""), tuple((question_id, region_id, c) for c in categories)
+                    )
+                )
     for parent_id, parts in children.items():
-        for region_id in [NETWORK, *region_ids]:
+        for region_id in everywhere:
             relations.append(Relation((parent_id, region_id, ""), tuple((p, region_id, "") for p in parts)))
 
     shown = suppress(cells, relations, k)
     results_list = []
-    for q in questions:
-        cats = tuple(c for c, _label in q.categories)
+    for q, (question_id, parent_id, cats) in zip(questions, asked, strict=True):
         results_list.append(
             QuestionResult(
-                id=q.id,
+                id=question_id,
                 key=q.key,
                 label=q.label,
                 definition=q.definition,
                 breakdown=q.breakdown,
-                parent_id=q.parent_id,
+                parent_id=parent_id,
                 categories=cats,
-                network=shown[(q.id, NETWORK, "")],
-                by_region={r: shown[(q.id, r, "")] for r in region_ids},
-                by_category={c: shown[(q.id, NETWORK, c)] for c in cats},
-                grid={(r, c): shown[(q.id, r, c)] for r in region_ids for c in cats},
+                network=shown[(question_id, NETWORK, "")],
+                by_region={r: shown[(question_id, r, "")] for r in region_ids},
+                by_category={c: shown[(question_id, NETWORK, c)] for c in cats},
+                grid={(r, c): shown[(question_id, r, c)] for r in region_ids for c in cats},
             )
         )
     return Results(

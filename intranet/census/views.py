@@ -381,6 +381,8 @@ def _results(campaign_id: int):
 
 def _own(campaign: Campaign) -> dict | None:
     """The user's organization's own figures, for its coordinators only (beside the aggregates)."""
+    if not current_user.is_coordinator_of(current_user.organization_id):
+        return None  # what ``policy.can_read_own`` would answer, without reading the figures first
     response = answers.response_of(campaign, current_user.organization_id)
     if response is None or response.status != ResponseStatus.SUBMITTED or not policy.can_read_own(current_user, response):
         return None

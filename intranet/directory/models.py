@@ -146,6 +146,8 @@ class Resource(db.Model):
     __table_args__ = (
         sa.Index("ix_directory_resource_status_name", "status", "name"),
         sa.Index("ix_directory_resource_status_confirmed", "status", "confirmed_at"),
+        # A member's own suggestions, listed under every resources page.
+        sa.Index("ix_directory_resource_created_by", "created_by_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -38,18 +39,33 @@ def _region_choices() -> list[tuple[int, str]]:
     return [(r.id, r.name) for r in profiles.regions_by_id().values()]
 
 
+# The labels resolved once per language (a list page looked up the same lazy strings, and the
+# reader's locale, a hundred times).
+_RESOLVED: dict[str, dict] = {}
+
+
 def _labels() -> dict:
-    return {
-        "steps": vocab.STEP_LABELS,
-        "approaches": vocab.APPROACH_LABELS,
-        "sectors": vocab.SECTOR_LABELS,
-        "kinds": vocab.KIND_LABELS,
-        "coverages": vocab.COVERAGE_LABELS,
-        "modalities": vocab.MODALITY_LABELS,
-        "trainings": vocab.TRAINING_LABELS,
-        "language": vocab.language_name,
-        "sector_group": vocab.sector_group,
-    }
+    locale = str(get_locale() or "fr")
+    found = _RESOLVED.get(locale)
+    if found is None:
+        names = {code: vocab.language_name(code, locale) for code in vocab.LANGUAGES}
+        found = _RESOLVED[locale] = {
+            **{
+                key: {value: str(label) for value, label in labels.items()}
+                for key, labels in {
+                    "steps": vocab.STEP_LABELS,
+                    "approaches": vocab.APPROACH_LABELS,
+                    "sectors": vocab.SECTOR_LABELS,
+                    "kinds": vocab.KIND_LABELS,
+                    "coverages": vocab.COVERAGE_LABELS,
+                    "modalities": vocab.MODALITY_LABELS,
+                    "trainings": vocab.TRAINING_LABELS,
+                }.items()
+            },
+            "language": lambda code: names.get(code, code),
+            "sector_group": vocab.sector_group,
+        }
+    return found
 
 
 def _download(body: str, name: str, mimetype: str) -> Response:

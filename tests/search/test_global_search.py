@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from intranet.accounts.models import Sector
 from intranet.database import utcnow
@@ -310,3 +311,44 @@ def test_older_discussions_are_found_past_the_first_walk(app, db, world, monkeyp
     monkeypatch.setattr(search_source, "RECENT", 2)  # the old message is past the first walk
     page = _search(_client(app, insider), "zygomatique")
     assert f"/tables/discussions/{old.id}" in page and "<mark>zygomatique</mark>" in page
+
+
+def test_the_folded_copies_follow_every_edit(app, db, world, make_position):
+    """Messages and advocacy texts are matched on a folded copy written with them: a new text, an
+    edit, a removal, and a write that leaves the text alone keep it in step."""
+    from intranet.advocacy import services as advocacy
+    from intranet.advocacy.models import Position
+    from intranet.spaces.models import Post
+
+    space, people = world
+    insider = people["insider"]
+    thread = spaces.start_thread(insider, space, title="Sujet", body="Le Théâtre de l’Œuvre.")
+    post = db.session.scalars(sa.select(Post).where(Post.thread_id == thread.id)).one()
+    db.session.commit()
+    client = _client(app, insider)
+    assert post.search_body == "le theatre de l’oeuvre."
+    assert f"/tables/discussions/{thread.id}" in _search(client, "theatre oeuvre")
+    spaces.edit_post(insider, post, "Une cafétéria.")
+    db.session.commit()
+    assert post.search_body == "une cafeteria."
+    assert f"/tables/discussions/{thread.id}" not in _search(client, "theatre")
+    assert f"/tables/discussions/{thread.id}" in _search(client, "CAFÉTÉRIA")
+    post.edited_at = utcnow()  # a write that leaves the body alone
+    db.session.commit()
+    assert post.search_body == "une cafeteria."
+    spaces.delete_post(insider, post)
+    db.session.commit()
+    assert post.search_body == ""
+    assert f"/tables/discussions/{thread.id}" not in _search(client, "cafeteria")
+
+    position = make_position(people["coordinator"], title="Élan régional")
+    db.session.commit()
+    assert db.session.get(Position, position.id).search_text.startswith("elan regional\n")
+    assert f"/plaidoyer/{position.id}" in _search(_client(app, people["coordinator"]), "élan")
+    data = advocacy.PositionData(
+        kind=position.kind, title="Horizon partagé", addressee=position.addressee, summary=position.summary,
+        body=position.body, demands=list(position.demands), language=position.language, theme_ids=[t.id for t in position.themes],
+    )  # fmt: skip
+    advocacy.update_position(people["coordinator"], position, data, base_revision=position.revision)
+    db.session.commit()
+    assert db.session.get(Position, position.id).search_text.startswith("horizon partage\n")

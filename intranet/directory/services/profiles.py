@@ -137,9 +137,8 @@ class Page:
 
 
 def _in_regions(region_ids):
-    return sa.exists().where(
-        ProfileRegion.organization_id == Profile.organization_id,
-        ProfileRegion.region_id.in_(list(region_ids)),
+    return query.linked(
+        Profile.organization_id, ProfileRegion.organization_id, ProfileRegion.region_id.in_(list(region_ids))
     )
 
 
@@ -154,14 +153,14 @@ def _conditions(filters: Filters) -> tuple[list, query.Parsed]:
         where.append(Organization.sector.in_([Sector(s) for s in vocab.SECTOR_GROUPS[filters.sector]]))
     if filters.step:
         where.append(
-            sa.exists().where(
-                ProfileStep.organization_id == Profile.organization_id, ProfileStep.step == filters.step
+            query.linked(
+                Profile.organization_id, ProfileStep.organization_id, ProfileStep.step == filters.step
             )
         )
     for code in {filters.language, *parsed.languages} - {None}:
         where.append(
-            sa.exists().where(
-                ProfileLanguage.organization_id == Profile.organization_id, ProfileLanguage.code == code
+            query.linked(
+                Profile.organization_id, ProfileLanguage.organization_id, ProfileLanguage.code == code
             )
         )
     where.extend(query.text_conditions(Profile.search_text, parsed.terms))
@@ -169,25 +168,30 @@ def _conditions(filters: Filters) -> tuple[list, query.Parsed]:
 
 
 def find(user: User, filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> Page:
-    """The directory: every active member organization matching the filters, by name."""
+    """The directory: every active member organization matching the filters, by name. The page's
+    ids first, then their profiles whole; the total is counted apart when the first page is full
+    (as ``resources.find``: a window count read and sorted every match for one page)."""
     where, parsed = _conditions(filters)
-    rows = db.session.execute(
-        sa.select(Profile.organization_id, sa.func.count().over().label("total"))
-        .join(Profile.organization)
-        .where(*where)
-        .order_by(Organization.name, Organization.id)
-        .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
-    ).all()
-    if rows:
-        total = rows[0].total
-    elif page > 1:
-        total = db.session.scalar(
-            sa.select(sa.func.count(Profile.organization_id)).join(Profile.organization).where(*where)
+    page = max(page, 1)
+    ids = list(
+        db.session.scalars(
+            sa.select(Profile.organization_id)
+            .join(Profile.organization)
+            .where(*where)
+            .order_by(Organization.name, Organization.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
         )
+    )
+    if page == 1 and len(ids) < per_page:
+        total = len(ids)
     else:
-        total = 0
-    ids = [row.organization_id for row in rows]
+        total = (
+            db.session.scalar(
+                sa.select(sa.func.count(Profile.organization_id)).join(Profile.organization).where(*where)
+            )
+            or 0
+        )
     loaded = {
         p.organization_id: p
         for p in db.session.scalars(
@@ -199,7 +203,7 @@ def find(user: User, filters: Filters, page: int = 1, per_page: int = PER_PAGE) 
         ).unique()
     }
     items = [loaded[i] for i in ids if i in loaded]
-    return Page(items, total or 0, page, per_page, parsed)
+    return Page(items, total, page, per_page, parsed)
 
 
 def region_overview(region: Region) -> dict[str, list[Profile]]:
@@ -218,7 +222,7 @@ def region_overview(region: Region) -> dict[str, list[Profile]]:
 
 
 def regions_by_id() -> dict[int, Region]:
-    return {r.id: r for r in db.session.scalars(sa.select(Region).order_by(Region.name))}
+    return query.regions_by_id()
 
 
 def region_counts() -> dict[int, dict[str, int]]:

@@ -12,8 +12,10 @@ import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from ...accounts.models import Region
+from ...database import is_sqlite
 from ...extensions import db
 from ...text import fold
 from .. import vocab
@@ -63,9 +65,20 @@ def _language_index() -> dict[str, str]:
 _LANGUAGE_WORDS = _language_index()
 
 
+def regions_by_id() -> dict[int, Region]:
+    """The regions by id, in name order: read once per request (a page asks for them two or
+    three times: the list, the filters' choices, the search box's words)."""
+    if has_request_context() and "directory_regions" in g:
+        return g.directory_regions
+    found = {r.id: r for r in db.session.scalars(sa.select(Region).order_by(Region.name))}
+    if has_request_context():
+        g.directory_regions = found
+    return found
+
+
 def _region_index() -> dict[str, set[int]]:
     index: dict[str, set[int]] = {}
-    for region_id, name in db.session.execute(sa.select(Region.id, Region.name)):
+    for region_id, name in ((r.id, r.name) for r in regions_by_id().values()):
         for word in _WORD.findall(fold(name)):
             if len(word) >= 4 and word not in GENERIC:
                 index.setdefault(word, set()).add(region_id)
@@ -95,3 +108,15 @@ def like_pattern(term: str) -> str:
 
 def text_conditions(column, terms: list[str]) -> list:
     return [column.like(like_pattern(term), escape="\\") for term in terms]
+
+
+def linked(key, link_key, *conditions):
+    """A condition: a row of a link table (a profile's or a resource's regions, languages...)
+    whose ``link_key`` is ``key`` meets ``conditions``. On SQLite an uncorrelated ``IN``, read
+    once by the link's index (an ``EXISTS`` is probed again for every row); on PostgreSQL a
+    correlated ``EXISTS``, which its planner turns into a semi-join driven from the rarer side,
+    where two ``IN`` lists made it read every resource (1.5 ms -> 14 ms for « interprète dari en
+    Abitibi »)."""
+    if is_sqlite():
+        return key.in_(sa.select(link_key).where(*conditions))
+    return sa.exists().where(link_key == key, *conditions)

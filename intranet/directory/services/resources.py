@@ -271,9 +271,7 @@ def _covers(region_ids):
     """A resource serves a region when it names it, or covers the province, or works at a distance."""
     return sa.or_(
         Resource.coverage.in_([vocab.Coverage.PROVINCE.value, vocab.Coverage.REMOTE.value]),
-        sa.exists().where(
-            ResourceRegion.resource_id == Resource.id, ResourceRegion.region_id.in_(list(region_ids))
-        ),
+        query.linked(Resource.id, ResourceRegion.resource_id, ResourceRegion.region_id.in_(list(region_ids))),
     )
 
 
@@ -285,9 +283,7 @@ def conditions(filters: Filters) -> list:
     if parsed.region_ids:
         where.append(_covers(parsed.region_ids))
     for code in {filters.language, *parsed.languages} - {None}:
-        where.append(
-            sa.exists().where(ResourceLanguage.resource_id == Resource.id, ResourceLanguage.code == code)
-        )
+        where.append(query.linked(Resource.id, ResourceLanguage.resource_id, ResourceLanguage.code == code))
     if filters.modality in vocab.MODALITIES:
         where.append(getattr(Resource, filters.modality).is_(True))
     if filters.kind in {k.value for k in vocab.Kind}:
@@ -309,23 +305,25 @@ def flagged_ids(ids: list[int]) -> set[int]:
 
 
 def find(filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> Page:
-    """A page of published resources matching ``filters``, by name. The matching rows are read
-    narrow (ids, and the total counted in the same scan by a window), then the page's rows whole."""
+    """A page of published resources matching ``filters``, by name: the page's ids first (walked
+    in the order of the name's index, which stops after the page), then the page's rows whole. The
+    total is counted apart, and only when the first page is full: a count over the window of the
+    page (``count() OVER ()``) made the engine read and sort every match by name for 20 rows."""
     where = conditions(filters)
-    rows = db.session.execute(
-        sa.select(Resource.id, sa.func.count().over().label("total"))
-        .where(*where)
-        .order_by(Resource.name, Resource.id)
-        .limit(per_page)
-        .offset((max(page, 1) - 1) * per_page)
-    ).all()
-    if rows:
-        total = rows[0].total
-    elif page > 1:
-        total = db.session.scalar(sa.select(sa.func.count(Resource.id)).where(*where))
+    page = max(page, 1)
+    ids = list(
+        db.session.scalars(
+            sa.select(Resource.id)
+            .where(*where)
+            .order_by(Resource.name, Resource.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    if page == 1 and len(ids) < per_page:
+        total = len(ids)
     else:
-        total = 0
-    ids = [row.id for row in rows]
+        total = db.session.scalar(sa.select(sa.func.count(Resource.id)).where(*where)) or 0
     loaded = {
         r.id: r
         for r in db.session.scalars(
@@ -339,7 +337,7 @@ def find(filters: Filters, page: int = 1, per_page: int = PER_PAGE) -> Page:
         ).unique()
     }
     items = [loaded[i] for i in ids if i in loaded]
-    return Page(items, total or 0, page, per_page, flagged_ids([r.id for r in items]))
+    return Page(items, total, page, per_page, flagged_ids([r.id for r in items]))
 
 
 def pending() -> list[Resource]:
