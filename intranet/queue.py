@@ -36,7 +36,7 @@ def init_app(app: Flask) -> None:
 
 
 def get_redis(app: Flask | None = None) -> redis.Redis:
-    app = app or current_app._get_current_object()
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy has it; its stub does not say so
     conn = app.extensions.get("passerelle_redis")
     if conn is None:
         url = app.config.get("REDIS_URL")

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from .. import events
-from ..database import separate_write, utcnow
+from ..database import rowcount, separate_write, utcnow
 from ..extensions import db
 from ..mail.services import queue_email
 from ..urls import external_url as _external
@@ -159,7 +159,7 @@ def end_all_sessions(user: User, except_token: str | None = None) -> int:
     query = sa.delete(UserSession).where(UserSession.user_id == user.id)
     if except_token:
         query = query.where(UserSession.token_hash != _token_hash(except_token))
-    return db.session.execute(query).rowcount or 0
+    return rowcount(db.session.execute(query))
 
 
 def validate_new_password(password: str, user: User | None = None) -> None:

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from ..accounts.models import User
-from ..database import utcnow
+from ..database import rowcount, utcnow
 from ..events import object_key as page_object_key
 from ..extensions import db
 from ..mail.privacy import Level, recipient_locale
@@ -142,7 +142,7 @@ def retire(object_key: str, kinds) -> int:
         .where(Notification.object_key == object_key[:160], Notification.kind.in_(kinds))
         .execution_options(synchronize_session="fetch")  # the session forgets the rows removed
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def on_notify(_sender, **kwargs) -> None:
@@ -178,7 +178,7 @@ def mark_opened(user: User, endpoint: str, values: dict | None) -> int:
         .values(read_at=utcnow())
         .execution_options(synchronize_session="fetch")
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def has_unread_about(user: User, endpoint: str, values: dict | None) -> bool:
@@ -258,7 +258,7 @@ def mark_all_read(user: User) -> int:
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def prune(now=None) -> int:
@@ -275,7 +275,7 @@ def prune(now=None) -> int:
             )
         )
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 # --- preferences -----------------------------------------------------------------------------
