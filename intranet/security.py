@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
@@ -17,6 +18,8 @@ from flask_login import current_user
 
 from .accounts.models import ROLE_RANK, Role
 from .urls import remember_return_path, wants_fragment
+
+T = TypeVar("T")
 
 RULES = ("public", "member", "coordinator", "staff", "admin")
 RULE_ROLE = {"coordinator": Role.COORDINATOR, "staff": Role.STAFF, "admin": Role.ADMIN}
@@ -81,6 +84,13 @@ def _refuse_control_characters():
             values += list(request.form.values())
         if any("\x00" in value for value in values):
             abort(400)
+
+
+def found(obj: T | None) -> T:
+    """The object looked up, or the same 404 as ``require`` when there is none."""
+    if obj is None:
+        abort(404)
+    return obj
 
 
 def require(check: bool) -> None:

@@ -96,11 +96,12 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user_by_email(email)
     locked = user is not None and is_locked(user)
     usable = user is not None and user.active and user.closed_at is None and not locked
-    ok = verify_password(user.password_hash if usable else None, password)
+    ok = verify_password(user.password_hash if user is not None and usable else None, password)
     if not ok:
         reason = "unknown_account" if user is None else "locked" if locked else "inactive" if not usable else "password"
         record_failure(user, reason)
         return None
+    assert user is not None and user.password_hash is not None  # verify_password refused otherwise
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
@@ -168,7 +169,7 @@ def validate_new_password(password: str, user: User | None = None) -> None:
         raise AccountError(_l("Le mot de passe doit compter au moins %(n)s caractères.", n=minimum))
     if len(password) > 256:
         raise AccountError(_l("Le mot de passe ne peut dépasser 256 caractères."))
-    context = (current_app.config["NETWORK_NAME"], "passerelle")
+    context: tuple[str, ...] = (current_app.config["NETWORK_NAME"], "passerelle")
     if user is not None:
         context += (user.email.split("@")[0], user.name)
     if is_common(password, context):

@@ -5,6 +5,7 @@ Functions take the acting user, add and flush, and never commit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -47,7 +48,7 @@ GENERIC_LABEL = _l("Avis")
 
 # How a notification that holds several events is named ("3 commentaires sur votre pratique"):
 # kind -> n -> text, through ngettext so that each language has its plural forms.
-_COUNTED_LABELS: dict[str, object] = {
+_COUNTED_LABELS: dict[str, Callable[[int], str]] = {
     "practice_comment": lambda n: ngettext(
         "%(num)s commentaire sur votre pratique", "%(num)s commentaires sur votre pratique", n
     ),
@@ -197,11 +198,11 @@ def has_unread_about(user: User, endpoint: str, values: dict | None) -> bool:
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(sa.func.count(Notification.id)).where(
             Notification.user_id == user.id, Notification.read_at.is_(None)
         )
-    )
+    ).scalar_one()
 
 
 def recent_unread(user: User, limit: int = 3) -> list[Notification]:
@@ -232,7 +233,7 @@ class NotificationPage:
 def list_for(user: User, page: int = 1) -> NotificationPage:
     """Unread first, then newest first."""
     where = Notification.user_id == user.id
-    total = db.session.scalar(sa.select(sa.func.count(Notification.id)).where(where))
+    total = db.session.execute(sa.select(sa.func.count(Notification.id)).where(where)).scalar_one()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
     items = db.session.scalars(
