@@ -11,7 +11,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..guard import record_confirmed
 from ..params import int_arg
-from ..security import access, require
+from ..security import access, found, require
 from . import decisions, policy
 from .forms import OutcomeForm, ProposalForm, StanceForm
 from .models import Proposal
@@ -19,8 +19,8 @@ from .views import _space, bp
 
 
 def _proposal(proposal_id: int) -> Proposal:
-    proposal = db.session.get(Proposal, proposal_id)
-    require(proposal is not None and policy.can_read(current_user, proposal.space))
+    proposal = found(db.session.get(Proposal, proposal_id))
+    require(policy.can_read(current_user, proposal.space))
     return proposal
 
 
@@ -45,18 +45,20 @@ def new_proposal(space_id: int):
     form = ProposalForm()
     if form.validate_on_submit():
         zone = ZoneInfo(current_app.config["NETWORK_TIMEZONE"])
+        closes_at = form.closes_at.data
+        assert closes_at is not None  # InputRequired
         try:
             proposal = decisions.propose(
                 current_user,
                 space,
-                title=form.title.data,
+                title=form.title.data or "",
                 body=form.body.data or "",
-                closes_at=form.closes_at.data.replace(tzinfo=zone),
+                closes_at=closes_at.replace(tzinfo=zone),
                 mode=form.mode.data,
                 results_open=form.results.data == "open",
             )
         except decisions.DecisionError as exc:
-            form.closes_at.errors.append(str(exc))
+            form.closes_at.errors = [*form.closes_at.errors, str(exc)]
         else:
             record_confirmed(form, user=current_user, obj=proposal)
             db.session.commit()
@@ -116,7 +118,7 @@ def close_proposal(proposal_id: int):
     form = OutcomeForm()
     if form.validate_on_submit():
         try:
-            decisions.close(current_user, item, form.outcome.data)
+            decisions.close(current_user, item, form.outcome.data or "")
         except decisions.DecisionError as exc:
             flash(str(exc), "error")
             return redirect(url_for("spaces.proposal", proposal_id=item.id), code=303)

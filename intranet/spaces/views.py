@@ -14,7 +14,7 @@ from ..diff import field_diff
 from ..extensions import db
 from ..guard import record_confirmed
 from ..params import int_arg
-from ..security import access, require
+from ..security import access, found, require
 from . import decisions, policy, services
 from .forms import PostForm, ReportForm, SeatForm, SpaceForm, SpaceSettingsForm, ThreadForm
 from .meetings import services as meetings
@@ -25,20 +25,20 @@ bp = Blueprint("spaces", __name__, url_prefix="/tables")
 
 
 def _space(space_id: int) -> Space:
-    space = db.session.get(Space, space_id)
-    require(space is not None and policy.can_read(current_user, space))
+    space = found(db.session.get(Space, space_id))
+    require(policy.can_read(current_user, space))
     return space
 
 
 def _thread(thread_id: int) -> Thread:
-    thread = db.session.get(Thread, thread_id)
-    require(thread is not None and policy.can_read(current_user, thread.space))
+    thread = found(db.session.get(Thread, thread_id))
+    require(policy.can_read(current_user, thread.space))
     return thread
 
 
 def _post(post_id: int) -> Post:
-    post = db.session.get(Post, post_id)
-    require(post is not None and policy.can_read(current_user, post.thread.space))
+    post = found(db.session.get(Post, post_id))
+    require(policy.can_read(current_user, post.thread.space))
     return post
 
 
@@ -57,8 +57,7 @@ def index():
 @bp.route("/regions/<int:region_id>/ouvrir", methods=["POST"])
 @access("staff")
 def open_region(region_id: int):
-    region = db.session.get(Region, region_id)
-    require(region is not None)
+    region = found(db.session.get(Region, region_id))
     try:
         space = services.open_regional_table(current_user, region)
     except services.SpaceError as exc:
@@ -76,10 +75,10 @@ def create():
     if form.validate_on_submit():
         space = services.create_space(
             current_user,
-            name=form.name.data,
+            name=form.name.data or "",
             description=form.description.data or "",
             visibility=form.visibility.data,
-            immigration_seats=form.immigration_seats.data,
+            immigration_seats=form.immigration_seats.data or 0,
         )
         record_confirmed(form, user=current_user, obj=space)
         db.session.commit()
@@ -129,7 +128,7 @@ def new_thread(space_id: int):
     require(policy.can_post(current_user, space))
     form = ThreadForm()
     if form.validate_on_submit():
-        thread = services.start_thread(current_user, space, title=form.title.data, body=form.body.data)
+        thread = services.start_thread(current_user, space, title=form.title.data or "", body=form.body.data or "")
         record_confirmed(form, user=current_user, obj=thread)
         db.session.commit()
         return redirect(url_for("spaces.thread", thread_id=thread.id), code=303)
@@ -176,7 +175,7 @@ def reply(thread_id: int):
     require(policy.can_post(current_user, item.space))
     form = PostForm()
     if form.validate_on_submit():
-        post = services.reply(current_user, item, form.body.data)
+        post = services.reply(current_user, item, form.body.data or "")
         record_confirmed(form, user=current_user, obj=post)
         db.session.commit()
         page = (post.number - 1) // services.POSTS_PER_PAGE + 1
@@ -205,7 +204,7 @@ def edit_post(post_id: int):
     require(policy.can_edit_post(current_user, post))
     form = PostForm(data={"body": post.body} if request.method == "GET" else None)
     if form.validate_on_submit():
-        services.edit_post(current_user, post, form.body.data)
+        services.edit_post(current_user, post, form.body.data or "")
         record_confirmed(form, user=current_user, obj=post)
         db.session.commit()
         flash(_("Message modifié."), "success")
@@ -265,7 +264,7 @@ def report(post_id: int):
     post = _post(post_id)
     form = ReportForm()
     if form.validate_on_submit():
-        item = services.report(current_user, post, form.reason.data)
+        item = services.report(current_user, post, form.reason.data or "")
         record_confirmed(form, user=current_user, obj=item)
         db.session.commit()
         flash(_("Merci : les personnes qui animent l’espace vont revoir ce message."), "success")
@@ -281,8 +280,8 @@ def reports(space_id: int):
     form = FlaskForm()
     if request.method == "POST" and form.validate_on_submit():
         report_id = int_arg("report_id", source=request.form)
-        item = db.session.get(PostReport, report_id) if report_id else None
-        require(item is not None and item.post.thread.space_id == space.id)
+        item = found(db.session.get(PostReport, report_id) if report_id else None)
+        require(item.post.thread.space_id == space.id)
         services.resolve_report(current_user, item)
         db.session.commit()
         flash(_("Signalement traité."), "success")
@@ -304,7 +303,7 @@ def settings(space_id: int):
             space,
             description=form.description.data or "",
             visibility=form.visibility.data,
-            immigration_seats=form.immigration_seats.data,
+            immigration_seats=form.immigration_seats.data or 0,
         )
         record_confirmed(form, user=current_user, obj=space)
         db.session.commit()
@@ -327,7 +326,7 @@ def seat(space_id: int):
     seat_form = SeatForm()
     seat_form.organization_id.choices = [(o.id, o.name) for o in services.organizations_to_seat(space)]
     if seat_form.validate_on_submit():
-        organization = db.session.get(Organization, seat_form.organization_id.data)
+        organization = found(db.session.get(Organization, seat_form.organization_id.data))
         services.seat(current_user, space, organization)
         db.session.commit()
         flash(_("Organisation accueillie : ses personnes participent maintenant à l’espace."), "success")
@@ -339,8 +338,8 @@ def seat(space_id: int):
 def _seated(space_id: int, member_id: int) -> tuple[Space, SpaceMember]:
     space = _space(space_id)
     require(policy.can_manage(current_user, space))
-    member = db.session.get(SpaceMember, member_id)
-    require(member is not None and member.space_id == space.id)
+    member = found(db.session.get(SpaceMember, member_id))
+    require(member.space_id == space.id)
     return space, member
 
 
