@@ -19,7 +19,7 @@ from ..files.services import send_stored_file
 from ..guard import record_confirmed
 from ..markdown import render_markdown
 from ..params import bounded_int, int_arg
-from ..security import access, require
+from ..security import access, found, require
 from ..urls import wants_fragment
 from . import policy, services
 from .diff import compare
@@ -53,8 +53,8 @@ def today():
 
 
 def _load(position_id: int, *, for_update: bool = False) -> Position:
-    position = services.get_for_update(position_id) if for_update else db.session.get(Position, position_id)
-    require(position is not None and policy.can_view(current_user, position))
+    position = found(services.get_for_update(position_id) if for_update else db.session.get(Position, position_id))
+    require(policy.can_view(current_user, position))
     return position
 
 
@@ -291,8 +291,7 @@ def archive(position_id: int):
 
 def _version(position: Position, number: int):
     require(policy.can_view_history(current_user, position))
-    version = services.get_version(position, number)
-    require(version is not None)
+    version = found(services.get_version(position, number))
     return version
 
 
@@ -307,10 +306,10 @@ def version(position_id: int, number: int):
         require(policy.can_comment(current_user, position))
         if form.validate_on_submit():
             try:
-                comment = services.add_comment(current_user, version, form.body.data)
+                comment = services.add_comment(current_user, version, form.body.data or "")
                 record_confirmed(form, user=current_user, obj=comment)
             except services.AdvocacyError as exc:
-                form.body.errors.append(str(exc.args[0]))
+                form.body.errors = [*form.body.errors, str(exc.args[0])]
             else:
                 db.session.commit()
                 if wants_fragment():
@@ -376,8 +375,10 @@ def cosign_open(position_id: int):
     if not form.validate_on_submit():
         flash(_("Indiquez une date de clôture valide."), "error")
         return _back(position, "cosignature")
+    closes_on = form.closes_on.data
+    assert closes_on is not None  # DataRequired
     try:
-        services.open_cosigning(current_user, position, form.closes_on.data, today())
+        services.open_cosigning(current_user, position, closes_on, today())
     except services.AdvocacyError as exc:
         db.session.rollback()
         flash(str(exc.args[0]), "error")
@@ -496,8 +497,8 @@ def brief(position_id: int):
 
 
 def _attachment(position: Position, attachment_id: int) -> Attachment:
-    attachment = db.session.get(Attachment, attachment_id)
-    require(attachment is not None and attachment.position_id == position.id)
+    attachment = found(db.session.get(Attachment, attachment_id))
+    require(attachment.position_id == position.id)
     return attachment
 
 

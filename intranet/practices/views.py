@@ -17,7 +17,7 @@ from ..files.services import UploadError, send_stored_file
 from ..guard import record_confirmed
 from ..home.desk import Waiting
 from ..params import bounded_int, int_arg
-from ..security import access, require
+from ..security import access, found, require
 from ..tasks.services import submit_task
 from ..urls import wants_fragment
 from . import highlights, policy, services
@@ -42,8 +42,8 @@ def _locale() -> str:
 
 
 def _visible(practice_id: int) -> Practice:
-    practice = services.get(practice_id)
-    require(practice is not None and policy.can_view(current_user, practice))
+    practice = found(services.get(practice_id))
+    require(policy.can_view(current_user, practice))
     return practice
 
 
@@ -117,8 +117,8 @@ def printable(practice_id: int):
 @bp.route("/pieces-jointes/<int:attachment_id>")
 @access("member")
 def attachment(attachment_id: int):
-    item = db.session.get(PracticeAttachment, attachment_id)
-    require(item is not None and policy.can_download_attachments(current_user, item.practice))
+    item = found(db.session.get(PracticeAttachment, attachment_id))
+    require(policy.can_download_attachments(current_user, item.practice))
     return send_stored_file(item.file)
 
 
@@ -153,8 +153,7 @@ def history(practice_id: int):
 @access("member")
 def revision(practice_id: int, number: int):
     practice = _visible(practice_id)
-    current = services.revision(practice, number)
-    require(current is not None)
+    current = found(services.revision(practice, number))
     previous = services.revision(practice, number - 1) if number > 1 else None
     return render_template(
         "practices/revision.html",
@@ -266,8 +265,8 @@ def new():
 @bp.route("/<int:practice_id>/modifier", methods=["GET", "POST"])
 @access("member")
 def edit(practice_id: int):
-    practice = services.get_for_update(practice_id) if request.method == "POST" else services.get(practice_id)
-    require(practice is not None and policy.can_edit(current_user, practice))
+    practice = found(services.get_for_update(practice_id) if request.method == "POST" else services.get(practice_id))
+    require(policy.can_edit(current_user, practice))
     form = PracticeForm()
     _prepare(form, practice)
     if request.method == "GET":
@@ -291,7 +290,7 @@ def edit(practice_id: int):
             record_confirmed(form, user=current_user, obj=practice)
         except services.Conflict:
             db.session.rollback()
-            practice = services.get(practice_id)
+            practice = found(services.get(practice_id))
             _prepare(form, practice)
             context["conflict"] = {
                 "saved": practice,
@@ -307,14 +306,14 @@ def edit(practice_id: int):
             db.session.commit()
             flash(_("Pratique publiée.") if publish else _("Brouillon enregistré."), "success")
             return redirect(url_for("practices.show", practice_id=practice.id), code=303)
-    practice = services.get(practice_id)
+    practice = found(services.get(practice_id))
     context["files_dropped"] = bool(_uploads())
     return render_template("practices/form.html", form=form, practice=practice, **context), status
 
 
 def _confirm_status(practice_id: int) -> Confirmation:
-    practice = services.get(practice_id)
-    require(practice is not None and policy.can_edit(current_user, practice))
+    practice = found(services.get(practice_id))
+    require(policy.can_edit(current_user, practice))
     back = url_for("practices.show", practice_id=practice.id)
     if request.args.get("to") == "draft":
         return Confirmation(
@@ -338,8 +337,8 @@ def _confirm_status(practice_id: int) -> Confirmation:
 @access("member")
 @confirm_first(_confirm_status)
 def change_status(practice_id: int):
-    practice = services.get_for_update(practice_id)
-    require(practice is not None and policy.can_edit(current_user, practice))
+    practice = found(services.get_for_update(practice_id))
+    require(policy.can_edit(current_user, practice))
     wanted = {"archive": Status.ARCHIVED, "draft": Status.DRAFT}.get(request.form.get("to", ""))
     if wanted is None:
         abort(400)
@@ -378,7 +377,7 @@ def comment(practice_id: int):
     require(policy.can_discuss(current_user, practice))
     form = CommentForm()
     if form.validate_on_submit():
-        item = services.add_comment(current_user, practice, form.body.data)
+        item = services.add_comment(current_user, practice, form.body.data or "")
         record_confirmed(form, user=current_user, obj=item)
         db.session.commit()
         if wants_fragment():
@@ -405,8 +404,8 @@ def comment(practice_id: int):
 
 
 def _own_comment(comment_id: int) -> PracticeComment:
-    item = db.session.get(PracticeComment, comment_id)
-    require(item is not None and policy.can_view(current_user, item.practice))
+    item = found(db.session.get(PracticeComment, comment_id))
+    require(policy.can_view(current_user, item.practice))
     require(policy.can_change_comment(current_user, item))
     return item
 
@@ -417,7 +416,7 @@ def edit_comment(comment_id: int):
     item = _own_comment(comment_id)
     form = CommentForm(obj=item) if request.method == "GET" else CommentForm()
     if form.validate_on_submit():
-        services.edit_comment(current_user, item, form.body.data)
+        services.edit_comment(current_user, item, form.body.data or "")
         record_confirmed(form, user=current_user, obj=item)
         db.session.commit()
         flash(_("Commentaire modifié."), "success")
@@ -488,11 +487,11 @@ def report(practice_id: int):
     comment_id = int_arg("comment", source=request.values)
     item = None
     if comment_id:
-        item = db.session.get(PracticeComment, comment_id)
-        require(item is not None and item.practice_id == practice.id)
+        item = found(db.session.get(PracticeComment, comment_id))
+        require(item.practice_id == practice.id)
     form = ReportForm()
     if form.validate_on_submit():
-        report = services.report(current_user, practice, form.reason.data, comment=item)
+        report = services.report(current_user, practice, form.reason.data or "", comment=item)
         record_confirmed(form, user=current_user, obj=report)
         db.session.commit()
         flash(_("Merci : l’équipe de modération examinera votre signalement."), "success")
@@ -515,8 +514,7 @@ def reports():
 @access("staff")
 def confirmation_reviewed(record_id: int):
     """A moderator has looked at a passage its author confirmed (the guard's queue)."""
-    record = guard.get_confirmation(record_id)
-    require(record is not None)
+    record = found(guard.get_confirmation(record_id))
     guard.mark_reviewed(current_user, record)
     db.session.commit()
     flash(_("Passage confirmé marqué comme vu."), "success")
@@ -526,8 +524,8 @@ def confirmation_reviewed(record_id: int):
 @bp.route("/signalements/<int:report_id>/traite", methods=["POST"])
 @access("coordinator")
 def resolve_report(report_id: int):
-    item = db.session.get(PracticeReport, report_id)
-    require(item is not None and policy.can_moderate(current_user, item.practice))
+    item = found(db.session.get(PracticeReport, report_id))
+    require(policy.can_moderate(current_user, item.practice))
     require(policy.can_view(current_user, item.practice))
     services.resolve_report(current_user, item)
     db.session.commit()
@@ -536,8 +534,8 @@ def resolve_report(report_id: int):
 
 
 def _confirm_withdraw(practice_id: int, form: WithdrawForm | None = None) -> Confirmation:
-    practice = services.get(practice_id)
-    require(practice is not None and policy.can_view(current_user, practice))
+    practice = found(services.get(practice_id))
+    require(policy.can_view(current_user, practice))
     require(policy.can_moderate(current_user, practice))
     return Confirmation(
         question=_("Retirer cette pratique ?"),
@@ -554,14 +552,14 @@ def _confirm_withdraw(practice_id: int, form: WithdrawForm | None = None) -> Con
 @access("member")
 @confirm_first(_confirm_withdraw)
 def withdraw(practice_id: int):
-    practice = services.get_for_update(practice_id)
-    require(practice is not None and policy.can_view(current_user, practice))
+    practice = found(services.get_for_update(practice_id))
+    require(policy.can_view(current_user, practice))
     require(policy.can_moderate(current_user, practice))
     form = WithdrawForm()
     if not form.validate_on_submit():
         return confirmation_page(_confirm_withdraw(practice_id, form), 422)
     try:
-        services.withdraw(current_user, practice, form.reason.data)
+        services.withdraw(current_user, practice, form.reason.data or "")
         record_confirmed(form, user=current_user, obj=practice)
     except services.PracticeError as exc:
         db.session.rollback()
@@ -582,7 +580,7 @@ def themes():
     error = None
     if form.validate_on_submit():
         try:
-            theme = services.save_theme(current_user, None, form.name_fr.data, form.name_en.data)
+            theme = services.save_theme(current_user, None, form.name_fr.data or "", form.name_en.data or "")
             record_confirmed(form, user=current_user, obj=theme)
         except services.PracticeError as exc:
             db.session.rollback()
@@ -601,13 +599,12 @@ def themes():
 @bp.route("/themes/<int:theme_id>", methods=["GET", "POST"])
 @access("staff")
 def theme(theme_id: int):
-    item = db.session.get(PracticeTheme, theme_id)
-    require(item is not None)
+    item = found(db.session.get(PracticeTheme, theme_id))
     form = ThemeForm(obj=item) if request.method == "GET" else ThemeForm()
     error = None
     if form.validate_on_submit():
         try:
-            services.save_theme(current_user, item, form.name_fr.data, form.name_en.data)
+            services.save_theme(current_user, item, form.name_fr.data or "", form.name_en.data or "")
             record_confirmed(form, user=current_user, obj=item)
         except services.PracticeError as exc:
             db.session.rollback()
@@ -621,8 +618,7 @@ def theme(theme_id: int):
 
 
 def _confirm_theme(theme_id: int) -> Confirmation:
-    item = db.session.get(PracticeTheme, theme_id)
-    require(item is not None)
+    item = found(db.session.get(PracticeTheme, theme_id))
     if not item.active:
         return Confirmation(
             question=_("Proposer de nouveau ce thème ?"),
@@ -642,8 +638,7 @@ def _confirm_theme(theme_id: int) -> Confirmation:
 @access("staff")
 @confirm_first(_confirm_theme)
 def toggle_theme(theme_id: int):
-    item = db.session.get(PracticeTheme, theme_id)
-    require(item is not None)
+    item = found(db.session.get(PracticeTheme, theme_id))
     services.toggle_theme(current_user, item)
     db.session.commit()
     flash(
