@@ -207,7 +207,9 @@ def two_factor():
     form = CodeForm()
     error = None
     if form.validate_on_submit():
-        method = None if services.is_locked(user) else twofactor.verify_second_factor(user, form.code.data or "")
+        method = (
+            None if services.is_locked(user) else twofactor.verify_second_factor(user, form.code.data or "")
+        )
         if method:
             _sign_in(user, method)
             left = twofactor.remaining_recovery_codes(user) if method == "recovery" else None

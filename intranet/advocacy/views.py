@@ -53,7 +53,9 @@ def today():
 
 
 def _load(position_id: int, *, for_update: bool = False) -> Position:
-    position = found(services.get_for_update(position_id) if for_update else db.session.get(Position, position_id))
+    position = found(
+        services.get_for_update(position_id) if for_update else db.session.get(Position, position_id)
+    )
     require(policy.can_view(current_user, position))
     return position
 

@@ -417,7 +417,9 @@ def _pg_walk(query, conditions: list, walk: int, need: int, before: tuple | None
     )
     if before is not None:
         published = published.where(_older(Practice.published_at, Practice.id, before))
-    recent = published.order_by(Practice.published_at.desc(), Practice.id.desc()).limit(walk).subquery("recent")
+    recent = (
+        published.order_by(Practice.published_at.desc(), Practice.id.desc()).limit(walk).subquery("recent")
+    )
     candidates = (
         sa.select(recent.c.id, recent.c.published_at)
         .where(recent.c.search_vector.op("@@")(query))

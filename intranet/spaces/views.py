@@ -128,7 +128,9 @@ def new_thread(space_id: int):
     require(policy.can_post(current_user, space))
     form = ThreadForm()
     if form.validate_on_submit():
-        thread = services.start_thread(current_user, space, title=form.title.data or "", body=form.body.data or "")
+        thread = services.start_thread(
+            current_user, space, title=form.title.data or "", body=form.body.data or ""
+        )
         record_confirmed(form, user=current_user, obj=thread)
         db.session.commit()
         return redirect(url_for("spaces.thread", thread_id=thread.id), code=303)

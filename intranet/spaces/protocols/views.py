@@ -49,7 +49,11 @@ def new_protocol(space_id: int):
     form = ProtocolForm()
     if form.validate_on_submit():
         protocol = protocols.create(
-            current_user, space, title=form.title.data or "", body=form.body.data or "", review_on=form.review_on.data
+            current_user,
+            space,
+            title=form.title.data or "",
+            body=form.body.data or "",
+            review_on=form.review_on.data,
         )
         record_confirmed(form, user=current_user, obj=protocol)
         db.session.commit()
