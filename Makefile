@@ -82,4 +82,4 @@ htmx:
 	@echo "htmx $(HTMX_VERSION) copied; update PAGE_ASSETS in intranet/assets.py and templates/base.html if the version changed"
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache
