@@ -24,6 +24,7 @@ FEATURES: tuple[str, ...] = (
     "intranet.files",
     "intranet.search",  # the header's search: sources registered by the features (issues 17-20)
     "intranet.admin",
+    "intranet.themes",  # one list of themes for practices, trainings and advocacy (issue 17)
     "intranet.notifications",
     "intranet.trainings",
     "intranet.advocacy",

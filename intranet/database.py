@@ -29,6 +29,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, has_request_context
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
@@ -102,6 +103,15 @@ def rowcount(result: sa.Result[Any]) -> int:
 
 def is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
+
+
+def page_of(query: sa.Select, page: int, per_page: int) -> Pagination:
+    """``db.paginate`` for a page number read from a request: below 1 is the first page and beyond
+    the last is the last (one more round trip, only then), never a 404 nor an empty page."""
+    found = db.paginate(query, page=max(page, 1), per_page=per_page, error_out=False)
+    if found.page > 1 and found.page > found.pages:
+        found = db.paginate(query, page=max(found.pages, 1), per_page=per_page, error_out=False)
+    return found
 
 
 def utcnow() -> datetime:

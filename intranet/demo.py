@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from flask import Flask, current_app
 
 from .accounts.models import Organization, Region, Role, Sector, User
 from .accounts.passwords import hash_password
@@ -59,13 +60,15 @@ ACCOUNTS = (
 )
 EXTRA_NAMES = ("Gabrielle", "Hélène", "Inès", "Josée", "Karine", "Léa", "Maude", "Nadia", "Océane", "Pascale")
 
-_demo_steps: list[tuple[int, Callable[[], None]]] = []
+#: ``app.extensions[DEMO_STEPS]``: (order, step) of each feature's demo data, by order.
+DEMO_STEPS = "passerelle.demo_steps"
 
 
-def register_demo(order: int, step: Callable[[], None]) -> None:
-    if step not in [s for _o, s in _demo_steps]:
-        _demo_steps.append((order, step))
-        _demo_steps.sort(key=lambda item: item[0])
+def register_demo(app: Flask, order: int, step: Callable[[], None]) -> None:
+    steps = app.extensions.setdefault(DEMO_STEPS, [])
+    if step not in [s for _o, s in steps]:
+        steps.append((order, step))
+        steps.sort(key=lambda item: item[0])
 
 
 def ensure_regions() -> dict[str, Region]:
@@ -109,7 +112,7 @@ def load_demo() -> list[tuple[str, str, Role]]:
             )
         )
     db.session.flush()
-    for _order, step in _demo_steps:
+    for _order, step in current_app.extensions.get(DEMO_STEPS, []):
         step()
     db.session.commit()
     return [(email, DEMO_PASSWORD, role) for email, _n, role, _o in ACCOUNTS]

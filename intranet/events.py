@@ -9,7 +9,8 @@
                          title=session_title, endpoint="trainings.session", values={"session_id": 3})
 
 * digest sources: each feature says what is new for a member since a date, limited to what that
-  member may see (rule 3). The digest builder calls every registered source. A source may also
+  member may see (rule 3), registered with ``register_digest_source(app, key, order, heading,
+  collect)``. The digest builder calls every source the app holds. A source may also
   offer ``collect_many``, the same answer for a chunk of members at once (a few queries for the
   chunk instead of a few per member); the digest worker then uses it, within one read
   transaction per chunk. It must return, for every member, exactly what ``collect`` would:
@@ -69,7 +70,7 @@ def object_key(endpoint: str, values: dict | None = None) -> str:
 
     A notification is about the object of the page it links to; opening that page (or another
     page registered as showing the same object) reads it."""
-    from flask import current_app, has_app_context
+    from flask import has_app_context
 
     values = dict(values or {})
     alias = current_app.extensions.get(OBJECT_PAGES, {}).get(endpoint) if has_app_context() else None
@@ -110,10 +111,12 @@ class DigestSource:
     collect_many: Callable[[Sequence[tuple]], dict[int, list[DigestItem]]] | None = None
 
 
-_digest_sources: dict[str, DigestSource] = {}
+#: ``app.extensions[DIGEST_SOURCES]``: key -> DigestSource.
+DIGEST_SOURCES = "passerelle.digest_sources"
 
 
 def register_digest_source(
+    app: Flask,
     key: str,
     order: int,
     heading,
@@ -123,16 +126,18 @@ def register_digest_source(
     standing: bool = False,
     collect_many: Callable[[Sequence[tuple]], dict[int, list[DigestItem]]] | None = None,
 ) -> None:
-    _digest_sources[key] = DigestSource(key, order, heading, collect, interests, standing, collect_many)
+    app.extensions.setdefault(DIGEST_SOURCES, {})[key] = DigestSource(
+        key, order, heading, collect, interests, standing, collect_many
+    )
 
 
-def unregister_digest_source(key: str) -> None:
+def unregister_digest_source(app: Flask, key: str) -> None:
     """For tests that register sources of their own."""
-    _digest_sources.pop(key, None)
+    app.extensions.get(DIGEST_SOURCES, {}).pop(key, None)
 
 
 def digest_sources() -> list[DigestSource]:
-    return sorted(_digest_sources.values(), key=lambda s: s.order)
+    return sorted(current_app.extensions.get(DIGEST_SOURCES, {}).values(), key=lambda s: s.order)
 
 
 # --- calendar sources --------------------------------------------------------------------------
@@ -185,7 +190,7 @@ class ProfileLink:
     note: str | None = None  # a short line shown beside it (a place, a date)
 
 
-_PROFILE_CONTENT = "passerelle_profile_content"
+_PROFILE_CONTENT = "passerelle.profile_content"
 
 
 def register_profile_content(app, key: str, order: int, heading, provide: Callable[..., list[ProfileLink]]) -> None:
@@ -196,8 +201,6 @@ def register_profile_content(app, key: str, order: int, heading, provide: Callab
 
 def profile_content(user, organization_id: int) -> list[tuple[object, list[ProfileLink]]]:
     """(heading, links) of every feature that has something for this profile and reader."""
-    from flask import current_app
-
     found = []
     registered = current_app.extensions.get(_PROFILE_CONTENT, {})
     for _order, heading, provide in sorted(registered.values(), key=lambda entry: entry[0]):

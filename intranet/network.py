@@ -7,6 +7,7 @@ or American network prints on US Letter (its ministries' paper), every other net
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -65,10 +66,11 @@ def save_paper_size(actor_id: int | None, value: str) -> NetworkSettings:
     return row
 
 
+def network_zone() -> ZoneInfo:
+    """The network's time zone (``NETWORK_TIMEZONE``): what its dates and hours mean."""
+    return ZoneInfo(current_app.config["NETWORK_TIMEZONE"])
+
+
 def network_today() -> date:
     """Today in the network's time zone (review dates, closing dates)."""
-    from zoneinfo import ZoneInfo
-
-    from .database import utcnow
-
-    return utcnow().astimezone(ZoneInfo(current_app.config["NETWORK_TIMEZONE"])).date()
+    return utcnow().astimezone(network_zone()).date()

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 from .accounts.models import ROLE_RANK, Role
+from .extensions import db
 from .urls import remember_return_path, wants_fragment
 
 T = TypeVar("T")
@@ -97,6 +98,18 @@ def require(check: bool) -> None:
     """Object-level refusal: 404 rather than 403, so nothing says the object exists (rule 3)."""
     if not check:
         abort(404)
+
+
+RowT = TypeVar("RowT")
+
+
+def require_row(model: type[RowT], row_id: Any) -> RowT:
+    """The row of ``model`` with this primary key, or 404. Who may see it is checked next, with
+    ``require(policy...)``, which answers the same 404."""
+    row = db.session.get(model, row_id)
+    if row is None:
+        abort(404)
+    return row
 
 
 # Sent with every page, so kept short: what default-src already says is not repeated (fonts,

@@ -9,19 +9,25 @@ from flask_login import current_user
 
 from .markdown import render_markdown
 
-# Navigation entries: (order, endpoint, label, minimum rule, description). Features add theirs in
-# init_app. Entries for staff or administrators are management tools: they are listed on the
-# "Gestion" page, and the menu shows that one entry, so it stays one row whatever features add.
-_NAV_ORDERED: list[tuple[int, str, object, str, object]] = []
+# ``app.extensions[NAV]``: the navigation entries, (order, endpoint, label, minimum rule,
+# description), by order. Features add theirs in init_app. Entries for staff or administrators are
+# management tools: they are listed on the "Gestion" page, and the menu shows that one entry, so it
+# stays one row whatever features add.
+NAV = "passerelle.nav"
 MANAGEMENT_RULES = ("staff", "admin")
 MANAGE_ENDPOINT = "admin.manage"
 
 
-def add_nav(endpoint: str, label, rule: str = "member", order: int = 50, description=None) -> None:
-    if any(item[1] == endpoint for item in _NAV_ORDERED):
+def add_nav(app: Flask, endpoint: str, label, rule: str = "member", order: int = 50, description=None) -> None:
+    entries = app.extensions.setdefault(NAV, [])
+    if any(item[1] == endpoint for item in entries):
         return
-    _NAV_ORDERED.append((order, endpoint, label, rule, description))
-    _NAV_ORDERED.sort(key=lambda item: item[0])
+    entries.append((order, endpoint, label, rule, description))
+    entries.sort(key=lambda item: item[0])
+
+
+def _nav_entries() -> list[tuple[int, str, object, str, object]]:
+    return current_app.extensions.get(NAV, [])
 
 
 def management_for(user) -> list[tuple[str, object, object]]:
@@ -30,7 +36,7 @@ def management_for(user) -> list[tuple[str, object, object]]:
 
     return [
         (endpoint, label, description)
-        for _o, endpoint, label, rule, description in _NAV_ORDERED
+        for _o, endpoint, label, rule, description in _nav_entries()
         if rule in MANAGEMENT_RULES and allowed(rule, user)
     ]
 
@@ -40,7 +46,7 @@ def nav_for(user) -> list[tuple[str, object]]:
 
     entries = [
         (endpoint, label)
-        for _o, endpoint, label, rule, _d in _NAV_ORDERED
+        for _o, endpoint, label, rule, _d in _nav_entries()
         if rule not in MANAGEMENT_RULES and allowed(rule, user)
     ]
     if user.is_authenticated and management_for(user):
@@ -58,22 +64,6 @@ def nav_current(endpoint: str | None, user) -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    add_nav("home.index", _l("Accueil"), "member", 0)
-    add_nav(
-        "admin.organizations",
-        _l("Organismes"),
-        "staff",
-        80,
-        _l("Inviter des organismes et des personnes, nommer les coordinations."),
-    )
-    add_nav(
-        "admin.jobs",
-        _l("Tâches de fond"),
-        "admin",
-        90,
-        _l("Files d’attente, échecs à relancer, courriels refusés."),
-    )
-
     @app.context_processor
     def _globals():
         locale = str(get_locale() or "fr")

@@ -19,10 +19,11 @@ import pytest
 import sqlalchemy as sa
 from flask_sqlalchemy.session import Session as FlaskSession
 
-from tests.support import SMTPFixture, postgres_url_for_worker, wait_until, worker_suffix
+from tests.support import QueryCounter, SMTPFixture, postgres_url_for_worker, wait_until, worker_suffix
 
 # Each feature's factories (make_practice, make_position, make_session, make_resource...), for every test.
 pytest_plugins = [
+    "tests.factories.themes",
     "tests.factories.advocacy",
     "tests.factories.directory",
     "tests.factories.practices",
@@ -208,8 +209,9 @@ def _db_isolation(request, app):
         with db.engine.begin() as conn:
             for table in _all_tables(db):
                 conn.execute(table.delete())
-        for hook in getattr(db, "_passerelle_clean_hooks", []):
-            hook()
+            # The practices' SQLite full-text index is not a model table: emptied by hand.
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("DELETE FROM practice_fts")
         return
     connection = db.engine.connect()
     transaction = connection.begin()
@@ -249,6 +251,13 @@ def db(app):
     from intranet.extensions import db
 
     return db
+
+
+@pytest.fixture
+def count_queries(db):
+    """``with count_queries() as queries: client.get(url)``, then ``queries.count`` (SQL statements
+    run meanwhile) and ``queries.report()`` (what they were, for the failure message)."""
+    return lambda: QueryCounter(db.engine)
 
 
 @pytest.fixture

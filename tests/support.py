@@ -127,3 +127,62 @@ def guard_fingerprint(page: str) -> str:
     match = re.search(r'name="confirm_personal" value="([0-9a-f]{20})"', page)
     assert match, "the page shows no confirmation box"
     return match.group(1)
+
+
+class QueryCounter:
+    """The SQL statements an engine runs while counting (``before_cursor_execute``).
+
+    The test transaction's SAVEPOINTs (a commit inside a test) are not the page's queries: left out.
+    """
+
+    IGNORED = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if not statement.lstrip().upper().startswith(self.IGNORED):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def __enter__(self) -> QueryCounter:
+        from sqlalchemy import event
+
+        self.statements = []
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    def report(self) -> str:
+        return f"{self.count} statements:\n" + "\n".join(f"- {s.splitlines()[0][:160]}" for s in self.statements)
+
+
+def assert_flat_queries(client, url: str, count_queries, grow, budget: int) -> int:
+    """The statements of ``GET url`` do not grow with what the page lists, and stay within ``budget``.
+
+    Opens the page once (first-visit records, caches), counts a second opening, calls ``grow()``
+    (more rows of what the page lists), opens it again and counts once more.
+    """
+
+    def counted():
+        with count_queries() as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return queries
+
+    client.get(url)
+    before = counted()
+    grow()
+    client.get(url)
+    after = counted()
+    assert after.count == before.count, f"{url}: {before.count} statements, then {after.count}. " + after.report()
+    assert after.count <= budget, f"{url}: over its budget of {budget}. " + after.report()
+    return after.count

@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
     # Between the right password and the second factor.
     app.config.setdefault("TWO_FACTOR_PENDING_MAX_AGE", 10 * 60)
     app.register_blueprint(bp)
-    register_demo(1, enrol_demo_team)
+    register_demo(app, 1, enrol_demo_team)
     _words(app)
 
 

@@ -12,9 +12,18 @@ def init_app(app: Flask) -> None:
     from .views import bp, desk_failed_jobs, desk_organizations
 
     app.register_blueprint(bp)
-    add_nav("admin.network_settings", _l("Réseau"), "admin", 93, _l("Le papier des documents PDF."))
-    register_desk_item(40, "staff", desk_organizations)
-    register_desk_item(50, "admin", desk_failed_jobs)
+    add_nav(
+        app,
+        "admin.organizations",
+        _l("Organismes"),
+        "staff",
+        80,
+        _l("Inviter des organismes et des personnes, nommer les coordinations."),
+    )
+    add_nav(app, "admin.jobs", _l("Tâches de fond"), "admin", 90, _l("Files d’attente, échecs à relancer, courriels refusés."))
+    add_nav(app, "admin.network_settings", _l("Réseau"), "admin", 93, _l("Le papier des documents PDF."))
+    register_desk_item(app, 40, "staff", desk_organizations)
+    register_desk_item(app, 50, "admin", desk_failed_jobs)
     _words(app)
 
 

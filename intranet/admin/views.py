@@ -2,29 +2,25 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from redis.exceptions import RedisError
-from rq import Queue
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
-from rq.job import Job
-from rq.registry import FailedJobRegistry
 
 from ..accounts import services as accounts
 from ..accounts.forms import InviteForm, OrganizationForm, RoleForm
-from ..accounts.models import Organization, Region, Role, Sector, User
+from ..accounts.models import Role, Sector, User
 from ..confirm import Confirmation, confirm_first
 from ..extensions import db
 from ..home.desk import DeskEntry, Waiting, desk_for
-from ..queue import QUEUES, failed_job_count, get_queue, get_redis
+from ..queue import QUEUES, failed_job_count
 from ..security import access, require
-from ..tasks.models import TaskRecord, TaskStatus
 from ..tasks.services import submit_task
 from ..templating import management_for
 from ..vocabulary import word
+from . import services
 
 bp = Blueprint("admin", __name__, url_prefix="/gestion")
 
@@ -67,15 +63,11 @@ def desk_failed_jobs(user: User) -> Waiting:
     )
 
 
-def _region_choices():
-    return [(r.id, r.name) for r in db.session.scalars(sa.select(Region).order_by(Region.name))]
-
-
 @bp.route("/organismes", methods=["GET", "POST"])
 @access("staff")
 def organizations():
     form = OrganizationForm()
-    form.region_id.choices = _region_choices()
+    form.region_id.choices = services.region_choices()
     error = None
     if form.validate_on_submit():
         try:
@@ -92,30 +84,24 @@ def organizations():
             db.session.commit()
             flash(_("Organisme ajouté : %(name)s", name=org.name), "success")
             return redirect(url_for("admin.organization", org_id=org.id), code=303)
-    counts = dict(
-        db.session.execute(
-            sa.select(User.organization_id, sa.func.count(User.id))
-            .where(User.active)
-            .group_by(User.organization_id)
-        ).all()
-    )
-    orgs = db.session.scalars(sa.select(Organization).order_by(Organization.name)).all()
     status = 422 if request.method == "POST" else 200
     return render_template(
-        "admin/organizations.html", orgs=orgs, counts=counts, form=form, error=error
+        "admin/organizations.html",
+        orgs=services.organizations_by_name(),
+        counts=services.active_people_counts(),
+        form=form,
+        error=error,
     ), status
 
 
 @bp.route("/organismes/<int:org_id>", methods=["GET", "POST"])
 @access("coordinator")
 def organization(org_id: int):
-    org = db.session.get(Organization, org_id)
-    require(org is not None and accounts.can_manage_organization(current_user, org_id))
+    org = services.manageable_organization(current_user, org_id)
+    require(org is not None)
     form = InviteForm()
     if current_user.is_staff:
-        form.organization_id.choices = [
-            (o.id, o.name) for o in db.session.scalars(sa.select(Organization).order_by(Organization.name))
-        ]
+        form.organization_id.choices = services.organization_choices()
     else:
         form.organization_id.choices = [(org.id, org.name)]
     if not current_user.is_admin:
@@ -144,9 +130,7 @@ def organization(org_id: int):
             db.session.commit()
             flash(_("Invitation envoyée à %(email)s.", email=user.email), "success")
             return redirect(url_for("admin.organization", org_id=org.id), code=303)
-    people = db.session.scalars(
-        sa.select(User).where(User.organization_id == org.id).order_by(User.name)
-    ).all()
+    people = services.people_of(org.id)
     status = 422 if request.method == "POST" else 200
     return (
         render_template(
@@ -157,8 +141,8 @@ def organization(org_id: int):
 
 
 def _person(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    require(user is not None and accounts.can_manage_organization(current_user, user.organization_id))
+    user = services.manageable_person(current_user, user_id)
+    require(user is not None)
     return user
 
 
@@ -276,48 +260,14 @@ def export_directory():
 @bp.route("/taches")
 @access("admin")
 def jobs():
-    conn = get_redis()
-    queues = []
-    for name in QUEUES:
-        q = Queue(name, connection=conn)
-        registry = FailedJobRegistry(queue=q)
-        failed = []
-        for job_id in registry.get_job_ids()[:50]:
-            try:
-                job = Job.fetch(job_id, connection=conn)
-            except NoSuchJobError:
-                continue
-            failed.append(job)
-        queues.append({"name": name, "count": q.count, "failed_count": registry.count, "failed": failed})
-    from rq import Worker
-
-    workers = Worker.all(connection=conn)
-    tasks = db.session.scalars(
-        sa.select(TaskRecord)
-        .where(TaskRecord.status == TaskStatus.FAILED)
-        .order_by(TaskRecord.id.desc())
-        .limit(20)
-    ).all()
-    from ..mail.models import MailStatus, OutboxMessage
-
-    mail_counts = dict(
-        db.session.execute(
-            sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status)
-        ).all()
-    )
-    refused = db.session.scalars(
-        sa.select(OutboxMessage)
-        .where(OutboxMessage.status.in_([MailStatus.REFUSED, MailStatus.FAILED]))
-        .order_by(OutboxMessage.id.desc())
-        .limit(20)
-    ).all()
+    overview = services.jobs_overview()
     return render_template(
         "admin/jobs.html",
-        queues=queues,
-        workers=workers,
-        tasks=tasks,
-        mail_counts={str(getattr(k, "value", k)): v for k, v in mail_counts.items()},
-        refused=refused,
+        queues=overview.queues,
+        workers=overview.workers,
+        tasks=overview.tasks,
+        mail_counts=overview.mail_counts,
+        refused=overview.refused,
         word=word,
     )
 
@@ -326,9 +276,8 @@ def jobs():
 @access("admin")
 def requeue_job(queue: str, job_id: str):
     require(queue in QUEUES)
-    registry = FailedJobRegistry(queue=get_queue(queue))
     try:
-        registry.requeue(job_id)
+        services.requeue_failed(queue, job_id)
     except (NoSuchJobError, InvalidJobOperation) as exc:
         flash(_("Impossible de relancer cette tâche : %(error)s", error=type(exc).__name__), "error")
     else:

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     from ..markdown import register_renderer
     from ..tasks.services import register_task_access
     from ..templating import add_nav
+    from ..themes import register_usage
     from . import (
         guarded,
         models,  # noqa: F401  (tables)
@@ -30,16 +31,18 @@ def init_app(app: Flask) -> None:
     guarded.init_app(app)
     app.jinja_env.filters["advocacy_markdown"] = member_markdown
     register_renderer(app, "advocacy_markdown", member_markdown)
-    add_nav("advocacy.index", _l("Plaidoyer"), "member", 40)
-    register_section(400, "advocacy/_home.html", provide_home_section)
-    register_desk_item(20, "staff", desk_reviews)
-    register_demo(400, load_demo)
-    register_task_access(services.BRIEF_TASK_KIND, services.can_see_brief_task)
+    add_nav(app, "advocacy.index", _l("Plaidoyer"), "member", 40)
+    register_section(app, 400, "advocacy/_home.html", provide_home_section)
+    register_desk_item(app, 20, "staff", desk_reviews)
+    register_demo(app, 400, load_demo)
+    register_usage(app, _l("Prises de position"), services.theme_usage)
+    register_task_access(app, services.BRIEF_TASK_KIND, services.can_see_brief_task)
     register_redaction(app)
     # A version's page shows the text: opening it reads the text's notifications (comments too).
     events.register_object_page(app, "advocacy.version", "advocacy.show", ("position_id",))
     search_source.register(app)
     events.register_digest_source(
+        app,
         "advocacy_cosign",
         400,
         _l("Positions ouvertes à la cosignature"),
@@ -48,6 +51,7 @@ def init_app(app: Flask) -> None:
         collect_many=services.collect_cosigning_many,
     )
     events.register_digest_source(
+        app,
         "advocacy_review",
         410,
         _l("Textes de plaidoyer en attente de révision"),

@@ -24,7 +24,7 @@ from ..briefs import (  # noqa: F401  (footnotes_to_pdf, french_typography: the 
     render_brief,
     word_count,
 )
-from .models import KIND_LABELS, THEMES, Position, Version
+from .models import KIND_LABELS, Position, Version
 
 
 def brief_context(position: Position, version: Version, signatory_names: list[str], *, cover: bool = False) -> dict:
@@ -53,7 +53,7 @@ def brief_context(position: Position, version: Version, signatory_names: list[st
             toc=toc,
             layout=layout_for(len(toc), words, cover=cover),
             facts=facts,
-            themes=[str(THEMES[t]) for t in position.themes if t in THEMES],
+            themes=[t.label(version.language) for t in position.themes],
             notice=""
             if position.published_at is not None
             else _("Document de travail, version %(n)s : pas encore publié par le réseau.", n=version.number),

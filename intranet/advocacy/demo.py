@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from ..accounts.models import Organization, Role, User
 from ..database import utcnow
 from ..extensions import db
-from .models import Comment, Cosignature, Kind, Position, PositionTheme, Status, Transition, Version
+from ..themes.demo import named
+from .models import Comment, Cosignature, Kind, Position, Status, Transition, Version
 
 BODY = """## Constat
 
@@ -47,6 +48,19 @@ Stable, multi-year funding indexed to costs, and recognition of the workers’ e
 
 [^1]: Refused requests compiled by member houses, 2025.
 """
+
+# The demo texts name their themes by these short keys (the network's themes, in French).
+THEME_KEYS = {
+    "safety_planning": ("Plan de sécurité",),
+    "post_separation": ("Violence conjugale post-séparation",),
+    "children": ("Enfants exposés à la violence",),
+    "interpreting": ("Interprétariat",),
+    "intersectional": ("Approche interculturelle", "Approche intersectionnelle"),
+    "housing": ("Accès au logement",),
+    "immigration_status": ("Statut d’immigration",),
+    "courts": ("Tribunaux", "Protection de la jeunesse"),
+    "funding": ("Financement des maisons",),
+}
 
 # (title, kind, addressee, organization, status, themes, language, published days ago, demands)
 TEXTS = (
@@ -222,7 +236,7 @@ def load_demo() -> None:
             created_at=started,
             updated_at=now - timedelta(days=days_ago or 1),
         )
-        position.theme_rows = [PositionTheme(theme=t) for t in themes]
+        position.themes = named(*dict.fromkeys(n for key in themes for n in THEME_KEYS[key]))
         db.session.add(position)
         db.session.flush()
         if status == Status.DRAFT:

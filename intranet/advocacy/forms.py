@@ -19,7 +19,9 @@ from ..guard import (
     GuardedStringField,
     GuardedTextAreaField,
 )
-from .models import KIND_LABELS, LANGUAGES, THEMES
+from ..params import db_int
+from ..themes.services import choices as theme_choices
+from .models import KIND_LABELS, LANGUAGES
 
 
 class PositionForm(GuardedForm):
@@ -60,12 +62,17 @@ class PositionForm(GuardedForm):
     )
     themes = SelectMultipleField(
         _l("Thèmes"),
-        choices=[(key, label) for key, label in THEMES.items()],
+        coerce=db_int,
         validators=[Optional()],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
     revision = HiddenField()
+
+    def __init__(self, *args, themes_kept=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The network's themes; a retired one stays offered to a text that already carries it.
+        self.themes.choices = theme_choices(kept=themes_kept)
 
 
 class NoteForm(GuardedForm):

@@ -17,6 +17,7 @@ from ..accounts.models import Organization, User
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
 from ..files.models import StoredFile
+from ..themes.models import Theme
 
 
 class Kind(enum.StrEnum):
@@ -58,19 +59,6 @@ STATUS_LABELS = {
     Status.ARCHIVED: _l("Archivé"),
 }
 
-# Themes the network works on (DOMAIN.md); the library filters by them.
-THEMES = {
-    "safety_planning": _l("Plan de sécurité"),
-    "post_separation": _l("Violence conjugale post-séparation"),
-    "children": _l("Enfants exposés à la violence"),
-    "interpreting": _l("Interprétariat"),
-    "intersectional": _l("Approches interculturelles et intersectionnelles"),
-    "housing": _l("Accès au logement"),
-    "immigration_status": _l("Statut d’immigration"),
-    "courts": _l("Tribunaux et protection de la jeunesse"),
-    "funding": _l("Financement des maisons"),
-}
-
 LANGUAGES = {"fr": "Français", "en": "English"}
 
 
@@ -105,16 +93,10 @@ class Position(db.Model):
     organization: Mapped[Organization] = relationship(lazy="joined")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
-    theme_rows: Mapped[list[PositionTheme]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="PositionTheme.theme"
-    )
+    themes: Mapped[list[Theme]] = relationship(secondary="advocacy_position_theme", lazy="selectin", order_by=Theme.name_fr)
     versions: Mapped[list[Version]] = relationship(
         back_populates="position", cascade="all, delete-orphan", order_by="Version.number"
     )
-
-    @property
-    def themes(self) -> list[str]:
-        return [row.theme for row in self.theme_rows]
 
     @property
     def kind_label(self):
@@ -136,13 +118,13 @@ class Position(db.Model):
         return f"<Position {self.id} {self.status}>"
 
 
-class PositionTheme(db.Model):
-    __tablename__ = "advocacy_position_theme"
-
-    position_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("advocacy_position.id", ondelete="CASCADE"), primary_key=True
-    )
-    theme: Mapped[str] = mapped_column(sa.String(40), primary_key=True, index=True)
+position_theme = sa.Table(
+    "advocacy_position_theme",
+    db.metadata,
+    sa.Column("position_id", sa.ForeignKey("advocacy_position.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("theme_id", sa.ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True),
+    sa.Index("ix_advocacy_position_theme_theme", "theme_id"),
+)
 
 
 class Version(db.Model):

@@ -22,19 +22,19 @@ from ..extensions import db
 from ..files.services import UploadError, attach_upload, remove_attached
 from ..network import paper_size
 from ..tasks.models import TaskRecord
+from ..themes import services as theme_services
 from . import policy
 from .announce import announce, object_key, owners_to_tell, reviewers
 from .models import (
-    THEMES,
     Attachment,
     Comment,
     Cosignature,
     Kind,
     Position,
-    PositionTheme,
     Status,
     Transition,
     Version,
+    position_theme,
 )
 
 MAX_DEMANDS = 30
@@ -64,7 +64,7 @@ class PositionData:
     body: str = ""
     demands: list[str] = field(default_factory=list)
     language: str = "fr"
-    themes: list[str] = field(default_factory=list)
+    theme_ids: list[int] = field(default_factory=list)
 
 
 ACTION_LABELS = {
@@ -173,7 +173,7 @@ def open_for_cosigning(user: User, today: date) -> list[Position]:
     return list(db.session.scalars(query))
 
 
-def library(*, kind: str | None = None, year: int | None = None, theme: str | None = None) -> list[Position]:
+def library(*, kind: str | None = None, year: int | None = None, theme: int | None = None) -> list[Position]:
     """Published texts, newest first; everyone signed in may read them."""
     query = sa.select(Position).where(Position.status == Status.PUBLISHED)
     if kind:
@@ -184,9 +184,17 @@ def library(*, kind: str | None = None, year: int | None = None, theme: str | No
         query = query.where(Position.published_at >= start, Position.published_at < end)
     if theme:
         query = query.where(
-            Position.id.in_(sa.select(PositionTheme.position_id).where(PositionTheme.theme == theme))
+            Position.id.in_(sa.select(position_theme.c.position_id).where(position_theme.c.theme_id == theme))
         )
     return list(db.session.scalars(query.order_by(Position.published_at.desc()).limit(200)))
+
+
+def theme_usage() -> dict[int, int]:
+    """How many texts carry each theme (the themes page shows it)."""
+    rows = db.session.execute(
+        sa.select(position_theme.c.theme_id, sa.func.count()).group_by(position_theme.c.theme_id)
+    )
+    return {theme_id: count for theme_id, count in rows}
 
 
 def library_years() -> list[int]:
@@ -251,9 +259,6 @@ def get_version(position: Position, number: int) -> Version | None:
 def _check_data(data: PositionData) -> None:
     if len(data.demands) > MAX_DEMANDS:
         raise AdvocacyError(_l("Au plus %(max)s revendications.", max=MAX_DEMANDS))
-    unknown = [t for t in data.themes if t not in THEMES]
-    if unknown:
-        raise AdvocacyError(_l("Thème inconnu."))
 
 
 def _apply(position: Position, data: PositionData) -> None:
@@ -264,9 +269,12 @@ def _apply(position: Position, data: PositionData) -> None:
     position.summary = data.summary.strip()
     position.body = data.body.replace("\r\n", "\n").strip()
     position.demands = list(data.demands)
-    wanted = sorted(set(data.themes))
-    if position.themes != wanted:
-        position.theme_rows = [PositionTheme(theme=t) for t in wanted]
+    wanted = set(data.theme_ids)
+    if {t.id for t in position.themes} != wanted:
+        try:
+            position.themes = theme_services.resolve(wanted, kept=[t.id for t in position.themes])
+        except theme_services.ThemeError as exc:
+            raise AdvocacyError(str(exc)) from exc
 
 
 def create_position(user: User, data: PositionData) -> Position:
@@ -664,7 +672,7 @@ def _position_item(p: Position, kind: str = "cosign") -> events.DigestItem:
         summary=p.summary[:300] or None,
         organization_name=p.organization.name,
         when=p.updated_at,
-        theme_ids=(),
+        theme_ids=tuple(t.id for t in p.themes),
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
@@ -18,13 +17,15 @@ from ..extensions import db
 from ..files.services import send_stored_file
 from ..guard import record_confirmed
 from ..markdown import render_markdown
+from ..network import network_zone
 from ..params import bounded_int, int_arg
-from ..security import access, found, require
+from ..security import access, found, require, require_row
+from ..themes.services import choices as theme_choices
 from ..urls import wants_fragment
 from . import policy, services
 from .diff import compare
 from .forms import AttachmentForm, CommentForm, CosignOpenForm, NoteForm, PositionForm
-from .models import KIND_LABELS, THEMES, Attachment, Kind, Position, Status
+from .models import KIND_LABELS, Attachment, Kind, Position, Status
 
 bp = Blueprint("advocacy", __name__, url_prefix="/plaidoyer")
 
@@ -49,7 +50,7 @@ def member_markdown(text: str | None) -> Markup:
 
 
 def today():
-    return datetime.now(ZoneInfo(current_app.config["NETWORK_TIMEZONE"])).date()
+    return datetime.now(network_zone()).date()
 
 
 def _load(position_id: int, *, for_update: bool = False) -> Position:
@@ -83,12 +84,10 @@ def index():
 @access("member")
 def library():
     kind = request.args.get("type") or None
-    theme = request.args.get("theme") or None
+    theme = int_arg("theme")
     year = int_arg("annee", maximum=9999)
     if kind not in {k.value for k in Kind}:
         kind = None
-    if theme not in THEMES:
-        theme = None
     positions = services.library(kind=kind, year=year, theme=theme)
     context = dict(
         positions=positions,
@@ -97,7 +96,7 @@ def library():
         year=year,
         theme=theme,
         kinds=KIND_LABELS,
-        themes=THEMES,
+        themes=theme_choices(),
         briefs={p.id: services.current_brief(p) for p in positions},
     )
     if wants_fragment():
@@ -114,7 +113,7 @@ def _data_from(form: PositionForm) -> services.PositionData:
         summary=form.summary.data or "",
         body=form.body.data or "",
         demands=services.parse_demands(form.demands.data),
-        themes=list(form.themes.data or []),
+        theme_ids=list(form.themes.data or []),
     )
 
 
@@ -167,7 +166,6 @@ def _show(position: Position, status: int = 200, **forms):
         can_manage_cosigning=policy.can_manage_cosigning(current_user, position),
         cosign_form=CosignOpenForm(),
         task=services.current_brief(position),
-        themes=THEMES,
         can_request_brief=policy.can_request_brief(current_user, position),
         changes_note=services.last_request_for_changes(position)
         if history and position.status == Status.CHANGES_REQUESTED
@@ -181,7 +179,9 @@ def _show(position: Position, status: int = 200, **forms):
 @access("member")
 def edit(position_id: int):
     position = _load(position_id, for_update=request.method == "POST")
-    form = PositionForm(obj=None if request.method == "POST" else position)
+    form = PositionForm(
+        obj=None if request.method == "POST" else position, themes_kept=[t.id for t in position.themes]
+    )
     if not policy.can_edit(current_user, position):
         # Submitted (or approved...) while a colleague was still writing: say so, and hand her
         # text back rather than dropping it.
@@ -197,7 +197,7 @@ def edit(position_id: int):
     if request.method == "GET":
         form.kind.data = position.kind.value
         form.demands.data = "\n".join(position.demands or [])
-        form.themes.data = position.themes
+        form.themes.data = [t.id for t in position.themes]
         form.revision.data = str(position.revision)
     error = None
     conflict = None
@@ -499,7 +499,7 @@ def brief(position_id: int):
 
 
 def _attachment(position: Position, attachment_id: int) -> Attachment:
-    attachment = found(db.session.get(Attachment, attachment_id))
+    attachment = require_row(Attachment, attachment_id)
     require(attachment.position_id == position.id)
     return attachment
 

@@ -18,8 +18,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("AUDIT_RETENTION_DAYS", 365)
     events.audit.connect(on_audit, weak=False)
     app.register_blueprint(bp)
-    add_nav("audit.index", _l("Journal"), "admin", 95, _l("Qui a fait quoi, et quand."))
-    register_demo(90, load_demo)
+    add_nav(app, "audit.index", _l("Journal"), "admin", 95, _l("Qui a fait quoi, et quand."))
+    register_demo(app, 90, load_demo)
     _words(app)
 
 

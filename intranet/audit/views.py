@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, request
@@ -12,6 +11,7 @@ from flask_login import current_user
 
 from ..accounts.models import Organization, User
 from ..extensions import db
+from ..network import network_zone
 from ..objects import ObjectRef, describe_objects
 from ..params import bounded_int, int_arg
 from ..security import access
@@ -45,7 +45,7 @@ def _day(value: str | None, *, end: bool = False) -> datetime | None:
         day = datetime.strptime(value or "", "%Y-%m-%d").date()
     except ValueError:
         return None
-    zone = ZoneInfo(current_app.config["NETWORK_TIMEZONE"])
+    zone = network_zone()
     moment = datetime.combine(day + timedelta(days=1) if end else day, time(0), tzinfo=zone)
     return moment
 

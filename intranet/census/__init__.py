@@ -25,10 +25,10 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
-    add_nav("census.index", _l("Recensements"), "member", 45)
-    register_section(450, "census/_home.html", _home_section)
-    register_demo(450, load_demo)
-    register_task_access(report.REPORT_TASK_KIND, report.can_see_report_task)
-    register_task_guard(report.REPORT_TASK_KIND, report.can_see_report_task)
+    add_nav(app, "census.index", _l("Recensements"), "member", 45)
+    register_section(app, 450, "census/_home.html", _home_section)
+    register_demo(app, 450, load_demo)
+    register_task_access(app, report.REPORT_TASK_KIND, report.can_see_report_task)
+    register_task_guard(app, report.REPORT_TASK_KIND, report.can_see_report_task)
     register_words(app, "task.kind", {report.REPORT_TASK_KIND: _l("Rapport de recensement en PDF")})
     app.jinja_env.filters["census_cell"] = charts.cell_text

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,8 +14,9 @@ from ..accounts.models import Region
 from ..csvexport import csv_response
 from ..extensions import db
 from ..guard import record_confirmed
+from ..network import network_zone
 from ..params import int_arg
-from ..security import access, require
+from ..security import access, require, require_row
 from ..text import slugify
 from ..urls import wants_fragment
 from . import aggregates, charts, policy, report
@@ -28,12 +28,12 @@ bp = Blueprint("census", __name__, url_prefix="/recensements")
 
 
 def today():
-    return datetime.now(ZoneInfo(current_app.config["NETWORK_TIMEZONE"])).date()
+    return datetime.now(network_zone()).date()
 
 
 def _campaign(campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
-    require(campaign is not None and policy.can_see_campaign(current_user, campaign))
+    campaign = require_row(Campaign, campaign_id)
+    require(policy.can_see_campaign(current_user, campaign))
     return campaign
 
 
@@ -192,8 +192,8 @@ def add_question(campaign_id: int):
 @access("staff")
 def edit_question(campaign_id: int, question_id: int):
     campaign = _manage(campaign_id)
-    question = db.session.get(Question, question_id)
-    require(question is not None and question.campaign_id == campaign.id)
+    question = require_row(Question, question_id)
+    require(question.campaign_id == campaign.id)
     require(policy.can_edit_questionnaire(current_user, campaign))
     form = _question_form(campaign, question, formdata=request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
@@ -215,8 +215,8 @@ def edit_question(campaign_id: int, question_id: int):
 @access("staff")
 def delete_question(campaign_id: int, question_id: int):
     campaign = _manage(campaign_id)
-    question = db.session.get(Question, question_id)
-    require(question is not None and question.campaign_id == campaign.id)
+    question = require_row(Question, question_id)
+    require(question.campaign_id == campaign.id)
     try:
         campaigns.delete_question(current_user, question)
     except CensusError as exc:

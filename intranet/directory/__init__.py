@@ -29,9 +29,10 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     _words(app)
-    add_nav("directory.index", _l("Répertoire"), "member", 40)
-    register_section(250, "directory/_home.html", _desk)
+    add_nav(app, "directory.index", _l("Répertoire"), "member", 40)
+    register_section(app, 250, "directory/_home.html", _desk)
     register_digest_source(
+        app,
         "resources",
         40,
         _l("Ressources partagées nouvelles ou mises à jour"),
@@ -39,7 +40,7 @@ def init_app(app: Flask) -> None:
         interests="none",
         collect_many=digest.collect_many,
     )
-    register_demo(60, demo.load)
+    register_demo(app, 60, demo.load)
     search_source.register(app)
 
     @app.cli.command("directory-reindex")

@@ -12,7 +12,7 @@ from ..csvexport import MIMETYPE
 from ..database import utcnow
 from ..extensions import db
 from ..guard import record_confirmed
-from ..security import access, require
+from ..security import access, require, require_row
 from ..urls import wants_fragment
 from . import policy, vocab
 from .forms import NoteForm, ProfileForm, ReportForm, ResourceForm
@@ -291,8 +291,8 @@ def resources_index():
 
 
 def _load_resource(resource_id: int) -> Resource:
-    found = db.session.get(Resource, resource_id)
-    require(found is not None and policy.can_view_resource(current_user, found))
+    found = require_row(Resource, resource_id)
+    require(policy.can_view_resource(current_user, found))
     return found
 
 
@@ -437,8 +437,8 @@ def add_note(resource_id: int):
 @bp.route("/ressources/notes/<int:note_id>/supprimer", methods=["POST"])
 @access("member")
 def delete_note(note_id: int):
-    note = db.session.get(ResourceNote, note_id)
-    require(note is not None and policy.can_delete_note(current_user, note))
+    note = require_row(ResourceNote, note_id)
+    require(policy.can_delete_note(current_user, note))
     resource_id = note.resource_id
     resources.delete_note(current_user, note)
     db.session.commit()

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from flask import Flask, current_app
+
 from ..accounts.models import User
 
 
@@ -37,14 +39,16 @@ class DeskItem:
     provide: Callable[[User], Waiting]
 
 
-_items: list[DeskItem] = []
+#: ``app.extensions[DESK]``: the desk's lines, by order.
+DESK = "passerelle.desk"
 
 
-def register_desk_item(order: int, rule: str, provide: Callable[[User], Waiting]) -> None:
-    if any(item.provide is provide for item in _items):
+def register_desk_item(app: Flask, order: int, rule: str, provide: Callable[[User], Waiting]) -> None:
+    items = app.extensions.setdefault(DESK, [])
+    if any(item.provide is provide for item in items):
         return
-    _items.append(DeskItem(order, rule, provide))
-    _items.sort(key=lambda item: item.order)
+    items.append(DeskItem(order, rule, provide))
+    items.sort(key=lambda item: item.order)
 
 
 def desk_for(user: User) -> list[Waiting]:
@@ -53,4 +57,4 @@ def desk_for(user: User) -> list[Waiting]:
 
     if not user.is_staff:
         return []
-    return [item.provide(user) for item in _items if allowed(item.rule, user)]
+    return [item.provide(user) for item in current_app.extensions.get(DESK, []) if allowed(item.rule, user)]

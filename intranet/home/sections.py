@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask import Flask, current_app
+
 from ..accounts.models import User
 
 
@@ -15,19 +17,21 @@ class Section:
     provide: Callable[[User], dict | None]  # None: nothing to show for this member
 
 
-_sections: list[Section] = []
+#: ``app.extensions[SECTIONS]``: the home page's sections, by order.
+SECTIONS = "passerelle.home_sections"
 
 
-def register_section(order: int, template: str, provide: Callable[[User], dict | None]) -> None:
-    if any(s.template == template for s in _sections):
+def register_section(app: Flask, order: int, template: str, provide: Callable[[User], dict | None]) -> None:
+    sections = app.extensions.setdefault(SECTIONS, [])
+    if any(s.template == template for s in sections):
         return
-    _sections.append(Section(order, template, provide))
-    _sections.sort(key=lambda s: s.order)
+    sections.append(Section(order, template, provide))
+    sections.sort(key=lambda s: s.order)
 
 
 def sections_for(user: User) -> list[tuple[str, dict]]:
     shown = []
-    for section in _sections:
+    for section in current_app.extensions.get(SECTIONS, []):
         context = section.provide(user)
         if context is not None:
             shown.append((section.template, context))

@@ -12,27 +12,23 @@ from ..security import access
 from ..tasks.models import TaskRecord
 from ..urls import safe_next
 from .desk import desk_for
-from .sections import register_section, sections_for
+from .sections import sections_for
 
 bp = Blueprint("home", __name__)
 
 
-def _organization_section(user: User) -> dict:
+def organization_section(user: User) -> dict:
     colleagues = db.session.scalar(
         sa.select(sa.func.count(User.id)).where(User.organization_id == user.organization_id, User.active)
     )
     return {"organization": user.organization, "colleagues": colleagues}
 
 
-def _tasks_section(user: User) -> dict | None:
+def tasks_section(user: User) -> dict | None:
     tasks = db.session.scalars(
         sa.select(TaskRecord).where(TaskRecord.user_id == user.id).order_by(TaskRecord.id.desc()).limit(5)
     ).all()
     return {"tasks": tasks} if tasks else None
-
-
-register_section(900, "home/_organization.html", _organization_section)
-register_section(950, "home/_tasks.html", _tasks_section)
 
 
 @bp.route("/")

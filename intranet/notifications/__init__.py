@@ -69,11 +69,12 @@ def init_app(app: Flask) -> None:
         }
 
     add_nav(
+        app,
         "notifications.deliveries",
         _l("Résumés envoyés"),
         "admin",
         95,
         _l("Les résumés par courriel partis, et leur état."),
     )
-    register_section(10, "notifications/_home.html", _home_section)
-    register_demo(900, load_demo)
+    register_section(app, 10, "notifications/_home.html", _home_section)
+    register_demo(app, 900, load_demo)

@@ -1,53 +1,19 @@
-"""What a member can choose to follow: regions (the foundation's) and themes (the practices library's).
-
-Themes belong to the practices library (the digest filters practices by theme; trainings and
-positions have theme lists of their own, whose ids mean something else). The library may
-register its list with ``register_theme_provider``; otherwise its mapped class ``PracticeTheme``
-(or a class ``Theme``) is read when it exists, and without any, preferences simply offer no
-theme choice (every theme is followed).
-"""
+"""What a member can choose to follow: regions (the foundation's) and themes (the network's one
+list, ``intranet.themes``, which practices, trainings and advocacy texts are tagged from)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import sqlalchemy as sa
-from flask_babel import get_locale
 
 from ..accounts.models import Region, User
 from ..extensions import db
+from ..themes.services import choices
 from .models import NotificationPreference
-
-_theme_provider: Callable[[], list[tuple[int, str]]] | None = None
-
-
-def register_theme_provider(provider: Callable[[], list[tuple[int, str]]]) -> None:
-    global _theme_provider
-    _theme_provider = provider
-
-
-def _theme_model():
-    classes = {mapper.class_.__name__: mapper.class_ for mapper in db.Model.registry.mappers}
-    return classes.get("PracticeTheme") or classes.get("Theme")
-
-
-def _label(theme, locale: str) -> str:
-    if callable(getattr(theme, "label", None)):
-        return str(theme.label(locale))
-    return str(getattr(theme, "name", None) or getattr(theme, "name_fr", theme.id))
 
 
 def theme_choices() -> list[tuple[int, str]]:
-    if _theme_provider is not None:
-        return [(int(i), str(label)) for i, label in _theme_provider()]
-    cls = _theme_model()
-    if cls is None:
-        return []
-    query = sa.select(cls)
-    if hasattr(cls, "active"):
-        query = query.where(cls.active.is_(True))
-    locale = str(get_locale() or "fr")
-    return sorted(((t.id, _label(t, locale)) for t in db.session.scalars(query)), key=lambda c: c[1].lower())
+    """The active themes, by name in the reader's language."""
+    return choices()
 
 
 def region_choices() -> list[tuple[int, str]]:

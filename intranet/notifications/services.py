@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from ..accounts.models import User
-from ..database import rowcount, utcnow
+from ..database import page_of, rowcount, utcnow
 from ..events import object_key as page_object_key
 from ..extensions import db
 from ..mail.privacy import Level, recipient_locale
@@ -24,8 +25,8 @@ PAGE_SIZE = 20
 KEEP_READ_DAYS = 90
 KEEP_UNREAD_DAYS = 365
 
-# How each kind of notification is named. Features may add theirs with ``register_kind``;
-# an unknown kind is still shown, under a generic label.
+# How each kind of notification is named. Features add theirs with ``register_kind`` (kept in
+# ``app.extensions[KINDS]``); an unknown kind is still shown, under a generic label.
 _KIND_LABELS: dict[str, object] = {
     "waitlist_promoted": _l("Place obtenue en formation"),
     "training_cancelled": _l("Séance annulée"),
@@ -59,21 +60,26 @@ _COUNTED_LABELS: dict[str, Callable[[int], str]] = {
 }
 
 
-def register_kind(kind: str, label, counted=None) -> None:
+KINDS = "passerelle.notification_kinds"
+
+
+def register_kind(app: Flask, kind: str, label, counted=None) -> None:
     """Name a kind of notification; ``counted(n)`` names one that holds ``n`` events (ngettext)."""
-    _KIND_LABELS[kind] = label
+    labels, counted_labels = app.extensions.setdefault(KINDS, ({}, {}))
+    labels[kind] = label
     if counted is not None:
-        _COUNTED_LABELS[kind] = counted
+        counted_labels[kind] = counted
 
 
 def kind_label(kind: str, count: int = 1):
+    labels, counted_labels = current_app.extensions.get(KINDS, ({}, {}))
+    label = labels.get(kind) or _KIND_LABELS.get(kind, GENERIC_LABEL)
     if count > 1:
-        counted = _COUNTED_LABELS.get(kind)
+        counted = counted_labels.get(kind) or _COUNTED_LABELS.get(kind)
         if counted is not None:
             return counted(count)
-        label = _KIND_LABELS.get(kind, GENERIC_LABEL)
         return f"{label} · " + ngettext("%(num)s fois", "%(num)s fois", count)
-    return _KIND_LABELS.get(kind, GENERIC_LABEL)
+    return label
 
 
 # --- notifications ---------------------------------------------------------------------------
@@ -232,18 +238,14 @@ class NotificationPage:
 
 def list_for(user: User, page: int = 1) -> NotificationPage:
     """Unread first, then newest first."""
-    where = Notification.user_id == user.id
-    total = db.session.execute(sa.select(sa.func.count(Notification.id)).where(where)).scalar_one()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    items = db.session.scalars(
+    found = page_of(
         sa.select(Notification)
-        .where(where)
-        .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(), Notification.id.desc())
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
-    return NotificationPage(list(items), page, pages, total, unread_count(user))
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.read_at.is_not(None), Notification.created_at.desc(), Notification.id.desc()),
+        page,
+        PAGE_SIZE,
+    )
+    return NotificationPage(found.items, found.page, max(found.pages, 1), found.total or 0, unread_count(user))
 
 
 def mark_read(user: User, notification: Notification) -> None:

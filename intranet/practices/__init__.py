@@ -14,34 +14,33 @@ def init_app(app: Flask) -> None:
     from ..home.sections import register_section
     from ..tasks.services import register_task_guard
     from ..templating import add_nav
+    from ..themes import register_usage
+    from ..themes.services import theme_renamed
     from . import guarded, redaction, search, search_source, services
     from .demo import load_demo
     from .views import bp, desk_reports
 
     app.register_blueprint(bp)
     guarded.init_app(app)
-    add_nav("practices.index", _l("Bonnes pratiques"), "member", 10)
-    register_section(100, "practices/_home.html", services.home_context)
-    register_desk_item(10, "staff", desk_reports)
+    add_nav(app, "practices.index", _l("Bonnes pratiques"), "member", 10)
+    register_section(app, 100, "practices/_home.html", services.home_context)
+    register_desk_item(app, 10, "staff", desk_reports)
     register_digest_source(
+        app,
         "practices",
         10,
         _l("Nouvelles bonnes pratiques"),
         services.collect_digest,
         collect_many=services.collect_digest_many,
     )
-    register_demo(30, load_demo)
+    register_demo(app, 30, load_demo)
     # A PDF made while the practice was shared stays out of reach once it no longer is.
-    register_task_guard("practice_pdf", services.can_still_see_pdf_task)
+    register_task_guard(app, "practice_pdf", services.can_still_see_pdf_task)
     redaction.register(app)
     search_source.register(app)
-    # The tests empty every table after a committed test; the SQLite index is not a model table.
-    hooks = getattr(db, "_passerelle_clean_hooks", None)
-    if hooks is None:
-        hooks = []
-        db._passerelle_clean_hooks = hooks
-    if search.clear_index not in hooks:
-        hooks.append(search.clear_index)
+    register_usage(app, _l("Pratiques"), services.theme_usage)
+    # Theme names are searchable words of every practice that carries the theme.
+    theme_renamed.connect(_reindex_theme, weak=False)
 
     @app.cli.command("practices-reindex")
     def practices_reindex() -> None:
@@ -63,3 +62,9 @@ def init_app(app: Flask) -> None:
         from .labels import label
 
         return label(value)
+
+
+def _reindex_theme(theme_id: int) -> None:
+    from ..tasks.services import enqueue_after_commit
+
+    enqueue_after_commit("jobs.practices.reindex_theme", theme_id, queue="default")

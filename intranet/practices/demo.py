@@ -6,22 +6,9 @@ import sqlalchemy as sa
 
 from ..accounts.models import Region, User
 from ..extensions import db
-from .models import PracticeTheme, Visibility
-
-THEMES = (
-    ("Plan de sécurité", "Safety planning"),
-    ("Violence conjugale post-séparation", "Post-separation intimate partner violence"),
-    ("Enfants exposés à la violence", "Children exposed to violence"),
-    ("Interprétariat", "Interpreting"),
-    ("Approche interculturelle", "Intercultural approach"),
-    ("Approche intersectionnelle", "Intersectional approach"),
-    ("Accès au logement", "Access to housing"),
-    ("Statut d’immigration", "Immigration status"),
-    ("Tribunaux", "Courts"),
-    ("Protection de la jeunesse", "Youth protection"),
-    ("Santé mentale", "Mental health"),
-    ("Régions éloignées", "Remote regions"),
-)
+from ..themes import services as theme_services
+from ..themes.demo import THEMES
+from .models import Visibility
 
 # (author email, title, summary, body, themes, approaches, sectors, region, audience, visibility, publish)
 PRACTICES = (
@@ -111,20 +98,10 @@ MORE = (
 )
 
 
-def _ensure_themes() -> dict[str, PracticeTheme]:
-    existing = {t.name_fr: t for t in db.session.scalars(sa.select(PracticeTheme))}
-    for fr, en in THEMES:
-        if fr not in existing:
-            existing[fr] = PracticeTheme(name_fr=fr, name_en=en)
-            db.session.add(existing[fr])
-    db.session.flush()
-    return existing
-
-
 def load_demo() -> None:
     from . import services
 
-    themes = _ensure_themes()
+    themes = theme_services.ensure(THEMES)
     regions = {r.name: r for r in db.session.scalars(sa.select(Region))}
     users = {u.email: u for u in db.session.scalars(sa.select(User))}
     created = []

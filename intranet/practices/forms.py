@@ -99,12 +99,3 @@ class WithdrawForm(GuardedForm):
         _l("Raison du retrait (la personne qui l’a écrite la verra)"),
         validators=[DataRequired(_l("Indiquez la raison du retrait.")), Length(max=2000)],
     )
-
-
-class ThemeForm(GuardedForm):
-    name_fr = GuardedStringField(
-        _l("Nom en français"), validators=[DataRequired(_l("Indiquez le nom du thème.")), Length(max=120)]
-    )
-    name_en = GuardedStringField(
-        _l("Nom en anglais"), validators=[DataRequired(_l("Indiquez le nom anglais.")), Length(max=120)]
-    )

@@ -39,4 +39,3 @@ def init_app(app: Flask) -> None:
     register_object(app, "practice_report", _l("Signalement"), _report)
     register_words(app, "audit.value.to", LABELS)
     register_words(app, "task.kind", {"practice_pdf": _l("Bonne pratique en PDF")})
-    register_object(app, "practice_theme_list", _l("Thème des pratiques"), lambda _id, _user: url_for("practices.themes"))

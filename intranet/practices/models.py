@@ -18,6 +18,7 @@ from ..accounts.models import Organization, Region, User
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
 from ..files.models import StoredFile
+from ..themes.models import Theme
 
 
 class Status(enum.StrEnum):
@@ -53,7 +54,7 @@ class TSVector(TypeDecorator):
 practice_theme = sa.Table(
     "practice_theme",
     db.metadata,
-    sa.Column("theme_id", sa.ForeignKey("practice_theme_list.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("theme_id", sa.ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("practice_id", sa.ForeignKey("practice.id", ondelete="CASCADE"), primary_key=True),
     sa.Index("ix_practice_theme_practice", "practice_id"),
 )
@@ -73,20 +74,6 @@ practice_sector = sa.Table(
     sa.Column("practice_id", sa.ForeignKey("practice.id", ondelete="CASCADE"), primary_key=True),
     sa.Index("ix_practice_sector_practice", "practice_id"),
 )
-
-
-class PracticeTheme(db.Model):
-    """The managed list of themes (staff add, rename and retire them)."""
-
-    __tablename__ = "practice_theme_list"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name_fr: Mapped[str] = mapped_column(sa.String(120), unique=True)
-    name_en: Mapped[str] = mapped_column(sa.String(120))
-    active: Mapped[bool] = mapped_column(default=True)
-
-    def label(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_fr
 
 
 class Practice(db.Model):
@@ -133,7 +120,7 @@ class Practice(db.Model):
     region: Mapped[Region | None] = relationship(lazy="joined")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
-    themes: Mapped[list[PracticeTheme]] = relationship(secondary=practice_theme, order_by=PracticeTheme.name_fr)
+    themes: Mapped[list[Theme]] = relationship(secondary=practice_theme, order_by=Theme.name_fr)
     attachments: Mapped[list[PracticeAttachment]] = relationship(
         back_populates="practice", cascade="all, delete-orphan", order_by="PracticeAttachment.id"
     )

@@ -113,13 +113,6 @@ for _statement in POSTGRES_NARROW:
     event.listen(Practice.__table__, "after_create", sa.DDL(_statement).execute_if(dialect="postgresql"))
 
 
-def clear_index() -> None:
-    """Empty the SQLite index (the tests' clean-up after committed tests)."""
-    with db.engine.begin() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.exec_driver_sql("DELETE FROM practice_fts")
-
-
 # --- French normalisation (SQLite side) -------------------------------------------------------
 
 STOPWORDS = frozenset(

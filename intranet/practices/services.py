@@ -22,6 +22,8 @@ from ..database import is_sqlite, utcnow
 from ..extensions import db
 from ..files.models import StoredFile
 from ..files.services import UploadError, delete_stored_file, file_path, store_upload
+from ..themes import services as theme_services
+from ..themes.models import Theme
 from ..urls import external_url
 from . import policy, search
 from .models import (
@@ -33,7 +35,6 @@ from .models import (
     PracticeHelpfulMark,
     PracticeReport,
     PracticeRevision,
-    PracticeTheme,
     Status,
     Visibility,
     practice_approach,
@@ -74,52 +75,17 @@ class PracticeData:
 # --- themes --------------------------------------------------------------------------------------
 
 
-def list_themes(active_only: bool = True) -> list[PracticeTheme]:
-    query = sa.select(PracticeTheme).order_by(PracticeTheme.name_fr)
-    if active_only:
-        query = query.where(PracticeTheme.active.is_(True))
-    return list(db.session.scalars(query))
+def list_themes(active_only: bool = True) -> list[Theme]:
+    """The network's themes (one list for every feature: ``intranet.themes``)."""
+    return theme_services.list_themes(active_only)
 
 
-def save_theme(user: User, theme: PracticeTheme | None, name_fr: str, name_en: str) -> PracticeTheme:
-    if not user.is_staff:
-        raise PracticeError(_l("Seule l’équipe du réseau gère les thèmes."))
-    name_fr, name_en = name_fr.strip(), name_en.strip()
-    clash = db.session.scalar(
-        sa.select(PracticeTheme.id).where(
-            # SQLite's lower() leaves accented capitals alone ("Évaluation"): compare exactly too.
-            sa.or_(sa.func.lower(PracticeTheme.name_fr) == name_fr.lower(), PracticeTheme.name_fr == name_fr),
-            PracticeTheme.id != (theme.id if theme else 0),
-        )
+def theme_usage() -> dict[int, int]:
+    """How many practices carry each theme (the themes page shows it)."""
+    rows = db.session.execute(
+        sa.select(practice_theme.c.theme_id, sa.func.count()).group_by(practice_theme.c.theme_id)
     )
-    if clash:
-        raise PracticeError(_l("Ce thème existe déjà."))
-    renamed = theme is not None and (theme.name_fr, theme.name_en) != (name_fr, name_en)
-    try:
-        with db.session.begin_nested():  # the unique name is the last word (two staff at once)
-            if theme is None:
-                theme = PracticeTheme(name_fr=name_fr, name_en=name_en)
-                db.session.add(theme)
-            else:
-                theme.name_fr, theme.name_en = name_fr, name_en
-            db.session.flush()
-    except sa.exc.IntegrityError as exc:
-        raise PracticeError(_l("Ce thème existe déjà.")) from exc
-    if renamed:
-        # Theme names are searchable words of every practice that has the theme.
-        from ..tasks.services import enqueue_after_commit
-
-        enqueue_after_commit("jobs.practices.reindex_theme", theme.id, queue="default")
-    return theme
-
-
-def toggle_theme(user: User, theme: PracticeTheme) -> PracticeTheme:
-    """Retire a theme from the choices (practices keep it), or bring it back."""
-    if not user.is_staff:
-        raise PracticeError(_l("Seule l’équipe du réseau gère les thèmes."))
-    theme.active = not theme.active
-    db.session.flush()
-    return theme
+    return {theme_id: count for theme_id, count in rows}
 
 
 def version_of(data: PracticeData) -> SimpleNamespace:
@@ -668,12 +634,12 @@ def _load_themes(items: list[Practice]) -> None:
         return
     by_id = {p.id: p for p in items}
     rows = db.session.execute(
-        sa.select(practice_theme.c.practice_id, PracticeTheme)
-        .join(PracticeTheme, PracticeTheme.id == practice_theme.c.theme_id)
+        sa.select(practice_theme.c.practice_id, Theme)
+        .join(Theme, Theme.id == practice_theme.c.theme_id)
         .where(practice_theme.c.practice_id.in_(by_id))
-        .order_by(PracticeTheme.name_fr)
+        .order_by(Theme.name_fr)
     ).all()
-    grouped: dict[int, list[PracticeTheme]] = {pid: [] for pid in by_id}
+    grouped: dict[int, list[Theme]] = {pid: [] for pid in by_id}
     for pid, theme in rows:
         grouped[pid].append(theme)
     from sqlalchemy.orm.attributes import set_committed_value
@@ -905,10 +871,10 @@ def _theme_ids(practice_ids: list[int]) -> dict[int, tuple[int, ...]]:
         return {}
     grouped: dict[int, list[int]] = {}
     for practice_id, theme_id in db.session.execute(
-        sa.select(practice_theme.c.practice_id, PracticeTheme.id)
-        .join(PracticeTheme, PracticeTheme.id == practice_theme.c.theme_id)
+        sa.select(practice_theme.c.practice_id, Theme.id)
+        .join(Theme, Theme.id == practice_theme.c.theme_id)
         .where(practice_theme.c.practice_id.in_(practice_ids))
-        .order_by(PracticeTheme.name_fr)
+        .order_by(Theme.name_fr)
     ):
         grouped.setdefault(practice_id, []).append(theme_id)
     return {practice_id: tuple(ids) for practice_id, ids in grouped.items()}

@@ -17,11 +17,11 @@ from ..files.services import UploadError, send_stored_file
 from ..guard import record_confirmed
 from ..home.desk import Waiting
 from ..params import bounded_int, int_arg
-from ..security import access, found, require
+from ..security import access, found, require, require_row
 from ..tasks.services import submit_task
 from ..urls import wants_fragment
 from . import highlights, policy, services
-from .forms import CommentForm, PracticeForm, ReportForm, ThemeForm, WithdrawForm
+from .forms import CommentForm, PracticeForm, ReportForm, WithdrawForm
 from .labels import label as practice_label
 from .models import (
     Approach,
@@ -29,7 +29,6 @@ from .models import (
     PracticeAttachment,
     PracticeComment,
     PracticeReport,
-    PracticeTheme,
     Status,
     Visibility,
 )
@@ -117,7 +116,7 @@ def printable(practice_id: int):
 @bp.route("/pieces-jointes/<int:attachment_id>")
 @access("member")
 def attachment(attachment_id: int):
-    item = found(db.session.get(PracticeAttachment, attachment_id))
+    item = require_row(PracticeAttachment, attachment_id)
     require(policy.can_download_attachments(current_user, item.practice))
     return send_stored_file(item.file)
 
@@ -406,7 +405,7 @@ def comment(practice_id: int):
 
 
 def _own_comment(comment_id: int) -> PracticeComment:
-    item = found(db.session.get(PracticeComment, comment_id))
+    item = require_row(PracticeComment, comment_id)
     require(policy.can_view(current_user, item.practice))
     require(policy.can_change_comment(current_user, item))
     return item
@@ -489,7 +488,7 @@ def report(practice_id: int):
     comment_id = int_arg("comment", source=request.values)
     item = None
     if comment_id:
-        item = found(db.session.get(PracticeComment, comment_id))
+        item = require_row(PracticeComment, comment_id)
         require(item.practice_id == practice.id)
     form = ReportForm()
     if form.validate_on_submit():
@@ -526,7 +525,7 @@ def confirmation_reviewed(record_id: int):
 @bp.route("/signalements/<int:report_id>/traite", methods=["POST"])
 @access("coordinator")
 def resolve_report(report_id: int):
-    item = found(db.session.get(PracticeReport, report_id))
+    item = require_row(PracticeReport, report_id)
     require(policy.can_moderate(current_user, item.practice))
     require(policy.can_view(current_user, item.practice))
     services.resolve_report(current_user, item)
@@ -570,84 +569,6 @@ def withdraw(practice_id: int):
         db.session.commit()
         flash(_("Pratique retirée ; la personne qui l’a écrite a été prévenue."), "success")
     return redirect(url_for("practices.show", practice_id=practice_id), code=303)
-
-
-# --- themes (the managed list) ---------------------------------------------------------------------------
-
-
-@bp.route("/themes", methods=["GET", "POST"])
-@access("staff")
-def themes():
-    form = ThemeForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            theme = services.save_theme(current_user, None, form.name_fr.data or "", form.name_en.data or "")
-            record_confirmed(form, user=current_user, obj=theme)
-        except services.PracticeError as exc:
-            db.session.rollback()
-            error = str(exc)
-        else:
-            db.session.commit()
-            flash(_("Thème ajouté."), "success")
-            return redirect(url_for("practices.themes"), code=303)
-    status = 422 if request.method == "POST" else 200
-    return (
-        render_template("practices/themes.html", themes=services.list_themes(active_only=False), form=form, error=error),
-        status,
-    )
-
-
-@bp.route("/themes/<int:theme_id>", methods=["GET", "POST"])
-@access("staff")
-def theme(theme_id: int):
-    item = found(db.session.get(PracticeTheme, theme_id))
-    form = ThemeForm(obj=item) if request.method == "GET" else ThemeForm()
-    error = None
-    if form.validate_on_submit():
-        try:
-            services.save_theme(current_user, item, form.name_fr.data or "", form.name_en.data or "")
-            record_confirmed(form, user=current_user, obj=item)
-        except services.PracticeError as exc:
-            db.session.rollback()
-            error = str(exc)
-        else:
-            db.session.commit()
-            flash(_("Thème renommé."), "success")
-            return redirect(url_for("practices.themes"), code=303)
-    status = 422 if request.method == "POST" else 200
-    return render_template("practices/theme.html", theme=item, form=form, error=error), status
-
-
-def _confirm_theme(theme_id: int) -> Confirmation:
-    item = found(db.session.get(PracticeTheme, theme_id))
-    if not item.active:
-        return Confirmation(
-            question=_("Proposer de nouveau ce thème ?"),
-            consequence=_("Il sera de nouveau proposé à qui décrit une pratique."),
-            action=_("Proposer de nouveau"),
-            back=url_for("practices.themes"),
-        )
-    return Confirmation(
-        question=_("Retirer ce thème de la liste ?"),
-        consequence=_("Il ne sera plus proposé pour les nouvelles pratiques ; celles qui l’ont le gardent."),
-        action=_("Retirer de la liste"),
-        back=url_for("practices.themes"),
-    )
-
-
-@bp.route("/themes/<int:theme_id>/actif", methods=["GET", "POST"])
-@access("staff")
-@confirm_first(_confirm_theme)
-def toggle_theme(theme_id: int):
-    item = found(db.session.get(PracticeTheme, theme_id))
-    services.toggle_theme(current_user, item)
-    db.session.commit()
-    flash(
-        _("Thème réactivé.") if item.active else _("Thème retiré de la liste (les pratiques le gardent)."),
-        "success",
-    )
-    return redirect(url_for("practices.themes"), code=303)
 
 
 def desk_reports(user) -> Waiting:

@@ -14,7 +14,6 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from babel.dates import format_date
@@ -27,6 +26,7 @@ from .. import events
 from ..accounts.models import User
 from ..database import utcnow
 from ..extensions import db
+from ..network import network_zone
 from ..tasks.models import TaskRecord
 from ..tasks.services import enqueue_after_commit
 from . import matching, policy
@@ -54,7 +54,7 @@ def mark_text(now: datetime | None = None) -> str:
     """The neutral mark that takes the text's place: « Passage retiré le 6 décembre 2026 ».
 
     Stored data, written once for every reader, so in the network's language."""
-    zone = ZoneInfo(current_app.config["NETWORK_TIMEZONE"])
+    zone = network_zone()
     day = (now or utcnow()).astimezone(zone).date()
     locale = current_app.config.get("BABEL_DEFAULT_LOCALE", "fr")
     return f"« Passage retiré le {format_date(day, 'long', locale=locale)} »"

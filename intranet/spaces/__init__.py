@@ -29,18 +29,18 @@ def init_app(app: Flask) -> None:
 
     _init_protocols(app)  # before the blueprint is registered: its routes join it
     app.register_blueprint(bp)
-    add_nav("spaces.index", _l("Tables"), "member", 45)
-    register_kind("space_reply", _l("Nouvelle réponse dans une discussion suivie"))
-    register_kind("space_mention", _l("Mention dans une discussion"))
-    register_kind("space_report", _l("Message signalé dans un espace"))
-    register_kind("space_proposal", _l("Proposition à laquelle répondre"))
-    register_kind("space_proposal_reminder", _l("Rappel : une proposition se clôt bientôt"))
-    register_kind("space_outcome", _l("Décision conclue"))
-    register_kind("space_meeting", _l("Rencontre annoncée"))
-    register_kind("space_meeting_date", _l("Date de rencontre retenue"))
-    register_kind("space_minutes", _l("Compte rendu publié"))
-    register_kind("space_meeting_reminder", _l("Rappel : rencontre demain"))
-    register_demo(60, demo.load)
+    add_nav(app, "spaces.index", _l("Tables"), "member", 45)
+    register_kind(app, "space_reply", _l("Nouvelle réponse dans une discussion suivie"))
+    register_kind(app, "space_mention", _l("Mention dans une discussion"))
+    register_kind(app, "space_report", _l("Message signalé dans un espace"))
+    register_kind(app, "space_proposal", _l("Proposition à laquelle répondre"))
+    register_kind(app, "space_proposal_reminder", _l("Rappel : une proposition se clôt bientôt"))
+    register_kind(app, "space_outcome", _l("Décision conclue"))
+    register_kind(app, "space_meeting", _l("Rencontre annoncée"))
+    register_kind(app, "space_meeting_date", _l("Date de rencontre retenue"))
+    register_kind(app, "space_minutes", _l("Compte rendu publié"))
+    register_kind(app, "space_meeting_reminder", _l("Rappel : rencontre demain"))
+    register_demo(app, 60, demo.load)
     register_inbound(app, replies.PREFIX, replies.handle_reply)
     redaction.register(app)
     meeting_guarded.register(app)
@@ -48,6 +48,7 @@ def init_app(app: Flask) -> None:
     _words(app)
     search_source.register(app)
     events.register_digest_source(
+        app,
         "spaces",
         50,
         _l("Nouvelles discussions à vos tables"),
@@ -56,6 +57,7 @@ def init_app(app: Flask) -> None:
         collect_many=services.digest_items_many,
     )
     events.register_digest_source(
+        app,
         "space_meetings",
         51,
         _l("Rencontres à venir à vos tables"),
@@ -80,15 +82,16 @@ def _init_protocols(app: Flask) -> None:
     from .protocols import services as protocols
     from .protocols import views as protocol_views  # noqa: F401  (its routes join the blueprint)
 
-    register_kind("space_protocol_open", _l("Protocole à signer pour votre organisation"))
-    register_kind("space_protocol_adopted", _l("Protocole adopté"))
-    register_kind("space_protocol_review", _l("Protocole à revoir"))
+    register_kind(app, "space_protocol_open", _l("Protocole à signer pour votre organisation"))
+    register_kind(app, "space_protocol_adopted", _l("Protocole adopté"))
+    register_kind(app, "space_protocol_review", _l("Protocole à revoir"))
     for kind in (*protocols.NOTIFICATION_KINDS, "space_protocol"):
         register_item_content(kind, "space")
-    register_task_access(protocols.PDF_TASK_KIND, protocols.can_see_pdf_task)
-    register_task_guard(protocols.PDF_TASK_KIND, protocols.can_see_pdf_task)
+    register_task_access(app, protocols.PDF_TASK_KIND, protocols.can_see_pdf_task)
+    register_task_guard(app, protocols.PDF_TASK_KIND, protocols.can_see_pdf_task)
     events.register_profile_content(app, "space_protocols", 60, _l("Protocoles adoptés"), protocols.adopted_by)
     events.register_digest_source(
+        app,
         "space_protocols",
         55,
         _l("Protocoles à vos tables"),
@@ -96,7 +99,7 @@ def _init_protocols(app: Flask) -> None:
         interests="none",
         collect_many=protocols.digest_items_many,
     )
-    register_demo(61, protocol_demo.load)
+    register_demo(app, 61, protocol_demo.load)
     protocol_redaction.register(app)
 
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
 from ..guard import record_confirmed
+from ..network import network_zone
 from ..params import int_arg
-from ..security import access, found, require
+from ..security import access, require, require_row
 from . import decisions, policy
 from .forms import OutcomeForm, ProposalForm, StanceForm
 from .models import Proposal
@@ -19,7 +18,7 @@ from .views import _space, bp
 
 
 def _proposal(proposal_id: int) -> Proposal:
-    proposal = found(db.session.get(Proposal, proposal_id))
+    proposal = require_row(Proposal, proposal_id)
     require(policy.can_read(current_user, proposal.space))
     return proposal
 
@@ -44,7 +43,7 @@ def new_proposal(space_id: int):
     require(decisions.can_propose(current_user, space))
     form = ProposalForm()
     if form.validate_on_submit():
-        zone = ZoneInfo(current_app.config["NETWORK_TIMEZONE"])
+        zone = network_zone()
         closes_at = form.closes_at.data
         assert closes_at is not None  # InputRequired
         try:

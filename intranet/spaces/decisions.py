@@ -6,7 +6,6 @@ Services add and flush, never commit; they take the acting person and never read
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -17,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import events
 from ..accounts.models import Role, User
-from ..database import utcnow
+from ..database import page_of, utcnow
 from ..extensions import db
 from . import policy, services
 from .models import Choice, Proposal, Space, SpaceMember, Stance
@@ -148,18 +147,13 @@ def results(proposal: Proposal, reasons_page: int = 1) -> Results:
     )
     by_value = {getattr(choice, "value", choice): n for choice, n in counts.items()}
     with_reason = (Stance.proposal_id == proposal.id, Stance.reason != "")
-    reasons_total = db.session.scalar(sa.select(sa.func.count(Stance.id)).where(*with_reason)) or 0
-    pages = max(1, math.ceil(reasons_total / REASONS_PER_PAGE))
-    page = min(max(1, reasons_page), pages)
-    reasons = list(
-        db.session.scalars(
-            sa.select(Stance)
-            .options(selectinload(Stance.organization), selectinload(Stance.user))
-            .where(*with_reason)
-            .order_by(Stance.choice, Stance.updated_at, Stance.id)
-            .limit(REASONS_PER_PAGE)
-            .offset((page - 1) * REASONS_PER_PAGE)
-        )
+    reasons = page_of(
+        sa.select(Stance)
+        .options(selectinload(Stance.organization), selectinload(Stance.user))
+        .where(*with_reason)
+        .order_by(Stance.choice, Stance.updated_at, Stance.id),
+        reasons_page,
+        REASONS_PER_PAGE,
     )
     seated = sa.select(SpaceMember.organization_id).where(SpaceMember.space_id == proposal.space_id)
     if proposal.mode == "organization":
@@ -171,9 +165,9 @@ def results(proposal: Proposal, reasons_page: int = 1) -> Results:
     return Results(
         {c.value: by_value.get(c.value, 0) for c in Choice},
         sum(by_value.values()),
-        reasons,
-        page,
-        pages,
+        reasons.items,
+        reasons.page,
+        max(reasons.pages, 1),
         expected or 0,
     )
 

@@ -14,7 +14,7 @@ from ..diff import field_diff
 from ..extensions import db
 from ..guard import record_confirmed
 from ..params import int_arg
-from ..security import access, found, require
+from ..security import access, found, require, require_row
 from . import decisions, policy, services
 from .forms import PostForm, ReportForm, SeatForm, SpaceForm, SpaceSettingsForm, ThreadForm
 from .meetings import services as meetings
@@ -25,19 +25,19 @@ bp = Blueprint("spaces", __name__, url_prefix="/tables")
 
 
 def _space(space_id: int) -> Space:
-    space = found(db.session.get(Space, space_id))
+    space = require_row(Space, space_id)
     require(policy.can_read(current_user, space))
     return space
 
 
 def _thread(thread_id: int) -> Thread:
-    thread = found(db.session.get(Thread, thread_id))
+    thread = require_row(Thread, thread_id)
     require(policy.can_read(current_user, thread.space))
     return thread
 
 
 def _post(post_id: int) -> Post:
-    post = found(db.session.get(Post, post_id))
+    post = require_row(Post, post_id)
     require(policy.can_read(current_user, post.thread.space))
     return post
 
@@ -57,7 +57,7 @@ def index():
 @bp.route("/regions/<int:region_id>/ouvrir", methods=["POST"])
 @access("staff")
 def open_region(region_id: int):
-    region = found(db.session.get(Region, region_id))
+    region = require_row(Region, region_id)
     try:
         space = services.open_regional_table(current_user, region)
     except services.SpaceError as exc:
@@ -328,7 +328,7 @@ def seat(space_id: int):
     seat_form = SeatForm()
     seat_form.organization_id.choices = [(o.id, o.name) for o in services.organizations_to_seat(space)]
     if seat_form.validate_on_submit():
-        organization = found(db.session.get(Organization, seat_form.organization_id.data))
+        organization = require_row(Organization, seat_form.organization_id.data)
         services.seat(current_user, space, organization)
         db.session.commit()
         flash(_("Organisation accueillie : ses personnes participent maintenant à l’espace."), "success")
@@ -340,7 +340,7 @@ def seat(space_id: int):
 def _seated(space_id: int, member_id: int) -> tuple[Space, SpaceMember]:
     space = _space(space_id)
     require(policy.can_manage(current_user, space))
-    member = found(db.session.get(SpaceMember, member_id))
+    member = require_row(SpaceMember, member_id)
     require(member.space_id == space.id)
     return space, member
 

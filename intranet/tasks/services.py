@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import Flask, current_app
 from flask_sqlalchemy.session import Session as FlaskSession
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
@@ -89,31 +89,32 @@ def submit_task(
     return task
 
 
-# Features whose tasks others may see (a brief anyone allowed to read the text may download):
-# kind -> check(task, user). Registered in the feature's init_app.
-_task_access: dict[str, Callable[[TaskRecord, User], bool]] = {}
+# ``app.extensions[TASK_ACCESS]``: features whose tasks others may see (a brief anyone allowed to
+# read the text may download): kind -> check(task, user). Registered in the feature's init_app.
+TASK_ACCESS = "passerelle.task_access"
 
 
-def register_task_access(kind: str, check: Callable[[TaskRecord, User], bool]) -> None:
-    _task_access[kind] = check
+def register_task_access(app: Flask, kind: str, check: Callable[[TaskRecord, User], bool]) -> None:
+    app.extensions.setdefault(TASK_ACCESS, {})[kind] = check
 
 
-# Checks every viewer must pass, the task's owner included: the object a result was made from may
-# have become invisible to them since (a practice made private to its organization, or deleted).
-_task_guards: dict[str, Callable[[TaskRecord, User], bool]] = {}
+# ``app.extensions[TASK_GUARDS]``: checks every viewer must pass, the task's owner included: the
+# object a result was made from may have become invisible to them since (a practice made private
+# to its organization, or deleted).
+TASK_GUARDS = "passerelle.task_guards"
 
 
-def register_task_guard(kind: str, check: Callable[[TaskRecord, User], bool]) -> None:
-    _task_guards[kind] = check
+def register_task_guard(app: Flask, kind: str, check: Callable[[TaskRecord, User], bool]) -> None:
+    app.extensions.setdefault(TASK_GUARDS, {})[kind] = check
 
 
 def can_see_task(task: TaskRecord, user: User) -> bool:
-    guard = _task_guards.get(task.kind)
+    guard = current_app.extensions.get(TASK_GUARDS, {}).get(task.kind)
     if guard is not None and not guard(task, user):
         return False
     if user.is_staff or (task.user_id is not None and task.user_id == user.id):
         return True
-    check = _task_access.get(task.kind)
+    check = current_app.extensions.get(TASK_ACCESS, {}).get(task.kind)
     return bool(check and check(task, user))
 
 

@@ -7,14 +7,15 @@ from flask_babel import lazy_gettext as _l
 
 
 def _home_section(user):
-    from . import services
+    from . import services, waitlist
 
     upcoming = services.upcoming_for(user)
     open_sessions = services.open_sessions_for(user, limit=3)
     if not upcoming and not open_sessions:
         return None
+    places = waitlist.positions(upcoming)
     return {
-        "registrations": [(r, services.position(r)) for r in upcoming],
+        "registrations": [(r, places.get(r.id)) for r in upcoming],
         "open_sessions": open_sessions,
         "seats": services.seats_left(open_sessions),
     }
@@ -40,22 +41,25 @@ def init_app(app: Flask) -> None:
     from ..home.desk import register_desk_item
     from ..home.sections import register_section
     from ..templating import add_nav
+    from ..themes import register_usage
     from . import demo, guarded, ics, search_source, services
     from .views import bp, desk_sessions
 
     app.register_blueprint(bp)
     guarded.init_app(app)
-    add_nav("trainings.index", _l("Formations"), "member", 30)
+    add_nav(app, "trainings.index", _l("Formations"), "member", 30)
     add_nav(
+        app,
         "trainings.manage",
         _l("Gérer les formations"),
         "staff",
         75,
         _l("Formations, séances, inscriptions, présences et attestations."),
     )
-    register_section(200, "trainings/_home.html", _home_section)
-    register_desk_item(30, "staff", desk_sessions)
+    register_section(app, 200, "trainings/_home.html", _home_section)
+    register_desk_item(app, 30, "staff", desk_sessions)
     events.register_digest_source(
+        app,
         "trainings",
         30,
         _l("Formations : places disponibles"),
@@ -63,6 +67,7 @@ def init_app(app: Flask) -> None:
         collect_many=services.digest_items_many,
     )
     events.register_calendar_source(app, "trainings", ics.feed_events)
-    register_demo(30, demo.load)
+    register_demo(app, 30, demo.load)
+    register_usage(app, _l("Formations"), services.theme_usage)
     search_source.register(app)
     events.account_closing.connect(_free_seats_of_closing_account, weak=False)

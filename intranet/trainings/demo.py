@@ -9,26 +9,16 @@ import sqlalchemy as sa
 from ..accounts.models import Region, User
 from ..database import utcnow
 from ..extensions import db
+from ..themes import services as theme_services
+from ..themes.demo import THEMES
 from .models import Evaluation, Registration, RegistrationStatus, SessionFormat, Training, TrainingSession
-from .services import ensure_themes, network_zone
-
-THEMES = (
-    "Plan de sécurité",
-    "Violence post-séparation",
-    "Enfants exposés à la violence",
-    "Interprétariat",
-    "Approche interculturelle",
-    "Approche intersectionnelle",
-    "Accès au logement",
-    "Statut d’immigration",
-    "Tribunaux et protection de la jeunesse",
-)
+from .services import network_zone
 
 # (title, themes, audience, trainer, language, description)
 TRAININGS = (
     (
         "Plan de sécurité après la séparation",
-        ("Plan de sécurité", "Violence post-séparation"),
+        ("Plan de sécurité", "Violence conjugale post-séparation"),
         "Intervenantes des maisons de 2e étape",
         "Sophie Lavigne-Marchand",
         "fr",
@@ -57,7 +47,7 @@ TRAININGS = (
     ),
     (
         "Les enfants exposés à la violence",
-        ("Enfants exposés à la violence", "Tribunaux et protection de la jeunesse"),
+        ("Enfants exposés à la violence", "Tribunaux", "Protection de la jeunesse"),
         "Intervenantes jeunesse",
         "Julie Gagnon-Roy",
         "fr",
@@ -90,7 +80,7 @@ TRAININGS = (
     ),
     (
         "Préparer une femme au tribunal",
-        ("Tribunaux et protection de la jeunesse", "Violence post-séparation"),
+        ("Tribunaux", "Protection de la jeunesse", "Violence conjugale post-séparation"),
         "Intervenantes et intervenants",
         "Isabelle Fortin",
         "fr",
@@ -116,7 +106,7 @@ def _at(day_offset: int, hour: int) -> datetime:
 
 
 def load() -> None:
-    themes = {t.name: t for t in ensure_themes(list(THEMES))}
+    themes = theme_services.ensure(THEMES)
     regions = {r.name: r for r in db.session.scalars(sa.select(Region))}
     staff = db.session.scalar(sa.select(User).where(User.email == "equipe@demo.passerelle.example"))
     people = {u.email: u for u in db.session.scalars(sa.select(User))}

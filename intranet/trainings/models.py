@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import Region, User
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
+from ..themes.models import Theme
 
 
 class SessionFormat(enum.StrEnum):
@@ -33,16 +34,8 @@ training_theme_link = sa.Table(
     "training_theme_link",
     db.metadata,
     sa.Column("training_id", sa.ForeignKey("training.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("theme_id", sa.ForeignKey("training_theme.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("theme_id", sa.ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True),
 )
-
-
-class TrainingTheme(db.Model):
-    __tablename__ = "training_theme"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(120), unique=True)
-    slug: Mapped[str] = mapped_column(sa.String(120), unique=True)
 
 
 class Training(db.Model):
@@ -59,9 +52,7 @@ class Training(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    themes: Mapped[list[TrainingTheme]] = relationship(
-        secondary=training_theme_link, order_by="TrainingTheme.name", lazy="selectin"
-    )
+    themes: Mapped[list[Theme]] = relationship(secondary=training_theme_link, order_by=Theme.name_fr, lazy="selectin")
     sessions: Mapped[list[TrainingSession]] = relationship(
         back_populates="training", order_by="TrainingSession.starts_at", cascade="all, delete-orphan"
     )

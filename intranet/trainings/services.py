@@ -28,7 +28,8 @@ from ..database import is_sqlite, read_intent, utcnow, write_intent
 from ..extensions import db
 from ..mail import privacy
 from ..mail.services import queue_email
-from ..text import slugify
+from ..themes import services as theme_services
+from ..themes.models import Theme
 from ..urls import external_url
 from . import ics, policy
 from .models import (
@@ -39,7 +40,7 @@ from .models import (
     SessionFormat,
     Training,
     TrainingSession,
-    TrainingTheme,
+    training_theme_link,
 )
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ def _catalogue_query(f: CatalogueFilter, now: datetime):
     if f.region_id:
         query = query.where(TrainingSession.region_id == f.region_id)
     if f.theme_id:
-        query = query.where(Training.themes.any(TrainingTheme.id == f.theme_id))
+        query = query.where(Training.themes.any(Theme.id == f.theme_id))
     if f.format in (SessionFormat.IN_PERSON.value, SessionFormat.ONLINE.value):
         query = query.where(TrainingSession.format == SessionFormat(f.format))
     if f.month:
@@ -462,6 +463,23 @@ def _require_staff(actor: User) -> None:
         raise TrainingError(_l("Réservé à l’équipe du réseau."))
 
 
+def catalogue_theme_choices() -> list[tuple[int, str]]:
+    """(id, name) of the themes that published trainings carry: the catalogue's theme filter."""
+    used = sa.select(training_theme_link.c.theme_id).join(
+        Training, Training.id == training_theme_link.c.training_id
+    ).where(Training.published.is_(True))
+    themes = db.session.scalars(sa.select(Theme).where(Theme.id.in_(used)))
+    return [(t.id, t.name) for t in theme_services.sort_by_label(themes)]
+
+
+def theme_usage() -> dict[int, int]:
+    """How many trainings carry each theme (the themes page shows it)."""
+    rows = db.session.execute(
+        sa.select(training_theme_link.c.theme_id, sa.func.count()).group_by(training_theme_link.c.theme_id)
+    )
+    return {theme_id: count for theme_id, count in rows}
+
+
 def save_training(
     actor: User,
     training: Training | None,
@@ -488,11 +506,7 @@ def save_training(
     else:
         audit_action = None
     training.published = published
-    training.themes = (
-        list(db.session.scalars(sa.select(TrainingTheme).where(TrainingTheme.id.in_(theme_ids))).all())
-        if theme_ids
-        else []
-    )
+    training.themes = theme_services.by_ids(theme_ids)
     db.session.flush()
     if audit_action:  # publication and unpublication go to the audit log
         events.audit.send(
@@ -1100,21 +1114,6 @@ def _email_changed(registration: Registration) -> None:
 
 
 # --- demo-friendly helpers -----------------------------------------------------------------
-
-
-def ensure_themes(names: list[str]) -> list[TrainingTheme]:
-
-    existing = {t.name: t for t in db.session.scalars(sa.select(TrainingTheme))}
-    themes = []
-    for name in names:
-        theme = existing.get(name)
-        if theme is None:
-            theme = TrainingTheme(name=name, slug=slugify(name))
-            db.session.add(theme)
-            existing[name] = theme
-        themes.append(theme)
-    db.session.flush()
-    return themes
 
 
 def sector_names() -> dict[str, object]:

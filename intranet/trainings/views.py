@@ -35,10 +35,11 @@ from ..params import int_arg, int_list
 from ..security import access, require
 from ..tasks.services import submit_task
 from ..text import slugify
+from ..themes.services import choices as theme_choices
 from ..urls import wants_fragment
-from . import policy, services
+from . import policy, services, waitlist
 from .forms import CancelSessionForm, EvaluationForm, SessionForm, TrainingForm
-from .models import Registration, RegistrationStatus, SessionFormat, Training, TrainingSession, TrainingTheme
+from .models import Registration, RegistrationStatus, SessionFormat, Training, TrainingSession
 
 bp = Blueprint("trainings", __name__, url_prefix="/formations")
 
@@ -83,9 +84,7 @@ def _filter_args(f: services.CatalogueFilter) -> dict:
 def _filter_choices() -> dict:
     return {
         "regions": db.session.execute(sa.select(Region.id, Region.name).order_by(Region.name)).all(),
-        "themes": db.session.execute(
-            sa.select(TrainingTheme.id, TrainingTheme.name).order_by(TrainingTheme.name)
-        ).all(),
+        "themes": services.catalogue_theme_choices(),
     }
 
 
@@ -365,10 +364,11 @@ def mine():
     upcoming.reverse()
     past = [r for r in registrations if r.session.ends_at < now]
     evaluated = {r.session_id for r in past if services.has_evaluated(current_user.id, r.session_id)}
+    places = waitlist.positions(upcoming)
     return render_template(
         "trainings/mine.html",
         confirmed=[r for r in upcoming if r.status == RegistrationStatus.CONFIRMED],
-        waiting=[(r, services.position(r)) for r in upcoming if r.status == RegistrationStatus.WAITING],
+        waiting=[(r, places[r.id]) for r in upcoming if r.id in places],
         past=[r for r in past if r.status == RegistrationStatus.CONFIRMED],
         evaluated=evaluated,
         now=now,
@@ -464,13 +464,9 @@ def manage():
     return render_template("trainings/manage.html", trainings=trainings, upcoming=upcoming)
 
 
-def _theme_choices():
-    return [(t.id, t.name) for t in db.session.scalars(sa.select(TrainingTheme).order_by(TrainingTheme.name))]
-
-
 def _training_form_page(training: Training | None):
     form = TrainingForm(obj=training)
-    form.themes.choices = _theme_choices()
+    form.themes.choices = theme_choices(kept=[t.id for t in training.themes] if training else ())
     if request.method == "GET" and training is not None:
         form.themes.data = [t.id for t in training.themes]
     error = None

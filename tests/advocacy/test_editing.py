@@ -21,7 +21,7 @@ def test_a_member_drafts_a_text_for_her_organization(app, db, login_as):
     position = db.session.scalar(sa.select(Position).order_by(Position.id.desc()))
     assert position.organization_id == user.organization_id and position.author_id == user.id
     assert position.demands == ["Première revendication", "Deuxième revendication"]
-    assert position.themes == ["children", "housing"]
+    assert [t.name_fr for t in position.themes] == ["Accès au logement", "Enfants exposés à la violence"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Un texte de plaidoyer" in page and "<h3>Constat</h3>" in page
 

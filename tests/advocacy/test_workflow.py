@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from intranet.advocacy.models import Position, Status, Transition, Version
 from intranet.mail.models import OutboxMessage
+from tests.factories.themes import theme_ids
 
 # Where each action starts from (the fixture builds a position in that state).
 SOURCE = {
@@ -146,7 +147,7 @@ def test_full_path_freezes_versions_records_steps_and_emails_the_people_concerne
             "summary": position.summary,
             "body": position.body,
             "demands": "Financer une place par région\nIndexer le financement\nFormer les intervenantes",
-            "themes": ["housing"],
+            "themes": theme_ids("Accès au logement"),
             "revision": str(position.revision),
         },
     )

@@ -155,11 +155,12 @@ def _seed(app) -> None:
 def _seed_features(db, orgs, regions, now) -> None:
     """Practices and sessions through the features' own models, when those features are installed."""
     try:
-        from intranet.practices.models import Practice, PracticeTheme, Status, Visibility
+        from intranet.practices.models import Practice, Status, Visibility
+        from intranet.themes.models import Theme
     except ImportError:
         print("# practices feature absent: no practices in the digests", flush=True)
     else:
-        themes = [PracticeTheme(name_fr=f"Thème {i}", name_en=f"Theme {i}") for i in range(10)]
+        themes = [Theme(name_fr=f"Thème {i}", name_en=f"Theme {i}", slug=f"theme-{i}") for i in range(10)]
         db.session.add_all(themes)
         db.session.flush()
         for i in range(400):

@@ -207,7 +207,8 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
     from intranet.demo import ensure_regions
     from intranet.extensions import db
     from intranet.practices import search
-    from intranet.practices.models import Practice, PracticeComment, PracticeTheme
+    from intranet.practices.models import Practice, PracticeComment
+    from intranet.themes.models import Theme
 
     with app.app_context():
         db.drop_all()
@@ -221,7 +222,7 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
             region = regions[i % len(regions)]
             org_objs.append(Organization(name=f"Organisme {i:02d} {region.name}", sector=sector, region=region, town="Ville"))
         db.session.add_all(org_objs)
-        db.session.add_all(PracticeTheme(name_fr=fr, name_en=en) for fr, en in THEMES)
+        db.session.add_all(Theme(name_fr=fr, name_en=en, slug=f"theme-{i}") for i, (fr, en) in enumerate(THEMES))
         db.session.flush()
         users = []
         for i in range(300):
@@ -295,7 +296,7 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
                     f"""UPDATE practice p SET search_vector =
                     setweight(to_tsvector('{cfg}', p.title), 'A') || setweight(to_tsvector('{cfg}', p.summary), 'B') ||
                     setweight(to_tsvector('{cfg}', coalesce((SELECT string_agg(t.name_fr || ' ' || t.name_en, ' ')
-                        FROM practice_theme pt JOIN practice_theme_list t ON t.id = pt.theme_id
+                        FROM practice_theme pt JOIN theme t ON t.id = pt.theme_id
                         WHERE pt.practice_id = p.id), '') || ' ' || p.audience || ' ' || o.name || ' ' || r.name), 'B') ||
                     setweight(to_tsvector('{cfg}', p.body), 'C') ||
                     array_to_tsvector(ARRAY['{f}o' || p.organization_id]

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 
+from intranet.themes.models import Theme
 from tests.browser.conftest import browser_login
 from tests.conftest import TEST_PASSWORD
 
 
 def test_write_publish_and_find_a_practice_with_and_without_javascript(browser, page, live_server, make_user, make_org, db):
-    from intranet.practices.models import PracticeTheme
 
-    theme = PracticeTheme(name_fr="Interprétariat", name_en="Interpreting")
+    theme = Theme(name_fr="Interprétariat", name_en="Interpreting", slug="interpretariat")
     db.session.add(theme)
     author = make_user("member")
     reader = make_user("member", org=make_org(name="Organisme pont des Deux Rives", sector="immigration"))

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories.themes import theme_ids
+
 BODY = """## Constat
 
 Les maisons de deuxième étape manquent de places : la demande dépasse l’offre[^1].
@@ -28,7 +30,7 @@ def make_position(db, make_user):
         demands: tuple[str, ...] = ("Financer une place par région", "Indexer le financement"),
         body: str = BODY,
         language: str = "fr",
-        themes: tuple[str, ...] = ("housing",),
+        themes: tuple[str, ...] = ("Accès au logement",),
         staff=None,
     ):
         author = author or make_user("member")
@@ -42,7 +44,7 @@ def make_position(db, make_user):
                 body=body,
                 demands=list(demands),
                 language=language,
-                themes=list(themes),
+                theme_ids=[int(i) for i in theme_ids(*themes)],
             ),
         )
         target = Status(status)
@@ -81,7 +83,7 @@ def position_form(**overrides) -> dict:
         "summary": "En bref.",
         "body": "## Constat\n\nUn constat partagé par les maisons.",
         "demands": "1. Première revendication\n- Deuxième revendication\n\n",
-        "themes": ["housing", "children"],
+        "themes": theme_ids("Accès au logement", "Enfants exposés à la violence"),
     }
     data.update(overrides)
     return data

@@ -4,23 +4,6 @@ import pytest
 
 
 @pytest.fixture
-def make_theme(db):
-    from intranet.practices.models import PracticeTheme
-
-    def make(name_fr: str = "Plan de sécurité", name_en: str = "Safety planning"):
-        import sqlalchemy as sa
-
-        theme = db.session.scalar(sa.select(PracticeTheme).where(PracticeTheme.name_fr == name_fr))
-        if theme is None:
-            theme = PracticeTheme(name_fr=name_fr, name_en=name_en)
-            db.session.add(theme)
-            db.session.flush()
-        return theme
-
-    return make
-
-
-@pytest.fixture
 def make_practice(db, make_user):
     """A practice written by ``author`` (a new member by default), published unless told otherwise."""
     from intranet.practices import services

@@ -61,16 +61,16 @@ class FakeSource:
 
 
 @pytest.fixture
-def sources(monkeypatch):
+def sources(monkeypatch, app):
     """An empty registry of digest sources for the test; ``sources.add(key, ...)`` registers one."""
     from intranet import events
 
-    monkeypatch.setattr(events, "_digest_sources", {})
+    monkeypatch.setitem(app.extensions, events.DIGEST_SOURCES, {})
 
     class Registry:
         def add(self, key="practices", kind="practice", heading="Nouvelles bonnes pratiques", order=10, **kw):
             source = FakeSource(key, kind, kw.get("standing", False))
-            events.register_digest_source(key, order, heading, source.collect, **kw)
+            events.register_digest_source(app, key, order, heading, source.collect, **kw)
             return source
 
     return Registry()

@@ -23,7 +23,9 @@ def _collect(user, since):
 
 
 def main() -> None:
-    register_digest_source("test-slow", 10, "Nouveautés d’essai", _collect)
+    from jobs.context import get_app
+
+    register_digest_source(get_app(), "test-slow", 10, "Nouveautés d’essai", _collect)
     from jobs.worker import main as worker_main
 
     worker_main(["--no-scheduler", *os.environ.get("NOTIF_TEST_WORKER_ARGS", "").split(), "digest", "email"])

@@ -70,19 +70,21 @@ def test_unknown_choices_are_refused(login_as, db):
     assert response.status_code == 422
 
 
-def test_themes_offered_when_the_library_provides_them(login_as, db, monkeypatch):
-    from intranet.notifications import interests
-
-    monkeypatch.setattr(interests, "_theme_provider", lambda: [(7, "Plan de sécurité"), (9, "Interprétariat")])
+def test_the_network_themes_are_offered(login_as, db, make_theme):
+    make_theme("Plan de sécurité")
+    chosen = make_theme("Interprétariat")
+    retired = make_theme("Régions éloignées")
+    retired.active = False
+    db.session.commit()
     client, member = login_as("member")
     html = client.get("/notifications/preferences").get_data(as_text=True)
-    assert "Plan de sécurité" in html and "Thèmes suivis" in html
+    assert "Plan de sécurité" in html and "Thèmes suivis" in html and "Régions éloignées" not in html
     response = client.post(
         "/notifications/preferences",
-        data={"frequency": "weekly", "weekday": "0", "locale": "fr", "all_regions": "y", "themes": ["9"]},
+        data={"frequency": "weekly", "weekday": "0", "locale": "fr", "all_regions": "y", "themes": [str(chosen.id)]},
     )
     assert response.status_code == 303
-    assert db.session.get(NotificationPreference, member.id).theme_ids == [9]
+    assert db.session.get(NotificationPreference, member.id).theme_ids == [chosen.id]
 
 
 def test_english_page(login_as):

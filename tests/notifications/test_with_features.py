@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from intranet.database import utcnow
 from intranet.notifications import digests
 from intranet.notifications.models import Frequency, Notification, NotificationPreference
+from intranet.themes.models import Theme
 from tests.notifications.conftest import digests_for, html_of, text_of
 
 practices = pytest.importorskip("intranet.practices.models")
@@ -43,7 +44,7 @@ def test_real_practices_source_keeps_organization_only_and_drafts_private(db, ma
 
 
 def test_practice_themes_are_offered_in_preferences(login_as, db):
-    theme = practices.PracticeTheme(name_fr="Plan de sécurité", name_en="Safety planning")
+    theme = Theme(name_fr="Plan de sécurité", name_en="Safety planning", slug="plan-de-securite")
     db.session.add(theme)
     db.session.commit()
     client, member = login_as("member")

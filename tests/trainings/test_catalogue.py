@@ -35,9 +35,9 @@ def test_list_shows_upcoming_published_sessions_with_seats_left(
         assert hidden not in html
 
 
-def test_filters_by_region_theme_format_and_month(login_as, make_training, make_session, db):
+def test_filters_by_region_theme_format_and_month(login_as, make_training, make_session, db, make_theme):
     client, _ = login_as("member")
-    theme = services.ensure_themes(["Accès au logement"])[0]
+    theme = make_theme("Accès au logement")
     housing = make_training("Logement après l’hébergement")
     housing.themes = [theme]
     in_estrie = make_session(training=housing, region="Estrie", starts_in=timedelta(days=40))

@@ -14,9 +14,9 @@ from intranet.trainings.models import Registration, RegistrationStatus, Training
 from tests.support import guard_fingerprint
 
 
-def test_create_training_keeps_input_on_error_and_warns_about_personal_information(db, login_as):
+def test_create_training_keeps_input_on_error_and_warns_about_personal_information(db, login_as, make_theme):
     client, _ = login_as("staff")
-    theme = services.ensure_themes(["Plan de sécurité"])[0]
+    theme = make_theme("Plan de sécurité")
     missing = client.post(
         "/formations/gestion/nouvelle", data={"title": "", "description": "Un texte gardé", "language": "fr"}
     )

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
-from flask import current_app
 
 from ...database import utcnow
+from ...network import network_zone
 from . import services
 
 PAST_AGENDA = """1. Tour de table des deux secteurs
@@ -28,7 +26,7 @@ NEXT_AGENDA = """1. La trajectoire unifiée : qui dépiste, qui réfère, qui su
 
 
 def _at(days: int, hour: int) -> datetime:
-    zone = ZoneInfo(current_app.config["NETWORK_TIMEZONE"])
+    zone = network_zone()
     day = (utcnow() + timedelta(days=days)).astimezone(zone).date()
     return datetime.combine(day, time(hour, 0), tzinfo=zone)
 

@@ -6,7 +6,6 @@ Services add and flush, never commit; they take the acting person and never read
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ... import events
 from ...accounts.models import User
-from ...database import utcnow
+from ...database import page_of, utcnow
 from ...extensions import db
 from ...files.services import UploadError, attach_upload, remove_attached
 from .. import policy
@@ -347,11 +346,9 @@ class MeetingPage:
     pages: int
 
 
-def _page(query, count_query, page: int) -> MeetingPage:
-    total = db.session.scalar(count_query) or 0
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(1, page), pages)
-    return MeetingPage(list(db.session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE))), page, pages)
+def _page(query, page: int) -> MeetingPage:
+    found = page_of(query, page, PER_PAGE)
+    return MeetingPage(found.items, found.page, max(found.pages, 1))
 
 
 def _upcoming_clause(now: datetime):
@@ -363,13 +360,13 @@ def upcoming(space: Space, page: int = 1, *, now: datetime | None = None) -> Mee
     """Polls still open first, then dated meetings, soonest first."""
     where = (Meeting.space_id == space.id, _upcoming_clause(now or utcnow()))
     query = sa.select(Meeting).where(*where).order_by(Meeting.starts_at.is_not(None), Meeting.starts_at, Meeting.id)
-    return _page(query, sa.select(sa.func.count(Meeting.id)).where(*where), page)
+    return _page(query, page)
 
 
 def past(space: Space, page: int = 1, *, now: datetime | None = None) -> MeetingPage:
     where = (Meeting.space_id == space.id, sa.not_(_upcoming_clause(now or utcnow())))
     query = sa.select(Meeting).where(*where).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-    return _page(query, sa.select(sa.func.count(Meeting.id)).where(*where), page)
+    return _page(query, page)
 
 
 def next_meetings(space: Space, limit: int = 3) -> list[Meeting]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -13,8 +13,9 @@ from ...confirm import Confirmation, confirm_first
 from ...extensions import db
 from ...files.services import send_stored_file
 from ...guard import record_confirmed
+from ...network import network_zone
 from ...params import int_arg
-from ...security import access, found, require
+from ...security import access, require, require_row
 from .. import policy
 from ..views import _space, bp
 from . import feeds, services
@@ -23,13 +24,13 @@ from .models import Meeting, MeetingAttachment
 
 
 def _meeting(meeting_id: int) -> Meeting:
-    meeting = found(db.session.get(Meeting, meeting_id))
+    meeting = require_row(Meeting, meeting_id)
     require(policy.can_read(current_user, meeting.space))
     return meeting
 
 
 def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["NETWORK_TIMEZONE"])
+    return network_zone()
 
 
 def _local(value):
@@ -307,7 +308,7 @@ def attach_to_minutes(meeting_id: int):
 
 
 def _attachment(meeting: Meeting, attachment_id: int) -> MeetingAttachment:
-    attachment = found(db.session.get(MeetingAttachment, attachment_id))
+    attachment = require_row(MeetingAttachment, attachment_id)
     require(attachment.meeting_id == meeting.id)
     return attachment
 

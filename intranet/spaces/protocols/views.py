@@ -14,7 +14,7 @@ from ...extensions import db
 from ...guard import record_confirmed
 from ...network import network_today, paper_size
 from ...params import bounded_int, int_arg
-from ...security import access, found, require
+from ...security import access, found, require, require_row
 from ...urls import wants_fragment
 from .. import policy
 from ..views import _space, bp
@@ -24,7 +24,7 @@ from .models import Protocol
 
 
 def _protocol(protocol_id: int) -> Protocol:
-    protocol = found(db.session.get(Protocol, protocol_id))
+    protocol = require_row(Protocol, protocol_id)
     require(policy.can_see_protocol(current_user, protocol))
     return protocol
 
