@@ -87,29 +87,23 @@ def _refuse_control_characters():
             abort(400)
 
 
-def found(obj: T | None) -> T:
-    """The object looked up, or the same 404 as ``require`` when there is none."""
-    if obj is None:
-        abort(404)
-    return obj
-
-
 def require(check: bool) -> None:
     """Object-level refusal: 404 rather than 403, so nothing says the object exists (rule 3)."""
     if not check:
         abort(404)
 
 
-RowT = TypeVar("RowT")
+def found(obj: T | None) -> T:
+    """What a lookup found, or the same 404 as ``require`` when it found nothing."""
+    if obj is None:
+        abort(404)
+    return obj
 
 
-def require_row(model: type[RowT], row_id: Any) -> RowT:
+def require_row(model: type[T], row_id: Any) -> T:
     """The row of ``model`` with this primary key, or 404. Who may see it is checked next, with
     ``require(policy...)``, which answers the same 404."""
-    row = db.session.get(model, row_id)
-    if row is None:
-        abort(404)
-    return row
+    return found(db.session.get(model, row_id))
 
 
 # Sent with every page, so kept short: what default-src already says is not repeated (fonts,
