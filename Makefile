@@ -51,6 +51,7 @@ axe:
 test: system-test install translations axe
 	$(BIN)/ruff check intranet jobs tests wsgi.py
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	PASSERELLE_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The same suite on the PostgreSQL and Redis servers of this machine.
@@ -65,6 +66,7 @@ bench: system-test install translations
 lint: install
 	$(BIN)/ruff check intranet jobs tests wsgi.py
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format intranet jobs tests wsgi.py
@@ -80,4 +82,4 @@ htmx:
 	@echo "htmx $(HTMX_VERSION) copied; update PAGE_ASSETS in intranet/assets.py and templates/base.html if the version changed"
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

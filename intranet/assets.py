@@ -96,6 +96,7 @@ def _static_headers(headers, path, url) -> None:
 
 
 def init_app(app: Flask) -> None:
+    assert app.static_folder is not None  # create_app gives the app its static folder
     source = Path(app.static_folder)
     target = Path(app.instance_path) / "static"
     target.mkdir(parents=True, exist_ok=True)
@@ -127,5 +128,5 @@ def init_app(app: Flask) -> None:
     )
     static.add_files(str(source), prefix=prefix)  # unhashed names, revalidated
     static.add_files(str(target), prefix=prefix)  # hashed names, compressed, immutable
-    app.wsgi_app = static
+    app.wsgi_app = static  # type: ignore[method-assign]  # Flask documents replacing it with a middleware
     app.extensions["static_manifest"] = manifest

@@ -188,6 +188,7 @@ class BriefContent:
 
 def brief_html(content: BriefContent | dict) -> str:
     context = content.as_context() if isinstance(content, BriefContent) else dict(content)
+    assert current_app.template_folder is not None  # create_app names it
     css = (Path(current_app.template_folder) / "pdf" / "brief.css").read_text(encoding="utf-8")
     with force_locale(context["lang"]):
         return render_template("pdf/brief.html", css=Markup(css), **context)

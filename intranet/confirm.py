@@ -53,7 +53,7 @@ def confirm_first(builder: Callable[..., Confirmation]) -> Callable:
                 return confirmation_page(builder(**kwargs))
             return view(**kwargs)
 
-        wrapper.confirms = True
+        setattr(wrapper, "confirms", True)  # noqa: B010 (an attribute the type checker does not know)
         return wrapper
 
     return decorate

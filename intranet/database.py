@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, has_request_context
@@ -75,7 +76,7 @@ def read_intent() -> None:
 def writes(view: Callable) -> Callable:
     """Declare a view that may write whatever its method: its transaction begins with the write
     intent, a GET included (place it under ``@access``)."""
-    view.writes = True
+    setattr(view, "writes", True)  # noqa: B010 (an attribute the type checker does not know)
     return view
 
 
@@ -96,6 +97,13 @@ def separate_write() -> Iterator[None]:
         raise
     finally:
         _begin_mode.set(previous)
+
+
+def rowcount(result: sa.Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched (0 if the driver cannot say). ``Session.execute`` is
+    typed for any statement; for these its result is a ``CursorResult``, which has the count."""
+    assert isinstance(result, sa.CursorResult)
+    return max(result.rowcount, 0)
 
 
 def is_sqlite() -> bool:

@@ -35,7 +35,9 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     lang = session.get("lang") if request else None
-    return lang if lang in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+    if isinstance(lang, str) and lang in languages:
+        return lang
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def select_timezone() -> str:

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .database import UTCDateTime, utcnow
-from .extensions import db
+from .extensions import Model, db
 
 LETTER = "letter"
 A4 = "a4"
@@ -25,7 +25,7 @@ CSS_PAGE_SIZES = {LETTER: "letter", A4: "A4"}
 LETTER_COUNTRIES = ("CA", "US")
 
 
-class NetworkSettings(db.Model):
+class NetworkSettings(Model):
     __tablename__ = "network_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)

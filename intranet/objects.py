@@ -14,8 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
+
+if TYPE_CHECKING:
+    from .accounts.models import User
 
 _KEY = "guard_objects"
 
@@ -23,7 +27,7 @@ _KEY = "guard_objects"
 @dataclass(frozen=True)
 class ObjectKind:
     label: object  # a lazy string
-    link: Callable[[int, object], str | None]
+    link: Callable[[int, User], str | None]
     titles: Callable[[Sequence[int]], dict[int, str]] | None = None
 
 
@@ -40,7 +44,7 @@ def register_object(
     app: Flask,
     table: str,
     label,
-    link: Callable[[int, object], str | None],
+    link: Callable[[int, User], str | None],
     titles: Callable[[Sequence[int]], dict[int, str]] | None = None,
 ) -> None:
     app.extensions.setdefault(_KEY, {})[table] = ObjectKind(label, link, titles)

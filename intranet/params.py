@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
+from typing import Any, overload
 
 from babel import support
 from flask import Flask, Request, request
@@ -33,7 +34,15 @@ INT_MAX = 2**31 - 1
 _MAX_DIGITS = len(str(INT_MAX))
 
 
-def bounded_int(value, default: int | None = None, *, minimum: int = INT_MIN, maximum: int = INT_MAX) -> int | None:
+@overload
+def bounded_int(value: object, default: int, *, minimum: int = INT_MIN, maximum: int = INT_MAX) -> int: ...
+@overload
+def bounded_int(
+    value: object, default: None = None, *, minimum: int = INT_MIN, maximum: int = INT_MAX
+) -> int | None: ...
+def bounded_int(
+    value: object, default: int | None = None, *, minimum: int = INT_MIN, maximum: int = INT_MAX
+) -> int | None:
     """``value`` (a string from a request, or an int) as an int within ``minimum..maximum``;
     ``default`` when it is absent, not a whole number or out of range."""
     if isinstance(value, bool):
@@ -52,6 +61,12 @@ def bounded_int(value, default: int | None = None, *, minimum: int = INT_MIN, ma
     return number if max(minimum, INT_MIN) <= number <= min(maximum, INT_MAX) else default
 
 
+@overload
+def int_arg(name: str, default: int, *, minimum: int = 1, maximum: int = INT_MAX, source=None) -> int: ...
+@overload
+def int_arg(
+    name: str, default: None = None, *, minimum: int = 1, maximum: int = INT_MAX, source=None
+) -> int | None: ...
 def int_arg(
     name: str, default: int | None = None, *, minimum: int = 1, maximum: int = INT_MAX, source=None
 ) -> int | None:
@@ -96,14 +111,24 @@ class BoundedMultiDict(ImmutableMultiDict):
     """Query and form parameters whose ``get(..., type=int)`` and ``getlist(..., type=int)`` answer
     only numbers in the database's range (else the default, or nothing)."""
 
-    def get(self, key, default=None, type: Callable | None = None):  # noqa: A002 (Werkzeug's name)
+    # Werkzeug's own overloads of get() disagree with its implementation, which it ignores too.
+    def get(  # type: ignore[override]
+        self,
+        key: Any,
+        default: Any = None,
+        type: Callable[[Any], Any] | None = None,  # noqa: A002 (Werkzeug's name)
+    ) -> Any:
         if type is int:
             return bounded_int(super().get(key), default)
+        if type is None:
+            return super().get(key, default)
         return super().get(key, default, type)
 
-    def getlist(self, key, type: Callable | None = None):  # noqa: A002
+    def getlist(self, key: Any, type: Callable[[Any], Any] | None = None) -> list[Any]:  # noqa: A002
         if type is int:
             return [n for n in (bounded_int(v) for v in super().getlist(key)) if n is not None]
+        if type is None:
+            return super().getlist(key)
         return super().getlist(key, type)
 
 

@@ -15,6 +15,7 @@ import os
 import select
 import signal
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -22,6 +23,7 @@ from flask import current_app
 
 
 def _static_root() -> Path:
+    assert current_app.static_folder is not None  # create_app gives the app its static folder
     return Path(current_app.static_folder).resolve()
 
 
@@ -81,7 +83,7 @@ DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024  # on top of what the process already 
 def render_pdf(
     html: str,
     *,
-    stylesheets: list[str] = (),
+    stylesheets: Sequence[str] = (),
     metadata_title: str | None = None,
     time_limit: float | None = None,
     memory_limit: int | None = None,

@@ -36,7 +36,8 @@ def init_app(app: Flask) -> None:
 
 
 def get_redis(app: Flask | None = None) -> redis.Redis:
-    app = app or current_app._get_current_object()
+    # The proxy has _get_current_object(); Werkzeug's LocalProxy stub does not say so.
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     conn = app.extensions.get("passerelle_redis")
     if conn is None:
         url = app.config.get("REDIS_URL")

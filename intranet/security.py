@@ -20,6 +20,8 @@ from .accounts.models import ROLE_RANK, Role
 from .extensions import db
 from .urls import remember_return_path, wants_fragment
 
+T = TypeVar("T")
+
 RULES = ("public", "member", "coordinator", "staff", "admin")
 RULE_ROLE = {"coordinator": Role.COORDINATOR, "staff": Role.STAFF, "admin": Role.ADMIN}
 
@@ -29,7 +31,7 @@ def access(rule: str) -> Callable:
         raise ValueError(f"unknown access rule {rule!r}")
 
     def decorate(view: Callable) -> Callable:
-        view.access_rule = rule
+        setattr(view, "access_rule", rule)  # noqa: B010 (an attribute the type checker does not know)
         return view
 
     return decorate
@@ -91,16 +93,17 @@ def require(check: bool) -> None:
         abort(404)
 
 
-RowT = TypeVar("RowT")
+def found(obj: T | None) -> T:
+    """What a lookup found, or the same 404 as ``require`` when it found nothing."""
+    if obj is None:
+        abort(404)
+    return obj
 
 
-def require_row(model: type[RowT], row_id: Any) -> RowT:
+def require_row(model: type[T], row_id: Any) -> T:
     """The row of ``model`` with this primary key, or 404. Who may see it is checked next, with
     ``require(policy...)``, which answers the same 404."""
-    row = db.session.get(model, row_id)
-    if row is None:
-        abort(404)
-    return row
+    return found(db.session.get(model, row_id))
 
 
 # Sent with every page, so kept short: what default-src already says is not repeated (fonts,
@@ -127,7 +130,7 @@ def _headers(response):
             h["Cache-Control"] = "no-store"
         else:
             h.setdefault("Cache-Control", "no-store")
-    if request.htmx:
+    if getattr(request, "htmx", False):
         h.add("Vary", "HX-Request")
     return response
 
@@ -141,7 +144,7 @@ def _not_modified(response):
     """
     if (
         request.method != "GET"
-        or not request.htmx
+        or not getattr(request, "htmx", False)
         or response.status_code != 200
         or response.direct_passthrough
         or response.mimetype != "text/html"

@@ -38,8 +38,10 @@ def take_return_path(default: str) -> str:
 
 def wants_fragment() -> bool:
     """An htmx request that swaps part of the page (a boosted navigation wants the whole page)."""
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
+    htmx = getattr(request, "htmx", None)  # htmx-flask's details, falsy without HX-Request
+    if not htmx:
+        return False
+    return not htmx.boosted and not htmx.history_restore_request
 
 
 # Sent by app.js on requests no person asked for (a region refreshing itself, the counter following

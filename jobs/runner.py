@@ -62,6 +62,8 @@ def run_task(task_id: int) -> str:
         db.session.rollback()
         write_intent()
         task = db.session.get(TaskRecord, task_id)
+        if task is None:  # forgotten while it ran (see below): nothing to mark failed
+            raise
         task.status = TaskStatus.FAILED
         task.error = f"{type(exc).__name__}: {exc}"[:1000]
         task.finished_at = utcnow()

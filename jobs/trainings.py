@@ -6,6 +6,7 @@ import io
 import secrets
 import zipfile
 from pathlib import Path
+from typing import Any, TypedDict
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -18,6 +19,15 @@ from intranet.trainings import services
 from intranet.trainings.models import Registration, TrainingSession
 
 from .runner import set_progress
+
+
+class _Certificate(TypedDict):
+    """What one attendee's certificate needs, read before the transaction ends."""
+
+    registration_id: int
+    old_path: str | None
+    locale: str
+    context: dict[str, Any]
 
 
 def send_due_reminders() -> int:
@@ -35,7 +45,7 @@ def render_certificates(session_id: int, *, task_id: int) -> dict:
     attendees = [r for r in services.participants(session_id) if r.attended]
     duration = session.ends_at - session.starts_at
     hours = round(duration.total_seconds() / 3600, 1)
-    items = [
+    items: list[_Certificate] = [
         {
             "registration_id": r.id,
             "old_path": r.certificate_path,

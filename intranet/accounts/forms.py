@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
@@ -11,7 +13,7 @@ from .models import Role, Sector
 
 # A person's or an organization's name is meant to name someone: names are not findings there,
 # and nothing else that identifies (a phone number, an address...) belongs in it.
-NAME_GUARD = {"refuse": "all", "expect": ("person_name", "honorific")}
+NAME_GUARD: dict[str, Any] = {"refuse": "all", "expect": ("person_name", "honorific")}
 
 
 class LoginForm(FlaskForm):

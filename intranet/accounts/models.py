@@ -11,7 +11,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
 class Sector(enum.StrEnum):
@@ -31,7 +31,7 @@ class Role(enum.StrEnum):
 ROLE_RANK = {Role.MEMBER: 0, Role.COORDINATOR: 1, Role.STAFF: 2, Role.ADMIN: 3}
 
 
-class Region(db.Model):
+class Region(Model):
     __tablename__ = "region"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,7 +42,7 @@ class Region(db.Model):
         return f"<Region {self.slug}>"
 
 
-class Organization(db.Model):
+class Organization(Model):
     __tablename__ = "organization"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,7 +62,7 @@ class Organization(db.Model):
         return f"<Organization {self.id} {self.name!r}>"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,7 +131,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.role}>"
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """A server-side record of a signed-in browser; deleting it signs that browser out."""
 
     __tablename__ = "user_session"
@@ -146,7 +146,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """One-time codes for when the authenticator is lost; only their hash is stored."""
 
     __tablename__ = "recovery_code"

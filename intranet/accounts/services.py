@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from .. import events
-from ..database import separate_write, utcnow
+from ..database import rowcount, separate_write, utcnow
 from ..extensions import db
 from ..mail.services import queue_email
 from ..urls import external_url as _external
@@ -96,11 +96,12 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user_by_email(email)
     locked = user is not None and is_locked(user)
     usable = user is not None and user.active and user.closed_at is None and not locked
-    ok = verify_password(user.password_hash if usable else None, password)
+    ok = verify_password(user.password_hash if user is not None and usable else None, password)
     if not ok:
         reason = "unknown_account" if user is None else "locked" if locked else "inactive" if not usable else "password"
         record_failure(user, reason)
         return None
+    assert user is not None and user.password_hash is not None  # verify_password refused otherwise
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
@@ -159,7 +160,7 @@ def end_all_sessions(user: User, except_token: str | None = None) -> int:
     query = sa.delete(UserSession).where(UserSession.user_id == user.id)
     if except_token:
         query = query.where(UserSession.token_hash != _token_hash(except_token))
-    return db.session.execute(query).rowcount or 0
+    return rowcount(db.session.execute(query))
 
 
 def validate_new_password(password: str, user: User | None = None) -> None:
@@ -168,7 +169,7 @@ def validate_new_password(password: str, user: User | None = None) -> None:
         raise AccountError(_l("Le mot de passe doit compter au moins %(n)s caractères.", n=minimum))
     if len(password) > 256:
         raise AccountError(_l("Le mot de passe ne peut dépasser 256 caractères."))
-    context = (current_app.config["NETWORK_NAME"], "passerelle")
+    context: tuple[str, ...] = (current_app.config["NETWORK_NAME"], "passerelle")
     if user is not None:
         context += (user.email.split("@")[0], user.name)
     if is_common(password, context):

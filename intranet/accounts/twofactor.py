@@ -47,6 +47,7 @@ def begin_enrolment(user: User) -> str:
 
 def provisioning_uri(user: User) -> str:
     issuer = current_app.config["NETWORK_NAME"]
+    assert user.totp_secret is not None  # begin_enrolment gave it one
     return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=issuer)
 
 
@@ -104,11 +105,11 @@ def new_recovery_codes(user: User) -> list[str]:
 
 
 def remaining_recovery_codes(user: User) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(sa.func.count(RecoveryCode.id)).where(
             RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)
         )
-    )
+    ).scalar_one()
 
 
 def use_recovery_code(user: User, code: str) -> bool:

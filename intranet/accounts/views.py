@@ -150,18 +150,19 @@ def login():
     error = None
     if form.validate_on_submit():
         address = get_remote_address()
-        refusal = throttle.check(form.email.data, address)
+        email = form.email.data or ""  # DataRequired: never empty here
+        refusal = throttle.check(email, address)
         if refusal is not None:
             return _throttled(form, refusal)
-        user = services.authenticate(form.email.data, form.password.data)
+        user = services.authenticate(email, form.password.data or "")
         if user is not None:
-            throttle.succeeded(form.email.data, address)
+            throttle.succeeded(email, address)
             response = _begin_sign_in(user, take_return_path(url_for("home.index")))
             db.session.commit()
             return response
         db.session.commit()  # the failure is counted and audited
-        throttle.failed(form.email.data, address)
-        refusal = throttle.check(form.email.data, address)
+        throttle.failed(email, address)
+        refusal = throttle.check(email, address)
         if refusal is not None:
             return _throttled(form, refusal)
         error = _failed_sign_in_message()
@@ -206,7 +207,9 @@ def two_factor():
     form = CodeForm()
     error = None
     if form.validate_on_submit():
-        method = None if services.is_locked(user) else twofactor.verify_second_factor(user, form.code.data)
+        method = (
+            None if services.is_locked(user) else twofactor.verify_second_factor(user, form.code.data or "")
+        )
         if method:
             _sign_in(user, method)
             left = twofactor.remaining_recovery_codes(user) if method == "recovery" else None
@@ -264,7 +267,7 @@ def two_factor_setup():
     form = CodeForm()
     error = None
     if form.validate_on_submit():
-        codes = None if services.is_locked(user) else twofactor.confirm_enrolment(user, form.code.data)
+        codes = None if services.is_locked(user) else twofactor.confirm_enrolment(user, form.code.data or "")
         if codes:
             services.audit("2fa.enabled", user, target=user)
             _sign_in(user, "totp")
@@ -315,7 +318,7 @@ def quick_exit_done():
 def forgot_password():
     form = ForgotForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
+        services.request_password_reset(form.email.data or "")
         db.session.commit()
         return render_template("accounts/forgot_sent.html")
     return render_template("accounts/forgot.html", form=form), 422 if request.method == "POST" else 200
@@ -331,9 +334,9 @@ def _token_page(purpose: str, token: str, template: str):
     if form.validate_on_submit():
         try:
             if purpose == "invite":
-                services.accept_invitation(user, form.password.data)
+                services.accept_invitation(user, form.password.data or "")
             else:
-                services.set_password(user, form.password.data)
+                services.set_password(user, form.password.data or "")
         except services.AccountError as exc:
             error = str(exc)
         else:
@@ -368,7 +371,7 @@ def profile():
     form = ProfileForm(obj=user, prefix="profile")
     password_form = ChangePasswordForm(prefix="password")
     if request.method == "POST" and "profile-name" in request.form and form.validate_on_submit():
-        user.name = form.name.data.strip()
+        user.name = (form.name.data or "").strip()
         user.locale = form.locale.data
         session["lang"] = user.locale
         db.session.commit()
@@ -402,11 +405,11 @@ def change_password():
     if password_form.validate_on_submit():
         from .passwords import verify_password
 
-        if not verify_password(user.password_hash, password_form.current.data):
+        if not verify_password(user.password_hash, password_form.current.data or ""):
             error = _("Le mot de passe actuel est incorrect.")
         else:
             try:
-                services.set_password(user, password_form.password.data)
+                services.set_password(user, password_form.password.data or "")
             except services.AccountError as exc:
                 error = str(exc)
             else:
@@ -453,7 +456,7 @@ def enable_two_factor():
     form = CodeForm()
     error = None
     if form.validate_on_submit():
-        codes = twofactor.confirm_enrolment(user, form.code.data)
+        codes = twofactor.confirm_enrolment(user, form.code.data or "")
         if codes:
             services.audit("2fa.enabled", user, target=user)
             _sign_in(user, None)  # a stronger sign-in starts a fresh session
@@ -476,7 +479,7 @@ def renew_recovery_codes():
     form = ConfirmPasswordForm()
     error = None
     if form.validate_on_submit():
-        if verify_password(user.password_hash, form.password.data):
+        if verify_password(user.password_hash, form.password.data or ""):
             codes = twofactor.new_recovery_codes(user)
             services.audit("2fa.recovery_codes_renewed", user, target=user)
             db.session.commit()
@@ -498,8 +501,8 @@ def disable_two_factor():
     form = DisableTwoFactorForm()
     error = None
     if form.validate_on_submit():
-        if verify_password(user.password_hash, form.password.data) and twofactor.verify_second_factor(
-            user, form.code.data
+        if verify_password(user.password_hash, form.password.data or "") and twofactor.verify_second_factor(
+            user, form.code.data or ""
         ):
             twofactor.disable(user)
             services.audit("2fa.disabled", user, target=user)

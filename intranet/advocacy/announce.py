@@ -37,15 +37,17 @@ def active_staff(ids: set[int] | None = None) -> list[User]:
 
 def reviewers(position: Position) -> list[User]:
     """The staff who acted on the text's review."""
-    ids = set(
-        db.session.scalars(
+    ids = {
+        actor_id
+        for actor_id in db.session.scalars(
             sa.select(Transition.actor_id).where(
                 Transition.position_id == position.id,
                 Transition.action.in_(REVIEW_ACTIONS),
                 Transition.actor_id.is_not(None),
             )
         )
-    )
+        if actor_id is not None
+    }
     return active_staff(ids) if ids else []
 
 

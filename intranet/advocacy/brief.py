@@ -36,7 +36,7 @@ def brief_context(position: Position, version: Version, signatory_names: list[st
     with force_locale(version.language):
         organization = plain(position.organization.name, french)
         signatories = [plain(n, french) for n in signatory_names]
-        facts = []
+        facts: list[tuple[str, Markup | str]] = []
         if version.addressee:
             facts.append((_("Destinataire"), plain(version.addressee, french)))
         facts += [(_("Porté par"), organization), (_("Date"), format_date(when, "long"))]

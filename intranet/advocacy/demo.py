@@ -207,7 +207,7 @@ def load_demo() -> None:
     staff = next((u for u in people if u.role == Role.STAFF), None)
     now = utcnow()
     published: list[Position] = []
-    for index, (title, kind, addressee, org_name, status, themes, language, days_ago, *_rest) in enumerate(
+    for index, (title, kind, addressee, org_name, status, themes, language, days_ago) in enumerate(
         TEXTS
     ):
         org = orgs.get(org_name)
@@ -318,6 +318,7 @@ def load_demo() -> None:
             )
         if status == Status.APPROVED:
             continue
+        assert days_ago is not None  # every published text of TEXTS says when
         position.published_at = now - timedelta(days=days_ago)
         _step(position, "publish", Status.APPROVED, Status.PUBLISHED, staff, number, position.published_at)
         published.append(position)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from markupsafe import Markup
 
@@ -17,7 +17,7 @@ MARKDOWN_FIELDS = {"summary", "body"}
 
 
 def compare(
-    old, new, labels: dict[str, object], *, render: Callable[[str | None], Markup] = render_markdown
+    old, new, labels: Mapping[str, object], *, render: Callable[[str | None], Markup] = render_markdown
 ) -> list[FieldDiff]:
     """Compare two versions (or a version and the working copy) field by field."""
     fields = []

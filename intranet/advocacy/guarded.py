@@ -35,7 +35,7 @@ def _transition(transition_id: int, user) -> str | None:
     position = db.session.get(Position, step.position_id) if step else None
     if position is None or not policy.can_view_history(user, position):
         return None
-    return url_for("advocacy.show", position_id=step.position_id, _anchor="historique")
+    return url_for("advocacy.show", position_id=position.id, _anchor="historique")
 
 
 def _attachment(attachment_id: int, user) -> str | None:

@@ -15,7 +15,8 @@ from .models import Cosignature, Position, Status
 
 
 def provide_home_section(user: User) -> dict | None:
-    to_review = []  # staff find the texts to review on their desk (desk_reviews below), not twice
+    # Staff find the texts to review on their desk (desk_reviews below), not twice.
+    to_review: list[Position] = []
     to_revise = list(
         db.session.scalars(
             sa.select(Position)

@@ -18,7 +18,7 @@ def load_demo() -> None:
     if admin is None or staff is None:
         return
     now = utcnow()
-    rows = []
+    rows: list[AuditEvent] = []
 
     def add(days, action, actor, target=None, **details):
         rows.append(

@@ -9,10 +9,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     __tablename__ = "audit_event"
     __table_args__ = (sa.Index("ix_audit_event_action_at", "action", "at"),)
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 
-from ..database import utcnow
+from ..database import rowcount, utcnow
 from ..extensions import db
 from .models import AuditEvent
 
@@ -44,7 +44,7 @@ def _network(address: str | None) -> str | None:
 
 
 def _clean_details(details: dict | None) -> dict:
-    clean = {}
+    clean: dict[str, object] = {}
     for key, value in (details or {}).items():
         key = str(key)[:40]
         if any(word in key.lower() for word in _SECRET_WORDS):
@@ -106,7 +106,7 @@ def purge_expired(now: datetime | None = None) -> int:
     days = int(current_app.config["AUDIT_RETENTION_DAYS"])
     cutoff = (now or utcnow()) - timedelta(days=days)
     result = db.session.execute(sa.delete(AuditEvent).where(AuditEvent.at < cutoff))
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 @dataclass

@@ -79,14 +79,16 @@ def index():
     people = _people({e.actor_id for e in events})
     orgs = dict(db.session.execute(sa.select(Organization.id, Organization.name)).all())
     # The object each event concerns, named and linked as its feature says (intranet.objects).
-    targets = describe_objects(((e.target_type, e.target_id) for e in events), current_user)
+    targets = describe_objects(
+        ((e.target_type, e.target_id) for e in events if e.target_type is not None), current_user
+    )
     rows = [
         Row(
             event=e,
             label=label(e.action),
-            actor=people.get(e.actor_id),
-            target=targets.get((e.target_type, e.target_id)) if e.target_type else None,
-            organization=orgs.get(e.organization_id, e.organization_id) if e.organization_id else None,
+            actor=people.get(e.actor_id) if e.actor_id is not None else None,
+            target=targets.get((e.target_type, str(e.target_id))) if e.target_type else None,
+            organization=orgs.get(e.organization_id, str(e.organization_id)) if e.organization_id else None,
             details=details(e.details, orgs),
         )
         for e in events

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
-class StoredFile(db.Model):
+class StoredFile(Model):
     """An uploaded file, stored under instance/uploads/ with a random name.
 
     Features link their objects to files and decide who may download them; the path is never

@@ -90,12 +90,17 @@ class AllowList:
         return [m.span() for m in self._pattern.finditer(fold_same_length(text))]
 
 
-class _NoContext:
-    """Presidio's context enhancer reads lemmas, which this pipeline does not compute; the guard's
-    patterns carry their own context words."""
+def _no_context():
+    from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
 
-    def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
-        return raw_results
+    class NoContext(ContextAwareEnhancer):
+        """Presidio's context enhancer reads lemmas, which this pipeline does not compute; the
+        guard's patterns carry their own context words."""
+
+        def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
+            return raw_results
+
+    return NoContext(0, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -122,13 +127,21 @@ def _engine_class():
 
         def process_text(self, text: str, language: str):
             pieces = [(m.start(), m.group(0)) for m in _SENTENCE.finditer(text) if _NAME_PAIR.search(m.group(0))]
-            entities = []
+            entities: list[_Entity] = []
             if pieces:
+                assert self.nlp is not None  # the Detector gives the engine its pipeline
                 docs = self.nlp[language].pipe([piece for _, piece in pieces])
                 for (offset, _), doc in zip(pieces, docs, strict=True):
                     entities.extend(_Entity("PERSON", e.text, offset + e.start_char) for e in doc.ents if e.label_ == "PER")
+            # Stand-ins for spaCy's spans, and no tokens: Presidio's stubs ask for spaCy's types, the
+            # recognizers here read only each entity's label, text and start.
             return NlpArtifacts(
-                entities=entities, tokens=None, tokens_indices=[], lemmas=[], nlp_engine=self, language=language
+                entities=entities,  # type: ignore[arg-type]
+                tokens=None,  # type: ignore[arg-type]
+                tokens_indices=[],
+                lemmas=[],
+                nlp_engine=self,
+                language=language,
             )
 
     return CandidateSpacyEngine
@@ -162,7 +175,7 @@ class Detector:
             registry=registry,
             nlp_engine=engine,
             supported_languages=["fr"],
-            context_aware_enhancer=_NoContext(),
+            context_aware_enhancer=_no_context(),
         )
         self.entities = list(PRIORITY)
 

@@ -15,12 +15,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import BooleanField, Field, StringField, TextAreaField
 
 from .detect import Finding, scan
 
 
-class _Guarded:
+class _Guarded(Field):
     """Mixin for text fields: ``refuse`` is a tuple of kinds, or ``"all"``; ``expect`` the kinds
     this field is for and that are not findings here (a person's own name in "Nom", a trainer's
     name, the minister a brief is addressed to)."""
@@ -101,10 +101,10 @@ class ConfirmField(BooleanField):
     fingerprint: str = ""
 
     def confirms(self, fingerprint: str) -> bool:
-        return bool(self.raw_data) and self.raw_data[0] == fingerprint
+        return bool(self.raw_data and self.raw_data[0] == fingerprint)
 
 
-def fingerprint(findings: list[tuple[object, Finding]]) -> str:
+def fingerprint(findings: list[tuple[_Guarded, Finding]]) -> str:
     parts = sorted(f"{field.name}\x1f{finding.kind}\x1f{finding.excerpt}" for field, finding in findings)
     return hashlib.sha256("\x1e".join(parts).encode()).hexdigest()[:20]
 
@@ -143,7 +143,7 @@ class GuardedForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         self._confirmed: list[str] = []
-        confirmable: list[tuple[object, Finding]] = []
+        confirmable: list[tuple[_Guarded, Finding]] = []
         for field in self:
             if not getattr(field, "guarded", False):
                 continue
@@ -162,20 +162,21 @@ class GuardedForm(FlaskForm):
                 self._confirmed = sorted({f.kind for _field, f in confirmable})
             else:
                 for field in {id(fl): fl for fl, _f in confirmable}.values():
-                    field.errors.append(
+                    field.errors = [
+                        *field.errors,
                         _("Ce texte semble contenir : %(kinds)s. Retirez ce passage, ou confirmez "
                           "plus bas qu’il peut être publié.",
-                          kinds=_kinds_sentence([f for fl, f in confirmable if fl is field]))
-                    )
+                          kinds=_kinds_sentence([f for fl, f in confirmable if fl is field])),
+                    ]
                 ok = False
         return ok
 
     @property
-    def guard_findings(self) -> list[tuple[object, Finding]]:
+    def guard_findings(self) -> list[tuple[_Guarded, Finding]]:
         return [(field, f) for field in self if getattr(field, "guarded", False) for f in field.findings]
 
     @property
-    def confirmable_findings(self) -> list[tuple[object, Finding]]:
+    def confirmable_findings(self) -> list[tuple[_Guarded, Finding]]:
         return [(field, f) for field, f in self.guard_findings if not field.refuses(f)]
 
     @property

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
-class GuardConfirmation(db.Model):
+class GuardConfirmation(Model):
     __tablename__ = "guard_confirmation"
 
     id: Mapped[int] = mapped_column(primary_key=True)

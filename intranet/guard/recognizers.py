@@ -214,7 +214,7 @@ class ChildRecognizer(PatternsRecognizer):
 
     def keep(self, kind: str, match: re.Match) -> bool:
         first = re.match(NAME, match.group("hit") if match.group("hit") else match.group(0))
-        return bool(first) and first.group(0) not in self.COMMON
+        return first is not None and first.group(0) not in self.COMMON
 
 
 class HonorificRecognizer(PatternsRecognizer):

@@ -7,6 +7,7 @@ tables, so this step works whichever features are installed), else at their list
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -126,7 +127,7 @@ def load_demo() -> None:
         )
 
     regions = {r.name: r.id for r in db.session.scalars(sa.select(Region))}
-    prefs = {
+    prefs: dict[str, dict[str, Any]] = {
         # The coordinator reads the digest rather than the site: every morning.
         "coordination@demo.passerelle.example": dict(frequency=Frequency.DAILY, all_regions=True),
         "intervenante@demo.passerelle.example": dict(

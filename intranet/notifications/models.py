@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
-class Notification(db.Model):
+class Notification(Model):
     """Something that concerns one member directly; stored in the transaction that caused it."""
 
     __tablename__ = "notification"
@@ -51,7 +51,7 @@ class Frequency(enum.StrEnum):
     NEVER = "never"
 
 
-class NotificationPreference(db.Model):
+class NotificationPreference(Model):
     """A member's digest settings. No row means the defaults: weekly, their region, all themes."""
 
     __tablename__ = "notification_preference"
@@ -79,7 +79,7 @@ class DeliveryStatus(enum.StrEnum):
     REFUSED_ADDRESS = "refused"  # the server refused this address for good: not tried again
 
 
-class DigestDelivery(db.Model):
+class DigestDelivery(Model):
     """The ledger: at most one row per member and period, written with the outbox row.
 
     The unique constraint is what makes a digest exactly-once: whichever job inserts the row

@@ -5,6 +5,7 @@ Functions take the acting user, add and flush, and never commit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from ..accounts.models import User
-from ..database import page_of, utcnow
+from ..database import page_of, rowcount, utcnow
 from ..events import object_key as page_object_key
 from ..extensions import db
 from ..mail.privacy import Level, recipient_locale
@@ -48,7 +49,7 @@ GENERIC_LABEL = _l("Avis")
 
 # How a notification that holds several events is named ("3 commentaires sur votre pratique"):
 # kind -> n -> text, through ngettext so that each language has its plural forms.
-_COUNTED_LABELS: dict[str, object] = {
+_COUNTED_LABELS: dict[str, Callable[[int], str]] = {
     "practice_comment": lambda n: ngettext(
         "%(num)s commentaire sur votre pratique", "%(num)s commentaires sur votre pratique", n
     ),
@@ -148,7 +149,7 @@ def retire(object_key: str, kinds) -> int:
         .where(Notification.object_key == object_key[:160], Notification.kind.in_(kinds))
         .execution_options(synchronize_session="fetch")  # the session forgets the rows removed
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def on_notify(_sender, **kwargs) -> None:
@@ -184,7 +185,7 @@ def mark_opened(user: User, endpoint: str, values: dict | None) -> int:
         .values(read_at=utcnow())
         .execution_options(synchronize_session="fetch")
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def has_unread_about(user: User, endpoint: str, values: dict | None) -> bool:
@@ -203,11 +204,11 @@ def has_unread_about(user: User, endpoint: str, values: dict | None) -> bool:
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         sa.select(sa.func.count(Notification.id)).where(
             Notification.user_id == user.id, Notification.read_at.is_(None)
         )
-    )
+    ).scalar_one()
 
 
 def recent_unread(user: User, limit: int = 3) -> list[Notification]:
@@ -260,7 +261,7 @@ def mark_all_read(user: User) -> int:
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 def prune(now=None) -> int:
@@ -277,7 +278,7 @@ def prune(now=None) -> int:
             )
         )
     )
-    return result.rowcount or 0
+    return rowcount(result)
 
 
 # --- preferences -----------------------------------------------------------------------------

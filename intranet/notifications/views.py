@@ -9,7 +9,7 @@ from ..extensions import db
 from ..mail import privacy
 from ..mail.privacy import Level
 from ..params import int_arg
-from ..security import access, require
+from ..security import access, require, require_row
 from ..urls import safe_next, wants_fragment
 from . import digests, email_preview, services
 from .forms import NETWORK_DEFAULT, PreferencesForm
@@ -32,7 +32,7 @@ def link_for(endpoint: str, values: dict | None = None) -> str | None:
 
 
 def _own(notification_id: int) -> Notification:
-    notification = db.session.get(Notification, notification_id)
+    notification = require_row(Notification, notification_id)
     require(can_see_notification(current_user, notification))
     return notification
 

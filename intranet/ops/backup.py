@@ -24,6 +24,7 @@ import tarfile
 import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -100,8 +101,10 @@ def _sqlite_snapshot(target: Path) -> None:
     raw = db.engine.raw_connection()
     try:
         dest = sqlite3.connect(target)
+        driver = raw.driver_connection
+        assert isinstance(driver, sqlite3.Connection)  # called on SQLite only
         with dest:
-            raw.driver_connection.backup(dest)
+            driver.backup(dest)
         dest.close()
     finally:
         raw.close()
@@ -146,7 +149,7 @@ def backup(path: Path, *, portable: bool = False) -> dict:
     path = Path(path)
     instance = Path(current_app.instance_path)
     dialect = db.engine.dialect.name
-    manifest = {
+    manifest: dict[str, Any] = {
         "format": FORMAT_VERSION,
         "created_at": utcnow().isoformat(),
         "dialect": dialect,
@@ -236,11 +239,13 @@ def _restore_portable(source: Path) -> None:
                         continue
                     if isinstance(value, dict) and "$dt" in value:
                         text = value["$dt"]
-                        value = datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
-                        if isinstance(column.type, UTCDateTime) and value.tzinfo is None:
-                            from datetime import UTC
-
-                            value = value.replace(tzinfo=UTC)
+                        if "T" not in text:
+                            value = date.fromisoformat(text)
+                        else:
+                            moment = datetime.fromisoformat(text)
+                            if isinstance(column.type, UTCDateTime) and moment.tzinfo is None:
+                                moment = moment.replace(tzinfo=UTC)
+                            value = moment
                     elif isinstance(value, dict) and "$b64" in value:
                         value = base64.b64decode(value["$b64"])
                     row[key] = value
@@ -266,6 +271,7 @@ def _restore_sqlite(source: Path) -> None:
     db.session.remove()
     db.engine.dispose()
     target = db.engine.url.database
+    assert target is not None  # a SQLite URL names its file
     src = sqlite3.connect(source)
     dest = sqlite3.connect(target, timeout=30)
     try:

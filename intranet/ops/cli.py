@@ -85,4 +85,6 @@ def init_app(app: Flask) -> None:
         ).all()
         left = 30 - int(time.time()) % 30
         for user in team:
+            if user.totp_secret is None:
+                continue
             click.echo(f"{pyotp.TOTP(user.totp_secret).now()}  {user.email}  ({left} s)")

@@ -15,6 +15,7 @@ Both escape everything before adding ``<mark>``: the result is safe to render.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import sqlalchemy as sa
 from markupsafe import Markup
@@ -75,7 +76,7 @@ def _postgresql(practices: list[Practice], q: str) -> dict[int, Marked]:
     query = search.pg_tsquery(q)
     if query is None:
         return {}
-    config = sa.literal_column(f"'{search.TS_CONFIG}'::regconfig")
+    config: sa.ColumnClause[Any] = sa.literal_column(f"'{search.TS_CONFIG}'::regconfig")
     clean = sa.literal(START + STOP)
 
     def headline(text, options: str):

@@ -18,7 +18,7 @@ TEXT_FIELDS = ("title", "summary", "body", "audience")
 
 
 def _practice(revision: PracticeRevision) -> Practice:
-    return db.session.get(Practice, revision.practice_id)
+    return db.session.execute(sa.select(Practice).where(Practice.id == revision.practice_id)).scalar_one()
 
 
 def _revision_related(revision: PracticeRevision) -> list:

@@ -44,6 +44,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -395,7 +397,7 @@ def _checked(candidates, conditions: list) -> list:
     ).all()
     if not all(row.passed for row in rows):
         raise _Stale
-    return rows
+    return list(rows)
 
 
 def _pg_walk(query, conditions: list, walk: int, need: int, before: tuple | None = None) -> list:
@@ -403,12 +405,14 @@ def _pg_walk(query, conditions: list, walk: int, need: int, before: tuple | None
     ``before``): the status index read in order, each vector tested as it comes (the walked
     row's vector, not the table's: the GIN index cannot take over). Cheap when matches are dense,
     and bounded."""
-    recent = sa.select(Practice.id, Practice.published_at, Practice.search_vector).where(
+    published = sa.select(Practice.id, Practice.published_at, Practice.search_vector).where(
         Practice.status == Status.PUBLISHED
     )
     if before is not None:
-        recent = recent.where(_older(Practice.published_at, Practice.id, before))
-    recent = recent.order_by(Practice.published_at.desc(), Practice.id.desc()).limit(walk).subquery("recent")
+        published = published.where(_older(Practice.published_at, Practice.id, before))
+    recent = (
+        published.order_by(Practice.published_at.desc(), Practice.id.desc()).limit(walk).subquery("recent")
+    )
     candidates = (
         sa.select(recent.c.id, recent.c.published_at)
         .where(recent.c.search_vector.op("@@")(query))
@@ -469,7 +473,8 @@ def _pg_window(user, filters, conditions: list) -> list:
     try:
         return _pg_steps(query, conditions)
     except _Stale:
-        return list(db.session.execute(window_statement(user, filters, conditions)))
+        stmt = window_statement(user, filters, conditions)
+        return [] if stmt is None else list(db.session.execute(stmt))
 
 
 def _pg_steps(query, conditions: list) -> list:
@@ -533,12 +538,12 @@ def window(user, filters, conditions: list) -> list[tuple[int, float]]:
         # GIN index and sorts them, 150 ms and more for a common word. Plan each search for its
         # own words (this lasts until the end of the transaction).
         db.session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
-        found = _pg_window(user, filters, conditions)
+        found: Iterable[sa.Row[Any]] = _pg_window(user, filters, conditions)
     else:
         stmt = window_statement(user, filters, conditions)
         found = [] if stmt is None else db.session.execute(stmt)
     terms = query_terms(filters.q)
-    texts = []
+    texts: list[tuple[int, str, int, str, int]] = []
     for row in found:
         title, _, summary = (row.search_words or "").partition("\n")
         title_words, summary_words = title.split(), summary.split()
@@ -549,4 +554,7 @@ def window(user, filters, conditions: list) -> list[tuple[int, float]]:
         prefix = index == len(terms) - 1
         df = sum(1 for _id, title, _, summary, _ in texts if _hits(title, term, prefix) or _hits(summary, term, prefix))
         idf[term] = math.log(1 + (len(texts) + 1) / (df + 0.5))
-    return [(pid, -_relevance(terms, *text, idf)) for pid, *text in texts]
+    return [
+        (pid, -_relevance(terms, title, title_length, summary, summary_length, idf))
+        for pid, title, title_length, summary, summary_length in texts
+    ]

@@ -125,8 +125,7 @@ def _scrub_copies(needles: list[str], mark: str) -> tuple[int, set[str]]:
 
     Candidates are found by their first words (as stored, or escaped in HTML), then each is
     checked and rewritten in Python (spacing, escaping and shortened copies)."""
-    patterns = [matching.pattern(n, shortened=True) for n in needles]
-    patterns = [p for p in patterns if p is not None]
+    patterns = [p for p in (matching.pattern(n, shortened=True) for n in needles) if p is not None]
     changed: dict[tuple[type, object], object] = {}
     tables: set[str] = set()
     for copy in registry().copies:
@@ -211,7 +210,7 @@ def check_passage(kind: RedactableKind, obj, passage: str | None) -> str:
     if len(passage) > MAX_PASSAGE:
         raise RedactionError(_l("Le passage compte au plus %(n)s caractères.", n=MAX_PASSAGE))
     compiled = matching.pattern(passage)
-    if not any(compiled.search(value) for value in _values(obj, kind.fields)):
+    if compiled is None or not any(compiled.search(value) for value in _values(obj, kind.fields)):
         raise RedactionError(
             _l(
                 "Ce passage ne figure pas tel quel dans ce texte : copiez-le depuis le texte affiché plus bas."
@@ -233,7 +232,7 @@ def redact(
     changed = []
     if passage:
         needles = [passage]
-        patterns = [matching.pattern(passage)]
+        patterns = [p for p in [matching.pattern(passage)] if p is not None]  # check_passage: one
         for row, fields in [(obj, kind.fields), *related]:
             if _scrub_row(row, fields, patterns, mark):
                 changed.append(row)

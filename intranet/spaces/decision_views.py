@@ -44,18 +44,20 @@ def new_proposal(space_id: int):
     form = ProposalForm()
     if form.validate_on_submit():
         zone = network_zone()
+        closes_at = form.closes_at.data
+        assert closes_at is not None  # InputRequired
         try:
             proposal = decisions.propose(
                 current_user,
                 space,
-                title=form.title.data,
+                title=form.title.data or "",
                 body=form.body.data or "",
-                closes_at=form.closes_at.data.replace(tzinfo=zone),
+                closes_at=closes_at.replace(tzinfo=zone),
                 mode=form.mode.data,
                 results_open=form.results.data == "open",
             )
         except decisions.DecisionError as exc:
-            form.closes_at.errors.append(str(exc))
+            form.closes_at.errors = [*form.closes_at.errors, str(exc)]
         else:
             record_confirmed(form, user=current_user, obj=proposal)
             db.session.commit()
@@ -115,7 +117,7 @@ def close_proposal(proposal_id: int):
     form = OutcomeForm()
     if form.validate_on_submit():
         try:
-            decisions.close(current_user, item, form.outcome.data)
+            decisions.close(current_user, item, form.outcome.data or "")
         except decisions.DecisionError as exc:
             flash(str(exc), "error")
             return redirect(url_for("spaces.proposal", proposal_id=item.id), code=303)

@@ -104,6 +104,7 @@ def take_position(actor: User, proposal: Proposal, choice: str, reason: str = ""
                 db.session.add(stance)
         except IntegrityError:  # another coordinator of the organization answered at the same moment
             stance = _stance(proposal, voter)
+            assert stance is not None  # the other coordinator's
     for key, value in values.items():
         setattr(stance, key, value)
     db.session.flush()

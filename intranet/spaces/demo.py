@@ -48,13 +48,13 @@ THREADS = {
 
 
 def load() -> None:
-    people = {
-        key: db.session.scalar(sa.select(User).where(User.email == f"{key}@demo.passerelle.example"))
-        for key in ("admin", "equipe", "coordination", "intervenante", "partenaire")
-    }
+    people: dict[str, User] = {}
+    for key in ("admin", "equipe", "coordination", "intervenante", "partenaire"):
+        person = db.session.scalar(sa.select(User).where(User.email == f"{key}@demo.passerelle.example"))
+        if person is None:  # the accounts' demo was not loaded
+            return
+        people[key] = person
     staff = people["equipe"]
-    if staff is None:
-        return
     orgs = {o.name: o for o in db.session.scalars(sa.select(Organization))}
     regions = {r.name: r for r in db.session.scalars(sa.select(Region))}
     seats = {

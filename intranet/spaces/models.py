@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organization, Region, User
 from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 from ..text import fold
 
 
@@ -30,7 +30,7 @@ class SpaceVisibility(enum.StrEnum):
     MEMBERS = "members"  # only the member organizations' people read and take part
 
 
-class Space(db.Model):
+class Space(Model):
     __tablename__ = "space"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,7 +49,7 @@ class Space(db.Model):
     region: Mapped[Region | None] = relationship()
 
 
-class SpaceMember(db.Model):
+class SpaceMember(Model):
     """An organization sitting at the table."""
 
     __tablename__ = "space_member"
@@ -64,7 +64,7 @@ class SpaceMember(db.Model):
     organization: Mapped[Organization] = relationship()
 
 
-class SpaceFacilitator(db.Model):
+class SpaceFacilitator(Model):
     """A person who runs the table: welcomes organizations, moderates its discussions."""
 
     __tablename__ = "space_facilitator"
@@ -77,7 +77,7 @@ class SpaceFacilitator(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Thread(db.Model):
+class Thread(Model):
     __tablename__ = "space_thread"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,7 +92,7 @@ class Thread(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class Post(db.Model):
+class Post(Model):
     __tablename__ = "space_post"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -133,7 +133,7 @@ for _statement in POSTGRES_SEARCH_INDEX:
     event.listen(Post.__table__, "after_create", sa.DDL(_statement).execute_if(dialect="postgresql"))
 
 
-class PostRevision(db.Model):
+class PostRevision(Model):
     """The text a post had before an edit: its edit history."""
 
     __tablename__ = "space_post_revision"
@@ -144,7 +144,7 @@ class PostRevision(db.Model):
     written_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class ThreadReader(db.Model):
+class ThreadReader(Model):
     """A person's place in a thread: the last post read, and whether they follow or mute it."""
 
     __tablename__ = "space_thread_reader"
@@ -158,7 +158,7 @@ class ThreadReader(db.Model):
     watch: Mapped[str] = mapped_column(sa.String(10), default="")
 
 
-class PostReport(db.Model):
+class PostReport(Model):
     """A reader tells the facilitators and the network's team that a post needs a look."""
 
     __tablename__ = "space_post_report"
@@ -181,7 +181,7 @@ class Choice(enum.StrEnum):
     BLOCK = "block"
 
 
-class Proposal(db.Model):
+class Proposal(Model):
     """A decision put to a space (Loomio's proposal): positions until a closing date, then an outcome."""
 
     __tablename__ = "space_proposal"
@@ -207,7 +207,7 @@ class Proposal(db.Model):
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
 
-class Stance(db.Model):
+class Stance(Model):
     """A position on a proposal. ``voter`` is "o<organization id>" or "u<user id>" as the proposal's
     mode says: the unique constraint keeps one position per organization (or person), even when two
     coordinators answer at the same moment."""

@@ -349,7 +349,9 @@ def reply(actor: User, thread: Thread, body: str) -> Post:
 
 def _add_post(actor: User, thread: Thread, body: str) -> Post:
     # The thread row is the lock that numbers posts (SQLite: the request's write intent).
-    locked = db.session.scalar(sa.select(Thread).where(Thread.id == thread.id).with_for_update())
+    locked = db.session.execute(
+        sa.select(Thread).where(Thread.id == thread.id).with_for_update()
+    ).scalar_one()
     number = locked.post_count + 1
     now = utcnow()
     post = Post(thread_id=thread.id, number=number, author_id=actor.id, body=body.strip(), created_at=now)

@@ -14,7 +14,7 @@ from ..diff import field_diff
 from ..extensions import db
 from ..guard import record_confirmed
 from ..params import int_arg
-from ..security import access, require, require_row
+from ..security import access, found, require, require_row
 from . import decisions, policy, services
 from .forms import PostForm, ReportForm, SeatForm, SpaceForm, SpaceSettingsForm, ThreadForm
 from .meetings import services as meetings
@@ -75,10 +75,10 @@ def create():
     if form.validate_on_submit():
         space = services.create_space(
             current_user,
-            name=form.name.data,
+            name=form.name.data or "",
             description=form.description.data or "",
             visibility=form.visibility.data,
-            immigration_seats=form.immigration_seats.data,
+            immigration_seats=form.immigration_seats.data or 0,
         )
         record_confirmed(form, user=current_user, obj=space)
         db.session.commit()
@@ -128,7 +128,9 @@ def new_thread(space_id: int):
     require(policy.can_post(current_user, space))
     form = ThreadForm()
     if form.validate_on_submit():
-        thread = services.start_thread(current_user, space, title=form.title.data, body=form.body.data)
+        thread = services.start_thread(
+            current_user, space, title=form.title.data or "", body=form.body.data or ""
+        )
         record_confirmed(form, user=current_user, obj=thread)
         db.session.commit()
         return redirect(url_for("spaces.thread", thread_id=thread.id), code=303)
@@ -175,7 +177,7 @@ def reply(thread_id: int):
     require(policy.can_post(current_user, item.space))
     form = PostForm()
     if form.validate_on_submit():
-        post = services.reply(current_user, item, form.body.data)
+        post = services.reply(current_user, item, form.body.data or "")
         record_confirmed(form, user=current_user, obj=post)
         db.session.commit()
         page = (post.number - 1) // services.POSTS_PER_PAGE + 1
@@ -204,7 +206,7 @@ def edit_post(post_id: int):
     require(policy.can_edit_post(current_user, post))
     form = PostForm(data={"body": post.body} if request.method == "GET" else None)
     if form.validate_on_submit():
-        services.edit_post(current_user, post, form.body.data)
+        services.edit_post(current_user, post, form.body.data or "")
         record_confirmed(form, user=current_user, obj=post)
         db.session.commit()
         flash(_("Message modifié."), "success")
@@ -264,7 +266,7 @@ def report(post_id: int):
     post = _post(post_id)
     form = ReportForm()
     if form.validate_on_submit():
-        item = services.report(current_user, post, form.reason.data)
+        item = services.report(current_user, post, form.reason.data or "")
         record_confirmed(form, user=current_user, obj=item)
         db.session.commit()
         flash(_("Merci : les personnes qui animent l’espace vont revoir ce message."), "success")
@@ -280,8 +282,8 @@ def reports(space_id: int):
     form = FlaskForm()
     if request.method == "POST" and form.validate_on_submit():
         report_id = int_arg("report_id", source=request.form)
-        item = db.session.get(PostReport, report_id) if report_id else None
-        require(item is not None and item.post.thread.space_id == space.id)
+        item = found(db.session.get(PostReport, report_id) if report_id else None)
+        require(item.post.thread.space_id == space.id)
         services.resolve_report(current_user, item)
         db.session.commit()
         flash(_("Signalement traité."), "success")
@@ -303,7 +305,7 @@ def settings(space_id: int):
             space,
             description=form.description.data or "",
             visibility=form.visibility.data,
-            immigration_seats=form.immigration_seats.data,
+            immigration_seats=form.immigration_seats.data or 0,
         )
         record_confirmed(form, user=current_user, obj=space)
         db.session.commit()
@@ -326,7 +328,7 @@ def seat(space_id: int):
     seat_form = SeatForm()
     seat_form.organization_id.choices = [(o.id, o.name) for o in services.organizations_to_seat(space)]
     if seat_form.validate_on_submit():
-        organization = db.session.get(Organization, seat_form.organization_id.data)
+        organization = require_row(Organization, seat_form.organization_id.data)
         services.seat(current_user, space, organization)
         db.session.commit()
         flash(_("Organisation accueillie : ses personnes participent maintenant à l’espace."), "success")

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
 class TaskStatus(enum.StrEnum):
@@ -20,7 +20,7 @@ class TaskStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class TaskRecord(db.Model):
+class TaskRecord(Model):
     __tablename__ = "task_record"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,7 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..database import separate_write
 from ..extensions import db
-from ..security import access, require
+from ..security import access, found, require
 from ..urls import wants_fragment
 from . import services
 from .models import TaskRecord, TaskStatus
@@ -20,8 +20,8 @@ bp = Blueprint("tasks", __name__, url_prefix="/taches")
 
 
 def _load(public_id: str) -> TaskRecord:
-    task = db.session.scalar(sa.select(TaskRecord).where(TaskRecord.public_id == public_id))
-    require(task is not None and services.can_see_task(task, current_user))
+    task = found(db.session.scalar(sa.select(TaskRecord).where(TaskRecord.public_id == public_id)))
+    require(services.can_see_task(task, current_user))
     return task
 
 

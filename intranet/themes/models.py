@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from flask_babel import get_locale
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 
 
-class Theme(db.Model):
+class Theme(Model):
     """A theme the network works on. Staff add, rename and retire them; retired themes are no longer
     offered, but what carries one keeps it. ``slug`` is stable across renames (the demo and the
     migration find themes by it)."""

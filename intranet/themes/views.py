@@ -29,7 +29,7 @@ def index():
     error = None
     if form.validate_on_submit():
         try:
-            theme = services.save_theme(current_user, None, form.name_fr.data, form.name_en.data)
+            theme = services.save_theme(current_user, None, form.name_fr.data or "", form.name_en.data or "")
             record_confirmed(form, user=current_user, obj=theme)
         except services.ThemeError as exc:
             db.session.rollback()
@@ -55,7 +55,7 @@ def edit(theme_id: int):
     error = None
     if form.validate_on_submit():
         try:
-            services.save_theme(current_user, item, form.name_fr.data, form.name_en.data)
+            services.save_theme(current_user, item, form.name_fr.data or "", form.name_en.data or "")
             record_confirmed(form, user=current_user, obj=item)
         except services.ThemeError as exc:
             db.session.rollback()

@@ -68,11 +68,14 @@ def digest_items_many(members) -> dict[int, list[events.DigestItem]]:
 
 def meeting_event(meeting: Meeting) -> events.CalendarEvent:
     """The meeting as a calendar event: the link or the town is its venue, shown at "full" only."""
+    starts_at, ends_at = meeting.starts_at, meeting.ends_at
+    if starts_at is None or ends_at is None:
+        raise ValueError(f"meeting {meeting.id} has no date yet, so no calendar event")
     place = _("En ligne") if meeting.is_online else meeting.town
     return events.CalendarEvent(
         uid=ics.uid("rencontre", meeting.id),
-        starts_at=meeting.starts_at,
-        ends_at=meeting.ends_at,
+        starts_at=starts_at,
+        ends_at=ends_at,
         title=meeting.title,
         content="space",
         url=external_url("spaces.meeting", meeting_id=meeting.id),

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...accounts.models import Organization, User
 from ...database import UTCDateTime, utcnow
-from ...extensions import db
+from ...extensions import Model
 from ...files.models import StoredFile
 from ..models import Space
 
 
-class Meeting(db.Model):
+class Meeting(Model):
     __tablename__ = "space_meeting"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,7 +52,7 @@ class Meeting(db.Model):
         return self.starts_at + timedelta(minutes=self.duration_minutes) if self.starts_at else None
 
 
-class Slot(db.Model):
+class Slot(Model):
     """A date and time the facilitator proposes in a time poll."""
 
     __tablename__ = "space_meeting_slot"
@@ -68,7 +68,7 @@ class Answer(enum.StrEnum):
     NO = "no"
 
 
-class PollAnswer(db.Model):
+class PollAnswer(Model):
     """A person's answer for one slot: one per person and slot, changed until the poll closes."""
 
     __tablename__ = "space_meeting_answer"
@@ -84,7 +84,7 @@ class PollAnswer(db.Model):
     user: Mapped[User] = relationship()
 
 
-class MeetingRegistration(db.Model):
+class MeetingRegistration(Model):
     """An organization comes to the meeting, with a number of people: one row per organization."""
 
     __tablename__ = "space_meeting_registration"
@@ -100,7 +100,7 @@ class MeetingRegistration(db.Model):
     organization: Mapped[Organization] = relationship()
 
 
-class MeetingAttachment(db.Model):
+class MeetingAttachment(Model):
     """A file joined to the minutes (``intranet.files``): read by whoever reads the space."""
 
     __tablename__ = "space_meeting_attachment"

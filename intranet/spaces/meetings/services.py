@@ -177,9 +177,9 @@ def answer_poll(actor: User, meeting: Meeting, answers: dict[int, str]) -> None:
                     row = PollAnswer(meeting_id=meeting.id, slot_id=slot_id, user_id=actor.id, answer=answer, updated_at=now)
                     db.session.add(row)
             except IntegrityError:
-                row = db.session.scalar(
+                row = db.session.execute(
                     sa.select(PollAnswer).where(PollAnswer.slot_id == slot_id, PollAnswer.user_id == actor.id)
-                )
+                ).scalar_one()  # the answer given at the same moment
         row.answer, row.updated_at = answer, now
     db.session.flush()
 
@@ -280,6 +280,7 @@ def register(actor: User, meeting: Meeting, people: int) -> MeetingRegistration:
                 db.session.add(row)
         except IntegrityError:
             row = registration_of(actor, meeting)
+            assert row is not None  # the registration made at the same moment
     row.people, row.registered_by_id, row.updated_at = people, actor.id, utcnow()
     db.session.flush()
     return row

@@ -85,9 +85,9 @@ def new_meeting(space_id: int):
             meeting = services.schedule(
                 current_user,
                 space,
-                title=form.title.data,
+                title=form.title.data or "",
                 agenda=form.agenda.data or "",
-                duration_minutes=form.duration_minutes.data,
+                duration_minutes=form.duration_minutes.data or 0,
                 place=_place(form),
                 starts_at=starts_at,
                 slots=[_aware(s) for s in form.chosen_slots()] if poll else None,
@@ -127,9 +127,9 @@ def edit_meeting(meeting_id: int):
             services.update(
                 current_user,
                 meeting,
-                title=form.title.data,
+                title=form.title.data or "",
                 agenda=form.agenda.data or "",
-                duration_minutes=form.duration_minutes.data,
+                duration_minutes=form.duration_minutes.data or 0,
                 place=_place(form),
                 starts_at=_aware(form.starts_at.data),
             )
@@ -210,7 +210,8 @@ def pick_slot(meeting_id: int):
     item = _meeting(meeting_id)
     require(policy.can_run_meetings(current_user, item.space))
     form = PickForm()
-    form.slot_id.choices = [(s.id, s.starts_at) for s in services.slots(item)]
+    # The labels are datetimes: the template writes them in the reader's way (WTForms' stubs say str).
+    form.slot_id.choices = [(s.id, s.starts_at) for s in services.slots(item)]  # type: ignore[misc]
     if form.validate_on_submit():
         try:
             services.pick_slot(current_user, item, form.slot_id.data)
@@ -230,7 +231,7 @@ def register_meeting(meeting_id: int):
     require(policy.can_register(current_user, item))
     form = RegistrationForm()
     if form.validate_on_submit():
-        services.register(current_user, item, form.people.data)
+        services.register(current_user, item, form.people.data or 0)
         db.session.commit()
         flash(_("Votre organisation est inscrite."), "success")
         return redirect(url_for("spaces.meeting", meeting_id=item.id, _anchor="inscriptions"), code=303)
@@ -273,7 +274,7 @@ def minutes(meeting_id: int):
     require(policy.can_write_minutes(current_user, item))
     form = MinutesForm(data={"minutes": item.minutes} if request.method == "GET" else None)
     if form.validate_on_submit():
-        first = services.publish_minutes(current_user, item, form.minutes.data)
+        first = services.publish_minutes(current_user, item, form.minutes.data or "")
         record_confirmed(form, user=current_user, obj=item)
         db.session.commit()
         flash(_("Compte rendu publié : l’espace en est informé.") if first else _("Compte rendu corrigé."), "success")

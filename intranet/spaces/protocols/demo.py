@@ -46,17 +46,18 @@ def load() -> None:
     space = db.session.scalar(sa.select(Space).where(Space.name == "Laval"))
     if staff is None or space is None:
         return
-    coordinators = {}
+    coordinators: dict[str, User] = {}
     for name in ("Maison L’Éclaircie", "Maison Les Deux Rives"):
-        coordinators[name] = db.session.scalar(
+        coordinator = db.session.scalar(
             sa.select(User)
             .join(Organization, Organization.id == User.organization_id)
             .where(Organization.name == name, User.role == Role.COORDINATOR)
             .order_by(User.id)
             .limit(1)
         )
-    if not all(coordinators.values()):
-        return
+        if coordinator is None:
+            return
+        coordinators[name] = coordinator
     adopted = protocols.create(
         staff, space, title="Protocole de référence entre l’organisme pont et les maisons de Laval", body=ADOPTED_V1
     )

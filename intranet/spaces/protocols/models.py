@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ...accounts.models import Organization, User
 from ...database import UTCDateTime, utcnow
-from ...extensions import db
+from ...extensions import Model
 from ..models import Space
 
 
@@ -35,7 +35,7 @@ PROTOCOL_STATUS_LABELS = {
 }
 
 
-class Protocol(db.Model):
+class Protocol(Model):
     __tablename__ = "space_protocol"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,7 +64,7 @@ class Protocol(db.Model):
         return PROTOCOL_STATUS_LABELS[self.status]
 
 
-class ProtocolVersion(db.Model):
+class ProtocolVersion(Model):
     """The text as it was saved (frozen): the history and its differences."""
 
     __tablename__ = "space_protocol_version"
@@ -81,7 +81,7 @@ class ProtocolVersion(db.Model):
     created_by: Mapped[User | None] = relationship()
 
 
-class ProtocolSignature(db.Model):
+class ProtocolSignature(Model):
     """An organization adopting the protocol, by one of its coordinators; withdrawn keeps the trace."""
 
     __tablename__ = "space_protocol_signature"

@@ -371,7 +371,7 @@ def brief_context(protocol: Protocol, version: ProtocolVersion, locale: str = "f
     body, toc = number_headings(str(prepare(version.body, french)))
     names = [plain(s.organization.name, french) for s in signatories(protocol)]
     with force_locale(locale):
-        facts = [(_("Espace"), plain(protocol.space.name, french))]
+        facts: list[tuple[str, Markup | str]] = [(_("Espace"), plain(protocol.space.name, french))]
         if protocol.adopted_at:
             facts.append((_("Adopté le"), format_date(protocol.adopted_at, "long")))
         if protocol.review_on:

@@ -14,7 +14,7 @@ from ...extensions import db
 from ...guard import record_confirmed
 from ...network import network_today, paper_size
 from ...params import bounded_int, int_arg
-from ...security import access, require, require_row
+from ...security import access, found, require, require_row
 from ...urls import wants_fragment
 from .. import policy
 from ..views import _space, bp
@@ -49,7 +49,11 @@ def new_protocol(space_id: int):
     form = ProtocolForm()
     if form.validate_on_submit():
         protocol = protocols.create(
-            current_user, space, title=form.title.data, body=form.body.data or "", review_on=form.review_on.data
+            current_user,
+            space,
+            title=form.title.data or "",
+            body=form.body.data or "",
+            review_on=form.review_on.data,
         )
         record_confirmed(form, user=current_user, obj=protocol)
         db.session.commit()
@@ -105,7 +109,7 @@ def edit_protocol(protocol_id: int):
             version = protocols.update(
                 current_user,
                 item,
-                title=form.title.data,
+                title=form.title.data or "",
                 body=form.body.data or "",
                 review_on=form.review_on.data,
                 base_version=bounded_int(form.base_version.data, -1),
@@ -129,8 +133,7 @@ def edit_protocol(protocol_id: int):
 @access("member")
 def compare_protocol(protocol_id: int):
     item = _protocol(protocol_id)
-    newer = protocols.get_version(item, int_arg("a", item.version_count))
-    require(newer is not None)
+    newer = found(protocols.get_version(item, int_arg("a", item.version_count)))
     older = protocols.get_version(item, int_arg("de", newer.number - 1))
     require(older is None or older.number < newer.number)
     return render_template(
