@@ -31,6 +31,7 @@ from ..urls import external_url
 from . import privacy
 from .coalesce import hold
 from .models import MailStatus, OutboxMessage
+from .wire import WireMessage, wire_message
 
 log = logging.getLogger(__name__)
 
@@ -274,14 +275,28 @@ def build_message(row: OutboxMessage) -> EmailMessage:
     return msg
 
 
+def outgoing(row: OutboxMessage, linesep: str = "\r\n", mangle_from: bool = True) -> EmailMessage | WireMessage:
+    """The message to hand a transport: its bytes built directly (``wire.wire_message``, the same
+    bytes at a fraction of the cost), or the email package's message when it needs the general
+    path (attachments, an address that is not ASCII)."""
+    wire = wire_message(
+        row, from_header=sender_header(row.sender_name), policy=EMAIL_POLICY, linesep=linesep, mangle_from=mangle_from
+    )
+    return wire if wire is not None else build_message(row)
+
+
 class _FileTransport:
     """Writes each message to instance/outbox/ as an .eml file (the embedded default)."""
+
+    # What ``bytes(msg)`` writes: the policy's line ends, "From " lines left alone.
+    linesep = "\n"
+    mangle_from = False
 
     def __init__(self) -> None:
         self.folder = Path(current_app.instance_path) / "outbox"
         self.folder.mkdir(parents=True, exist_ok=True)
 
-    def send(self, msg: EmailMessage, row: OutboxMessage) -> None:
+    def send(self, msg: EmailMessage | WireMessage, row: OutboxMessage) -> None:
         stamp = utcnow().strftime("%Y%m%d-%H%M%S")
         (self.folder / f"{stamp}-{row.id}.eml").write_bytes(bytes(msg))
 
@@ -293,6 +308,10 @@ class _FileTransport:
 
 
 class _SMTPTransport:
+    # What ``smtplib.SMTP.send_message`` sends: CRLF, "From " lines mangled by its generator.
+    linesep = "\r\n"
+    mangle_from = True
+
     def __init__(self) -> None:
         cfg = current_app.config
         self.smtp = smtplib.SMTP(cfg["MAIL_SERVER"], int(cfg["MAIL_PORT"]), timeout=cfg["MAIL_TIMEOUT"])
@@ -301,8 +320,11 @@ class _SMTPTransport:
         if cfg.get("MAIL_USERNAME"):
             self.smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
 
-    def send(self, msg: EmailMessage, row: OutboxMessage) -> None:
-        self.smtp.send_message(msg)
+    def send(self, msg: EmailMessage | WireMessage, row: OutboxMessage) -> None:
+        if isinstance(msg, WireMessage):
+            self.smtp.sendmail(msg.sender, msg.recipients, msg.data)
+        else:
+            self.smtp.send_message(msg)
 
     def alive(self) -> bool:
         try:
@@ -411,7 +433,7 @@ def deliver_due(
     # reloading every message to send it would double the queries.
     read_intent()
     messages = [
-        (row.id, build_message(row), row)
+        (row.id, outgoing(row, transport.linesep, transport.mangle_from), row)
         for row in db.session.scalars(
             sa.select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
         )
