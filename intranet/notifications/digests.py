@@ -175,23 +175,27 @@ class Digest:
         return not self.sections
 
 
-def _interest_mode(source, item: DigestItem) -> str:
-    if source.interests:
-        return source.interests
-    return {"practice": "filter", "session": "order"}.get(item.kind, "none")
+# How a source's items follow the member's interests when the source does not say (by item kind).
+_INTEREST_MODES = {"practice": "filter", "session": "order"}
 
 
 def _apply_interests(source, items: list[DigestItem], interests: Interests) -> list[DigestItem]:
-    kept = [
-        item
-        for item in items
-        if _interest_mode(source, item) != "filter" or interests.matches(item.region_id, item.theme_ids)
-    ]
-    # Stable: within the source's own order, the member's regions come first where asked.
-    return sorted(
-        kept,
-        key=lambda item: _interest_mode(source, item) == "order" and not interests.in_regions(item.region_id),
-    )
+    """Items whose mode is "filter" kept when they match the member's interests; those whose mode
+    is "order" and that lie outside the member's regions moved after the others. Stable: within
+    the source's own order (one pass: a chunk runs this for every member and every source)."""
+    first: list[DigestItem] = []
+    last: list[DigestItem] = []
+    fixed = source.interests
+    for item in items:
+        mode = fixed or _INTEREST_MODES.get(item.kind, "none")
+        if mode == "filter":
+            if interests.matches(item.region_id, item.theme_ids):
+                first.append(item)
+        elif mode == "order" and not interests.in_regions(item.region_id):
+            last.append(item)
+        else:
+            first.append(item)
+    return first + last
 
 
 def _notification_items(user: User, since: datetime, until: datetime) -> tuple[list[DigestItem], int]:
@@ -322,13 +326,28 @@ class EmailLinks:
         self.adapter = app.url_map.bind(
             parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme or "https"
         )
+        # A batch links to the same practices and sessions for member after member: each link
+        # is built once (the unsubscribe links, one per member, are not kept).
+        self.built: dict[tuple, str] = {}
 
     def __call__(self, endpoint: str, **values) -> str:
         try:
-            return self.adapter.build(endpoint, values, force_external=True)
+            key = (endpoint, *((name, type(value), value) for name, value in sorted(values.items())))
+            found = self.built.get(key)
+        except TypeError:  # a value that cannot be a key: built each time
+            key, found = None, None
+        if found is not None:
+            return found
+        try:
+            url = self.adapter.build(endpoint, values, force_external=True)
         except BuildError:
             log.error("digest item with an unknown link (%s): pointing to the home page", endpoint)
             return self.adapter.build("home.index", {}, force_external=True)
+        if key is not None and endpoint != "notifications.unsubscribe":
+            if len(self.built) >= 20_000:
+                self.built.clear()
+            self.built[key] = url
+        return url
 
 
 @dataclass(frozen=True)
