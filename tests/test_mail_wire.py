@@ -151,3 +151,25 @@ def test_what_the_fast_path_leaves_to_the_email_package(app, change):
     for key, value in change.items():
         setattr(row, key, value)
     assert _wire(row, "\r\n", None) is None
+
+
+def test_addresses_and_message_ids_fold_as_the_email_package_folds_them(app):
+    """To and Message-ID are folded from their shape (``_Folder.unique``): at every length around
+    the line limit, and for the characters addresses and message ids hold, the result is the
+    email package's."""
+    from intranet.mail.wire import _folder
+
+    folder = _folder(services.EMAIL_POLICY, "\r\n")
+    rng = random.Random(7)
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    values = []
+    for length in range(3, 130):
+        local = "".join(rng.choice(alphabet + "._+-'") for _ in range(max(1, length // 2))).strip(".")
+        domain = "".join(rng.choice(alphabet) for _ in range(max(1, length - len(local) - 9))) + ".example"
+        values.append(("To", f"{local or 'x'}@{domain}"))
+        values.append(("To", f"x{'.' * (length % 3)}y@{domain}"))
+        values.append(("Message-ID", f"<{rng.randrange(10**length)}.{length}.{rng.randrange(10**19)}.ab12@{domain}>"))
+    values += [("To", "Jeanne <j@x.example>"), ("To", "a@b"), ("To", '"quoted"@x.example'), ("Message-ID", "<a@b>")]
+    for name, value in values:
+        folded, stored = folder.header(name, value)
+        assert folder.unique(name, value) == (folded, str(stored)), (name, value)

@@ -23,7 +23,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from ..database import is_sqlite, read_intent, utcnow, write_intent
 from ..extensions import db
@@ -166,12 +168,28 @@ def compose(
     return RenderedEmail(rendered.subject, rendered.body_text, rendered.body_html, sender)
 
 
+def _gettext(translations):
+    """The templates' ``gettext`` (what ``_`` calls) with the email's catalogue looked up once:
+    Jinja's new-style gettext (``jinja2.ext``) over Flask-Babel's ``get_translations().ugettext``,
+    whose lookup of the locale and the catalogue was most of the cost of each ``_()``."""
+
+    @pass_context
+    def gettext(context, string, /, **variables):
+        text = translations.ugettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return gettext
+
+
 def render_email(
     template: str, subject, *, locale: str = "fr", html: bool = True, **context
 ) -> RenderedEmail:
     """Render an email in ``locale`` without storing it (work that can happen outside a write lock)."""
     with force_locale(locale):
         subject_text = str(subject)
+        context.setdefault("gettext", _gettext(get_translations()))
         body_text = render_template(f"email/{template}.txt", locale=locale, **context)
         body_html = render_template(f"email/{template}.html", locale=locale, **context) if html else None
     return RenderedEmail(subject_text, body_text, body_html)

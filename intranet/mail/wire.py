@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import random
 import re
+import string
 import sys
 from dataclasses import dataclass
 from email import quoprimime
@@ -41,6 +42,10 @@ _STANDARD = frozenset(
 _NEWLINES = re.compile(r"\r\n|\r|\n")  # email.generator.NLCRE
 _FROM_LINE = re.compile(r"^From ", re.MULTILINE)  # email.generator.fcre
 _CACHE_LIMIT = 4096
+_SHAPES = str.maketrans(
+    string.ascii_lowercase + string.ascii_uppercase + string.digits,
+    "a" * 26 + "A" * 26 + "0" * 10,
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,7 @@ class _Folder:
         self.linesep = linesep
         self.folded: dict[tuple[str, str], str] = {}
         self.senders: dict[str, str] = {}
+        self.shapes: dict[tuple[str, str], tuple[str, str]] = {}
 
     def header(self, name: str, value: str) -> tuple[str, object]:
         """The header as the message stores it (``policy.header_store_parse``) and its folded text."""
@@ -79,6 +85,29 @@ class _Folder:
                     self.folded.clear()
                 self.folded[key] = found
         return found
+
+    def unique(self, name: str, value: str) -> tuple[str, str]:
+        """A header whose value changes with each message (To, Message-ID): folded text and the
+        stored header's text, from the fold of its *shape* (letters and digits replaced by one
+        letter or digit) when the value comes out verbatim. Folding reads lengths and kinds of
+        characters, never which letter or digit: the shape folds as the value does, and the
+        shapes repeat (addresses and message ids of the same lengths) where the values do not.
+        Anything else (not ASCII, an encoded word, a value folded apart) is folded itself."""
+        if value.isascii() and "=?" not in value:
+            shape = value.translate(_SHAPES)
+            key = (name, shape)
+            entry = self.shapes.get(key)
+            if entry is None:
+                folded, stored = self.header(name, shape)
+                if len(self.shapes) >= _CACHE_LIMIT:
+                    self.shapes.clear()
+                entry = self.shapes[key] = (folded, str(stored))
+            folded, text = entry
+            head, rest = folded[: len(name) + 1], folded[len(name) + 1 :]
+            if head == name + ":" and text == shape and rest.count(shape) == 1:
+                return head + rest.replace(shape, value), value
+        folded, stored = self.header(name, value)
+        return folded, str(stored)
 
     def envelope_sender(self, from_header: str) -> str:
         """``send_message``'s envelope sender: the address of the From header, as parsed."""
@@ -157,8 +186,8 @@ def wire_message(
     if not (row.to_address.isascii() and from_header.isascii()):
         return None
     folder = _folder(policy, linesep)
-    to_folded, to_stored = folder.header("To", row.to_address)
-    recipients = [address for _name, address in getaddresses([str(to_stored)])]
+    to_folded, to_text = folder.unique("To", row.to_address)
+    recipients = [address for _name, address in getaddresses([to_text])]
     sender = folder.envelope_sender(from_header)
     if not "".join([sender, *recipients]).isascii():
         return None
@@ -167,7 +196,7 @@ def wire_message(
         to_folded,
         folder.fold("Subject", row.subject),
         folder.fold("Date", date or formatdate(localtime=False)),
-        folder.fold("Message-ID", row.message_id, remember=False),
+        folder.unique("Message-ID", row.message_id)[0],
         folder.fold("Auto-Submitted", "auto-generated"),
     ]
     out += [folder.fold(name, value, remember=name != "List-Unsubscribe") for name, value in headers.items()]
