@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from intranet import events
 from intranet.database import utcnow
 from intranet.notifications import digests
+from intranet.notifications.digests import building
 from intranet.notifications.models import Notification
 from tests.notifications.conftest import digests_for, html_of, text_of
 
@@ -252,7 +253,7 @@ def test_notifications_of_a_chunk_are_each_members_own_latest_and_counted(db, ma
     notify(other, "Celle d’une autre", 1)
     db.session.flush()
 
-    found = digests._notifications_of(
+    found = building._notifications_of(
         [(busy.id, since_busy), (quiet.id, since_quiet), (nothing.id, since_busy)], now
     )
     assert set(found) == {busy.id, quiet.id, nothing.id}
@@ -263,8 +264,8 @@ def test_notifications_of_a_chunk_are_each_members_own_latest_and_counted(db, ma
     assert [i.title for i in found[quiet.id][0]] == ["Récente"] and found[quiet.id][1] == 0
     assert found[nothing.id] == ([], 0)
     # One member alone gets the same.
-    assert digests._notification_items(busy, since_busy, now) == found[busy.id]
-    assert digests._notification_items(quiet, since_quiet, now) == found[quiet.id]
+    assert building._notification_items(busy, since_busy, now) == found[busy.id]
+    assert building._notification_items(quiet, since_quiet, now) == found[quiet.id]
 
 
 def test_a_chunk_reads_its_sources_in_queries_that_do_not_grow_with_its_members(app, db, world, make_user):
@@ -284,8 +285,8 @@ def test_a_chunk_reads_its_sources_in_queries_that_do_not_grow_with_its_members(
     try:
         for label, chunk in (("small", members), ("large", more)):
             statements.clear()
-            digests._collect_chunk([(u, since) for u in chunk])
-            digests._notifications_of([(u.id, since) for u in chunk], utcnow())
+            building._collect_chunk([(u, since) for u in chunk])
+            building._notifications_of([(u.id, since) for u in chunk], utcnow())
             used[label] = len(statements)
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
