@@ -35,6 +35,11 @@ UNSUBSCRIBE = [
     "<https://passerelle.example/desabonnement/eyJ1IjoiMzhkZTNhNTVmODYzOGEyMDg0YzA1NDc0YmYwMzQ3ZmEiLCJwIjoiZGlnZXN0In0.1oacydD4KU5clsDpjoKrNMUJrww>",
     "<https://p.example/u/abc>",
 ]
+REPLY_TO = [
+    "Table de concertation <reponse+eyJ0IjoxMiwicCI6MzR9.Zx_4b@passerelle.example>",
+    "reponse+abc@passerelle.example",
+    "Réseau d’entraide <reponse+" + "x" * 80 + "@passerelle.example>",
+]
 LINES = [
     "Bonjour Membre 1,",
     "",
@@ -63,6 +68,8 @@ def _rows(count: int):
         headers = {}
         if rng.random() < 0.7:
             headers = {"List-Unsubscribe": rng.choice(UNSUBSCRIBE), "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        elif rng.random() < 0.5:  # a space's post: replies come back to an address with a token
+            headers = {"Reply-To": rng.choice(REPLY_TO)}
         yield SimpleNamespace(
             sender_name=rng.choice(SENDERS),
             to_address=rng.choice(ADDRESSES),

@@ -42,6 +42,7 @@ _STANDARD = frozenset(
 _NEWLINES = re.compile(r"\r\n|\r|\n")  # email.generator.NLCRE
 _FROM_LINE = re.compile(r"^From ", re.MULTILINE)  # email.generator.fcre
 _CACHE_LIMIT = 4096
+_REPEATED = frozenset({"List-Unsubscribe-Post"})
 _SHAPES = str.maketrans(
     string.ascii_lowercase + string.ascii_uppercase + string.digits,
     "a" * 26 + "A" * 26 + "0" * 10,
@@ -199,7 +200,9 @@ def wire_message(
         folder.unique("Message-ID", row.message_id)[0],
         folder.fold("Auto-Submitted", "auto-generated"),
     ]
-    out += [folder.fold(name, value, remember=name != "List-Unsubscribe") for name, value in headers.items()]
+    # The feature's own headers: only List-Unsubscribe-Post repeats (an unsubscribe link or a
+    # Reply-To address holds a token of its own), so only it is remembered.
+    out += [folder.fold(name, value, remember=name in _REPEATED) for name, value in headers.items()]
     width = folder.policy.max_line_length
     text = _quoted_printable(row.body_text, linesep, width, mangle_from)
     plain = folder.fold("Content-Type", 'text/plain; charset="utf-8"')
