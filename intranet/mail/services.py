@@ -23,7 +23,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_babel import force_locale, get_translations
+from flask_babel import force_locale, format_date, get_translations
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -181,6 +181,26 @@ def _gettext(translations):
         return text % variables
 
     return gettext
+
+
+def warm_up() -> None:
+    """Load what rendering email needs once, in a worker's parent process (app context): each
+    forked work horse inherits the email templates compiled, the languages' catalogues and
+    their date and number formats, instead of loading them again for every job."""
+    from datetime import UTC, datetime
+
+    from ..i18n import moment, number
+
+    env = current_app.jinja_env
+    for name in env.list_templates(filter_func=lambda name: name.startswith("email/")):
+        env.get_template(name)
+    for locale in privacy.LOCALES:
+        with force_locale(locale):
+            get_translations()
+            str(privacy.DEFAULT_SENDER_NAME)
+            moment(datetime(2026, 1, 1, tzinfo=UTC), "medium")
+            format_date(datetime(2026, 1, 1).date(), "long")
+            number(1234)
 
 
 def render_email(
