@@ -95,3 +95,30 @@ def test_email_templates_read_the_same_with_the_catalogue_looked_up_once(app):
                     rendered.add(name)
                 assert {"notifications_digest.html", "notifications_digest.txt", "discreet.html"} <= rendered
                 assert len(rendered) >= len(names) // 2, sorted(set(names) - rendered)
+
+
+def test_a_sent_mark_is_one_statement_that_does_not_wait_for_the_disk_on_postgresql(app, db, monkeypatch, tmp_path):
+    """Each message sent is marked by one UPDATE, in its own commit; on PostgreSQL that UPDATE says
+    ``SET LOCAL synchronous_commit TO OFF`` itself (``set_config``), not in a round trip of its own."""
+    import sqlalchemy as sa
+
+    from intranet.database import is_sqlite
+
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "file")
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    rows = [
+        queue_email(to=f"m{i}@essai.example", kind="password_reset", template="password_reset", link="http://p.test/y")
+        for i in range(3)
+    ]
+    db.session.commit()
+    seen = []
+    listener = lambda conn, cursor, statement, *args: seen.append(" ".join(statement.split()))  # noqa: E731
+    sa.event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert deliver_due(ids=[row.id for row in rows])["sent"] == 3
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", listener)
+    marks = [s for s in seen if s.startswith("UPDATE outbox_message SET status") and "sent_at" in s]
+    assert len(marks) == 3
+    assert not any(s.upper().startswith("SET LOCAL") for s in seen)
+    assert all(("set_config" in s) != is_sqlite() for s in marks)

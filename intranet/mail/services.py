@@ -428,7 +428,6 @@ def _claim(ids: list[int] | None, limit: int) -> list[int]:
     return claimed
 
 
-_ASYNC_COMMIT = sa.text("SET LOCAL synchronous_commit TO OFF")
 # One statement per message sent, built once and run on the session's connection: the ORM's
 # bulk-update path (matching the session's objects, building the statement) cost more than the
 # statement itself. The session's rows are expired by the commit that follows.
@@ -443,6 +442,12 @@ _MARK_SENT = (
         last_error=None,
     )
 )
+# On PostgreSQL the mark need not wait for the disk: were the database to crash in the next
+# fraction of a second, the message would be sent again after CLAIM_TIMEOUT, as it would if the
+# crash came between the send and the commit. ``set_config(..., true)`` is ``SET LOCAL``, said in
+# the UPDATE itself (a subquery PostgreSQL runs once) rather than in a round trip of its own.
+_ASYNC_COMMIT = sa.select(sa.func.set_config("synchronous_commit", "off", True)).scalar_subquery()
+_MARK_SENT_ASYNC = _MARK_SENT.where(_ASYNC_COMMIT.is_not(None))
 
 
 def _is_permanent(exc: Exception) -> bool:
@@ -519,13 +524,8 @@ def deliver_due(
                         mailer.down = True
                     break
                 continue
-            connection = db.session.connection()
-            if not is_sqlite():
-                # The mark need not wait for the disk: were the database to crash in the next
-                # fraction of a second, the message would be sent again after CLAIM_TIMEOUT, as
-                # it would if the crash came between the send and the commit.
-                connection.execute(_ASYNC_COMMIT)
-            connection.execute(_MARK_SENT, {"b_id": message_id, "b_sent_at": utcnow()})
+            mark = _MARK_SENT if is_sqlite() else _MARK_SENT_ASYNC
+            db.session.connection().execute(mark, {"b_id": message_id, "b_sent_at": utcnow()})
             db.session.commit()
             counts["sent"] += 1
     finally:
