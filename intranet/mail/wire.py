@@ -6,8 +6,9 @@ CPU a digest costs a worker, although most of it is the same for every message o
 sender, the subjects, the part headers). ``wire_message`` writes the same bytes directly:
 
 * every header is folded by the same policy, through the same header classes, as the email
-  package folds it (``_folded``), and remembered, so the sender, a subject or a part header is
-  parsed once per worker rather than once per message;
+  package folds it (``_Folder``), and remembered, so the sender, a subject or a part header is
+  parsed once per worker rather than once per message; To and Message-ID, new with each
+  message, are folded from their shape (``_Folder.unique``);
 * the bodies are encoded by the same quoted-printable encoder (``quoprimime.body_encode``) with
   the same line handling as ``contentmanager.set_text_content`` and the generator;
 * the multipart boundary has the generator's form (fixed width: its header folds the same
