@@ -1,8 +1,10 @@
 """The worker: ``python -m jobs.worker`` (or ``rq worker -w jobs.worker.AppWorker ...``).
 
 Jobs run inside the app context, pushed by the job class, never by creating an app at import
-time. The parent process creates the app and imports WeasyPrint once; each forked work horse
-inherits them, so a PDF job does not pay the import (most of a second) every time.
+time. The parent process creates the app and, for the queues it serves, imports WeasyPrint
+(pdf) and loads the email templates, catalogues and date formats (email, digest) once; each
+forked work horse inherits them, so a job does not pay for them (most of a second for WeasyPrint,
+a tenth for the languages) every time.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import sys
 
 from rq import Worker
 from rq.job import Job
+
+from intranet.queue import QUEUES
 
 from .context import JobLogFilter, fresh_connections_after_fork, get_app
 
@@ -40,23 +44,29 @@ class AppWorker(Worker):
         super().__init__(*args, **kwargs)
 
 
-def preload() -> None:
-    get_app()
-    import weasyprint  # noqa: F401  (paid once in the parent, shared by every forked horse)
+def preload(queues=QUEUES) -> None:
+    app = get_app()
+    if "pdf" in queues:
+        import weasyprint  # noqa: F401  (paid once in the parent, shared by every forked horse)
 
-    from intranet.pdf import warm_up
+        from intranet.pdf import warm_up
 
-    warm_up()  # fonts, hyphenation dictionaries, UA stylesheet: loaded once, inherited by each horse
+        warm_up()  # fonts, hyphenation dictionaries, UA stylesheet: loaded once, inherited by each horse
+    if {"email", "digest"} & set(queues):
+        from intranet.mail.services import warm_up as warm_up_email
+
+        with app.app_context():
+            warm_up_email()  # email templates, catalogues, date formats: once, not once per job
 
 
 def main(argv: list[str] | None = None) -> None:
-    from intranet.queue import QUEUES, get_redis
+    from intranet.queue import get_redis
 
     argv = list(sys.argv[1:] if argv is None else argv)
     with_scheduler = "--no-scheduler" not in argv
     burst = "--burst" in argv
     queues = [a for a in argv if not a.startswith("--")] or list(QUEUES)
-    preload()
+    preload(queues)
     app = get_app()
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [job %(job_id)s] %(name)s %(message)s"))

@@ -136,7 +136,7 @@ def test_a_certificate_writes_its_hours_and_times_for_its_reader(app, locale, ho
 
 
 def test_digest_dates_have_no_seconds(app):
-    from intranet.notifications.digests import _formatted
+    from intranet.notifications.digests.presenting import _formatted
 
     moment = datetime(2026, 12, 20, 14, 0, 0, tzinfo=UTC)
     with app.test_request_context():

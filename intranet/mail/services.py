@@ -23,7 +23,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date, get_translations
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from ..database import is_sqlite, read_intent, utcnow, write_intent
 from ..extensions import db
@@ -31,6 +33,7 @@ from ..urls import external_url
 from . import privacy
 from .coalesce import hold
 from .models import MailStatus, OutboxMessage
+from .wire import WireMessage, wire_message
 
 log = logging.getLogger(__name__)
 
@@ -165,12 +168,48 @@ def compose(
     return RenderedEmail(rendered.subject, rendered.body_text, rendered.body_html, sender)
 
 
+def _gettext(translations):
+    """The templates' ``gettext`` (what ``_`` calls) with the email's catalogue looked up once:
+    Jinja's new-style gettext (``jinja2.ext``) over Flask-Babel's ``get_translations().ugettext``,
+    whose lookup of the locale and the catalogue was most of the cost of each ``_()``."""
+
+    @pass_context
+    def gettext(context, string, /, **variables):
+        text = translations.ugettext(string)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        return text % variables
+
+    return gettext
+
+
+def warm_up() -> None:
+    """Load what rendering email needs once, in a worker's parent process (app context): each
+    forked work horse inherits the email templates compiled, the languages' catalogues and
+    their date and number formats, instead of loading them again for every job."""
+    from datetime import UTC, datetime
+
+    from ..i18n import moment, number
+
+    env = current_app.jinja_env
+    for name in env.list_templates(filter_func=lambda name: name.startswith("email/")):
+        env.get_template(name)
+    for locale in privacy.LOCALES:
+        with force_locale(locale):
+            get_translations()
+            str(privacy.DEFAULT_SENDER_NAME)
+            moment(datetime(2026, 1, 1, tzinfo=UTC), "medium")
+            format_date(datetime(2026, 1, 1).date(), "long")
+            number(1234)
+
+
 def render_email(
     template: str, subject, *, locale: str = "fr", html: bool = True, **context
 ) -> RenderedEmail:
     """Render an email in ``locale`` without storing it (work that can happen outside a write lock)."""
     with force_locale(locale):
         subject_text = str(subject)
+        context.setdefault("gettext", _gettext(get_translations()))
         body_text = render_template(f"email/{template}.txt", locale=locale, **context)
         body_html = render_template(f"email/{template}.html", locale=locale, **context) if html else None
     return RenderedEmail(subject_text, body_text, body_html)
@@ -274,14 +313,28 @@ def build_message(row: OutboxMessage) -> EmailMessage:
     return msg
 
 
+def outgoing(row: OutboxMessage, linesep: str = "\r\n", mangle_from: bool = True) -> EmailMessage | WireMessage:
+    """The message to hand a transport: its bytes built directly (``wire.wire_message``, the same
+    bytes at a fraction of the cost), or the email package's message when it needs the general
+    path (attachments, an address that is not ASCII)."""
+    wire = wire_message(
+        row, from_header=sender_header(row.sender_name), policy=EMAIL_POLICY, linesep=linesep, mangle_from=mangle_from
+    )
+    return wire if wire is not None else build_message(row)
+
+
 class _FileTransport:
     """Writes each message to instance/outbox/ as an .eml file (the embedded default)."""
+
+    # What ``bytes(msg)`` writes: the policy's line ends, "From " lines left alone.
+    linesep = "\n"
+    mangle_from = False
 
     def __init__(self) -> None:
         self.folder = Path(current_app.instance_path) / "outbox"
         self.folder.mkdir(parents=True, exist_ok=True)
 
-    def send(self, msg: EmailMessage, row: OutboxMessage) -> None:
+    def send(self, msg: EmailMessage | WireMessage, row: OutboxMessage) -> None:
         stamp = utcnow().strftime("%Y%m%d-%H%M%S")
         (self.folder / f"{stamp}-{row.id}.eml").write_bytes(bytes(msg))
 
@@ -293,6 +346,10 @@ class _FileTransport:
 
 
 class _SMTPTransport:
+    # What ``smtplib.SMTP.send_message`` sends: CRLF, "From " lines mangled by its generator.
+    linesep = "\r\n"
+    mangle_from = True
+
     def __init__(self) -> None:
         cfg = current_app.config
         self.smtp = smtplib.SMTP(cfg["MAIL_SERVER"], int(cfg["MAIL_PORT"]), timeout=cfg["MAIL_TIMEOUT"])
@@ -301,8 +358,11 @@ class _SMTPTransport:
         if cfg.get("MAIL_USERNAME"):
             self.smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
 
-    def send(self, msg: EmailMessage, row: OutboxMessage) -> None:
-        self.smtp.send_message(msg)
+    def send(self, msg: EmailMessage | WireMessage, row: OutboxMessage) -> None:
+        if isinstance(msg, WireMessage):
+            self.smtp.sendmail(msg.sender, msg.recipients, msg.data)
+        else:
+            self.smtp.send_message(msg)
 
     def alive(self) -> bool:
         try:
@@ -368,7 +428,26 @@ def _claim(ids: list[int] | None, limit: int) -> list[int]:
     return claimed
 
 
-_ASYNC_COMMIT = sa.text("SET LOCAL synchronous_commit TO OFF")
+# One statement per message sent, built once and run on the session's connection: the ORM's
+# bulk-update path (matching the session's objects, building the statement) cost more than the
+# statement itself. The session's rows are expired by the commit that follows.
+_OUTBOX = OutboxMessage.__table__
+_MARK_SENT = (
+    sa.update(_OUTBOX)
+    .where(_OUTBOX.c.id == sa.bindparam("b_id"))
+    .values(
+        status=MailStatus.SENT,
+        sent_at=sa.bindparam("b_sent_at", type_=_OUTBOX.c.sent_at.type),
+        attempts=_OUTBOX.c.attempts + 1,
+        last_error=None,
+    )
+)
+# On PostgreSQL the mark need not wait for the disk: were the database to crash in the next
+# fraction of a second, the message would be sent again after CLAIM_TIMEOUT, as it would if the
+# crash came between the send and the commit. ``set_config(..., true)`` is ``SET LOCAL``, said in
+# the UPDATE itself (a subquery PostgreSQL runs once) rather than in a round trip of its own.
+_ASYNC_COMMIT = sa.select(sa.func.set_config("synchronous_commit", "off", True)).scalar_subquery()
+_MARK_SENT_ASYNC = _MARK_SENT.where(_ASYNC_COMMIT.is_not(None))
 
 
 def _is_permanent(exc: Exception) -> bool:
@@ -411,7 +490,7 @@ def deliver_due(
     # reloading every message to send it would double the queries.
     read_intent()
     messages = [
-        (row.id, build_message(row), row)
+        (row.id, outgoing(row, transport.linesep, transport.mangle_from), row)
         for row in db.session.scalars(
             sa.select(OutboxMessage).where(OutboxMessage.id.in_(claimed)).order_by(OutboxMessage.id)
         )
@@ -445,16 +524,8 @@ def deliver_due(
                         mailer.down = True
                     break
                 continue
-            if not is_sqlite():
-                # The mark need not wait for the disk: were the database to crash in the next
-                # fraction of a second, the message would be sent again after CLAIM_TIMEOUT, as
-                # it would if the crash came between the send and the commit.
-                db.session.execute(_ASYNC_COMMIT)
-            db.session.execute(
-                sa.update(OutboxMessage)
-                .where(OutboxMessage.id == message_id)
-                .values(status=MailStatus.SENT, sent_at=utcnow(), attempts=OutboxMessage.attempts + 1, last_error=None)
-            )
+            mark = _MARK_SENT if is_sqlite() else _MARK_SENT_ASYNC
+            db.session.connection().execute(mark, {"b_id": message_id, "b_sent_at": utcnow()})
             db.session.commit()
             counts["sent"] += 1
     finally:

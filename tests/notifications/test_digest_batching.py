@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from intranet import events
 from intranet.database import utcnow
 from intranet.notifications import digests
-from intranet.notifications.models import Notification
+from intranet.notifications.digests import building
+from intranet.notifications.models import Notification, NotificationPreference
 from tests.notifications.conftest import digests_for, html_of, text_of
 
 practices = pytest.importorskip("intranet.practices.models")
@@ -252,7 +253,7 @@ def test_notifications_of_a_chunk_are_each_members_own_latest_and_counted(db, ma
     notify(other, "Celle d’une autre", 1)
     db.session.flush()
 
-    found = digests._notifications_of(
+    found = building._notifications_of(
         [(busy.id, since_busy), (quiet.id, since_quiet), (nothing.id, since_busy)], now
     )
     assert set(found) == {busy.id, quiet.id, nothing.id}
@@ -263,8 +264,8 @@ def test_notifications_of_a_chunk_are_each_members_own_latest_and_counted(db, ma
     assert [i.title for i in found[quiet.id][0]] == ["Récente"] and found[quiet.id][1] == 0
     assert found[nothing.id] == ([], 0)
     # One member alone gets the same.
-    assert digests._notification_items(busy, since_busy, now) == found[busy.id]
-    assert digests._notification_items(quiet, since_quiet, now) == found[quiet.id]
+    assert building._notification_items(busy, since_busy, now) == found[busy.id]
+    assert building._notification_items(quiet, since_quiet, now) == found[quiet.id]
 
 
 def test_a_chunk_reads_its_sources_in_queries_that_do_not_grow_with_its_members(app, db, world, make_user):
@@ -284,9 +285,41 @@ def test_a_chunk_reads_its_sources_in_queries_that_do_not_grow_with_its_members(
     try:
         for label, chunk in (("small", members), ("large", more)):
             statements.clear()
-            digests._collect_chunk([(u, since) for u in chunk])
-            digests._notifications_of([(u.id, since) for u in chunk], utcnow())
+            building._collect_chunk([(u, since) for u in chunk])
+            building._notifications_of([(u.id, since) for u in chunk], utcnow())
             used[label] = len(statements)
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
     assert used["small"] == used["large"], used
+
+
+def test_what_a_batch_remembers_never_crosses_levels_or_languages(app, db, make_org, make_user, sources, email_level):
+    """A batch builds each link and shows each item once (``EmailLinks``): members of one batch at
+    different levels and in different languages, sharing the same items, each get exactly the
+    email rendered for them alone."""
+    from intranet.notifications.digests import EmailLinks, build_digest, render_digest
+
+    practices = sources.add()
+    sources.add("sessions", kind="session", heading="Formations")
+    org = make_org(name="Maison de la Baie")
+    for i in range(3):
+        practices.add(f"Pratique partagée {i}", org, summary=f"Un résumé à ne montrer qu’au niveau complet {i}")
+    email_level("full")
+    readers = [make_user(org=org, locale=locale) for locale in ("fr", "en", "fr", "en")]
+    email_level("titles", readers[2])
+    email_level("titles", readers[3])
+    db.session.commit()
+    until = utcnow()
+    since = until - timedelta(days=7)
+    shared = EmailLinks(app)
+    for reader in readers * 2:  # twice: the second round reads only what the first remembered
+        pref = db.session.get(NotificationPreference, reader.id)
+        digest = build_digest(reader, pref, since, until)
+        alone = render_digest(reader, pref, digest, EmailLinks(app))
+        assert render_digest(reader, pref, digest, shared) == alone
+    assert shared.shown and shared.built
+    full_fr, titles_fr = (
+        render_digest(r, db.session.get(NotificationPreference, r.id), build_digest(r, None, since, until), shared)[0]
+        for r in (readers[0], readers[2])
+    )
+    assert "résumé à ne montrer" in full_fr.body_text and "résumé à ne montrer" not in titles_fr.body_text

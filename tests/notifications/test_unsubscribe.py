@@ -7,6 +7,7 @@ import re
 import pytest
 
 from intranet.accounts.services import make_token
+from intranet.database import utcnow
 from intranet.notifications import digests
 from intranet.notifications.models import Frequency, NotificationPreference
 from intranet.notifications.tokens import make_unsubscribe_token
@@ -48,7 +49,7 @@ def test_the_link_from_a_real_digest_unsubscribes_with_one_click(app, db, make_o
     # Used twice: still fine.
     assert client.post(url, data={"List-Unsubscribe": "One-Click"}).status_code == 200
     # And no more digests.
-    practices.add("Autre nouveauté", org, created_at=digests.utcnow())
+    practices.add("Autre nouveauté", org, created_at=utcnow())
     assert digests.send_batch("w2026-W49", [member.id])["skipped"] == 1
     assert len(digests_for(smtp, member.email)) == 1
 

@@ -173,7 +173,8 @@ def test_cached_pdfs_are_deleted_and_the_next_one_is_made_from_the_redacted_text
 
 
 def test_unsent_digests_and_outbox_emails_lose_the_passage(app, login_as, make_practice, email_level, db):
-    from intranet.mail.services import store_email
+    from intranet.mail.privacy import Level
+    from intranet.mail.services import compose, store_email
     from intranet.notifications import digests
 
     email_level("full")
@@ -192,11 +193,11 @@ def test_unsent_digests_and_outbox_emails_lose_the_passage(app, login_as, make_p
     assert CANARY in pending.body_text and "l&#39;attendent" in pending.body_html
     assert "…" in pending.body_text
     other = store_email(
-        digests.compose(
+        compose(
             "digest_weekly",
             "notifications_digest",
             locale="fr",
-            level=digests.Level.FULL,
+            level=Level.FULL,
             sections=[],
             intro="Rien de neuf.",
             count=0,
