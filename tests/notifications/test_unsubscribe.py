@@ -35,6 +35,10 @@ def test_the_link_from_a_real_digest_unsubscribes_with_one_click(app, db, make_o
     digests.send_batch("w2026-W48", [member.id])
     [mail] = digests_for(smtp, member.email)
     url = re.fullmatch(r"<http://passerelle\.test(/desabonnement/\S+)>", mail["List-Unsubscribe"]).group(1)
+    # On the wire as RFC 2369 writes it, not as RFC 2047 encoded words (which mail clients do not
+    # decode there: their one-click button would never show), however long the link.
+    raw = dict(mail.raw_items())["List-Unsubscribe"]
+    assert len(raw) > 78 and raw == mail["List-Unsubscribe"] and "=?" not in raw
 
     client = app.test_client()  # no session, no CSRF token: what a mail client sends
     # A link scanner's GET changes nothing.
