@@ -11,7 +11,7 @@ from ...extensions import db
 from ...files.services import UploadError
 from ...guard import record_confirmed
 from ...params import bounded_int
-from ...security import access, require
+from ...security import access, require, require_row
 from .. import policy, services
 from ..forms import PracticeForm
 from ..models import Practice, Status, Visibility
@@ -140,8 +140,8 @@ def edit(practice_id: int):
 
 
 def _confirm_status(practice_id: int) -> Confirmation:
-    practice = services.get(practice_id)
-    require(practice is not None and policy.can_edit(current_user, practice))
+    practice = require_row(Practice, practice_id)
+    require(policy.can_edit(current_user, practice))
     back = url_for("practices.show", practice_id=practice.id)
     if request.args.get("to") == "draft":
         return Confirmation(

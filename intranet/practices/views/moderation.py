@@ -16,7 +16,7 @@ from ...params import int_arg
 from ...security import access, require, require_row
 from .. import policy, services
 from ..forms import ReportForm, WithdrawForm
-from ..models import PracticeComment, PracticeReport
+from ..models import Practice, PracticeComment, PracticeReport
 from .common import bp, load_visible
 
 
@@ -75,8 +75,8 @@ def resolve_report(report_id: int):
 
 
 def _confirm_withdraw(practice_id: int, form: WithdrawForm | None = None) -> Confirmation:
-    practice = services.get(practice_id)
-    require(practice is not None and policy.can_view(current_user, practice))
+    practice = require_row(Practice, practice_id)
+    require(policy.can_view(current_user, practice))
     require(policy.can_moderate(current_user, practice))
     return Confirmation(
         question=_("Retirer cette pratique ?"),
