@@ -48,7 +48,7 @@ def library():
         theme=theme,
         kinds=KIND_LABELS,
         themes=theme_choices(),
-        briefs={p.id: services.current_brief(p) for p in positions},
+        briefs=services.current_briefs(positions),
     )
     if wants_fragment():
         return render_template("advocacy/_library_results.html", **context)
