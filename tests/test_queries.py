@@ -22,6 +22,7 @@ BUDGETS = {
     "my_trainings": 9,
     "advocacy": 8,
     "advocacy_staff": 9,
+    "advocacy_library": 12,
     "home_staff": 25,
     "position": 15,
     "position_staff": 15,
@@ -150,6 +151,25 @@ def test_advocacy_list_and_position(login_as, make_position, make_user, count_qu
 
     more_comments()
     assert_flat(client, f"/plaidoyer/{position.id}", count_queries, more_comments, "position")
+
+
+def test_advocacy_library(login_as, make_position, make_org, make_user, count_queries):
+    """Published texts with their signatories and PDF briefs: one brief's key per row, not its queries."""
+    from intranet.advocacy import services
+    from intranet.advocacy.views import today
+
+    client, user = login_as("member")
+    staff = make_user("staff")
+
+    def more_published(n=3):
+        for i in range(n):
+            position = make_position(status="published", title=f"Un dossier {i}", staff=staff)
+            services.open_cosigning(staff, position, today() + timedelta(days=10), today())
+            services.sign(make_user("coordinator", org=make_org()), position, today())
+            services.request_brief(staff, position)
+
+    more_published()
+    assert_flat(client, "/plaidoyer/bibliotheque", count_queries, more_published, "advocacy_library")
 
 
 def test_directory(login_as, make_org, count_queries):

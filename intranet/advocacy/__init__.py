@@ -6,16 +6,17 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from .. import events
+from ..demo import register_demo
+from ..home.desk import register_desk_item
+from ..home.sections import register_section
+from ..markdown import register_renderer
+from ..tasks.services import register_task_access
+from ..templating import add_nav
+from ..themes import register_usage
+
 
 def init_app(app: Flask) -> None:
-    from .. import events
-    from ..demo import register_demo
-    from ..home.desk import register_desk_item
-    from ..home.sections import register_section
-    from ..markdown import register_renderer
-    from ..tasks.services import register_task_access
-    from ..templating import add_nav
-    from ..themes import register_usage
     from . import (
         guarded,
         models,  # noqa: F401  (tables)

@@ -11,6 +11,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..themes.demo import named
 from .models import Comment, Cosignature, Kind, Position, Status, Transition, Version
+from .services import request_brief
 
 BODY = """## Constat
 
@@ -334,8 +335,6 @@ def load_demo() -> None:
             )
     db.session.flush()
     # The library's briefs: a worker renders them once the demo data is committed.
-    from .services import request_brief
-
     for position in published:
         if position.status == Status.PUBLISHED and staff is not None:
             db.session.refresh(position)

@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from ..accounts.models import User
 from ..extensions import db
 from ..home.desk import DeskEntry, Waiting
+from ..network import network_today
 from . import services
 from .models import Cosignature, Position, Status
 
@@ -30,8 +31,6 @@ def provide_home_section(user: User) -> dict | None:
     )
     to_sign = []
     if user.is_coordinator_of(user.organization_id):
-        from .views import today
-
         signed = {
             s.position_id
             for s in db.session.scalars(
@@ -43,7 +42,7 @@ def provide_home_section(user: User) -> dict | None:
         }
         to_sign = [
             p
-            for p in services.open_for_cosigning(user, today())
+            for p in services.open_for_cosigning(user, network_today())
             if p.id not in signed and p.organization_id != user.organization_id
         ][:5]
     if not (to_review or to_revise or to_sign):

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import click
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from ..demo import register_demo
+from ..events import register_digest_source
+from ..extensions import db
+from ..home.desk import register_desk_item
+from ..home.sections import register_section
+from ..tasks.services import enqueue_after_commit, register_task_guard
+from ..templating import add_nav
+from ..themes import register_usage
+from ..themes.services import theme_renamed
+
 
 def init_app(app: Flask) -> None:
-    from ..demo import register_demo
-    from ..events import register_digest_source
-    from ..extensions import db
-    from ..home.desk import register_desk_item
-    from ..home.sections import register_section
-    from ..tasks.services import register_task_guard
-    from ..templating import add_nav
-    from ..themes import register_usage
-    from ..themes.services import theme_renamed
     from . import guarded, redaction, search, search_source, services
     from .demo import load_demo
+    from .labels import label, short_date
     from .views import bp, desk_reports
 
     app.register_blueprint(bp)
@@ -45,26 +48,18 @@ def init_app(app: Flask) -> None:
     @app.cli.command("practices-reindex")
     def practices_reindex() -> None:
         """Rebuild the full-text index of every practice (after a migration or a restore)."""
-        import click
-
         count = search.reindex_all()
         db.session.commit()
         click.echo(f"{count} practices indexed.")
 
     @app.template_filter("practice_date")
     def practice_date(value) -> str:
-        from .labels import short_date
-
         return short_date(value)
 
     @app.template_filter("practice_label")
     def practice_label(value: str) -> str:
-        from .labels import label
-
         return label(value)
 
 
 def _reindex_theme(theme_id: int) -> None:
-    from ..tasks.services import enqueue_after_commit
-
     enqueue_after_commit("jobs.practices.reindex_theme", theme_id, queue="default")

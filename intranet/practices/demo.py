@@ -8,6 +8,7 @@ from ..accounts.models import Region, User
 from ..extensions import db
 from ..themes import services as theme_services
 from ..themes.demo import THEMES
+from . import services
 from .models import Visibility
 
 # (author email, title, summary, body, themes, approaches, sectors, region, audience, visibility, publish)
@@ -99,8 +100,6 @@ MORE = (
 
 
 def load_demo() -> None:
-    from . import services
-
     themes = theme_services.ensure(THEMES)
     regions = {r.name: r for r in db.session.scalars(sa.select(Region))}
     users = {u.email: u for u in db.session.scalars(sa.select(User))}

@@ -18,7 +18,10 @@ TEXT_FIELDS = ("title", "summary", "body", "audience")
 
 
 def _practice(revision: PracticeRevision) -> Practice:
-    return db.session.execute(sa.select(Practice).where(Practice.id == revision.practice_id)).scalar_one()
+    # get(): the identity map answers when the practice is loaded (a history lists many revisions).
+    practice = db.session.get(Practice, revision.practice_id)
+    assert practice is not None, "a revision belongs to its practice (ON DELETE CASCADE)"
+    return practice
 
 
 def _revision_related(revision: PracticeRevision) -> list:

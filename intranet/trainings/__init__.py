@@ -5,43 +5,15 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-
-def _home_section(user):
-    from . import services, waitlist
-
-    upcoming = services.upcoming_for(user)
-    open_sessions = services.open_sessions_for(user, limit=3)
-    if not upcoming and not open_sessions:
-        return None
-    places = waitlist.positions(upcoming)
-    return {
-        "registrations": [(r, places.get(r.id)) for r in upcoming],
-        "open_sessions": open_sessions,
-        "seats": services.seats_left(open_sessions),
-    }
-
-
-def _free_seats_of_closing_account(_sender, *, user) -> None:
-    """The seats of upcoming sessions go to the waiting lists before the account closes."""
-    from . import services
-
-    tried: set[int] = set()
-    while batch := [r for r in services.upcoming_for(user) if r.id not in tried]:
-        for registration in batch:
-            tried.add(registration.id)
-            try:
-                services.cancel_registration(user, registration)
-            except services.TrainingError:
-                continue
+from .. import events
+from ..demo import register_demo
+from ..home.desk import register_desk_item
+from ..home.sections import register_section
+from ..templating import add_nav
+from ..themes import register_usage
 
 
 def init_app(app: Flask) -> None:
-    from .. import events
-    from ..demo import register_demo
-    from ..home.desk import register_desk_item
-    from ..home.sections import register_section
-    from ..templating import add_nav
-    from ..themes import register_usage
     from . import demo, guarded, ics, search_source, services
     from .views import bp, desk_sessions
 
@@ -56,7 +28,7 @@ def init_app(app: Flask) -> None:
         75,
         _l("Formations, séances, inscriptions, présences et attestations."),
     )
-    register_section(app, 200, "trainings/_home.html", _home_section)
+    register_section(app, 200, "trainings/_home.html", services.home_section)
     register_desk_item(app, 30, "staff", desk_sessions)
     events.register_digest_source(
         app,
@@ -70,4 +42,4 @@ def init_app(app: Flask) -> None:
     register_demo(app, 30, demo.load)
     register_usage(app, _l("Formations"), services.theme_usage)
     search_source.register(app)
-    events.account_closing.connect(_free_seats_of_closing_account, weak=False)
+    events.account_closing.connect(services.free_seats_of_closing_account, weak=False)

@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from ..accounts.models import Region, User
 from ..database import utcnow
 from ..extensions import db
+from ..network import network_zone
 from ..themes import services as theme_services
 from ..themes.demo import THEMES
 from .models import Evaluation, Registration, RegistrationStatus, SessionFormat, Training, TrainingSession
-from .services import network_zone
 
 # (title, themes, audience, trainer, language, description)
 TRAININGS = (

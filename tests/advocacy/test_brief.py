@@ -265,3 +265,19 @@ def test_requests_for_briefs_are_recorded_once_per_key(app, db, make_user, make_
     services.request_brief(author, position)
     db.session.flush()
     assert db.session.scalar(sa.select(sa.func.count(TaskRecord.id))) == 1
+
+
+def test_the_library_finds_each_brief_as_the_text_page_does(db, cosigned, make_position, make_user):
+    """``current_briefs`` (one list, two statements) answers what ``current_brief`` answers for
+    each text: the newest task of its keys, with or without a cover; none for a text never asked."""
+    position, staff = cosigned
+    services.request_brief(staff, position)
+    newest = services.request_brief(staff, position, cover=True)
+    other = make_position(make_user("member"), status="published", staff=staff)
+    services.request_brief(staff, other)
+    never = make_position(make_user("member"), status="in_review", staff=staff)
+    positions = [position, other, never]
+    found = services.current_briefs(positions)
+    assert found == {p.id: services.current_brief(p) for p in positions}
+    assert found[position.id] == newest and found[never.id] is None and found[other.id] is not None
+    assert services.current_briefs([]) == {}

@@ -85,7 +85,9 @@ def test_one_email_per_person_per_event_and_one_per_object(app, db, make_user):
     first = step(1, "advocacy-transition-1-x")
     assert step(1, "advocacy-transition-1-x") is None  # the same event again: nothing more
     other = step(2)
-    rows = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.user_id == user.id)).all()
+    rows = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.user_id == user.id).order_by(OutboxMessage.id)
+    ).all()
     # Another object: a row of its own, not merged into the first.
     assert rows == [first, other] and [r.coalesced for r in rows] == [1, 1]
     assert step(1) is first and first.coalesced == 2  # another event on the first object: merged

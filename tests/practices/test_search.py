@@ -245,6 +245,7 @@ def test_postgresql_takes_the_same_window_in_steps(make_practice, make_user, mak
     in the same order, and nothing the searcher may not see (rule 3)."""
     from intranet.practices import search
     from intranet.practices.models import Status
+    from intranet.practices.search import planner as stepwise  # where the window's names are looked up
 
     if db.session.get_bind().dialect.name != "postgresql":
         pytest.skip("the stepwise window is PostgreSQL's")
@@ -273,7 +274,7 @@ def test_postgresql_takes_the_same_window_in_steps(make_practice, make_user, mak
             practice.published_at = now - timedelta(minutes=i // 3)  # ties broken by id
     db.session.flush()
     private_of_ours = {p.id for p in made if p.visibility == "organization" and p.organization_id == ours.id}
-    monkeypatch.setattr(search, "WINDOW", 6)
+    monkeypatch.setattr(stepwise, "WINDOW", 6)
     queries = [
         services.Filters(q="hebergement"),
         services.Filters(q="accueil"),
@@ -288,25 +289,25 @@ def test_postgresql_takes_the_same_window_in_steps(make_practice, make_user, mak
     paths = []
 
     def spy(name):
-        real = getattr(search, name)
+        real = getattr(stepwise, name)
 
         def step(query, conditions, *args):
             paths.append((name, len(args) > 2 or name == "_pg_indexed"))  # after a first step?
             return real(query, conditions, *args)
 
-        monkeypatch.setattr(search, name, step)
+        monkeypatch.setattr(stepwise, name, step)
 
     spy("_pg_walk")
     spy("_pg_indexed")
     # A first walk of 1 or 3 practices, then walking on (DENSE low) or the GIN index (DENSE high).
     for recent, dense in ((1, 1), (3, 1), (3, 3), (3, 100), (2000, 50)):
-        monkeypatch.setattr(search, "RECENT", recent)
-        monkeypatch.setattr(search, "DENSE", dense)
+        monkeypatch.setattr(stepwise, "RECENT", recent)
+        monkeypatch.setattr(stepwise, "DENSE", dense)
         for user in (inside, outside):
             for filters in queries:
                 conditions = services._conditions(user, filters)
-                expected = [row.id for row in db.session.execute(search.window_statement(user, filters, conditions))]
-                got = [row.id for row in search._pg_window(user, filters, conditions)]
+                expected = [row.id for row in db.session.execute(stepwise.window_statement(user, filters, conditions))]
+                got = [row.id for row in stepwise._pg_window(user, filters, conditions)]
                 assert got == expected, (recent, dense, user.organization_id, filters)
                 if user is outside:
                     assert not private_of_ours & set(got)
@@ -315,19 +316,19 @@ def test_postgresql_takes_the_same_window_in_steps(make_practice, make_user, mak
     # candidates are checked against the SQL conditions, and the one statement answers instead.
     stale = next(p for p in made if p.status == Status.PUBLISHED and p.visibility == "network" and housing not in p.themes)
     fallbacks = []
-    real_statement = search.window_statement
-    monkeypatch.setattr(search, "window_statement", lambda *args: fallbacks.append(1) or real_statement(*args))
+    real_statement = stepwise.window_statement
+    monkeypatch.setattr(stepwise, "window_statement", lambda *args: fallbacks.append(1) or real_statement(*args))
     db.session.execute(
         sa.text("UPDATE practice SET search_vector = search_vector || array_to_tsvector(CAST(:f AS text[])) WHERE id = :id"),
         {"f": [f"{search.PG_FACET}t{housing.id}"], "id": stale.id},
     )
     for recent, dense in ((3, 1), (3, 100), (2000, 50)):
-        monkeypatch.setattr(search, "RECENT", recent)
-        monkeypatch.setattr(search, "DENSE", dense)
+        monkeypatch.setattr(stepwise, "RECENT", recent)
+        monkeypatch.setattr(stepwise, "DENSE", dense)
         for filters in (services.Filters(q="pratique", theme_id=housing.id), services.Filters(q="securitaire", theme_id=housing.id)):
             conditions = services._conditions(inside, filters)
-            expected = [row.id for row in db.session.execute(search.window_statement(inside, filters, conditions))]
-            got = [row.id for row in search._pg_window(inside, filters, conditions)]
+            expected = [row.id for row in db.session.execute(stepwise.window_statement(inside, filters, conditions))]
+            got = [row.id for row in stepwise._pg_window(inside, filters, conditions)]
             assert got == expected and stale.id not in got, (recent, dense, filters)
     assert fallbacks.count(1) > 6  # the stepwise way gave up at least once
 

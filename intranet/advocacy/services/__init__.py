@@ -17,6 +17,7 @@ from .briefs import (
     brief_fingerprint,
     can_see_brief_task,
     current_brief,
+    current_briefs,
     request_brief,
     wait_for_brief,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "cosigned_by",
     "create_position",
     "current_brief",
+    "current_briefs",
     "EditConflict",
     "get_for_update",
     "get_version",

@@ -4,7 +4,6 @@ text the visitor may see (and a version of it), and a text's page."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -12,10 +11,9 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ... import guard
-from ...extensions import db
 from ...markdown import render_markdown
-from ...network import network_zone
-from ...security import require
+from ...network import network_today
+from ...security import found, require, require_row
 from .. import policy, services
 from ..forms import AttachmentForm, CosignOpenForm, NoteForm
 from ..models import Position, Status
@@ -43,12 +41,15 @@ def member_markdown(text: str | None) -> Markup:
 
 
 def today():
-    return datetime.now(network_zone()).date()
+    return network_today()
 
 
 def load_position(position_id: int, *, for_update: bool = False) -> Position:
-    position = services.get_for_update(position_id) if for_update else db.session.get(Position, position_id)
-    require(position is not None and policy.can_view(current_user, position))
+    if for_update:
+        position = found(services.get_for_update(position_id))
+    else:
+        position = require_row(Position, position_id)
+    require(policy.can_view(current_user, position))
     return position
 
 

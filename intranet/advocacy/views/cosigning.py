@@ -26,7 +26,9 @@ def cosign_open(position_id: int):
         flash(_("Indiquez une date de clôture valide."), "error")
         return back_to(position, "cosignature")
     try:
-        services.open_cosigning(current_user, position, form.closes_on.data, today())
+        closes_on = form.closes_on.data
+        assert closes_on is not None  # DataRequired
+        services.open_cosigning(current_user, position, closes_on, today())
     except services.AdvocacyError as exc:
         db.session.rollback()
         flash(str(exc.args[0]), "error")

@@ -48,7 +48,7 @@ def library():
         theme=theme,
         kinds=KIND_LABELS,
         themes=theme_choices(),
-        briefs={p.id: services.current_brief(p) for p in positions},
+        briefs=services.current_briefs(positions),
     )
     if wants_fragment():
         return render_template("advocacy/_library_results.html", **context)
@@ -72,10 +72,10 @@ def version(position_id: int, number: int):
         require(policy.can_comment(current_user, position))
         if form.validate_on_submit():
             try:
-                comment = services.add_comment(current_user, version, form.body.data)
+                comment = services.add_comment(current_user, version, form.body.data or "")
                 record_confirmed(form, user=current_user, obj=comment)
             except services.AdvocacyError as exc:
-                form.body.errors.append(str(exc.args[0]))
+                form.body.errors = [*form.body.errors, str(exc.args[0])]
             else:
                 db.session.commit()
                 if wants_fragment():

@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ...accounts.models import Organization, Region, User
 from ...database import is_sqlite
@@ -156,8 +157,6 @@ def _load_themes(items: list[Practice]) -> None:
     grouped: dict[int, list[Theme]] = {pid: [] for pid in by_id}
     for pid, theme in rows:
         grouped[pid].append(theme)
-    from sqlalchemy.orm.attributes import set_committed_value
-
     for pid, practice in by_id.items():
         set_committed_value(practice, "themes", grouped[pid])
 

@@ -15,6 +15,7 @@ from ...database import utcnow
 from ...extensions import db
 from ...files.models import StoredFile
 from ...files.services import UploadError, delete_stored_file, file_path, store_upload
+from ...mail.services import queue_email
 from ...urls import external_url
 from .. import policy, search
 from ..models import (
@@ -262,8 +263,6 @@ def withdraw(moderator: User, practice: Practice, reason: str) -> Practice:
             actor_id=moderator.id,
             organization_id=practice.organization_id,
         )
-        from ...mail.services import queue_email
-
         queue_email(
             to=author.email,
             kind="practice_withdrawn",

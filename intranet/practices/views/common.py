@@ -11,7 +11,7 @@ from flask_login import current_user
 from ...accounts.models import Sector
 from ...diff import FieldDiff, field_diff, list_field
 from ...params import int_arg
-from ...security import require
+from ...security import require, require_row
 from .. import policy, services
 from ..labels import label as practice_label
 from ..models import Approach, Practice
@@ -24,8 +24,8 @@ def page_locale() -> str:
 
 
 def load_visible(practice_id: int) -> Practice:
-    practice = services.get(practice_id)
-    require(practice is not None and policy.can_view(current_user, practice))
+    practice = require_row(Practice, practice_id)
+    require(policy.can_view(current_user, practice))
     return practice
 
 

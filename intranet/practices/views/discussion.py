@@ -38,7 +38,7 @@ def comment(practice_id: int):
     require(policy.can_discuss(current_user, practice))
     form = CommentForm()
     if form.validate_on_submit():
-        item = services.add_comment(current_user, practice, form.body.data)
+        item = services.add_comment(current_user, practice, form.body.data or "")
         record_confirmed(form, user=current_user, obj=item)
         db.session.commit()
         if wants_fragment():
@@ -77,7 +77,7 @@ def edit_comment(comment_id: int):
     item = _own_comment(comment_id)
     form = CommentForm(obj=item) if request.method == "GET" else CommentForm()
     if form.validate_on_submit():
-        services.edit_comment(current_user, item, form.body.data)
+        services.edit_comment(current_user, item, form.body.data or "")
         record_confirmed(form, user=current_user, obj=item)
         db.session.commit()
         flash(_("Commentaire modifié."), "success")

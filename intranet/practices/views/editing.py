@@ -11,7 +11,7 @@ from ...extensions import db
 from ...files.services import UploadError
 from ...guard import record_confirmed
 from ...params import bounded_int
-from ...security import access, require
+from ...security import access, found, require, require_row
 from .. import policy, services
 from ..forms import PracticeForm
 from ..models import Practice, Status, Visibility
@@ -91,8 +91,8 @@ def new():
 @bp.route("/<int:practice_id>/modifier", methods=["GET", "POST"])
 @access("member")
 def edit(practice_id: int):
-    practice = services.get_for_update(practice_id) if request.method == "POST" else services.get(practice_id)
-    require(practice is not None and policy.can_edit(current_user, practice))
+    practice = found(services.get_for_update(practice_id) if request.method == "POST" else services.get(practice_id))
+    require(policy.can_edit(current_user, practice))
     form = PracticeForm()
     _prepare(form, practice)
     if request.method == "GET":
@@ -116,7 +116,7 @@ def edit(practice_id: int):
             record_confirmed(form, user=current_user, obj=practice)
         except services.Conflict:
             db.session.rollback()
-            practice = services.get(practice_id)
+            practice = found(services.get(practice_id))
             _prepare(form, practice)
             context["conflict"] = {
                 "saved": practice,
@@ -134,14 +134,14 @@ def edit(practice_id: int):
             db.session.commit()
             flash(_("Pratique publiée.") if publish else _("Brouillon enregistré."), "success")
             return redirect(url_for("practices.show", practice_id=practice.id), code=303)
-    practice = services.get(practice_id)
+    practice = found(services.get(practice_id))
     context["files_dropped"] = bool(_uploads())
     return render_template("practices/form.html", form=form, practice=practice, **context), status
 
 
 def _confirm_status(practice_id: int) -> Confirmation:
-    practice = services.get(practice_id)
-    require(practice is not None and policy.can_edit(current_user, practice))
+    practice = require_row(Practice, practice_id)
+    require(policy.can_edit(current_user, practice))
     back = url_for("practices.show", practice_id=practice.id)
     if request.args.get("to") == "draft":
         return Confirmation(
@@ -167,8 +167,8 @@ def _confirm_status(practice_id: int) -> Confirmation:
 @access("member")
 @confirm_first(_confirm_status)
 def change_status(practice_id: int):
-    practice = services.get_for_update(practice_id)
-    require(practice is not None and policy.can_edit(current_user, practice))
+    practice = found(services.get_for_update(practice_id))
+    require(policy.can_edit(current_user, practice))
     wanted = {"archive": Status.ARCHIVED, "draft": Status.DRAFT}.get(request.form.get("to", ""))
     if wanted is None:
         abort(400)

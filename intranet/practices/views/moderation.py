@@ -13,10 +13,10 @@ from ...extensions import db
 from ...guard import record_confirmed
 from ...home.desk import Waiting
 from ...params import int_arg
-from ...security import access, require, require_row
+from ...security import access, found, require, require_row
 from .. import policy, services
 from ..forms import ReportForm, WithdrawForm
-from ..models import PracticeComment, PracticeReport
+from ..models import Practice, PracticeComment, PracticeReport
 from .common import bp, load_visible
 
 
@@ -31,7 +31,7 @@ def report(practice_id: int):
         require(item.practice_id == practice.id)
     form = ReportForm()
     if form.validate_on_submit():
-        report = services.report(current_user, practice, form.reason.data, comment=item)
+        report = services.report(current_user, practice, form.reason.data or "", comment=item)
         record_confirmed(form, user=current_user, obj=report)
         db.session.commit()
         flash(_("Merci : l’équipe de modération examinera votre signalement."), "success")
@@ -54,8 +54,7 @@ def reports():
 @access("staff")
 def confirmation_reviewed(record_id: int):
     """A moderator has looked at a passage its author confirmed (the guard's queue)."""
-    record = guard.get_confirmation(record_id)
-    require(record is not None)
+    record = found(guard.get_confirmation(record_id))
     guard.mark_reviewed(current_user, record)
     db.session.commit()
     flash(_("Passage confirmé marqué comme vu."), "success")
@@ -75,8 +74,8 @@ def resolve_report(report_id: int):
 
 
 def _confirm_withdraw(practice_id: int, form: WithdrawForm | None = None) -> Confirmation:
-    practice = services.get(practice_id)
-    require(practice is not None and policy.can_view(current_user, practice))
+    practice = require_row(Practice, practice_id)
+    require(policy.can_view(current_user, practice))
     require(policy.can_moderate(current_user, practice))
     return Confirmation(
         question=_("Retirer cette pratique ?"),
@@ -93,14 +92,14 @@ def _confirm_withdraw(practice_id: int, form: WithdrawForm | None = None) -> Con
 @access("member")
 @confirm_first(_confirm_withdraw)
 def withdraw(practice_id: int):
-    practice = services.get_for_update(practice_id)
-    require(practice is not None and policy.can_view(current_user, practice))
+    practice = found(services.get_for_update(practice_id))
+    require(policy.can_view(current_user, practice))
     require(policy.can_moderate(current_user, practice))
     form = WithdrawForm()
     if not form.validate_on_submit():
         return confirmation_page(_confirm_withdraw(practice_id, form), 422)
     try:
-        services.withdraw(current_user, practice, form.reason.data)
+        services.withdraw(current_user, practice, form.reason.data or "")
         record_confirmed(form, user=current_user, obj=practice)
     except services.PracticeError as exc:
         db.session.rollback()

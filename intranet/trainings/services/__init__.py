@@ -17,6 +17,7 @@ from __future__ import annotations
 from .booking import (
     begin_booking,
     cancel_registration,
+    free_seats_of_closing_account,
     lock_session,
     register,
 )
@@ -57,6 +58,7 @@ from .digest import (
     DIGEST_SOON,
     digest_items,
     digest_items_many,
+    home_section,
     open_sessions_for,
     open_sessions_many,
     upcoming_for,
@@ -108,6 +110,7 @@ __all__ = [
     "AlreadyRegistered",
     "begin_booking",
     "cancel_registration",
+    "free_seats_of_closing_account",
     "cancel_session",
     "CANCELLED",
     "catalogue",
@@ -167,6 +170,7 @@ __all__ = [
     "to_local",
     "TrainingError",
     "trainings_overview",
+    "home_section",
     "upcoming_for",
     "upcoming_in_region",
     "update_session",

@@ -20,6 +20,7 @@ from .. import policy
 from ..models import Registration, TrainingSession
 from .catalogue import _waiting_query, registration_of, registration_state
 from .common import CANCELLED, CONFIRMED, WAITING, AlreadyRegistered, TrainingError
+from .digest import upcoming_for
 from .emails import _email_cancelled, _email_confirmed, _email_promoted, _email_waiting
 
 #: The database lock on a session's row while its seats change. Tests switch it off to show that
@@ -161,3 +162,16 @@ def _fill_seats(session: TrainingSession, actor: User | None, now: datetime) -> 
     for registration in promoted:
         _email_promoted(registration, actor)
     return promoted
+
+
+def free_seats_of_closing_account(_sender, *, user) -> None:
+    """The seats of upcoming sessions go to the waiting lists before the account closes
+    (``events.account_closing``)."""
+    tried: set[int] = set()
+    while batch := [r for r in upcoming_for(user) if r.id not in tried]:
+        for registration in batch:
+            tried.add(registration.id)
+            try:
+                cancel_registration(user, registration)
+            except TrainingError:
+                continue

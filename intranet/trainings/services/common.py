@@ -3,11 +3,9 @@ the network's time zone (forms take and pages show local time; the database hold
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta
 
-from flask import current_app
-
+from ...network import network_zone
 from ..models import RegistrationStatus
 
 CONFIRMED = RegistrationStatus.CONFIRMED
@@ -23,15 +21,11 @@ class AlreadyRegistered(TrainingError):
     pass
 
 
-def network_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["NETWORK_TIMEZONE"])
-
-
 def local_to_utc(value: datetime) -> datetime:
     """A wall-clock time typed in a form, read in the network's time zone, as aware UTC."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=network_zone())
-    return value.astimezone(ZoneInfo("UTC"))
+    return value.astimezone(UTC)
 
 
 def to_local(value: datetime) -> datetime:

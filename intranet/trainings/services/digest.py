@@ -11,8 +11,9 @@ from ... import events
 from ...accounts.models import User
 from ...database import utcnow
 from ...extensions import db
-from .. import policy
+from .. import policy, waitlist
 from ..models import Registration, Training, TrainingSession
+from .catalogue import seats_left
 from .common import CANCELLED, CONFIRMED, WAITING
 
 DIGEST_SESSIONS = 6  # sessions with seats in a digest
@@ -156,3 +157,17 @@ def upcoming_for(user: User, *, now=None) -> list[Registration]:
             .limit(5)
         ).all()
     )
+
+
+def home_section(user: User) -> dict | None:
+    """The home page's section: my coming sessions (with my place in line) and open ones."""
+    upcoming = upcoming_for(user)
+    open_sessions = open_sessions_for(user, limit=3)
+    if not upcoming and not open_sessions:
+        return None
+    places = waitlist.positions(upcoming)
+    return {
+        "registrations": [(r, places.get(r.id)) for r in upcoming],
+        "open_sessions": open_sessions,
+        "seats": seats_left(open_sessions),
+    }

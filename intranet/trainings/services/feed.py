@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -37,8 +38,6 @@ def feed_for(user: User, *, create: bool = True) -> CalendarFeed | None:
 def rotate_feed(user: User) -> CalendarFeed:
     """A new secret address; the old one stops working at once."""
     feed = feed_for(user)
-    import secrets
-
     feed.token = secrets.token_urlsafe(32)
     db.session.flush()
     return feed

@@ -10,7 +10,7 @@ from ...accounts.models import User
 from ...confirm import Confirmation, confirm_first
 from ...extensions import db
 from ...params import int_arg
-from ...security import access, require
+from ...security import access, require, require_row
 from ...urls import wants_fragment
 from .. import policy, services
 from ..ics import invitation as make_invitation
@@ -27,8 +27,8 @@ def register(session_id: int):
     if raw and raw != str(current_user.id):
         person_id = int_arg("user_id", source=request.form)
         require(person_id is not None)
-        person = db.session.get(User, person_id)
-        require(person is not None and policy.can_act_for(current_user, person))
+        person = require_row(User, person_id)
+        require(policy.can_act_for(current_user, person))
     try:
         registration = services.register(current_user, s, person)
     except services.TrainingError as exc:

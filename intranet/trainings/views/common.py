@@ -8,9 +8,8 @@ from datetime import date, datetime
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ...extensions import db
 from ...params import int_arg
-from ...security import require
+from ...security import require, require_row
 from ...urls import wants_fragment
 from .. import policy, services
 from ..models import Registration, RegistrationStatus, SessionFormat, TrainingSession
@@ -53,14 +52,14 @@ def filter_args(f: services.CatalogueFilter) -> dict:
 
 
 def load_session(session_id: int) -> TrainingSession:
-    session = db.session.get(TrainingSession, session_id)
-    require(session is not None and policy.can_see_session(current_user, session))
+    session = require_row(TrainingSession, session_id)
+    require(policy.can_see_session(current_user, session))
     return session
 
 
 def load_registration(registration_id: int) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    require(registration is not None and policy.can_see_registration(current_user, registration))
+    registration = require_row(Registration, registration_id)
+    require(policy.can_see_registration(current_user, registration))
     return registration
 
 

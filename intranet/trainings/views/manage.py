@@ -10,7 +10,7 @@ from flask_login import current_user
 from ...confirm import Confirmation, confirm_first, confirmation_page
 from ...extensions import db
 from ...guard import record_confirmed
-from ...security import access, require
+from ...security import access, require, require_row
 from .. import services
 from ..forms import CancelSessionForm, SessionForm, TrainingForm
 from ..models import SessionFormat, Training, TrainingSession
@@ -71,8 +71,7 @@ def new_training():
 @bp.route("/gestion/<int:training_id>", methods=["GET", "POST"])
 @access("staff")
 def edit_training(training_id: int):
-    training = db.session.get(Training, training_id)
-    require(training is not None)
+    training = require_row(Training, training_id)
     return _training_form_page(training)
 
 
@@ -129,8 +128,7 @@ def _session_data(form: SessionForm) -> services.SessionData:
 @bp.route("/gestion/<int:training_id>/seances/nouvelle", methods=["GET", "POST"])
 @access("staff")
 def new_session(training_id: int):
-    training = db.session.get(Training, training_id)
-    require(training is not None)
+    training = require_row(Training, training_id)
     form = _session_form(None)
     error = None
     if form.validate_on_submit():
@@ -153,8 +151,7 @@ def new_session(training_id: int):
 @bp.route("/gestion/seances/<int:session_id>", methods=["GET", "POST"])
 @access("staff")
 def edit_session(session_id: int):
-    s = db.session.get(TrainingSession, session_id)
-    require(s is not None)
+    s = require_row(TrainingSession, session_id)
     form = _session_form(s)
     error = None
     if form.validate_on_submit():
@@ -201,8 +198,8 @@ def ngettext_promoted(n: int) -> str:
 
 
 def _confirm_cancel_session(session_id: int, form: CancelSessionForm | None = None) -> Confirmation:
-    s = db.session.get(TrainingSession, session_id)
-    require(s is not None and not s.is_cancelled)
+    s = require_row(TrainingSession, session_id)
+    require(not s.is_cancelled)
     counts = services.counts(s.id)
     people = counts["confirmed"] + counts["waiting"]
     return Confirmation(
@@ -224,8 +221,7 @@ def _confirm_cancel_session(session_id: int, form: CancelSessionForm | None = No
 @access("staff")
 @confirm_first(_confirm_cancel_session)
 def cancel_session(session_id: int):
-    s = db.session.get(TrainingSession, session_id)
-    require(s is not None)
+    s = require_row(TrainingSession, session_id)
     form = CancelSessionForm()
     if not form.validate_on_submit():
         return confirmation_page(_confirm_cancel_session(session_id, form), 422)

@@ -11,7 +11,7 @@ from flask_login import current_user
 from ...database import separate_write, utcnow
 from ...extensions import db
 from ...guard import record_confirmed
-from ...security import access, require
+from ...security import access, require, require_row
 from ...text import slugify
 from .. import policy, services, waitlist
 from ..forms import EvaluationForm
@@ -94,10 +94,9 @@ def evaluate(session_id: int):
 @bp.route("/inscriptions/<int:registration_id>/attestation.pdf")
 @access("member")
 def certificate(registration_id: int):
-    registration = db.session.get(Registration, registration_id)
+    registration = require_row(Registration, registration_id)
     require(
-        registration is not None
-        and policy.can_download_certificate(current_user, registration)
+        policy.can_download_certificate(current_user, registration)
         and registration.certificate_path is not None
         and registration.attended is True
     )

@@ -12,7 +12,7 @@ from ...database import utcnow, writes
 from ...extensions import db
 from ...home.desk import DeskEntry, Waiting
 from ...params import int_list
-from ...security import access, require
+from ...security import access, require_row
 from ...tasks.services import submit_task
 from ...text import slugify
 from ...urls import wants_fragment
@@ -24,8 +24,7 @@ from .common import bp
 @bp.route("/gestion/seances/<int:session_id>/participants")
 @access("staff")
 def participants(session_id: int):
-    s = db.session.get(TrainingSession, session_id)
-    require(s is not None)
+    s = require_row(TrainingSession, session_id)
     task = services.latest_certificates_task(s.id)
     return render_template(
         "trainings/participants.html",
@@ -41,8 +40,7 @@ def participants(session_id: int):
 @bp.route("/gestion/seances/<int:session_id>/presences", methods=["POST"])
 @access("staff")
 def attendance(session_id: int):
-    s = db.session.get(TrainingSession, session_id)
-    require(s is not None)
+    s = require_row(TrainingSession, session_id)
     present = set(int_list("present", source=request.form))
     try:
         n = services.mark_attendance(current_user, s, present)
@@ -60,8 +58,7 @@ def attendance(session_id: int):
 @writes  # the download is recorded in the audit log
 def export(session_id: int):
     """Only what running the session needs: no email, no phone (staff write from the intranet)."""
-    s = db.session.get(TrainingSession, session_id)
-    require(s is not None)
+    s = require_row(TrainingSession, session_id)
     header, rows = services.participants_export(current_user, s)
     db.session.commit()
     local = services.to_local(s.starts_at)
@@ -72,8 +69,7 @@ def export(session_id: int):
 @bp.route("/gestion/seances/<int:session_id>/attestations", methods=["POST"])
 @access("staff")
 def certificates(session_id: int):
-    s = db.session.get(TrainingSession, session_id)
-    require(s is not None)
+    s = require_row(TrainingSession, session_id)
     if not any(r.attended for r in services.participants(s.id)):
         flash(_("Notez d’abord les présences : les attestations vont aux personnes présentes."), "error")
         return redirect(url_for("trainings.participants", session_id=s.id), code=303)
