@@ -26,7 +26,8 @@ FEMININE_ONLY = re.compile(
 # A participle or "elle" after a feminine noun that is not a person agrees with that noun:
 # "organisations inscrites", "chaque version montre ce qu’elle a changé".
 THING_BEFORE = re.compile(
-    r"\b(?:organisations?|rencontres?|versions?|coordination|tables?|séances?|formations?)\b[^.:;!?]*$", re.IGNORECASE
+    r"\b(?:organisations?|rencontres?|versions?|coordination|tables?|séances?|formations?)\b[^.:;!?]*$",
+    re.IGNORECASE,
 )
 ABOUT_A_PERSON = re.compile(r"\bvous\b|\bm’a\b", re.IGNORECASE)
 

@@ -114,7 +114,9 @@ def drop_totals(campaign: Campaign) -> None:
 def compute(campaign: Campaign, k: int) -> Results:
     """Suppress the closed campaign's sums; no figure of a single organization leaves here."""
     questions = db.session.scalars(
-        sa.select(Question).where(Question.campaign_id == campaign.id).order_by(Question.position, Question.id)
+        sa.select(Question)
+        .where(Question.campaign_id == campaign.id)
+        .order_by(Question.position, Question.id)
     ).all()
     asked_regions = db.session.execute(
         sa.select(Region.id, Region.name)

@@ -91,7 +91,9 @@ def line_chart(chart_id: str, title: str, points: list[tuple[str, Shown]]) -> Ma
             y = round(top + plot_h - plot_h * cell.value / peak, 1)
             segment.append(f"{x},{y}")
             parts.append(f'<circle cx="{x}" cy="{y}" r="4" fill="{COLOR}" data-value="{cell.value}"/>')
-            parts.append(f'<text x="{x}" y="{y - 8}" text-anchor="middle" font-size="11">{escape(cell_text(cell))}</text>')
+            parts.append(
+                f'<text x="{x}" y="{y - 8}" text-anchor="middle" font-size="11">{escape(cell_text(cell))}</text>'
+            )
         else:
             if segment:
                 segments.append(segment)
@@ -104,6 +106,9 @@ def line_chart(chart_id: str, title: str, points: list[tuple[str, Shown]]) -> Ma
         segments.append(segment)
     for points_list in segments:
         if len(points_list) > 1:
-            parts.insert(5, f'<polyline points="{" ".join(points_list)}" fill="none" stroke="{COLOR}" stroke-width="2"/>')
+            parts.insert(
+                5,
+                f'<polyline points="{" ".join(points_list)}" fill="none" stroke="{COLOR}" stroke-width="2"/>',
+            )
     parts.append("</svg>")
     return Markup("".join(parts))

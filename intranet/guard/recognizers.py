@@ -203,8 +203,16 @@ class ChildRecognizer(PatternsRecognizer):
             rf"(?P<hit>\b{NAME}\s*,\s*(?:(?i:âgée?\s+de|agée?\s+de|aged?)\s+)?\d{{1,2}}\s*{AGE_UNIT})(?!\w)",
             0,
         ),
-        ("child", rf"(?P<hit>\b{NAME}\s*\(\s*(?:(?i:âgée?\s+de|aged?)\s+)?\d{{1,2}}(?:\s*{AGE_UNIT})?\s*\))", 0),
-        ("child", rf"(?:{CHILD_CUE_FR}|{CHILD_CUE_EN})\s*,?\s+(?P<hit>{NAME}(?:\s*,\s*\d{{1,2}}(?=[\s,.;)]))?)", 0),
+        (
+            "child",
+            rf"(?P<hit>\b{NAME}\s*\(\s*(?:(?i:âgée?\s+de|aged?)\s+)?\d{{1,2}}(?:\s*{AGE_UNIT})?\s*\))",
+            0,
+        ),
+        (
+            "child",
+            rf"(?:{CHILD_CUE_FR}|{CHILD_CUE_EN})\s*,?\s+(?P<hit>{NAME}(?:\s*,\s*\d{{1,2}}(?=[\s,.;)]))?)",
+            0,
+        ),
         ("child", rf"(?P<hit>\b{NAME}\s*,\s*\d{{1,2}})(?=\s*,)", 0),
     )
     COMMON = frozenset(
@@ -291,7 +299,13 @@ class FileNumberRecognizer(PatternsRecognizer):
         r"application|plainte|matricule|référence|reference|réf\.|ref\.|cour|court)\b"
     )
     _ID = r"(?:[A-Z]{1,5}-?)?\d[\dA-Z]*(?:[-/][\dA-Z]+)*"
-    PATTERNS = (("file_number", rf"{_CUE}(?P<gap>(?:[^\n.;!?]|\b(?i:no|n|nos|num|réf|ref)\.){{0,50}}?)(?<![\w-])(?P<hit>{_ID})(?![\w-])", 0),)
+    PATTERNS = (
+        (
+            "file_number",
+            rf"{_CUE}(?P<gap>(?:[^\n.;!?]|\b(?i:no|n|nos|num|réf|ref)\.){{0,50}}?)(?<![\w-])(?P<hit>{_ID})(?![\w-])",
+            0,
+        ),
+    )
     _YEARS = re.compile(r"(?:19|20)\d\d(?:[-/](?:19|20)?\d\d)?")
 
     def keep(self, kind: str, match: re.Match) -> bool:

@@ -29,7 +29,9 @@ def neutral(form, field) -> None:
         )
     bad = privacy.bad_placeholders(text)
     if bad:
-        raise ValidationError(_l("Seul {n} (le nombre de nouveautés) peut être remplacé : retirez %(bad)s.", bad=bad[0]))
+        raise ValidationError(
+            _l("Seul {n} (le nombre de nouveautés) peut être remplacé : retirez %(bad)s.", bad=bad[0])
+        )
 
 
 class MailSettingsForm(GuardedForm):

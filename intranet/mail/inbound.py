@@ -69,7 +69,9 @@ def dispatch(app: Flask, recipient: str, raw: bytes) -> InboundResult:
             raise
         finally:
             db.session.remove()
-    log.info("inbound %s: %s", match.group(1), result.reason or ("accepted" if result.accepted else "refused"))
+    log.info(
+        "inbound %s: %s", match.group(1), result.reason or ("accepted" if result.accepted else "refused")
+    )
     return result
 
 

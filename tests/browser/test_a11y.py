@@ -172,7 +172,9 @@ def focused_after_swap(page) -> dict:
     """Focus once the swap has settled: htmx moves it after the new content is in place, so the
     check waits for that moment (up to 5 s) instead of reading focus while the swap is under way."""
     try:
-        page.wait_for_function("document.activeElement && document.activeElement !== document.body", timeout=5_000)
+        page.wait_for_function(
+            "document.activeElement && document.activeElement !== document.body", timeout=5_000
+        )
     except Exception:  # the assertion below says what went wrong
         pass
     return focused(page)
@@ -263,7 +265,9 @@ def test_main_flows_by_keyboard_alone(
     for _ in range(4):
         page.clock.fast_forward(31_000)
         try:
-            page.wait_for_event("request", lambda r: r.method == "GET" and "/seances/" in r.url, timeout=4_000)
+            page.wait_for_event(
+                "request", lambda r: r.method == "GET" and "/seances/" in r.url, timeout=4_000
+            )
         except Exception:
             continue
         break

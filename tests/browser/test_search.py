@@ -13,9 +13,7 @@ from tests.conftest import TEST_PASSWORD
 
 
 @pytest.mark.parametrize("javascript", [False, True])
-def test_search_from_the_header_marks_what_matched(
-    browser, live_server, make_user, db, javascript
-):
+def test_search_from_the_header_marks_what_matched(browser, live_server, make_user, db, javascript):
     reader = make_user("member")
 
     def make_practice(author, title, summary="Un résumé."):

@@ -78,7 +78,9 @@ def unguarded_fields(forms) -> list[str]:
             key = f"{form.__module__}.{form.__qualname__.replace('.<locals>', '')}.{name}"
             if issubclass(kind, _Guarded):
                 if not issubclass(form, GuardedForm):
-                    problems.append(f"{key} (a guarded field in a form that does not scan it: use GuardedForm)")
+                    problems.append(
+                        f"{key} (a guarded field in a form that does not scan it: use GuardedForm)"
+                    )
             elif key not in UNGUARDED:
                 problems.append(key)
     return problems

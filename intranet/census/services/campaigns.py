@@ -95,7 +95,10 @@ def _check_question(campaign: Campaign, data: QuestionData, question: Question |
     words = personal_words(data.label + " " + data.definition)
     if words:
         raise CensusError(
-            _l("Une question de recensement compte ; elle ne demande rien sur une personne (%(words)s).", words=", ".join(words))
+            _l(
+                "Une question de recensement compte ; elle ne demande rien sur une personne (%(words)s).",
+                words=", ".join(words),
+            )
         )
     if data.breakdown and data.breakdown not in {b.value for b in Breakdown}:
         raise CensusError(_l("Cette ventilation n’existe pas."))
@@ -103,7 +106,9 @@ def _check_question(campaign: Campaign, data: QuestionData, question: Question |
         parent = db.session.get(Question, data.parent_id)
         if parent is None or parent.campaign_id != campaign.id or parent.parent_id is not None:
             raise CensusError(_l("Une partie se rattache à une question principale de ce questionnaire."))
-        if question is not None and (parent.id == question.id or any(q.parent_id == question.id for q in campaign.questions)):
+        if question is not None and (
+            parent.id == question.id or any(q.parent_id == question.id for q in campaign.questions)
+        ):
             raise CensusError(_l("Une question qui a des parties ne peut pas être elle-même une partie."))
 
 
@@ -184,7 +189,11 @@ def create_campaign(actor: User, data: CampaignData, copy_from: Campaign | None 
     """A new campaign in preparation, with the questionnaire of ``copy_from`` or the standard one."""
     if not policy.can_manage(actor):
         raise CensusError(_l("Seule l’équipe du réseau prépare les recensements."))
-    campaign = Campaign(created_by_id=actor.id, status=CampaignStatus.DRAFT, copied_from_id=copy_from.id if copy_from else None)
+    campaign = Campaign(
+        created_by_id=actor.id,
+        status=CampaignStatus.DRAFT,
+        copied_from_id=copy_from.id if copy_from else None,
+    )
     _apply(campaign, data)
     db.session.add(campaign)
     db.session.flush()
@@ -302,7 +311,9 @@ def participation(campaign: Campaign, page: int = 1) -> tuple[list[Participation
     pages = max(1, -(-count // PARTICIPATION_PAGE))
     page = min(max(page, 1), pages)
     rows = db.session.execute(
-        sa.select(Organization.name, Region.name, Response.status, Response.submitted_at, Response.reminded_at)
+        sa.select(
+            Organization.name, Region.name, Response.status, Response.submitted_at, Response.reminded_at
+        )
         .join(Organization, Organization.id == Response.organization_id)
         .join(Region, Region.id == Response.region_id)
         .where(Response.campaign_id == campaign.id)
@@ -316,7 +327,9 @@ def participation(campaign: Campaign, page: int = 1) -> tuple[list[Participation
 def participation_counts(campaign: Campaign) -> dict[ResponseStatus, int]:
     counts = dict(
         db.session.execute(
-            sa.select(Response.status, sa.func.count()).where(Response.campaign_id == campaign.id).group_by(Response.status)
+            sa.select(Response.status, sa.func.count())
+            .where(Response.campaign_id == campaign.id)
+            .group_by(Response.status)
         ).all()
     )
     return {status: counts.get(status, 0) for status in ResponseStatus}
@@ -330,7 +343,9 @@ def send_reminders(actor: User, campaign: Campaign, today: date) -> int:
     if campaign.status != CampaignStatus.OPEN:
         raise CensusError(_l("Les rappels partent pendant que le recensement est ouvert."))
     waiting = db.session.scalars(
-        sa.select(Response).where(Response.campaign_id == campaign.id, Response.status != ResponseStatus.SUBMITTED)
+        sa.select(Response).where(
+            Response.campaign_id == campaign.id, Response.status != ResponseStatus.SUBMITTED
+        )
     ).all()
     sent = 0
     link = external_url("census.answer", campaign_id=campaign.id)
@@ -419,4 +434,6 @@ def campaigns_for(user: User) -> list[Campaign]:
 
 
 def past_campaigns() -> list[Campaign]:
-    return list(db.session.scalars(sa.select(Campaign).order_by(Campaign.starts_on.desc(), Campaign.id.desc())))
+    return list(
+        db.session.scalars(sa.select(Campaign).order_by(Campaign.starts_on.desc(), Campaign.id.desc()))
+    )

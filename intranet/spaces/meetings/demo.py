@@ -59,5 +59,7 @@ def load(space, people) -> None:
         slots=[_at(24, 9), _at(25, 13), _at(31, 9)],
     )
     first, second, third = services.slots(upcoming)
-    services.answer_poll(people["intervenante"], upcoming, {first.id: "yes", second.id: "maybe", third.id: "no"})
+    services.answer_poll(
+        people["intervenante"], upcoming, {first.id: "yes", second.id: "maybe", third.id: "no"}
+    )
     services.answer_poll(people["partenaire"], upcoming, {first.id: "yes", second.id: "no", third.id: "yes"})

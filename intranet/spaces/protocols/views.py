@@ -120,7 +120,9 @@ def edit_protocol(protocol_id: int):
             record_confirmed(form, user=current_user, obj=item)
             db.session.commit()
             flash(
-                _("Version %(n)s enregistrée.", n=version.number) if version else _("Rien n’a changé dans le texte."),
+                _("Version %(n)s enregistrée.", n=version.number)
+                if version
+                else _("Rien n’a changé dans le texte."),
                 "success",
             )
             return redirect(url_for("spaces.protocol", protocol_id=item.id), code=303)
@@ -196,7 +198,8 @@ def _confirm_open(protocol_id: int) -> Confirmation:
 def open_protocol(protocol_id: int):
     item = _step(protocol_id, policy.can_edit_protocol)
     return _act(
-        item, lambda: protocols.open_for_signature(current_user, item),
+        item,
+        lambda: protocols.open_for_signature(current_user, item),
         _("Protocole ouvert à la signature : les coordinations sont prévenues."),
     )
 
@@ -219,7 +222,9 @@ def _confirm_sign(protocol_id: int) -> Confirmation:
 @confirm_first(_confirm_sign)
 def sign_protocol(protocol_id: int):
     item = _step(protocol_id, policy.can_sign_protocol)
-    return _act(item, lambda: protocols.sign(current_user, item), _("Signature enregistrée pour votre organisation."))
+    return _act(
+        item, lambda: protocols.sign(current_user, item), _("Signature enregistrée pour votre organisation.")
+    )
 
 
 def _confirm_withdraw(protocol_id: int) -> Confirmation:
@@ -261,7 +266,8 @@ def _confirm_adopt(protocol_id: int) -> Confirmation:
 def adopt_protocol(protocol_id: int):
     item = _step(protocol_id, protocols.can_adopt)
     return _act(
-        item, lambda: protocols.adopt(current_user, item, network_today()),
+        item,
+        lambda: protocols.adopt(current_user, item, network_today()),
         _("Protocole adopté : l’espace en est informé."),
     )
 
