@@ -49,7 +49,8 @@ def test_the_check_knows_what_it_looks_for():
                   "personnes présentes.", "Aucune personne nommée pour l’instant."):  # fmt: skip
         assert not feminine_only(right), right
     for agreeing in ("Aucune organisation inscrite pour l’instant.", "Votre organisation est inscrite.",
-                     "Chaque version montre ce qu’elle a changé.", "La coordination sera invitée à signer."):  # fmt: skip
+                     "Chaque version montre ce qu’elle a changé.",
+                     "La coordination sera invitée à signer."):  # fmt: skip
         assert not feminine_only(agreeing), agreeing
     assert feminine_only("Votre organisation a une nouvelle membre inscrite ? Vous êtes inscrite.")
 

@@ -81,8 +81,9 @@ def test_email_templates_read_the_same_with_the_catalogue_looked_up_once(app):
         "notifications", "Pour vous", [item], more=2, more_url="https://p.example/n", hidden=1
     )
     context = {
-        "count": 3, "events": 2, "user_name": "Chloé", "home_url": "https://p.example/", "sections": [section],
-        "preferences_url": "https://p.example/p", "unsubscribe_url": "https://p.example/u", "intro": "Intro",
+        "count": 3, "events": 2, "user_name": "Chloé", "home_url": "https://p.example/",
+        "sections": [section], "preferences_url": "https://p.example/p",
+        "unsubscribe_url": "https://p.example/u", "intro": "Intro",
         "since": "1 décembre 2026", "level": "full", "sender_name": "Passerelle", "link": "https://p.example/l",
     }  # fmt: skip
     with app.app_context():

@@ -1,4 +1,5 @@
-"""Long tasks: queued -> running -> done/failed, shown by a polling fragment, retried, robust to a killed worker."""
+"""Long tasks: queued -> running -> done/failed, shown by a polling fragment, retried, robust to a
+killed worker."""
 
 from __future__ import annotations
 

@@ -101,7 +101,8 @@ def test_the_three_lists_become_one(app, database_url, tmp_path):
             def carried(table: str, owner: str, owner_id: int) -> set[str]:
                 rows = conn.execute(
                     sa.text(
-                        f"SELECT t.name_fr FROM {table} l JOIN theme t ON t.id = l.theme_id WHERE l.{owner} = :o"
+                        f"SELECT t.name_fr FROM {table} l JOIN theme t ON t.id = l.theme_id WHERE "
+                        f"l.{owner} = :o"
                     ),
                     {"o": owner_id},
                 )
@@ -118,7 +119,8 @@ def test_the_three_lists_become_one(app, database_url, tmp_path):
                 "Plan de sécurité",
                 "Interprétariat",
             }
-            # A training theme of the same meaning is the same theme; a double one becomes two; a new one is added.
+            # A training theme of the same meaning is the same theme; a double one becomes two; a new
+            # one is added.
             assert carried("training_theme_link", "training_id", training) == {
                 "Plan de sécurité",
                 "Tribunaux",

@@ -39,10 +39,12 @@ HOUSES = (
 
 HIGHLIGHTS = (
     "Nous avons ouvert deux logements de plus grâce à un partenariat avec l’office d’habitation.",
-    "Les demandes d’interprétariat en espagnol ont doublé ; la banque régionale d’interprètes a été précieuse.",
+    "Les demandes d’interprétariat en espagnol ont doublé ; la banque régionale d’interprètes a été "
+    "précieuse.",
     "Une année marquée par le manque de logements abordables à la sortie de la maison.",
     "L’atelier sur le plan de sécurité avec les organismes pont a été repris dans trois autres régions.",
-    "Les enfants accueillis ont pu garder leur école grâce au transport organisé avec le centre de services scolaire.",
+    "Les enfants accueillis ont pu garder leur école grâce au transport organisé avec le centre de "
+    "services scolaire.",
 )
 
 

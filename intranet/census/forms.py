@@ -51,7 +51,7 @@ class CampaignForm(GuardedForm):
         validators=[Optional(), Length(max=500)],
         refuse=("address",),
         description=_l(
-            "Par exemple : Qu’est-ce qui a marqué votre année ? Les réponses ne sont publiées que si l’équipe les retient."
+            "Par exemple : Qu’est-ce qui a marqué votre année ? Les réponses ne sont publiées que si l’équipe les retient."  # noqa: E501
         ),
     )
     copy_from = SelectField(_l("Reprendre le questionnaire de"), coerce=_optional_int, validate_choice=False)
@@ -69,7 +69,7 @@ class QuestionForm(GuardedForm):
         refuse=("address",),
         validators=[Optional(), Length(max=2000)],
         description=_l(
-            "Ce qui entre dans le compte et ce qui n’y entre pas, pour que chaque organisme compte de la même façon."
+            "Ce qui entre dans le compte et ce qui n’y entre pas, pour que chaque organisme compte de la même façon."  # noqa: E501
         ),
     )
     breakdown = SelectField(

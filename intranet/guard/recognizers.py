@@ -264,7 +264,9 @@ class HealthNumberRecognizer(PatternsRecognizer):
         ("health_number", r"\b(?P<hit>(?!ISBN|ISSN)[A-Z]{4}\s?\d{4}\s?\d{4})\b", 0),
         (
             "health_number",
-            r"(?<!\d)(?<!\d )(?P<hit>[12]\s?\d{2}\s?(?:0[1-9]|1[0-2]|[2-9]\d)\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}(?:\s?\d{2})?)(?![\d])",
+            r"(?<!\d)(?<!\d )"
+            r"(?P<hit>[12]\s?\d{2}\s?(?:0[1-9]|1[0-2]|[2-9]\d)\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}(?:\s?\d{2})?)"
+            r"(?![\d])",
             0,
         ),
     )
@@ -275,7 +277,10 @@ class SinRecognizer(PatternsRecognizer):
     digits announced by "NAS"/"SIN"/"assurance sociale", and a US SSN (123-45-6789)."""
 
     KINDS = ("sin",)
-    _CUE = r"\b(?i:nas|sin|ssn|n\.a\.s\.|assurance\s+sociale|social\s+insurance(?:\s+number)?|social\s+security)\b"
+    _CUE = (
+        r"\b(?i:nas|sin|ssn|n\.a\.s\.|assurance\s+sociale"
+        r"|social\s+insurance(?:\s+number)?|social\s+security)\b"
+    )
     PATTERNS = (
         ("sin", r"(?<![\d-])(?P<hit>\d{3}([ -])\d{3}\2\d{3})(?![\d-])", 0),
         ("sin", rf"{_CUE}[^\d\n.;]{{0,40}}?(?P<hit>\d{{3}}[ -]?\d{{3}}[ -]?\d{{3}})(?![\d-])", 0),

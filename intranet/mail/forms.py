@@ -23,7 +23,7 @@ def neutral(form, field) -> None:
     if words:
         raise ValidationError(
             _l(
-                "« %(word)s » en dit trop : qui voit la boîte de courriel ne doit rien apprendre de la cause du réseau.",
+                "« %(word)s » en dit trop : qui voit la boîte de courriel ne doit rien apprendre de la cause du réseau.",  # noqa: E501
                 word=words[0],
             )
         )

@@ -20,18 +20,20 @@ THREADS = {
             [
                 (
                     "coordination",
-                    "Depuis l’automne, nous recevons plus de demandes de femmes arrivées depuis moins d’un an. "
-                    "Comment vos équipes organisent-elles le premier contact quand l’interprète est à distance ?",
+                    "Depuis l’automne, nous recevons plus de demandes de femmes arrivées depuis moins d’un "
+                    "an. Comment vos équipes organisent-elles le premier contact quand l’interprète est à "
+                    "distance ?",
                 ),
                 (
                     "partenaire",
-                    "Chez nous, le premier appel se fait à trois : l’intervenante, l’interprète au téléphone et la "
-                    "femme, avec un rappel du cadre de confidentialité au début. @Élise Intervenante, vous aviez une grille ?",
+                    "Chez nous, le premier appel se fait à trois : l’intervenante, l’interprète au "
+                    "téléphone et la femme, avec un rappel du cadre de confidentialité au début. @Élise "
+                    "Intervenante, vous aviez une grille ?",
                 ),
                 (
                     "intervenante",
-                    "Oui : une grille d’une page, en langage simple, que nous relisons avec l’interprète avant "
-                    "l’appel. Je la dépose dans les bonnes pratiques cette semaine.",
+                    "Oui : une grille d’une page, en langage simple, que nous relisons avec l’interprète "
+                    "avant l’appel. Je la dépose dans les bonnes pratiques cette semaine.",
                 ),
             ],
         ),
@@ -40,8 +42,8 @@ THREADS = {
             [
                 (
                     "equipe",
-                    "Proposez ici les sujets de la prochaine rencontre de la table : trajectoire de référence, "
-                    "statut d’immigration et hébergement, formation croisée.",
+                    "Proposez ici les sujets de la prochaine rencontre de la table : trajectoire de "
+                    "référence, statut d’immigration et hébergement, formation croisée.",
                 ),
             ],
         ),
@@ -52,12 +54,13 @@ THREADS = {
             [
                 (
                     "partenaire",
-                    "Nous avons testé une fiche de référence commune pendant trois mois. Les délais ont baissé "
-                    "quand la porteuse de dossier de chaque organisme était nommée dès le départ.",
+                    "Nous avons testé une fiche de référence commune pendant trois mois. Les délais ont "
+                    "baissé quand la porteuse de dossier de chaque organisme était nommée dès le départ.",
                 ),
                 (
                     "coordination",
-                    "Même constat de notre côté. Il reste à préciser ce qui est transmis et ce qui ne l’est pas.",
+                    "Même constat de notre côté. Il reste à préciser ce qui est transmis et ce qui ne l’est "
+                    "pas.",
                 ),
             ],
         ),
@@ -104,8 +107,10 @@ def load() -> None:
     theme = services.create_space(
         staff,
         name="Interprétariat adapté à la violence",
-        description="Recenser les interprètes formées aux situations de violence, partager les pratiques d’appel "
-        "à trois et les conditions de confidentialité.",
+        description=(
+            "Recenser les interprètes formées aux situations de violence, partager les pratiques d’appel à "
+            "trois et les conditions de confidentialité."
+        ),
         visibility=SpaceVisibility.MEMBERS.value,
         immigration_seats=2,
     )
@@ -139,7 +144,10 @@ def _decisions(space, people) -> None:
         people["coordination"],
         space,
         title="Adopter la fiche de référence commune entre les deux secteurs",
-        body="La fiche tient sur une page ; elle dit ce qui est transmis avec l’accord de la femme, et rien d’autre.",
+        body=(
+            "La fiche tient sur une page ; elle dit ce qui est transmis avec l’accord de la femme, et rien "
+            "d’autre."
+        ),
         closes_at=utcnow() + timedelta(days=2),
         mode="person",
         results_open=True,
@@ -154,7 +162,10 @@ def _decisions(space, people) -> None:
         people["coordination"],
         space,
         title="Tenir la rencontre de janvier en ligne plutôt qu’à Rimouski",
-        body="Plusieurs organisations viennent de loin ; une rencontre en ligne éviterait quatre heures de route.",
+        body=(
+            "Plusieurs organisations viennent de loin ; une rencontre en ligne éviterait quatre heures de "
+            "route."
+        ),
         closes_at=utcnow() + timedelta(days=10),
         mode="organization",
         results_open=False,

@@ -263,7 +263,10 @@ def _practice_rows(rng: random.Random, n: int, orgs: list[tuple[int, int]], auth
         topic = TOPICS[main]
         extra = rng.randrange(len(TOPICS))
         words = list(topic) + [rng.choice(TOPICS[extra])]
-        title = f"{rng.choice(topic).capitalize()} : {rng.choice(words)} en {rng.choice(('maison', 'région', 'équipe', 'réseau'))}"
+        title = (
+            f"{rng.choice(topic).capitalize()} : {rng.choice(words)} en "
+            f"{rng.choice(('maison', 'région', 'équipe', 'réseau'))}"
+        )
         summary = " ".join(rng.choice(OPENERS).format(t=rng.choice(words)) for _ in range(2))
         body = "\n\n".join(
             f"## {heading}\n" + " ".join(rng.choice(OPENERS).format(t=rng.choice(words)) for _ in range(4))
@@ -402,7 +405,8 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
                 )
             conn.execute(PracticeComment.__table__.insert(), comment_rows)
             conn.exec_driver_sql(
-                "UPDATE practice SET comment_count = (SELECT count(*) FROM practice_comment c WHERE c.practice_id = practice.id)"
+                "UPDATE practice SET comment_count = (SELECT count(*) FROM practice_comment c WHERE "
+                "c.practice_id = practice.id)"
             )
         theme_names = {i + 1: fr + " " + en for i, (fr, en) in enumerate(THEMES)}
         by_practice: dict[int, list[int]] = {}
@@ -420,14 +424,19 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
                 cfg, f = search.TS_CONFIG, search.PG_FACET
                 conn.exec_driver_sql(
                     f"""UPDATE practice p SET search_vector =
-                    setweight(to_tsvector('{cfg}', p.title), 'A') || setweight(to_tsvector('{cfg}', p.summary), 'B') ||
-                    setweight(to_tsvector('{cfg}', coalesce((SELECT string_agg(t.name_fr || ' ' || t.name_en, ' ')
+                    setweight(to_tsvector('{cfg}', p.title), 'A') ||
+                    setweight(to_tsvector('{cfg}', p.summary), 'B') ||
+                    setweight(to_tsvector('{cfg}', coalesce(
+                        (SELECT string_agg(t.name_fr || ' ' || t.name_en, ' ')
                         FROM practice_theme pt JOIN theme t ON t.id = pt.theme_id
-                        WHERE pt.practice_id = p.id), '') || ' ' || p.audience || ' ' || o.name || ' ' || r.name), 'B') ||
+                        WHERE pt.practice_id = p.id), '')
+                        || ' ' || p.audience || ' ' || o.name || ' ' || r.name), 'B') ||
                     setweight(to_tsvector('{cfg}', p.body), 'C') ||
                     array_to_tsvector(ARRAY['{f}o' || p.organization_id]
-                        || CASE WHEN p.visibility = 'NETWORK' THEN ARRAY['{f}vnetwork'] ELSE '{{}}'::text[] END
-                        || CASE WHEN p.region_id IS NOT NULL THEN ARRAY['{f}r' || p.region_id] ELSE '{{}}'::text[] END
+                        || CASE WHEN p.visibility = 'NETWORK' THEN ARRAY['{f}vnetwork']
+                            ELSE '{{}}'::text[] END
+                        || CASE WHEN p.region_id IS NOT NULL THEN ARRAY['{f}r' || p.region_id]
+                            ELSE '{{}}'::text[] END
                         || ARRAY(SELECT '{f}t' || theme_id FROM practice_theme WHERE practice_id = p.id)
                         || ARRAY(SELECT '{f}a' || approach FROM practice_approach WHERE practice_id = p.id)
                         || ARRAY(SELECT '{f}s' || sector FROM practice_sector WHERE practice_id = p.id))
@@ -462,7 +471,8 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
                         )
                     )
                 conn.exec_driver_sql(
-                    "INSERT INTO practice_fts(rowid, title, summary, body, extra, facets) VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO practice_fts(rowid, title, summary, body, extra, facets) VALUES (?, ?, ?, "
+                    "?, ?, ?)",
                     fts,
                 )
                 conn.exec_driver_sql("INSERT INTO practice_fts(practice_fts) VALUES ('optimize')")
@@ -486,7 +496,8 @@ def _backend_pids(app) -> list[int]:
         return list(
             conn.scalars(
                 sa.text(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> "
+                    "pg_backend_pid()"
                 )
             )
         )

@@ -67,7 +67,8 @@ RUN_AXE = """async (tags) => {
   });
   return result.violations.map((v) => ({
     id: v.id, impact: v.impact, wcag: v.tags.some((t) => t.startsWith("wcag")),
-    nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ") + " " + (n.failureSummary || "").split("\\n").slice(1, 2).join("")),
+    nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ") + " " +
+      (n.failureSummary || "").split("\\n").slice(1, 2).join("")),
   }));
 }"""
 
@@ -76,7 +77,8 @@ OVERFLOW = """() => {
   if (document.documentElement.scrollWidth <= width + 1) return [];
   return [...document.querySelectorAll("body *")]
     .filter((e) => e.getBoundingClientRect().right > width + 1 && !e.closest("table"))
-    .slice(0, 3).map((e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + e.className : ""));
+    .slice(0, 3)
+    .map((e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + e.className : ""));
 }"""
 
 

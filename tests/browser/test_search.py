@@ -19,8 +19,9 @@ def test_search_from_the_header_marks_what_matched(browser, live_server, make_us
     def make_practice(author, title, summary="Un résumé."):
         from intranet.practices import services
 
-        data = services.PracticeData(title=title, summary=summary, body="", audience="", region_id=None,
-                                     theme_ids=[], approaches=[], sectors=[], visibility="network")  # fmt: skip
+        data = services.PracticeData(title=title, summary=summary, body="", audience="",
+                                     region_id=None, theme_ids=[], approaches=[], sectors=[],
+                                     visibility="network")  # fmt: skip
         return services.create_practice(author, data, publish=True)
 
     make_practice(

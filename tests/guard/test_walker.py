@@ -34,10 +34,18 @@ NOT_PROSE = (PasswordField, EmailField, URLField, HiddenField, SearchField)
 #: Free-text fields that stay unguarded, each with its reason.
 UNGUARDED = {
     "intranet.accounts.forms.CodeForm.code": "a one-time sign-in code, checked and never stored or shown",
-    "intranet.accounts.forms.DisableTwoFactorForm.code": "a one-time sign-in code, checked and never stored or shown",
-    "intranet.directory.forms.ProfileForm.lead_phone": "a professional phone the organization chooses to show (format checked)",
-    "intranet.directory.forms.ResourceForm.contact_phone": "a resource's public professional phone (format checked)",
-    "intranet.redaction.forms.RedactForm.passage": "the passage to remove: it names what must go, is never stored or shown",
+    "intranet.accounts.forms.DisableTwoFactorForm.code": (
+        "a one-time sign-in code, checked and never stored or shown"
+    ),
+    "intranet.directory.forms.ProfileForm.lead_phone": (
+        "a professional phone the organization chooses to show (format checked)"
+    ),
+    "intranet.directory.forms.ResourceForm.contact_phone": (
+        "a resource's public professional phone (format checked)"
+    ),
+    "intranet.redaction.forms.RedactForm.passage": (
+        "the passage to remove: it names what must go, is never stored or shown"
+    ),
 }
 
 

@@ -169,7 +169,8 @@ def test_every_form_number_is_bounded_to_the_database(app):
                         continue
                     if isinstance(result, int) and not INT_MIN <= result <= INT_MAX:
                         problems.append(
-                            f"{where}: coerce={getattr(coerce, '__name__', coerce)} lets {value[:12]}… through (use params.db_int)"
+                            f"{where}: coerce={getattr(coerce, '__name__', coerce)} lets {value[:12]}… "
+                            "through (use params.db_int)"
                         )
     assert numbers >= 1 and coerced >= 5
     assert not problems, "\n".join(problems)

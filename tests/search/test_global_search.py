@@ -167,8 +167,8 @@ def test_every_kind_is_found_grouped_with_a_link_to_its_own_search(
         insider, space, title="Échanges", body="Une rencontre interculturelle à prévoir."
     )
     decisions.propose(
-        insider, space, title="Adopter un cadre interculturel", body="", closes_at=utcnow() + timedelta(days=3),
-        mode="organization", results_open=True,
+        insider, space, title="Adopter un cadre interculturel", body="",
+        closes_at=utcnow() + timedelta(days=3), mode="organization", results_open=True,
     )  # fmt: skip
     profile_org = insider.organization
     from intranet.directory.services import profiles
@@ -358,7 +358,8 @@ def test_the_folded_copies_follow_every_edit(app, db, world, make_position):
     assert f"/plaidoyer/{position.id}" in _search(_client(app, people["coordinator"]), "élan")
     data = advocacy.PositionData(
         kind=position.kind, title="Horizon partagé", addressee=position.addressee, summary=position.summary,
-        body=position.body, demands=list(position.demands), language=position.language, theme_ids=[t.id for t in position.themes],
+        body=position.body, demands=list(position.demands), language=position.language,
+        theme_ids=[t.id for t in position.themes],
     )  # fmt: skip
     advocacy.update_position(people["coordinator"], position, data, base_revision=position.revision)
     db.session.commit()

@@ -34,7 +34,10 @@ def test_preview_without_script_shows_the_text_formatted_keeps_everything_and_sa
     assert re.search(r'<div class="md-preview" id="body-apercu"></div>', page)  # empty until asked
     data = form_data(
         title="Accueil des enfants <en soirée>",
-        body="## Le coin jeux\n\nUn **coin calme** et une <script>alert(1)</script> trousse.\n\n- un livre\n- un dessin",
+        body=(
+            "## Le coin jeux\n\nUn **coin calme** et une <script>alert(1)</script> trousse.\n\n"
+            "- un livre\n- un dessin"
+        ),
         _preview="body",
     )
     response = client.post("/pratiques/nouvelle", data=data)

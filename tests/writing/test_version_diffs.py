@@ -1,5 +1,6 @@
-"""The pages that compare versions (advocacy's: tests/advocacy/test_editing.py) show the formatted text with its changes marked, never markup
-that someone typed, and the source's words when the structure changed too much."""
+"""The pages that compare versions (advocacy's: tests/advocacy/test_editing.py) show the formatted
+text with its changes marked, never markup that someone typed, and the source's words when the
+structure changed too much."""
 
 from __future__ import annotations
 

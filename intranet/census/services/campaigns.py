@@ -72,14 +72,30 @@ class QuestionData:
 
 # The questionnaire a new campaign starts from (key, label, definition, breakdown, parent key).
 STANDARD = (
-    ("women", _l("Femmes hébergées"), _l("Femmes ayant occupé un logement de la maison pendant la période, comptées une fois."), Breakdown.ADULT_AGE, None),
-    ("children", _l("Enfants hébergés"), _l("Enfants ayant accompagné leur mère pendant la période, comptés une fois."), Breakdown.CHILD_AGE, None),
-    ("units", _l("Logements disponibles"), _l("Logements sécurisés que la maison peut offrir, au dernier jour de la période."), None, None),
-    ("nights", _l("Nuitées"), _l("Somme, pour chaque logement occupé, des nuits passées pendant la période."), None, None),
-    ("turned_away", _l("Demandes refusées faute de place"), _l("Demandes d’hébergement qui n’ont pu être acceptées parce qu’aucun logement n’était libre."), None, None),
-    ("interpreting", _l("Demandes d’interprétariat"), _l("Demandes d’interprétariat adapté à la violence reçues pendant la période."), Breakdown.LANGUAGE, None),
-    ("interpreting_met", _l("Demandes d’interprétariat satisfaites"), _l("Parmi ces demandes, celles pour lesquelles une interprète a été trouvée."), None, "interpreting"),
-    ("interpreting_unmet", _l("Demandes d’interprétariat non satisfaites"), _l("Parmi ces demandes, celles restées sans interprète."), None, "interpreting"),
+    ("women", _l("Femmes hébergées"),
+     _l("Femmes ayant occupé un logement de la maison pendant la période, comptées une fois."),
+     Breakdown.ADULT_AGE, None),
+    ("children", _l("Enfants hébergés"),
+     _l("Enfants ayant accompagné leur mère pendant la période, comptés une fois."),
+     Breakdown.CHILD_AGE, None),
+    ("units", _l("Logements disponibles"),
+     _l("Logements sécurisés que la maison peut offrir, au dernier jour de la période."),
+     None, None),
+    ("nights", _l("Nuitées"),
+     _l("Somme, pour chaque logement occupé, des nuits passées pendant la période."),
+     None, None),
+    ("turned_away", _l("Demandes refusées faute de place"),
+     _l("Demandes d’hébergement qui n’ont pu être acceptées parce qu’aucun logement n’était libre."),
+     None, None),
+    ("interpreting", _l("Demandes d’interprétariat"),
+     _l("Demandes d’interprétariat adapté à la violence reçues pendant la période."),
+     Breakdown.LANGUAGE, None),
+    ("interpreting_met", _l("Demandes d’interprétariat satisfaites"),
+     _l("Parmi ces demandes, celles pour lesquelles une interprète a été trouvée."),
+     None, "interpreting"),
+    ("interpreting_unmet", _l("Demandes d’interprétariat non satisfaites"),
+     _l("Parmi ces demandes, celles restées sans interprète."),
+     None, "interpreting"),
 )  # fmt: skip
 
 

@@ -18,7 +18,8 @@ MINUTES = """**Présences :** cinq organisations des deux secteurs.
 - La fiche de référence commune sert depuis trois mois ; les délais de référence ont baissé.
 - Il manque des interprètes en dari et en tigrigna formées aux situations de violence : la table
   en parle au service provincial d’interprétariat.
-- **Suite :** la coordination prépare un ordre du jour sur la trajectoire unifiée pour la prochaine rencontre."""
+- **Suite :** la coordination prépare un ordre du jour sur la trajectoire unifiée pour la \
+prochaine rencontre."""
 
 NEXT_AGENDA = """1. La trajectoire unifiée : qui dépiste, qui réfère, qui suit
 2. Formation croisée de l’hiver : approches féministe et interculturelle

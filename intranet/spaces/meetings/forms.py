@@ -30,7 +30,7 @@ class MeetingForm(GuardedForm):
         _l("Ordre du jour"),
         validators=[Optional(), Length(max=20000)],
         description=_l(
-            "En Markdown. Parlez des situations en termes généraux : jamais d’une personne qu’on pourrait reconnaître."
+            "En Markdown. Parlez des situations en termes généraux : jamais d’une personne qu’on pourrait reconnaître."  # noqa: E501
         ),
     )
     when = RadioField(_l("La date"), choices=when_choices, default="date")
@@ -95,7 +95,7 @@ class MinutesForm(GuardedForm):
         _l("Compte rendu"),
         validators=[DataRequired(_l("Écrivez le compte rendu.")), Length(max=50000)],
         description=_l(
-            "En Markdown. Les décisions, les suites, qui s’en charge ; jamais une personne qu’on pourrait reconnaître."
+            "En Markdown. Les décisions, les suites, qui s’en charge ; jamais une personne qu’on pourrait reconnaître."  # noqa: E501
         ),
     )
 

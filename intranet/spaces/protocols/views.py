@@ -185,8 +185,8 @@ def _confirm_open(protocol_id: int) -> Confirmation:
         item,
         _("Ouvrir « %(title)s » à la signature ?", title=item.title),
         _(
-            "Le texte ne pourra plus être modifié. La coordination de chaque organisation membre sera invitée à "
-            "le signer pour son organisation."
+            "Le texte ne pourra plus être modifié. La coordination de chaque organisation membre sera "
+            "invitée à le signer pour son organisation."
         ),
         _("Ouvrir à la signature"),
     )
@@ -210,8 +210,8 @@ def _confirm_sign(protocol_id: int) -> Confirmation:
         item,
         _("Signer « %(title)s » pour %(org)s ?", title=item.title, org=current_user.organization.name),
         _(
-            "Votre organisation s’engage à appliquer ce protocole. Vous pourrez retirer la signature tant qu’il "
-            "n’est pas adopté."
+            "Votre organisation s’engage à appliquer ce protocole. Vous pourrez retirer la signature tant "
+            "qu’il n’est pas adopté."
         ),
         _("Signer pour mon organisation"),
     )
@@ -252,8 +252,8 @@ def _confirm_adopt(protocol_id: int) -> Confirmation:
         item,
         _("Déclarer « %(title)s » adopté ?", title=item.title),
         _(
-            "Les signatures se closent : les %(n)s organisations signataires l’ont adopté. L’espace en est informé "
-            "et le PDF est préparé.",
+            "Les signatures se closent : les %(n)s organisations signataires l’ont adopté. L’espace en est "
+            "informé et le PDF est préparé.",
             n=count,
         ),
         _("Déclarer adopté"),
