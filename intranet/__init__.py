@@ -31,7 +31,9 @@ FEATURES: tuple[str, ...] = (
     "intranet.practices",
     "intranet.spaces",
     "intranet.directory",  # directory of organizations and shared resources (issue 18)
-    "intranet.audit", "intranet.mydata", "intranet.ops",  # security (issue 7)
+    "intranet.audit",
+    "intranet.mydata",
+    "intranet.ops",  # security (issue 7)
     "intranet.redaction",  # redaction that really removes (issue 14)
     "intranet.census",  # network censuses (issue 21)
     "intranet.writing",  # the Markdown editor: preview and formatting help (issue 17)

@@ -262,7 +262,13 @@ def request_render(*, kind: str, func: str, args: list, user, organization_id: i
     if existing is not None and existing.status in (TaskStatus.QUEUED, TaskStatus.RUNNING):
         refresh_status(existing)
     return submit_task(
-        kind=kind, func=func, args=args, user=user, organization_id=organization_id, queue="pdf", cache_key=cache_key
+        kind=kind,
+        func=func,
+        args=args,
+        user=user,
+        organization_id=organization_id,
+        queue="pdf",
+        cache_key=cache_key,
     )
 
 

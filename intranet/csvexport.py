@@ -36,7 +36,9 @@ def csv_text(rows: Iterable[Iterable], *, header: Iterable | None = None, locale
     return BOM + buffer.getvalue()
 
 
-def csv_bytes(rows: Iterable[Iterable], *, header: Iterable | None = None, locale: str | None = None) -> bytes:
+def csv_bytes(
+    rows: Iterable[Iterable], *, header: Iterable | None = None, locale: str | None = None
+) -> bytes:
     return csv_text(rows, header=header, locale=locale).encode("utf-8")
 
 

@@ -177,6 +177,7 @@ def calendar_events(user, since: datetime) -> list[CalendarEvent]:
         found.extend(collect(user, since))
     return sorted(found, key=lambda event: (event.starts_at, event.uid))
 
+
 # --- what an organization's directory profile links to ------------------------------------------
 
 
@@ -193,7 +194,9 @@ class ProfileLink:
 _PROFILE_CONTENT = "passerelle.profile_content"
 
 
-def register_profile_content(app, key: str, order: int, heading, provide: Callable[..., list[ProfileLink]]) -> None:
+def register_profile_content(
+    app, key: str, order: int, heading, provide: Callable[..., list[ProfileLink]]
+) -> None:
     """A feature offers what an organization's profile lists, under ``heading``:
     ``provide(user, organization_id) -> [ProfileLink]``, only what that reader may see."""
     app.extensions.setdefault(_PROFILE_CONTENT, {})[key] = (order, heading, provide)

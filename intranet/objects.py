@@ -87,6 +87,8 @@ def column_titles(column) -> Callable[[Sequence[int]], dict[int, str]]:
     model = column.class_
 
     def titles(ids: Sequence[int]) -> dict[int, str]:
-        return {i: str(t) for i, t in db.session.execute(sa.select(model.id, column).where(model.id.in_(ids)))}
+        return {
+            i: str(t) for i, t in db.session.execute(sa.select(model.id, column).where(model.id.in_(ids)))
+        }
 
     return titles

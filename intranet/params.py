@@ -98,7 +98,9 @@ def db_int(value) -> int:
 class BoundedIntConverter(IntegerConverter):
     """``<int:...>`` for the whole URL map: at most ``INT_MAX`` (a larger id is a 404)."""
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None, signed: bool = False):
+    def __init__(
+        self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None, signed: bool = False
+    ):
         super().__init__(map, fixed_digits, min, INT_MAX if max is None else max, signed)
 
     def to_python(self, value: str):

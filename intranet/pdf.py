@@ -49,11 +49,13 @@ def safe_url_fetcher():
 
 
 _WARM_UP_HTML = """<html lang="fr"><head><style>
-@page { size: A4; margin: 2cm; @top-left { content: "x" } @bottom-right { content: counter(page) " / " counter(pages) } }
+@page { size: A4; margin: 2cm; @top-left { content: "x" } \
+@bottom-right { content: counter(page) " / " counter(pages) } }
 p { hyphens: auto; text-align: justify } .f { float: footnote }
 </style></head><body>
 <h1 style="font-family: 'DejaVu Sans'">Réseau</h1>
-<p style="font-family: 'DejaVu Serif'">Développement d’hébergement<span class="f">Note</span> <b>gras</b> <i>italique</i></p>
+<p style="font-family: 'DejaVu Serif'">Développement d’hébergement<span class="f">Note</span> \
+<b>gras</b> <i>italique</i></p>
 <p lang="en" style="font-family: 'DejaVu Sans'">Development of <b>housing</b> <code>code</code></p>
 </body></html>"""
 _warm = False

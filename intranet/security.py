@@ -81,7 +81,10 @@ def _refuse_control_characters():
     """NUL never belongs in a form or a query (PostgreSQL refuses it in text: it would be a 500)."""
     if request.method in ("POST", "PUT", "PATCH") or request.args:
         values = list(request.args.values())
-        if request.method != "GET" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        if request.method != "GET" and request.mimetype in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
             values += list(request.form.values())
         if any("\x00" in value for value in values):
             abort(400)

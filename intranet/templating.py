@@ -18,7 +18,9 @@ MANAGEMENT_RULES = ("staff", "admin")
 MANAGE_ENDPOINT = "admin.manage"
 
 
-def add_nav(app: Flask, endpoint: str, label, rule: str = "member", order: int = 50, description=None) -> None:
+def add_nav(
+    app: Flask, endpoint: str, label, rule: str = "member", order: int = 50, description=None
+) -> None:
     entries = app.extensions.setdefault(NAV, [])
     if any(item[1] == endpoint for item in entries):
         return

@@ -9,7 +9,9 @@ import unicodedata
 def fold(text: str) -> str:
     """Lower case without accents: « Hébergement » -> « hebergement », « œuvre » -> « oeuvre »."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("œ", "oe").replace("æ", "ae")
+    return (
+        "".join(c for c in decomposed if not unicodedata.combining(c)).replace("œ", "oe").replace("æ", "ae")
+    )
 
 
 def slugify(text: str, max_length: int | None = None) -> str:

@@ -64,5 +64,7 @@ def external_url(endpoint: str, **values) -> str:
     from flask import current_app
 
     base = urlsplit(current_app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/"))
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
     return adapter.build(endpoint, values, force_external=True)

@@ -34,7 +34,9 @@ def directory_csv(task_id: int) -> dict:
     locale = asker.locale if asker else current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(locale):  # the asker's words and separator (csvexport)
         header = [_("Organisme"), _("Secteur"), _("Région"), _("Ville"), _("Comptes actifs")]
-        rows = [[org.name, org.sector.value, org.region.name, org.town, counts.get(org.id, 0)] for org in orgs]
+        rows = [
+            [org.name, org.sector.value, org.region.name, org.town, counts.get(org.id, 0)] for org in orgs
+        ]
         body = csv_bytes(rows, header=header, locale=locale)
     folder = Path(current_app.instance_path) / "exports"
     folder.mkdir(parents=True, exist_ok=True)

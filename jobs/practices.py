@@ -71,7 +71,9 @@ def build_pdf(practice: Practice, locale: str) -> bytes:
     (paragraphs, lists, tables) as fit, with a pointer to the full text on the intranet."""
     with force_locale(locale):
         for size in FONT_SIZES:
-            pdf = render_pdf(_html(practice, locale, size, practice.body, False), metadata_title=practice.title)
+            pdf = render_pdf(
+                _html(practice, locale, size, practice.body, False), metadata_title=practice.title
+            )
             if _pages(pdf) == 1:
                 return pdf
         blocks = re.split(r"\n\s*\n", practice.body.strip())
@@ -81,7 +83,8 @@ def build_pdf(practice: Practice, locale: str) -> bytes:
         while low < high:
             middle = (low + high + 1) // 2
             pdf = render_pdf(
-                _html(practice, locale, smallest, "\n\n".join(blocks[:middle]), True), metadata_title=practice.title
+                _html(practice, locale, smallest, "\n\n".join(blocks[:middle]), True),
+                metadata_title=practice.title,
             )
             if _pages(pdf) == 1:
                 low, best = middle, pdf
@@ -115,7 +118,11 @@ def render_practice_pdf(practice_id: int, locale: str = "fr", *, task_id: int) -
         tmp.write_bytes(pdf)
         tmp.replace(path)
     set_progress(task_id, 90)
-    return {"path": f"practices/{name}", "name": f"bonne-pratique-{practice.id}.pdf", "mimetype": "application/pdf"}
+    return {
+        "path": f"practices/{name}",
+        "name": f"bonne-pratique-{practice.id}.pdf",
+        "mimetype": "application/pdf",
+    }
 
 
 def reindex_theme(theme_id: int) -> int:
@@ -126,10 +133,16 @@ def reindex_theme(theme_id: int) -> int:
     from intranet.practices import search
     from intranet.practices.models import practice_theme
 
-    ids = list(db.session.scalars(sa.select(practice_theme.c.practice_id).where(practice_theme.c.theme_id == theme_id)))
+    ids = list(
+        db.session.scalars(
+            sa.select(practice_theme.c.practice_id).where(practice_theme.c.theme_id == theme_id)
+        )
+    )
     for start in range(0, len(ids), 200):
         write_intent()
-        for practice in db.session.scalars(sa.select(Practice).where(Practice.id.in_(ids[start : start + 200]))).unique():
+        for practice in db.session.scalars(
+            sa.select(Practice).where(Practice.id.in_(ids[start : start + 200]))
+        ).unique():
             search.index_practice(practice)
         db.session.commit()
     return len(ids)

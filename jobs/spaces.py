@@ -24,6 +24,7 @@ def send_meeting_reminders() -> int:
     db.session.commit()
     return count
 
+
 def send_protocol_reminders() -> int:
     """Periodic (jobs.scheduler.SCHEDULE): tell a space, once, that a protocol is due for review."""
     from intranet.network import network_today
@@ -51,7 +52,9 @@ def render_protocol(protocol_id: int, version_number: int, *, task_id: int) -> d
     version = protocols.get_version(protocol, version_number)
     if version is None:
         raise LookupError(f"protocol {protocol_id} has no version {version_number}")
-    locale = str(current_app.config.get("BABEL_DEFAULT_LOCALE") or "fr")  # protocols are in the network's language
+    locale = str(
+        current_app.config.get("BABEL_DEFAULT_LOCALE") or "fr"
+    )  # protocols are in the network's language
     context = protocols.brief_context(protocol, version, locale)
     download = download_name(version.title, f"v{version.number}", default="protocole")
     db.session.rollback()  # end the read transaction before the long part
@@ -59,4 +62,3 @@ def render_protocol(protocol_id: int, version_number: int, *, task_id: int) -> d
     data = render_brief(context)
     set_progress(task_id, 90)
     return store_pdf(data, download)
-

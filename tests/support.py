@@ -111,7 +111,9 @@ def postgres_url_for_worker(base: str) -> str:
 
 # What a server adds to every response on the wire (its date, its name, keep-alive), and the blank
 # line that ends the headers: the test client's responses lack them.
-SERVER_LINES = len("Date: Sun, 06 Dec 2026 21:31:17 GMT\r\nServer: gunicorn\r\nConnection: keep-alive\r\n\r\n")
+SERVER_LINES = len(
+    "Date: Sun, 06 Dec 2026 21:31:17 GMT\r\nServer: gunicorn\r\nConnection: keep-alive\r\n\r\n"
+)
 
 
 def header_bytes(response) -> int:
@@ -162,7 +164,9 @@ class QueryCounter:
         event.remove(self.engine, "before_cursor_execute", self._record)
 
     def report(self) -> str:
-        return f"{self.count} statements:\n" + "\n".join(f"- {s.splitlines()[0][:160]}" for s in self.statements)
+        return f"{self.count} statements:\n" + "\n".join(
+            f"- {s.splitlines()[0][:160]}" for s in self.statements
+        )
 
 
 def assert_flat_queries(client, url: str, count_queries, grow, budget: int) -> int:
@@ -183,6 +187,8 @@ def assert_flat_queries(client, url: str, count_queries, grow, budget: int) -> i
     grow()
     client.get(url)
     after = counted()
-    assert after.count == before.count, f"{url}: {before.count} statements, then {after.count}. " + after.report()
+    assert after.count == before.count, (
+        f"{url}: {before.count} statements, then {after.count}. " + after.report()
+    )
     assert after.count <= budget, f"{url}: over its budget of {budget}. " + after.report()
     return after.count

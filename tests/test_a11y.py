@@ -19,7 +19,10 @@ from tests.conftest import AuthActions
 from tests.crawl import _shape, crawl
 
 ROLES = ("anonymous", "admin", "staff", "coordinator", "member", "partner", "member-en")
-LABELLED_INPUTS = "input:not([hidden]):not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), select, textarea"
+LABELLED_INPUTS = (
+    "input:not([hidden]):not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset])"
+    ":not([type=image]), select, textarea"
+)
 ID_REFERENCES = ("aria-describedby", "aria-labelledby", "aria-controls", "aria-errormessage")
 LANG = re.compile(r"^(fr|en)(-[A-Za-z]{2})?$")
 
@@ -263,7 +266,8 @@ def test_the_checks_catch_what_they_look_for():
         '<input name="q"><select name="s"></select><textarea name="t"></textarea>'
         '<label for="nowhere">L</label><input id="d" aria-describedby="gone"><input id="d">'
         '<button></button><a href="/x"></a><img src="i.png"><table><tr><td>1</td></tr></table>'
-        '<p style="color:red" tabindex="3" lang="zz">p</p><input id="n" aria-invalid="None"><a href="/y" hx-get="/y" hx-target="#nowhere">y</a></div></body></html>'
+        '<p style="color:red" tabindex="3" lang="zz">p</p><input id="n" aria-invalid="None"><a href="/y" '
+        'hx-get="/y" hx-target="#nowhere">y</a></div></body></html>'
     )
     problems = "\n".join(structure_problems(bad, fragment=False, signed_in=True))
     for expected in (

@@ -23,7 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # For each URL argument of a CSV route, the demo objects to try (a new CSV route with another
 # argument fails the walk until it is named here).
 CANDIDATES = {
-    "session_id": lambda db: db.session.scalars(sa.select(TrainingSession.id).order_by(TrainingSession.id)).all(),
+    "session_id": lambda db: db.session.scalars(
+        sa.select(TrainingSession.id).order_by(TrainingSession.id)
+    ).all(),
     "campaign_id": lambda db: db.session.scalars(sa.select(Campaign.id).order_by(Campaign.id)).all(),
 }
 
@@ -88,7 +90,9 @@ def test_every_csv_route_opens_in_the_readers_spreadsheet(app, db, demo, role): 
                 served.add(rule.rule)
                 break  # one object per route is enough
     # Staff reach every CSV route; members reach the directory's.
-    expected = {r.rule for r in routes} if role == "staff" else {"/repertoire/organismes.csv", "/ressources.csv"}
+    expected = (
+        {r.rule for r in routes} if role == "staff" else {"/repertoire/organismes.csv", "/ressources.csv"}
+    )
     assert expected <= served, expected - served
 
 

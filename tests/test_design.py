@@ -55,8 +55,9 @@ def test_components_render_what_they_promise(app):
             '{% call banner("Enregistré", "success") %}<p>Vos choix sont enregistrés.</p>{% endcall %}'
             '{{ empty("Aucune pratique", "Écrivez la première.", "/pratiques/nouvelle", "Écrire") }}'
             '{{ pager(2, 3, "/?page=1", "/?page=3") }}{{ pager(1, 1) }}'
-            '{% call confirm("Annuler votre inscription ?", "Votre place ira à la première personne de la liste '
-            'd’attente.", "/annuler", "Annuler mon inscription", "/retour") %}'
+            '{% call confirm("Annuler votre inscription ?", '
+            '"Votre place ira à la première personne de la liste d’attente.", '
+            '"/annuler", "Annuler mon inscription", "/retour") %}'
             '<input type="hidden" name="back" value="mine">{% endcall %}'
         )
     assert '<span class="tag ok">Publiée</span>' in html

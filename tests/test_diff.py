@@ -104,7 +104,9 @@ def test_the_source_word_diff_escapes_what_was_typed():
 
 
 def test_formatted_diff_compares_words_inside_the_formatting():
-    result = formatted_diff("Un **plan** simple.\n\nDeuxième paragraphe.", "Un **plan** plus simple.\n\nDeuxième paragraphe.")
+    result = formatted_diff(
+        "Un **plan** simple.\n\nDeuxième paragraphe.", "Un **plan** plus simple.\n\nDeuxième paragraphe."
+    )
     html = str(result.html)
     assert result.formatted and result.changed and not result.fallback
     assert "<strong>plan</strong>" in html  # the formatting, not the asterisks
@@ -128,9 +130,13 @@ def test_formatted_diff_marks_list_items_and_table_cells_in_place():
 
 
 def test_formatted_diff_shows_removed_and_added_blocks_whole():
-    html = str(formatted_diff("> Une citation retirée\n\nLa suite.", "La suite.\n\n## Un intertitre ajouté").html)
+    html = str(
+        formatted_diff("> Une citation retirée\n\nLa suite.", "La suite.\n\n## Un intertitre ajouté").html
+    )
     _elements(html)
-    assert re.search(r'<del class="diff-block"><blockquote>\s*<p>Une citation retirée</p>\s*</blockquote></del>', html)
+    assert re.search(
+        r'<del class="diff-block"><blockquote>\s*<p>Une citation retirée</p>\s*</blockquote></del>', html
+    )
     assert '<ins class="diff-block"><h2>Un intertitre ajouté</h2></ins>' in html
     assert "<p>La suite.</p>" in html
 

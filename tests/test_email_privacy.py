@@ -94,9 +94,7 @@ def _outbox(db, kind: str, user) -> list:
         .where(OutboxMessage.kind == kind, OutboxMessage.to_address == user.email)
         .order_by(OutboxMessage.id)
     ).all()
-    return [
-        email.message_from_bytes(bytes(build_message(row)), policy=email.policy.default) for row in rows
-    ]
+    return [email.message_from_bytes(bytes(build_message(row)), policy=email.policy.default) for row in rows]
 
 
 # --- one scenario per kind of email: it makes the email happen for real and returns the recipient
@@ -282,7 +280,9 @@ def _digest(frequency):
         from intranet.notifications.models import Frequency, Notification, NotificationPreference
 
         user = world.person(locale, role="coordinator")
-        pref = services["db"].session.get(NotificationPreference, user.id) or NotificationPreference(user_id=user.id)
+        pref = services["db"].session.get(NotificationPreference, user.id) or NotificationPreference(
+            user_id=user.id
+        )
         pref.frequency = Frequency(frequency)
         pref.region_ids = [world.org.region_id]
         pref.theme_ids = []
@@ -296,7 +296,11 @@ def _digest(frequency):
         directory.add_resource(
             world.staff,
             directory.ResourceData(
-                name=TITLE + " ressource", kind="interpreting", provider=ORG, coverage="province", description=FREE
+                name=TITLE + " ressource",
+                kind="interpreting",
+                provider=ORG,
+                coverage="province",
+                description=FREE,
             ),
         )
         for kind in ("practice_comment", "advocacy_request_changes", "cosign_request"):
@@ -318,7 +322,9 @@ def _space_post(world, locale, services):
     user = world.person(locale)
     colleague = world.person("fr")
     colleague.name = PERSON + " autrice"
-    space = spaces.create_space(world.staff, name="Espace", description="", visibility="members", immigration_seats=0)
+    space = spaces.create_space(
+        world.staff, name="Espace", description="", visibility="members", immigration_seats=0
+    )
     spaces.seat(world.staff, space, world.org)
     thread = spaces.start_thread(user, space, title=TITLE, body="Premier message.")
     spaces.reply(colleague, thread, FREE + " réponse")
@@ -332,7 +338,9 @@ def _space_reply_refused(world, locale, services):
     from intranet.spaces import services as spaces
 
     user = world.person(locale)
-    space = spaces.create_space(world.staff, name="Espace", description="", visibility="members", immigration_seats=0)
+    space = spaces.create_space(
+        world.staff, name="Espace", description="", visibility="members", immigration_seats=0
+    )
     spaces.seat(world.staff, space, world.org)
     thread = spaces.start_thread(world.person("fr"), space, title=TITLE, body="Premier message.")
     message = EmailMessage()
@@ -362,7 +370,12 @@ SCENARIOS = {
     "digest_daily": _digest("daily"),
     "digest_weekly": _digest("weekly"),
 }
-FUNCTIONAL = {"invitation", "password_reset", "security_notice", "space_reply_refused"}  # no content to show but a link
+FUNCTIONAL = {
+    "invitation",
+    "password_reset",
+    "security_notice",
+    "space_reply_refused",
+}  # no content to show but a link
 # About an organization, not a titled item: its positive control is the organization's name at "full".
 UNTITLED = {"directory_profile_stale"}
 
@@ -376,7 +389,17 @@ def test_every_kind_of_email_has_a_scenario():
 @pytest.mark.parametrize("level", list(Level))
 @pytest.mark.parametrize("kind", sorted(SCENARIOS))
 def test_no_email_says_more_than_its_level(
-    kind, level, locale, db, world, email_level, smtp, make_practice, make_session, make_training, make_position
+    kind,
+    level,
+    locale,
+    db,
+    world,
+    email_level,
+    smtp,
+    make_practice,
+    make_session,
+    make_training,
+    make_position,
 ):
     services = {
         "db": db,
@@ -477,13 +500,18 @@ def test_the_administrator_s_envelope_is_used_and_checked(app, db, world, login_
     assert settings.sender_name("fr") == "Bureau Lumière" and settings.subject("digest_weekly", "fr", 3) == (
         "Nouvelles de la semaine (3)"
     )
-    for locale, name, subject in (("fr", "Bureau Lumière", "Un petit mot"), ("en", "Lumière Office", "A short note")):
+    for locale, name, subject in (
+        ("fr", "Bureau Lumière", "Un petit mot"),
+        ("en", "Lumière Office", "A short note"),
+    ):
         user = world.person(locale)
         request_password_reset(user.email)
         [message] = _outbox(db, "password_reset", user)
         assert message["Subject"] == subject
         assert message["From"].addresses[0].display_name == name
-        assert message["From"].addresses[0].addr_spec == app.config["MAIL_DEFAULT_SENDER"].split("<")[1].strip(">")
+        assert message["From"].addresses[0].addr_spec == app.config["MAIL_DEFAULT_SENDER"].split("<")[
+            1
+        ].strip(">")
 
 
 @pytest.mark.parametrize("level", ["full", "titles", "discreet", "network"])
@@ -505,12 +533,16 @@ def test_choosing_a_level_in_the_preferences(db, login_as, email_level):
 
     client, member = login_as("member")
     data = {"frequency": "weekly", "weekday": "0", "locale": "fr", "all_regions": "y"}
-    assert client.post("/notifications/preferences", data={**data, "email_level": "discreet"}).status_code == 303
+    assert (
+        client.post("/notifications/preferences", data={**data, "email_level": "discreet"}).status_code == 303
+    )
     assert db.session.get(NotificationPreference, member.id).email_level == "discreet"
     # A form without the field (an older page) keeps the choice; "network" goes back to the default.
     assert client.post("/notifications/preferences", data=data).status_code == 303
     assert db.session.get(NotificationPreference, member.id).email_level == "discreet"
-    assert client.post("/notifications/preferences", data={**data, "email_level": "network"}).status_code == 303
+    assert (
+        client.post("/notifications/preferences", data={**data, "email_level": "network"}).status_code == 303
+    )
     assert db.session.get(NotificationPreference, member.id).email_level is None
     bad = client.post("/notifications/preferences", data={**data, "email_level": "everything"})
     assert bad.status_code == 422
@@ -530,4 +562,3 @@ def test_the_calendar_feed_follows_the_member_s_level(db, login_as, email_level,
     email_level("full", member)
     body = re.sub(r"\r?\n[ \t]", "", trainings.feed_ics(member).decode())
     assert "Canaritre" in body and "Canarilibre" in body
-

@@ -53,7 +53,11 @@ def test_a_line_that_prints_keeps_its_break_and_a_line_of_tags_vanishes(app):
 
 @pytest.mark.parametrize("locale", ["fr", "en"])
 def test_the_place_of_a_session_is_followed_by_a_new_line(app, locale):
-    context = {"training_title": "Plan de sécurité", "is_online": False, "place": "Québec, Capitale-Nationale"}
+    context = {
+        "training_title": "Plan de sécurité",
+        "is_online": False,
+        "place": "Québec, Capitale-Nationale",
+    }
     with app.test_request_context(), force_locale(locale):
         text = render_template("email/trainings_details.txt", starts_at=None, ends_at=None, **context)
         text += "Vos formations"
@@ -63,7 +67,16 @@ def test_the_place_of_a_session_is_followed_by_a_new_line(app, locale):
 @pytest.mark.parametrize("locale", ["fr", "en"])
 @pytest.mark.parametrize("kind", sorted(SCENARIOS))
 def test_no_plain_text_email_glues_its_lines(
-    kind, locale, db, world, email_level, smtp, make_practice, make_session, make_training, make_position  # noqa: F811
+    kind,
+    locale,
+    db,
+    world,  # noqa: F811
+    email_level,
+    smtp,
+    make_practice,
+    make_session,
+    make_training,
+    make_position,
 ):
     services = {
         "db": db, "make_practice": make_practice, "make_session": make_session,

@@ -95,11 +95,16 @@ def format_faults(text: str, *, french: bool) -> list[str]:
 
 
 def test_the_checker_sees_what_people_read():
-    body = b'<p>Le 2026-12-20 \xc3\xa0 09:00:00, moyenne 4.3 sur 5</p><input value="2026-01-01"><script>1.5</script>'
+    body = (
+        b"<p>Le 2026-12-20 \xc3\xa0 09:00:00, moyenne 4.3 sur 5</p><input "
+        b'value="2026-01-01"><script>1.5</script>'
+    )
     assert format_faults(readable_text(body), french=True) == [
         "ISO date 2026-12-20", "time with seconds 09:00:00", "decimal point 4.3",
     ]  # fmt: skip
-    assert format_faults(readable_text(b"<p>20 d\xc3\xa9cembre 2026, 09:00, 4,3 sur 5</p>"), french=True) == []
+    assert (
+        format_faults(readable_text(b"<p>20 d\xc3\xa9cembre 2026, 09:00, 4,3 sur 5</p>"), french=True) == []
+    )
 
 
 @pytest.mark.parametrize("role", DEMO_ROLES)
@@ -124,8 +129,9 @@ def test_a_certificate_writes_its_hours_and_times_for_its_reader(app, locale, ho
 
     starts = datetime(2026, 12, 20, 14, 0, tzinfo=UTC)
     context = {
-        "person_name": "Gabrielle Essai", "organization_name": "Maison Aube", "training_title": "Plan de sécurité",
-        "trainer": None, "starts_at": starts, "ends_at": starts.replace(hour=20), "hours": hours,
+        "person_name": "Gabrielle Essai", "organization_name": "Maison Aube",
+        "training_title": "Plan de sécurité", "trainer": None,
+        "starts_at": starts, "ends_at": starts.replace(hour=20), "hours": hours,
         "is_online": True, "place": "", "network_name": "Réseau", "issued_on": starts,
     }  # fmt: skip
     with app.test_request_context(), force_locale(locale):
@@ -158,7 +164,9 @@ def test_english_pages_show_no_iso_date_nor_seconds(app, db, demo, role):  # noq
     db.session.flush()
     client = app.test_client()
     assert sign_in(client, emails[role], password).status_code == 303
-    pages = [p for p in crawl(client, limit=120, per_shape=1) if p.status == 200 and "text/html" in p.content_type]
+    pages = [
+        p for p in crawl(client, limit=120, per_shape=1) if p.status == 200 and "text/html" in p.content_type
+    ]
     assert any(b'lang="en"' in p.body for p in pages)
     faults = [(p.url, f) for p in pages for f in format_faults(readable_text(p.body), french=False)]
     assert not faults, faults

@@ -26,7 +26,8 @@ FEMININE_ONLY = re.compile(
 # A participle or "elle" after a feminine noun that is not a person agrees with that noun:
 # "organisations inscrites", "chaque version montre ce qu’elle a changé".
 THING_BEFORE = re.compile(
-    r"\b(?:organisations?|rencontres?|versions?|coordination|tables?|séances?|formations?)\b[^.:;!?]*$", re.IGNORECASE
+    r"\b(?:organisations?|rencontres?|versions?|coordination|tables?|séances?|formations?)\b[^.:;!?]*$",
+    re.IGNORECASE,
 )
 ABOUT_A_PERSON = re.compile(r"\bvous\b|\bm’a\b", re.IGNORECASE)
 
@@ -48,7 +49,8 @@ def test_the_check_knows_what_it_looks_for():
                   "personnes présentes.", "Aucune personne nommée pour l’instant."):  # fmt: skip
         assert not feminine_only(right), right
     for agreeing in ("Aucune organisation inscrite pour l’instant.", "Votre organisation est inscrite.",
-                     "Chaque version montre ce qu’elle a changé.", "La coordination sera invitée à signer."):  # fmt: skip
+                     "Chaque version montre ce qu’elle a changé.",
+                     "La coordination sera invitée à signer."):  # fmt: skip
         assert not feminine_only(agreeing), agreeing
     assert feminine_only("Votre organisation a une nouvelle membre inscrite ? Vous êtes inscrite.")
 

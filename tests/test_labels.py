@@ -33,7 +33,14 @@ def test_the_audit_log_names_and_links_what_it_speaks_of(app, db, demo, login_as
         sa.select(Position).where(Position.published_at.is_not(None)).order_by(Position.id)
     )
     assert published is not None
-    _audit(db, "advocacy.published", actor=admin, target_type="advocacy_position", target_id=published.id, step="publish")
+    _audit(
+        db,
+        "advocacy.published",
+        actor=admin,
+        target_type="advocacy_position",
+        target_id=published.id,
+        step="publish",
+    )
     _audit(db, "login.succeeded", actor=admin, target_type="user", target_id=admin.id, method="password")
     _audit(db, "practice.unpublished", actor=admin, target_type="practice", target_id=10**8, to="withdrawn")
 

@@ -15,7 +15,9 @@ def _name(requirement: str) -> str:
 
 def test_lock_pins_what_pyproject_pins():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    declared = list(project["dependencies"]) + [r for extra in project["optional-dependencies"].values() for r in extra]
+    declared = list(project["dependencies"]) + [
+        r for extra in project["optional-dependencies"].values() for r in extra
+    ]
     locked = {}
     for line in (ROOT / "requirements.lock").read_text().splitlines():
         if line and not line.startswith("#"):

@@ -70,15 +70,20 @@ def test_email_templates_read_the_same_with_the_catalogue_looked_up_once(app):
     from intranet.mail.services import _gettext
 
     folder = Path(app.root_path).parent / "templates" / "email"
-    names = sorted(p.name for p in folder.iterdir() if p.suffix in (".txt", ".html") and not p.name.startswith("_"))
+    names = sorted(
+        p.name for p in folder.iterdir() if p.suffix in (".txt", ".html") and not p.name.startswith("_")
+    )
     assert "notifications_digest.html" in names and "discreet.txt" in names
     from intranet.notifications.digests import ShownItem, ShownSection
 
     item = ShownItem("Un titre", "https://p.example/x", label="Avis", summary="Résumé", meta="1 déc.")
-    section = ShownSection("notifications", "Pour vous", [item], more=2, more_url="https://p.example/n", hidden=1)
+    section = ShownSection(
+        "notifications", "Pour vous", [item], more=2, more_url="https://p.example/n", hidden=1
+    )
     context = {
-        "count": 3, "events": 2, "user_name": "Chloé", "home_url": "https://p.example/", "sections": [section],
-        "preferences_url": "https://p.example/p", "unsubscribe_url": "https://p.example/u", "intro": "Intro",
+        "count": 3, "events": 2, "user_name": "Chloé", "home_url": "https://p.example/",
+        "sections": [section], "preferences_url": "https://p.example/p",
+        "unsubscribe_url": "https://p.example/u", "intro": "Intro",
         "since": "1 décembre 2026", "level": "full", "sender_name": "Passerelle", "link": "https://p.example/l",
     }  # fmt: skip
     with app.app_context():
@@ -91,13 +96,17 @@ def test_email_templates_read_the_same_with_the_catalogue_looked_up_once(app):
                         plain = render_template(f"email/{name}", locale=locale, **context)
                     except Exception:  # a template that needs context of its own: its tests cover it
                         continue
-                    assert render_template(f"email/{name}", locale=locale, gettext=bound, **context) == plain, name
+                    assert (
+                        render_template(f"email/{name}", locale=locale, gettext=bound, **context) == plain
+                    ), name
                     rendered.add(name)
                 assert {"notifications_digest.html", "notifications_digest.txt", "discreet.html"} <= rendered
                 assert len(rendered) >= len(names) // 2, sorted(set(names) - rendered)
 
 
-def test_a_sent_mark_is_one_statement_that_does_not_wait_for_the_disk_on_postgresql(app, db, monkeypatch, tmp_path):
+def test_a_sent_mark_is_one_statement_that_does_not_wait_for_the_disk_on_postgresql(
+    app, db, monkeypatch, tmp_path
+):
     """Each message sent is marked by one UPDATE, in its own commit; on PostgreSQL that UPDATE says
     ``SET LOCAL synchronous_commit TO OFF`` itself (``set_config``), not in a round trip of its own."""
     import sqlalchemy as sa
@@ -107,7 +116,9 @@ def test_a_sent_mark_is_one_statement_that_does_not_wait_for_the_disk_on_postgre
     monkeypatch.setitem(app.config, "MAIL_BACKEND", "file")
     monkeypatch.setattr(app, "instance_path", str(tmp_path))
     rows = [
-        queue_email(to=f"m{i}@essai.example", kind="password_reset", template="password_reset", link="http://p.test/y")
+        queue_email(
+            to=f"m{i}@essai.example", kind="password_reset", template="password_reset", link="http://p.test/y"
+        )
         for i in range(3)
     ]
     db.session.commit()

@@ -67,7 +67,10 @@ def _rows(count: int):
         text = ending.join(lines) + rng.choice(["", "\n", "\n\n"])
         headers = {}
         if rng.random() < 0.7:
-            headers = {"List-Unsubscribe": rng.choice(UNSUBSCRIBE), "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+            headers = {
+                "List-Unsubscribe": rng.choice(UNSUBSCRIBE),
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            }
         elif rng.random() < 0.5:  # a space's post: replies come back to an address with a token
             headers = {"Reply-To": rng.choice(REPLY_TO)}
         yield SimpleNamespace(
@@ -175,8 +178,15 @@ def test_addresses_and_message_ids_fold_as_the_email_package_folds_them(app):
         domain = "".join(rng.choice(alphabet) for _ in range(max(1, length - len(local) - 9))) + ".example"
         values.append(("To", f"{local or 'x'}@{domain}"))
         values.append(("To", f"x{'.' * (length % 3)}y@{domain}"))
-        values.append(("Message-ID", f"<{rng.randrange(10**length)}.{length}.{rng.randrange(10**19)}.ab12@{domain}>"))
-    values += [("To", "Jeanne <j@x.example>"), ("To", "a@b"), ("To", '"quoted"@x.example'), ("Message-ID", "<a@b>")]
+        values.append(
+            ("Message-ID", f"<{rng.randrange(10**length)}.{length}.{rng.randrange(10**19)}.ab12@{domain}>")
+        )
+    values += [
+        ("To", "Jeanne <j@x.example>"),
+        ("To", "a@b"),
+        ("To", '"quoted"@x.example'),
+        ("Message-ID", "<a@b>"),
+    ]
     for name, value in values:
         folded, stored = folder.header(name, value)
         assert folder.unique(name, value) == (folded, str(stored)), (name, value)

@@ -46,8 +46,12 @@ def test_upgrade_from_empty_matches_the_models(app, database_url, tmp_path):
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_in_migrations})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_object": include_in_migrations}
+            )
             differences = compare_metadata(context, db.metadata)
     finally:
         engine.dispose()
-    assert differences == [], "run `make migration`: the models and the migrations differ:\n" + "\n".join(map(str, differences))
+    assert differences == [], "run `make migration`: the models and the migrations differ:\n" + "\n".join(
+        map(str, differences)
+    )

@@ -1,4 +1,5 @@
-"""Long tasks: queued -> running -> done/failed, shown by a polling fragment, retried, robust to a killed worker."""
+"""Long tasks: queued -> running -> done/failed, shown by a polling fragment, retried, robust to a
+killed worker."""
 
 from __future__ import annotations
 
@@ -105,7 +106,10 @@ def test_a_worker_killed_mid_task_leaves_nothing_half_done_and_the_task_can_be_r
     # processes: other tests running in parallel have workers of their own.
     import psutil
 
-    victims = [psutil.Process(worker_process.pid), *psutil.Process(worker_process.pid).children(recursive=True)]
+    victims = [
+        psutil.Process(worker_process.pid),
+        *psutil.Process(worker_process.pid).children(recursive=True),
+    ]
     for proc in victims:
         proc.kill()
     worker_process.wait(timeout=10)
@@ -115,7 +119,10 @@ def test_a_worker_killed_mid_task_leaves_nothing_half_done_and_the_task_can_be_r
     # Once its heartbeat is stale (TASK_STALE_AFTER), the page says it failed and offers a retry.
     client, _ = login_as(user=member)
     wait_until(
-        lambda: "Réessayer" in client.get(f"/taches/{public_id}", headers={"HX-Request": "true"}).get_data(as_text=True),
+        lambda: (
+            "Réessayer"
+            in client.get(f"/taches/{public_id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+        ),
         timeout=20,
         interval=0.5,
         what="the interrupted task to be shown as failed",

@@ -12,16 +12,24 @@ def test_staff_manage_the_themes_and_members_cannot(login_as, make_theme, db):
     member, _ = login_as("member")
     assert member.get("/themes/").status_code == 403
     staff, _ = login_as("staff")
-    assert staff.post("/themes/", data={"name_fr": "Santé mentale", "name_en": "Mental health"}).status_code == 303
+    assert (
+        staff.post("/themes/", data={"name_fr": "Santé mentale", "name_en": "Mental health"}).status_code
+        == 303
+    )
     theme = db.session.scalar(sa.select(Theme).where(Theme.name_fr == "Santé mentale"))
     assert theme is not None and theme.active and theme.slug == "sante-mentale"
     for name in ("santé mentale", "Santé mentale", " Santé mentale ", "SANTE MENTALE"):
         duplicate = staff.post("/themes/", data={"name_fr": name, "name_en": "x"})
         assert duplicate.status_code == 422 and "existe déjà" in duplicate.get_data(as_text=True), name
-    assert staff.post("/themes/", data={"name_fr": "Évaluation du risque", "name_en": "Risk"}).status_code == 303
+    assert (
+        staff.post("/themes/", data={"name_fr": "Évaluation du risque", "name_en": "Risk"}).status_code == 303
+    )
     clash = staff.post(f"/themes/{theme.id}", data={"name_fr": "évaluation du risque", "name_en": "Risk"})
     assert clash.status_code == 422 and "existe déjà" in clash.get_data(as_text=True)
-    renamed = staff.post(f"/themes/{theme.id}", data={"name_fr": "Santé mentale et trauma", "name_en": "Mental health and trauma"})
+    renamed = staff.post(
+        f"/themes/{theme.id}",
+        data={"name_fr": "Santé mentale et trauma", "name_en": "Mental health and trauma"},
+    )
     assert renamed.status_code == 303
     assert staff.post(f"/themes/{theme.id}/actif").status_code == 303
     db.session.expire_all()
@@ -41,7 +49,12 @@ def test_one_theme_tags_a_practice_a_training_and_a_text(
     make_session(training)
     position = make_position(status="published", themes=("Interprétariat",))
     db.session.commit()
-    assert [t.id for t in position.themes] == [theme.id] == [t.id for t in training.themes] == [t.id for t in practice.themes]
+    assert (
+        [t.id for t in position.themes]
+        == [theme.id]
+        == [t.id for t in training.themes]
+        == [t.id for t in practice.themes]
+    )
 
     staff, _ = login_as("staff")
     page = staff.get("/themes/").get_data(as_text=True)
@@ -78,8 +91,17 @@ def test_a_retired_theme_is_offered_nowhere_new_but_kept_where_it_is(
     # The text that carries it still shows it checked, and saving it again keeps it.
     edit = client.get(f"/plaidoyer/{kept.id}/modifier").get_data(as_text=True)
     assert "Régions éloignées" in edit
-    posted = client.post("/plaidoyer/nouveau", data={
-        "kind": "brief", "language": "fr", "title": "Un autre texte", "addressee": "", "summary": "En bref.",
-        "body": "Texte.", "demands": "", "themes": [str(theme.id)],
-    })
+    posted = client.post(
+        "/plaidoyer/nouveau",
+        data={
+            "kind": "brief",
+            "language": "fr",
+            "title": "Un autre texte",
+            "addressee": "",
+            "summary": "En bref.",
+            "body": "Texte.",
+            "demands": "",
+            "themes": [str(theme.id)],
+        },
+    )
     assert posted.status_code == 422  # a retired theme cannot be chosen for a new text

@@ -59,7 +59,9 @@ def test_static_files_are_compressed_once_and_cached_for_a_year(login_as):
             decoded = brotli.decompress if encoding == "br" else gzip.decompress
             assert decoded(response.get_data()) == plain.get_data()
             assert len(response.get_data()) < len(plain.get_data()) / 2
-            again = client.get(url, headers={"Accept-Encoding": encoding, "If-None-Match": response.headers["ETag"]})
+            again = client.get(
+                url, headers={"Accept-Encoding": encoding, "If-None-Match": response.headers["ETag"]}
+            )
             assert again.status_code == 304 and not again.get_data()
             assert again.headers["Cache-Control"] == "max-age=31536000, public, immutable"
             assert header_bytes(again) <= 400
@@ -75,7 +77,11 @@ def test_a_changed_static_file_gets_a_new_name(app, tmp_path):
     (source / "css").mkdir(parents=True)
     (source / "css/a.css").write_text("body { color: black; }" * 40)
     first = build(source, target)["css/a.css"]
-    assert (target / first).is_file() and (target / (first + ".br")).is_file() and (target / (first + ".gz")).is_file()
+    assert (
+        (target / first).is_file()
+        and (target / (first + ".br")).is_file()
+        and (target / (first + ".gz")).is_file()
+    )
     (source / "css/a.css").write_text("body { color: navy; }" * 40)
     second = build(source, target)["css/a.css"]
     assert second != first and (target / second).read_text().startswith("body { color: navy")

@@ -98,7 +98,15 @@ def authenticate(email: str, password: str) -> User | None:
     usable = user is not None and user.active and user.closed_at is None and not locked
     ok = verify_password(user.password_hash if user is not None and usable else None, password)
     if not ok:
-        reason = "unknown_account" if user is None else "locked" if locked else "inactive" if not usable else "password"
+        reason = (
+            "unknown_account"
+            if user is None
+            else "locked"
+            if locked
+            else "inactive"
+            if not usable
+            else "password"
+        )
         record_failure(user, reason)
         return None
     assert user is not None and user.password_hash is not None  # verify_password refused otherwise
@@ -216,8 +224,6 @@ def read_token(token: str, purpose: str) -> User:
     if user is None or not user.active or data.get("f") != _fingerprint(user):
         raise AccountError(_l("Ce lien a déjà servi ou n’est plus valide."))
     return user
-
-
 
 
 def request_password_reset(email: str) -> None:

@@ -20,7 +20,14 @@ def init_app(app: Flask) -> None:
         80,
         _l("Inviter des organismes et des personnes, nommer les coordinations."),
     )
-    add_nav(app, "admin.jobs", _l("Tâches de fond"), "admin", 90, _l("Files d’attente, échecs à relancer, courriels refusés."))
+    add_nav(
+        app,
+        "admin.jobs",
+        _l("Tâches de fond"),
+        "admin",
+        90,
+        _l("Files d’attente, échecs à relancer, courriels refusés."),
+    )
     add_nav(app, "admin.network_settings", _l("Réseau"), "admin", 93, _l("Le papier des documents PDF."))
     register_desk_item(app, 40, "staff", desk_organizations)
     register_desk_item(app, 50, "admin", desk_failed_jobs)
@@ -55,7 +62,9 @@ def _words(app: Flask) -> None:
     from ..vocabulary import register_words
 
     register_object(app, "user", _l("Compte"), _link_person, column_titles(User.name))
-    register_object(app, "organization", _l("Organisme"), _link_organization, column_titles(Organization.name))
+    register_object(
+        app, "organization", _l("Organisme"), _link_organization, column_titles(Organization.name)
+    )
     register_words(
         app,
         "queue",

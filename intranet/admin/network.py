@@ -34,8 +34,13 @@ def network_settings():
     if form.validate_on_submit():
         network.save_paper_size(current_user.id, form.paper_size.data or "")
         events.audit.send(
-            None, action="network.settings_changed", actor_id=current_user.id, organization_id=None,
-            target_type="network_settings", target_id=1, details={"paper_size": form.paper_size.data or ""},
+            None,
+            action="network.settings_changed",
+            actor_id=current_user.id,
+            organization_id=None,
+            target_type="network_settings",
+            target_id=1,
+            details={"paper_size": form.paper_size.data or ""},
         )
         db.session.commit()
         flash(_("Les réglages du réseau sont enregistrés."), "success")

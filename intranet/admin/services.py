@@ -41,7 +41,9 @@ def active_people_counts() -> dict[int, int]:
     """Active accounts per organization id."""
     return dict(
         db.session.execute(
-            sa.select(User.organization_id, sa.func.count(User.id)).where(User.active).group_by(User.organization_id)
+            sa.select(User.organization_id, sa.func.count(User.id))
+            .where(User.active)
+            .group_by(User.organization_id)
         ).all()
     )
 
@@ -55,7 +57,9 @@ def manageable_organization(actor: User, org_id: int) -> Organization | None:
 def manageable_person(actor: User, user_id: int) -> User | None:
     """The account if it exists and ``actor`` may manage its organization."""
     user = db.session.get(User, user_id)
-    return user if user is not None and accounts.can_manage_organization(actor, user.organization_id) else None
+    return (
+        user if user is not None and accounts.can_manage_organization(actor, user.organization_id) else None
+    )
 
 
 def people_of(org_id: int) -> list[User]:

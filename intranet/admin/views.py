@@ -187,7 +187,7 @@ def _confirm_active(user_id: int) -> Confirmation:
     return Confirmation(
         question=_("Désactiver le compte de %(name)s ?", name=user.name),
         consequence=_(
-            "%(name)s ne pourra plus se connecter et ses sessions ouvertes sont fermées ; ses écrits restent.",
+            "%(name)s ne pourra plus se connecter et ses sessions ouvertes sont fermées ; ses écrits restent.",  # noqa: E501
             name=user.name,
         ),
         action=_("Désactiver"),

@@ -37,6 +37,7 @@ def _people(ids: set) -> dict[int, User]:
         return {}
     return {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))}
 
+
 bp = Blueprint("audit", __name__, url_prefix="/gestion/journal")
 
 

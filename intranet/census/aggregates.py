@@ -1,10 +1,10 @@
 """The results of a campaign: every figure any page, chart, CSV or PDF displays comes from here.
 
 ``results(campaign)`` reads the closed campaign's sums by question, breakdown category and region
-(``Total``, written by one GROUP BY when it closed), builds the cells and their relations (regions add up to the network, categories to
-their question, parts to their question), and hands them to ``suppression.suppress``. What leaves
-this module is ``Shown`` cells only: a hidden figure is never in the output, so no template can
-print it by mistake.
+(``Total``, written by one GROUP BY when it closed), builds the cells and their relations (regions
+add up to the network, categories to their question, parts to their question), and hands them to
+``suppression.suppress``. What leaves this module is ``Shown`` cells only: a hidden figure is never
+in the output, so no template can print it by mistake.
 
 Results are computed once per campaign revision and network threshold (the campaign's random
 ``revision`` changes with every answer or status change) and kept in a small in-process cache.
@@ -114,7 +114,9 @@ def drop_totals(campaign: Campaign) -> None:
 def compute(campaign: Campaign, k: int) -> Results:
     """Suppress the closed campaign's sums; no figure of a single organization leaves here."""
     questions = db.session.scalars(
-        sa.select(Question).where(Question.campaign_id == campaign.id).order_by(Question.position, Question.id)
+        sa.select(Question)
+        .where(Question.campaign_id == campaign.id)
+        .order_by(Question.position, Question.id)
     ).all()
     asked_regions = db.session.execute(
         sa.select(Region.id, Region.name)

@@ -60,7 +60,8 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, Shown]]) -> Marku
             )
         fill = "#1a1a1a" if cell.shown else MUTED
         parts.append(
-            f'<text x="{label_w + width + 4}" y="{y + 15}" font-size="12" fill="{fill}">{escape(cell_text(cell))}</text>'
+            f'<text x="{label_w + width + 4}" y="{y + 15}" font-size="12" '
+            f'fill="{fill}">{escape(cell_text(cell))}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -77,7 +78,8 @@ def line_chart(chart_id: str, title: str, points: list[tuple[str, Shown]]) -> Ma
         f'viewBox="0 0 {width} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="{MUTED}"/>',
-        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" font-size="11">{escape(format_number(peak))}</text>',
+        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" '
+        f'font-size="11">{escape(format_number(peak))}</text>',
         f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" font-size="11">0</text>',
     ]
     segment: list[str] = []
@@ -91,7 +93,10 @@ def line_chart(chart_id: str, title: str, points: list[tuple[str, Shown]]) -> Ma
             y = round(top + plot_h - plot_h * cell.value / peak, 1)
             segment.append(f"{x},{y}")
             parts.append(f'<circle cx="{x}" cy="{y}" r="4" fill="{COLOR}" data-value="{cell.value}"/>')
-            parts.append(f'<text x="{x}" y="{y - 8}" text-anchor="middle" font-size="11">{escape(cell_text(cell))}</text>')
+            parts.append(
+                f'<text x="{x}" y="{y - 8}" text-anchor="middle" '
+                f'font-size="11">{escape(cell_text(cell))}</text>'
+            )
         else:
             if segment:
                 segments.append(segment)
@@ -104,6 +109,9 @@ def line_chart(chart_id: str, title: str, points: list[tuple[str, Shown]]) -> Ma
         segments.append(segment)
     for points_list in segments:
         if len(points_list) > 1:
-            parts.insert(5, f'<polyline points="{" ".join(points_list)}" fill="none" stroke="{COLOR}" stroke-width="2"/>')
+            parts.insert(
+                5,
+                f'<polyline points="{" ".join(points_list)}" fill="none" stroke="{COLOR}" stroke-width="2"/>',
+            )
     parts.append("</svg>")
     return Markup("".join(parts))

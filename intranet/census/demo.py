@@ -39,10 +39,12 @@ HOUSES = (
 
 HIGHLIGHTS = (
     "Nous avons ouvert deux logements de plus grâce à un partenariat avec l’office d’habitation.",
-    "Les demandes d’interprétariat en espagnol ont doublé ; la banque régionale d’interprètes a été précieuse.",
+    "Les demandes d’interprétariat en espagnol ont doublé ; la banque régionale d’interprètes a été "
+    "précieuse.",
     "Une année marquée par le manque de logements abordables à la sortie de la maison.",
     "L’atelier sur le plan de sécurité avec les organismes pont a été repris dans trois autres régions.",
-    "Les enfants accueillis ont pu garder leur école grâce au transport organisé avec le centre de services scolaire.",
+    "Les enfants accueillis ont pu garder leur école grâce au transport organisé avec le centre de "
+    "services scolaire.",
 )
 
 
@@ -78,7 +80,9 @@ def _figures(rng: random.Random, campaign: Campaign, growth: float) -> dict[tupl
     return figures
 
 
-def _answer(response: Response, figures: dict, coordinator_id: int | None, highlights: str, submitted: bool) -> None:
+def _answer(
+    response: Response, figures: dict, coordinator_id: int | None, highlights: str, submitted: bool
+) -> None:
     for (question_id, category), value in figures.items():
         response.values.append(Value(question_id=question_id, category=category, value=value))
     response.highlights = highlights
@@ -101,7 +105,9 @@ def load_demo() -> None:
         return
     coordinators = dict(
         db.session.execute(
-            sa.select(User.organization_id, sa.func.min(User.id)).where(User.role == Role.COORDINATOR).group_by(User.organization_id)
+            sa.select(User.organization_id, sa.func.min(User.id))
+            .where(User.role == Role.COORDINATOR)
+            .group_by(User.organization_id)
         ).all()
     )
     rng = random.Random(21)
@@ -118,11 +124,19 @@ def load_demo() -> None:
         )
         campaign = campaigns.create_campaign(staff, data, copy_from=past)
         campaigns.open_campaign(staff, campaign)
-        for index, response in enumerate(sorted(campaign_responses(campaign), key=lambda r: r.organization_id)):
+        for index, response in enumerate(
+            sorted(campaign_responses(campaign), key=lambda r: r.organization_id)
+        ):
             if rng.random() < 0.1:  # a few houses did not answer
                 continue
             text = HIGHLIGHTS[index % len(HIGHLIGHTS)] if index % 4 == 0 else ""
-            _answer(response, _figures(rng, campaign, growth), coordinators.get(response.organization_id), text, True)
+            _answer(
+                response,
+                _figures(rng, campaign, growth),
+                coordinators.get(response.organization_id),
+                text,
+                True,
+            )
         db.session.flush()
         campaigns.close_campaign(staff, campaign)
         campaign.closed_at = utcnow() - timedelta(days=365 * (2026 - year))

@@ -34,9 +34,12 @@ class CampaignForm(GuardedForm):
         validators=[DataRequired(_l("Donnez un nom au recensement.")), Length(max=200)],
         description=_l("Par exemple : Recensement annuel 2026."),
     )
-    period = SelectField(_l("Période comptée"), choices=[(p.value, label) for p, label in PERIOD_LABELS.items()])
+    period = SelectField(
+        _l("Période comptée"), choices=[(p.value, label) for p, label in PERIOD_LABELS.items()]
+    )
     starts_on = DateField(
-        _l("Premier jour de la période"), validators=[InputRequired(_l("Indiquez le premier jour de la période."))]
+        _l("Premier jour de la période"),
+        validators=[InputRequired(_l("Indiquez le premier jour de la période."))],
     )
     closes_on = DateField(
         _l("Date limite de réponse"), validators=[Optional()], description=_l("Annoncée aux coordinations.")
@@ -47,7 +50,9 @@ class CampaignForm(GuardedForm):
         _l("Question de faits saillants (texte libre)"),
         validators=[Optional(), Length(max=500)],
         refuse=("address",),
-        description=_l("Par exemple : Qu’est-ce qui a marqué votre année ? Les réponses ne sont publiées que si l’équipe les retient."),
+        description=_l(
+            "Par exemple : Qu’est-ce qui a marqué votre année ? Les réponses ne sont publiées que si l’équipe les retient."  # noqa: E501
+        ),
     )
     copy_from = SelectField(_l("Reprendre le questionnaire de"), coerce=_optional_int, validate_choice=False)
 
@@ -63,7 +68,9 @@ class QuestionForm(GuardedForm):
         _l("Définition"),
         refuse=("address",),
         validators=[Optional(), Length(max=2000)],
-        description=_l("Ce qui entre dans le compte et ce qui n’y entre pas, pour que chaque organisme compte de la même façon."),
+        description=_l(
+            "Ce qui entre dans le compte et ce qui n’y entre pas, pour que chaque organisme compte de la même façon."  # noqa: E501
+        ),
     )
     breakdown = SelectField(
         _l("Ventilation"),

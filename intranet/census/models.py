@@ -25,7 +25,11 @@ class Period(enum.StrEnum):
     YEAR = "year"
 
 
-PERIOD_LABELS = {Period.DAY: _l("Une journée"), Period.QUARTER: _l("Un trimestre"), Period.YEAR: _l("Une année")}
+PERIOD_LABELS = {
+    Period.DAY: _l("Une journée"),
+    Period.QUARTER: _l("Un trimestre"),
+    Period.YEAR: _l("Une année"),
+}
 
 
 class CampaignStatus(enum.StrEnum):
@@ -95,7 +99,9 @@ class Campaign(db.Model):
     region_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
     highlights_question: Mapped[str] = mapped_column(sa.String(500), default="")
     closes_on: Mapped[date | None] = mapped_column(sa.Date)  # the date announced to coordinators
-    copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("census_campaign.id", ondelete="SET NULL"))
+    copied_from_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("census_campaign.id", ondelete="SET NULL")
+    )
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -131,7 +137,9 @@ class Question(db.Model):
     __tablename__ = "census_question"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("census_campaign.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("census_campaign.id", ondelete="CASCADE"), index=True
+    )
     # Stable across copies of a questionnaire: year-over-year figures follow the key.
     key: Mapped[str] = mapped_column(sa.String(60))
     position: Mapped[int] = mapped_column(default=0)

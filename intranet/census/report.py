@@ -68,7 +68,9 @@ def report_context(campaign: Campaign, locale: str) -> dict:
                     "label": q.label,
                     "definition": q.definition,
                     "network": charts.cell_text(q.network),
-                    "categories": [(str(labels[c]), charts.cell_text(q.by_category[c])) for c in q.categories],
+                    "categories": [
+                        (str(labels[c]), charts.cell_text(q.by_category[c])) for c in q.categories
+                    ],
                     "regions": regions,
                     "chart": charts.bar_chart(
                         f"c{q.id}",
@@ -81,7 +83,11 @@ def report_context(campaign: Campaign, locale: str) -> dict:
             "lang": locale,
             "network_name": current_app.config["NETWORK_NAME"],
             "title": campaign.name,
-            "period": _("du %(start)s au %(end)s", start=format_date(campaign.starts_on, "long"), end=format_date(campaign.ends_on, "long")),
+            "period": _(
+                "du %(start)s au %(end)s",
+                start=format_date(campaign.starts_on, "long"),
+                end=format_date(campaign.ends_on, "long"),
+            ),
             "k": results.k,
             "respondents": results.respondents,
             "questions": questions,
@@ -124,7 +130,10 @@ def request_report(user: User, campaign: Campaign) -> TaskRecord:
 def current_task(user: User, campaign: Campaign) -> TaskRecord | None:
     return db.session.scalar(
         sa.select(TaskRecord)
-        .where(TaskRecord.cache_key == _cache_key(campaign, _locale(user)), TaskRecord.status != TaskStatus.FAILED)
+        .where(
+            TaskRecord.cache_key == _cache_key(campaign, _locale(user)),
+            TaskRecord.status != TaskStatus.FAILED,
+        )
         .order_by(TaskRecord.id.desc())
         .limit(1)
     )
@@ -138,4 +147,3 @@ def can_see_report_task(task: TaskRecord, user: User) -> bool:
     except (IndexError, TypeError, ValueError):
         return False
     return campaign is not None and policy.can_see_results(user, campaign)
-

@@ -72,7 +72,9 @@ def primary_state(cell: Cell, k: int) -> State:
     return State.HIDDEN
 
 
-def suppress(cells: dict[Hashable, Cell], relations: Iterable[Relation], k: int = DEFAULT_K) -> dict[Hashable, Shown]:
+def suppress(
+    cells: dict[Hashable, Cell], relations: Iterable[Relation], k: int = DEFAULT_K
+) -> dict[Hashable, Shown]:
     """Decide every cell. Cells named by a relation must all be in ``cells``."""
     relations = [r for r in relations if r.parts]
     states = {key: primary_state(cell, k) for key, cell in cells.items()}
@@ -110,7 +112,9 @@ def suppress(cells: dict[Hashable, Cell], relations: Iterable[Relation], k: int 
                 break
         if not progressed:  # every cell around is hidden already: nothing more can be done
             break
-    return {key: Shown(states[key], cells[key].value if states[key] == State.SHOWN else None, k) for key in cells}
+    return {
+        key: Shown(states[key], cells[key].value if states[key] == State.SHOWN else None, k) for key in cells
+    }
 
 
 def _hidden_count(relation: Relation, hidden: set) -> int:

@@ -62,7 +62,9 @@ def index():
 
 
 def _campaign_form(form: CampaignForm, *, creating: bool) -> None:
-    form.regions.choices = [(r.id, r.name) for r in db.session.scalars(sa.select(Region).order_by(Region.name))]
+    form.regions.choices = [
+        (r.id, r.name) for r in db.session.scalars(sa.select(Region).order_by(Region.name))
+    ]
     if creating:
         form.copy_from.choices = [(0, _("Questionnaire type du réseau"))] + [
             (c.id, c.name) for c in campaigns.past_campaigns()
@@ -124,7 +126,9 @@ def edit(campaign_id: int):
             record_confirmed(form, user=current_user, obj=campaign)
             db.session.commit()
             return _to("census.show", campaign_id=campaign.id)
-    return render_template("census/campaign_form.html", form=form, campaign=campaign), 422 if form.errors else 200
+    return render_template(
+        "census/campaign_form.html", form=form, campaign=campaign
+    ), 422 if form.errors else 200
 
 
 @bp.route("/<int:campaign_id>")
@@ -141,12 +145,16 @@ def show(campaign_id: int):
         counts=campaigns.participation_counts(campaign) if campaign.status != CampaignStatus.DRAFT else None,
         question_form=_question_form(campaign),
         can_edit=policy.can_edit_questionnaire(current_user, campaign),
-        asked=len(campaigns.asked_organizations(campaign)) if campaign.status == CampaignStatus.DRAFT else None,
+        asked=len(campaigns.asked_organizations(campaign))
+        if campaign.status == CampaignStatus.DRAFT
+        else None,
     )
 
 
 def _question_form(campaign: Campaign, question: Question | None = None, formdata=None) -> QuestionForm:
-    form = QuestionForm(formdata=formdata, obj=question) if formdata is not None else QuestionForm(obj=question)
+    form = (
+        QuestionForm(formdata=formdata, obj=question) if formdata is not None else QuestionForm(obj=question)
+    )
     form.parent_id.choices = [(0, _("Aucune (question principale)"))] + [
         (q.id, q.label)
         for q in campaign.questions
@@ -183,7 +191,11 @@ def add_question(campaign_id: int):
             db.session.commit()
             return _to("census.show", campaign_id=campaign.id, _anchor="questionnaire")
     return render_template(
-        "census/show.html", campaign=campaign, counts=None, question_form=form, can_edit=True,
+        "census/show.html",
+        campaign=campaign,
+        counts=None,
+        question_form=form,
+        can_edit=True,
         asked=len(campaigns.asked_organizations(campaign)),
     ), 422
 
@@ -320,7 +332,12 @@ def highlights(campaign_id: int):
         chosen = {int(v) for v in request.form.getlist("publish") if v.isdigit()}
         count = campaigns.publish_highlights(current_user, campaign, chosen)
         db.session.commit()
-        flash(_("Faits saillants publiés : %(n)s.", n=count) if count else _("Aucun fait saillant n’est publié."), "success")
+        flash(
+            _("Faits saillants publiés : %(n)s.", n=count)
+            if count
+            else _("Aucun fait saillant n’est publié."),
+            "success",
+        )
         return _to("census.results", campaign_id=campaign.id)
     return render_template("census/highlights.html", campaign=campaign, items=items)
 
@@ -347,14 +364,20 @@ def answer(campaign_id: int):
         checked = answers.check(campaign, request.form, complete=submit, last_year=last)
         valid = form.validate_on_submit()
         if checked.ok and valid and submit and checked.warnings and not form.confirm_figures.data:
-            form.confirm_figures.errors = [_("Des chiffres s’écartent de la dernière fois : confirmez-les ou corrigez-les.")]
+            form.confirm_figures.errors = [
+                _("Des chiffres s’écartent de la dernière fois : confirmez-les ou corrigez-les.")
+            ]
             valid = False
         if checked.ok and valid:
             answers.save(current_user, response, checked, form.highlights.data or "", submit=submit)
             record_confirmed(form, user=current_user, obj=response)
             db.session.commit()
-            flash(_("Réponse transmise au réseau. Vous pouvez la corriger jusqu’à la fermeture.") if submit
-                  else _("Brouillon enregistré. Vous pouvez revenir le compléter."), "success")
+            flash(
+                _("Réponse transmise au réseau. Vous pouvez la corriger jusqu’à la fermeture.")
+                if submit
+                else _("Brouillon enregistré. Vous pouvez revenir le compléter."),
+                "success",
+            )
             return _to("census.answer", campaign_id=campaign.id)
         db.session.rollback()
         status = 422
@@ -384,7 +407,11 @@ def _own(campaign: Campaign) -> dict | None:
     if not current_user.is_coordinator_of(current_user.organization_id):
         return None  # what ``policy.can_read_own`` would answer, without reading the figures first
     response = answers.response_of(campaign, current_user.organization_id)
-    if response is None or response.status != ResponseStatus.SUBMITTED or not policy.can_read_own(current_user, response):
+    if (
+        response is None
+        or response.status != ResponseStatus.SUBMITTED
+        or not policy.can_read_own(current_user, response)
+    ):
         return None
     return response.figures()
 
@@ -421,9 +448,16 @@ def question_results(campaign_id: int, question_id: int):
         category_labels=labels,
         bars=charts.bar_chart("bars", _("%(q)s par région", q=question.label), rows),
         history=history,
-        line=charts.line_chart("history", _("%(q)s d’une période à l’autre", q=question.label),
-                               [(c.starts_on.strftime("%Y") if c.period == "year" else format_date(c.starts_on, "d MMM y"), s) for c, s in history])
-        if len(history) > 1 else None,
+        line=charts.line_chart(
+            "history",
+            _("%(q)s d’une période à l’autre", q=question.label),
+            [
+                (c.starts_on.strftime("%Y") if c.period == "year" else format_date(c.starts_on, "d MMM y"), s)
+                for c, s in history
+            ],
+        )
+        if len(history) > 1
+        else None,
         own=_own(campaign),
         cell=charts.cell_text,
     )

@@ -146,7 +146,9 @@ class _Writer:
     def mark(self, unit: _Unit, tag: str) -> None:
         self.marked += len(unit.text().strip())
         self.whole += len(unit.text().strip())
-        self.out.append(_marked(unit.block, tag) if unit.block is not None else f"<{tag}>{unit.html()}</{tag}>")
+        self.out.append(
+            _marked(unit.block, tag) if unit.block is not None else f"<{tag}>{unit.html()}</{tag}>"
+        )
 
     def children(self, old: list[_Node | str], new: list[_Node | str]) -> None:
         a, b = _units(old), _units(new)
@@ -247,7 +249,12 @@ def _pairs(a: list[_Unit], b: list[_Unit]) -> list[tuple[int | None, int | None]
     pairs: list[tuple[int | None, int | None]] = []
     i, j = len(a), len(b)
     while i > 0 or j > 0:
-        if i > 0 and j > 0 and alike[i - 1][j - 1] >= _ALIKE and best[i][j] == best[i - 1][j - 1] + alike[i - 1][j - 1]:
+        if (
+            i > 0
+            and j > 0
+            and alike[i - 1][j - 1] >= _ALIKE
+            and best[i][j] == best[i - 1][j - 1] + alike[i - 1][j - 1]
+        ):
             pairs.append((i - 1, j - 1))
             i, j = i - 1, j - 1
         elif j > 0 and (i == 0 or best[i][j] == best[i][j - 1]):

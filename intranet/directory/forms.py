@@ -125,7 +125,7 @@ class ProfileForm(GuardedForm):
     website = URLField(_l("Site web"), validators=[Optional(), Length(max=300), WEBSITE], render_kw=None)
     shareable = BooleanField(
         _l(
-            "Partager les parties publiques du profil hors du réseau (export HSDS : nom, présentation, services, régions, langues)"
+            "Partager les parties publiques du profil hors du réseau (export HSDS : nom, présentation, services, régions, langues)"  # noqa: E501
         )
     )
 
@@ -179,7 +179,7 @@ class NoteForm(GuardedForm):
         _l("Votre note"),
         validators=[DataRequired(_l("Écrivez la note.")), Length(max=2000)],
         description=_l(
-            "Ce qui a marché, ce qu’il faut savoir. Jamais rien qui permette d’identifier une femme ou un enfant."
+            "Ce qui a marché, ce qu’il faut savoir. Jamais rien qui permette d’identifier une femme ou un enfant."  # noqa: E501
         ),
     )
 

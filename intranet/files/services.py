@@ -85,7 +85,7 @@ def store_upload(upload: FileStorage, user: User) -> StoredFile:
     if mime is None:
         raise UploadError(
             _l(
-                "Le fichier « %(name)s » n’est pas d’un type accepté (PDF, documents Office ou OpenDocument, images).",
+                "Le fichier « %(name)s » n’est pas d’un type accepté (PDF, documents Office ou OpenDocument, images).",  # noqa: E501
                 name=name,
             )
         )

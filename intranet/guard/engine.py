@@ -79,7 +79,9 @@ class AllowList:
         self.words = frozenset(w for p in folded if " " not in p for w in [p])
         ordered = sorted(folded, key=len, reverse=True)
         self._pattern = (
-            re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered) + r")(?!\w)")
+            re.compile(
+                r"(?<!\w)(?:" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in ordered) + r")(?!\w)"
+            )
             if ordered
             else None
         )
@@ -126,13 +128,19 @@ def _engine_class():
         model's window is a few words wide, so a sentence alone gives it the same context."""
 
         def process_text(self, text: str, language: str):
-            pieces = [(m.start(), m.group(0)) for m in _SENTENCE.finditer(text) if _NAME_PAIR.search(m.group(0))]
+            pieces = [
+                (m.start(), m.group(0)) for m in _SENTENCE.finditer(text) if _NAME_PAIR.search(m.group(0))
+            ]
             entities: list[_Entity] = []
             if pieces:
                 assert self.nlp is not None  # the Detector gives the engine its pipeline
                 docs = self.nlp[language].pipe([piece for _, piece in pieces])
                 for (offset, _), doc in zip(pieces, docs, strict=True):
-                    entities.extend(_Entity("PERSON", e.text, offset + e.start_char) for e in doc.ents if e.label_ == "PER")
+                    entities.extend(
+                        _Entity("PERSON", e.text, offset + e.start_char)
+                        for e in doc.ents
+                        if e.label_ == "PER"
+                    )
             # Stand-ins for spaCy's spans, and no tokens: Presidio's stubs ask for spaCy's types, the
             # recognizers here read only each entity's label, text and start.
             return NlpArtifacts(

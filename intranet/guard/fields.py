@@ -151,8 +151,10 @@ class GuardedForm(FlaskForm):
             refused = [f for f in field.findings if field.refuses(f)]
             if refused:
                 field.errors.append(
-                    _("Ce champ ne peut pas contenir ceci : %(kinds)s. Retirez-le pour enregistrer.",
-                      kinds=_kinds_sentence(refused))
+                    _(
+                        "Ce champ ne peut pas contenir ceci : %(kinds)s. Retirez-le pour enregistrer.",
+                        kinds=_kinds_sentence(refused),
+                    )
                 )
                 ok = False
             confirmable += [(field, f) for f in field.findings if not field.refuses(f)]
@@ -164,9 +166,11 @@ class GuardedForm(FlaskForm):
                 for field in {id(fl): fl for fl, _f in confirmable}.values():
                     field.errors = [
                         *field.errors,
-                        _("Ce texte semble contenir : %(kinds)s. Retirez ce passage, ou confirmez "
-                          "plus bas qu’il peut être publié.",
-                          kinds=_kinds_sentence([f for fl, f in confirmable if fl is field])),
+                        _(
+                            "Ce texte semble contenir : %(kinds)s. Retirez ce passage, ou confirmez "
+                            "plus bas qu’il peut être publié.",
+                            kinds=_kinds_sentence([f for fl, f in confirmable if fl is field]),
+                        ),
                     ]
                 ok = False
         return ok

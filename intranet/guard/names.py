@@ -22,7 +22,11 @@ def _public_names() -> list[str]:
     from pathlib import Path
 
     path = Path(__file__).parent / "data" / "public_names.txt"
-    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    return [
+        line.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
 
 
 def _database_names() -> Iterable[str]:
@@ -66,4 +70,3 @@ def allowed_names() -> AllowList | None:
         state["list"] = AllowList(phrases)
         state["built_at"] = now
     return state["list"]
-

@@ -203,8 +203,16 @@ class ChildRecognizer(PatternsRecognizer):
             rf"(?P<hit>\b{NAME}\s*,\s*(?:(?i:âgée?\s+de|agée?\s+de|aged?)\s+)?\d{{1,2}}\s*{AGE_UNIT})(?!\w)",
             0,
         ),
-        ("child", rf"(?P<hit>\b{NAME}\s*\(\s*(?:(?i:âgée?\s+de|aged?)\s+)?\d{{1,2}}(?:\s*{AGE_UNIT})?\s*\))", 0),
-        ("child", rf"(?:{CHILD_CUE_FR}|{CHILD_CUE_EN})\s*,?\s+(?P<hit>{NAME}(?:\s*,\s*\d{{1,2}}(?=[\s,.;)]))?)", 0),
+        (
+            "child",
+            rf"(?P<hit>\b{NAME}\s*\(\s*(?:(?i:âgée?\s+de|aged?)\s+)?\d{{1,2}}(?:\s*{AGE_UNIT})?\s*\))",
+            0,
+        ),
+        (
+            "child",
+            rf"(?:{CHILD_CUE_FR}|{CHILD_CUE_EN})\s*,?\s+(?P<hit>{NAME}(?:\s*,\s*\d{{1,2}}(?=[\s,.;)]))?)",
+            0,
+        ),
         ("child", rf"(?P<hit>\b{NAME}\s*,\s*\d{{1,2}})(?=\s*,)", 0),
     )
     COMMON = frozenset(
@@ -256,7 +264,9 @@ class HealthNumberRecognizer(PatternsRecognizer):
         ("health_number", r"\b(?P<hit>(?!ISBN|ISSN)[A-Z]{4}\s?\d{4}\s?\d{4})\b", 0),
         (
             "health_number",
-            r"(?<!\d)(?<!\d )(?P<hit>[12]\s?\d{2}\s?(?:0[1-9]|1[0-2]|[2-9]\d)\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}(?:\s?\d{2})?)(?![\d])",
+            r"(?<!\d)(?<!\d )"
+            r"(?P<hit>[12]\s?\d{2}\s?(?:0[1-9]|1[0-2]|[2-9]\d)\s?(?:\d{2}|2[AB])\s?\d{3}\s?\d{3}(?:\s?\d{2})?)"
+            r"(?![\d])",
             0,
         ),
     )
@@ -267,7 +277,10 @@ class SinRecognizer(PatternsRecognizer):
     digits announced by "NAS"/"SIN"/"assurance sociale", and a US SSN (123-45-6789)."""
 
     KINDS = ("sin",)
-    _CUE = r"\b(?i:nas|sin|ssn|n\.a\.s\.|assurance\s+sociale|social\s+insurance(?:\s+number)?|social\s+security)\b"
+    _CUE = (
+        r"\b(?i:nas|sin|ssn|n\.a\.s\.|assurance\s+sociale"
+        r"|social\s+insurance(?:\s+number)?|social\s+security)\b"
+    )
     PATTERNS = (
         ("sin", r"(?<![\d-])(?P<hit>\d{3}([ -])\d{3}\2\d{3})(?![\d-])", 0),
         ("sin", rf"{_CUE}[^\d\n.;]{{0,40}}?(?P<hit>\d{{3}}[ -]?\d{{3}}[ -]?\d{{3}})(?![\d-])", 0),
@@ -291,7 +304,13 @@ class FileNumberRecognizer(PatternsRecognizer):
         r"application|plainte|matricule|référence|reference|réf\.|ref\.|cour|court)\b"
     )
     _ID = r"(?:[A-Z]{1,5}-?)?\d[\dA-Z]*(?:[-/][\dA-Z]+)*"
-    PATTERNS = (("file_number", rf"{_CUE}(?P<gap>(?:[^\n.;!?]|\b(?i:no|n|nos|num|réf|ref)\.){{0,50}}?)(?<![\w-])(?P<hit>{_ID})(?![\w-])", 0),)
+    PATTERNS = (
+        (
+            "file_number",
+            rf"{_CUE}(?P<gap>(?:[^\n.;!?]|\b(?i:no|n|nos|num|réf|ref)\.){{0,50}}?)(?<![\w-])(?P<hit>{_ID})(?![\w-])",
+            0,
+        ),
+    )
     _YEARS = re.compile(r"(?:19|20)\d\d(?:[-/](?:19|20)?\d\d)?")
 
     def keep(self, kind: str, match: re.Match) -> bool:

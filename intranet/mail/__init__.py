@@ -13,7 +13,9 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.jinja_env.add_extension(TextLines)  # .txt emails keep their line breaks
-    add_nav(app, "mail.settings", _l("Courriels"), "admin", 92, _l("Ce que disent les courriels, et leur envoi."))
+    add_nav(
+        app, "mail.settings", _l("Courriels"), "admin", 92, _l("Ce que disent les courriels, et leur envoi.")
+    )
     _words(app)
 
 

@@ -23,13 +23,15 @@ def neutral(form, field) -> None:
     if words:
         raise ValidationError(
             _l(
-                "« %(word)s » en dit trop : qui voit la boîte de courriel ne doit rien apprendre de la cause du réseau.",
+                "« %(word)s » en dit trop : qui voit la boîte de courriel ne doit rien apprendre de la cause du réseau.",  # noqa: E501
                 word=words[0],
             )
         )
     bad = privacy.bad_placeholders(text)
     if bad:
-        raise ValidationError(_l("Seul {n} (le nombre de nouveautés) peut être remplacé : retirez %(bad)s.", bad=bad[0]))
+        raise ValidationError(
+            _l("Seul {n} (le nombre de nouveautés) peut être remplacé : retirez %(bad)s.", bad=bad[0])
+        )
 
 
 class MailSettingsForm(GuardedForm):

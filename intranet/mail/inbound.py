@@ -69,7 +69,9 @@ def dispatch(app: Flask, recipient: str, raw: bytes) -> InboundResult:
             raise
         finally:
             db.session.remove()
-    log.info("inbound %s: %s", match.group(1), result.reason or ("accepted" if result.accepted else "refused"))
+    log.info(
+        "inbound %s: %s", match.group(1), result.reason or ("accepted" if result.accepted else "refused")
+    )
     return result
 
 
@@ -87,7 +89,8 @@ def plain_text(message: EmailMessage) -> str:
 
 
 _QUOTE_HEADERS = re.compile(
-    r"^(?:Le .{1,200} a écrit ?:|On .{1,200} wrote:|-{2,} ?(?:Original Message|Message d’origine|Message d'origine) ?-{2,}"
+    r"^(?:Le .{1,200} a écrit ?:|On .{1,200} wrote:"
+    r"|-{2,} ?(?:Original Message|Message d’origine|Message d'origine) ?-{2,}"
     r"|De ?: .+|From: .+|Envoyé de mon .+|Sent from my .+)\s*$",
     re.IGNORECASE,
 )

@@ -163,7 +163,14 @@ def compose(
             }
     sender = policy.sender_name(locale)
     rendered = render_email(
-        template, subject, locale=locale, html=html, level=level.value, sender_name=sender, count=count, **context
+        template,
+        subject,
+        locale=locale,
+        html=html,
+        level=level.value,
+        sender_name=sender,
+        count=count,
+        **context,
     )
     return RenderedEmail(rendered.subject, rendered.body_text, rendered.body_html, sender)
 
@@ -323,18 +330,26 @@ def build_message(row: OutboxMessage) -> EmailMessage:
         data = base64.b64decode(item["data"])
         if maintype == "text":
             # Text parts (calendar invitations, CSV) are UTF-8 and say so.
-            msg.add_attachment(data.decode("utf-8"), subtype=subtype, filename=item["filename"], charset="utf-8")
+            msg.add_attachment(
+                data.decode("utf-8"), subtype=subtype, filename=item["filename"], charset="utf-8"
+            )
         else:
             msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=item["filename"])
     return msg
 
 
-def outgoing(row: OutboxMessage, linesep: str = "\r\n", mangle_from: bool = True) -> EmailMessage | WireMessage:
+def outgoing(
+    row: OutboxMessage, linesep: str = "\r\n", mangle_from: bool = True
+) -> EmailMessage | WireMessage:
     """The message to hand a transport: its bytes built directly (``wire.wire_message``, the same
     bytes at a fraction of the cost), or the email package's message when it needs the general
     path (attachments, an address that is not ASCII)."""
     wire = wire_message(
-        row, from_header=sender_header(row.sender_name), policy=EMAIL_POLICY, linesep=linesep, mangle_from=mangle_from
+        row,
+        from_header=sender_header(row.sender_name),
+        policy=EMAIL_POLICY,
+        linesep=linesep,
+        mangle_from=mangle_from,
     )
     return wire if wire is not None else build_message(row)
 
@@ -519,7 +534,9 @@ def deliver_due(
                 transport.send(message, row)
             except (smtplib.SMTPException, OSError) as exc:
                 # SMTPException is an OSError: tell the server's answers from a lost connection.
-                if isinstance(exc, smtplib.SMTPException) and not isinstance(exc, smtplib.SMTPServerDisconnected):
+                if isinstance(exc, smtplib.SMTPException) and not isinstance(
+                    exc, smtplib.SMTPServerDisconnected
+                ):
                     if _is_permanent(exc):
                         row.status = MailStatus.REFUSED
                         row.last_error = _describe(exc)

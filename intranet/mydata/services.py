@@ -46,6 +46,7 @@ KEEP_ON_CLOSE = {"training_registration", "training_evaluation", "audit_event"}
 ROW_LIMIT = 5000
 CLOSED_NAME = "Compte fermé"  # stored data, the same in every language
 
+
 class ClosingError(Exception):
     pass
 

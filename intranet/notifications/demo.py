@@ -103,7 +103,9 @@ def load_demo() -> None:
         (
             "equipe@demo.passerelle.example",
             "advocacy_submit",
-            _or_index(_position(status="submitted"), "advocacy.index", "Mémoire sur l’accès au logement social"),
+            _or_index(
+                _position(status="submitted"), "advocacy.index", "Mémoire sur l’accès au logement social"
+            ),
             2,
             False,
         ),
@@ -131,7 +133,9 @@ def load_demo() -> None:
         # The coordinator reads the digest rather than the site: every morning.
         "coordination@demo.passerelle.example": dict(frequency=Frequency.DAILY, all_regions=True),
         "intervenante@demo.passerelle.example": dict(
-            frequency=Frequency.WEEKLY, weekday=0, region_ids=["Bas-Saint-Laurent", "Gaspésie–Îles-de-la-Madeleine"]
+            frequency=Frequency.WEEKLY,
+            weekday=0,
+            region_ids=["Bas-Saint-Laurent", "Gaspésie–Îles-de-la-Madeleine"],
         ),
         "partenaire@demo.passerelle.example": dict(
             frequency=Frequency.WEEKLY, weekday=3, region_ids=["Montréal", "Laval"]

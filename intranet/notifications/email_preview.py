@@ -48,4 +48,6 @@ def build(user: User, level: Level) -> EmailPreview:
             level, sender_header(policy.sender_name(locale)), policy.subject(kind, locale, 0), None, example
         )
     rendered, _headers = digests.render_digest(user, pref, digest, links, level=level)
-    return EmailPreview(level, sender_header(rendered.sender_name), rendered.subject, rendered.body_text, example)
+    return EmailPreview(
+        level, sender_header(rendered.sender_name), rendered.subject, rendered.body_text, example
+    )

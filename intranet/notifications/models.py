@@ -30,9 +30,7 @@ class Notification(Model):
     endpoint: Mapped[str] = mapped_column(sa.String(120))
     values: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
-    organization_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("organization.id", ondelete="SET NULL")
-    )
+    organization_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organization.id", ondelete="SET NULL"))
     # The object it is about ("advocacy_position:3"): one row per member, object and kind, whose
     # ``count`` says how many events it holds ("3 commentaires"); None for rows from before.
     object_key: Mapped[str | None] = mapped_column(sa.String(160))

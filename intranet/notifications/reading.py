@@ -37,7 +37,12 @@ def unread_for_current_user() -> int:
 def read_on_open() -> None:
     """``before_request``: the page about to be shown reads its member's notifications."""
     endpoint = request.endpoint
-    if request.method != "GET" or not endpoint or endpoint == "static" or endpoint.startswith("notifications."):
+    if (
+        request.method != "GET"
+        or not endpoint
+        or endpoint == "static"
+        or endpoint.startswith("notifications.")
+    ):
         return
     if is_background() or not current_user.is_authenticated:
         return

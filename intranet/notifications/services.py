@@ -56,7 +56,9 @@ _COUNTED_LABELS: dict[str, Callable[[int], str]] = {
     "advocacy_comment": lambda n: ngettext(
         "%(num)s commentaire sur un texte de plaidoyer", "%(num)s commentaires sur un texte de plaidoyer", n
     ),
-    "practice_report": lambda n: ngettext("%(num)s signalement à examiner", "%(num)s signalements à examiner", n),
+    "practice_report": lambda n: ngettext(
+        "%(num)s signalement à examiner", "%(num)s signalements à examiner", n
+    ),
 }
 
 
@@ -245,7 +247,9 @@ def list_for(user: User, page: int = 1) -> NotificationPage:
         page,
         PAGE_SIZE,
     )
-    return NotificationPage(found.items, found.page, max(found.pages, 1), found.total or 0, unread_count(user))
+    return NotificationPage(
+        found.items, found.page, max(found.pages, 1), found.total or 0, unread_count(user)
+    )
 
 
 def mark_read(user: User, notification: Notification) -> None:
@@ -337,7 +341,9 @@ def update_preferences(
     return pref
 
 
-def save_first_choices(user: User, *, frequency: Frequency, email_level: str | None) -> NotificationPreference:
+def save_first_choices(
+    user: User, *, frequency: Frequency, email_level: str | None
+) -> NotificationPreference:
     """The first visit's answers: the digest's frequency and the email level (None: the network's);
     everything else stays at its default."""
     pref = effective_preferences(user)

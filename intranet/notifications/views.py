@@ -156,7 +156,9 @@ def _asked_level(pref) -> tuple[str, Level]:
         return asked, privacy.settings().default_level
     level = Level.parse(asked)
     if level is None:
-        return (pref.email_level if pref is not None and pref.email_level else NETWORK_DEFAULT), privacy.member_level(pref)
+        return (
+            pref.email_level if pref is not None and pref.email_level else NETWORK_DEFAULT
+        ), privacy.member_level(pref)
     return level.value, level
 
 

@@ -47,7 +47,9 @@ def schema_fingerprint() -> str:
     return hashlib.sha256(json.dumps(shape).encode()).hexdigest()[:16]
 
 
-def prune_backups(directory: Path, days: int, *, keep: Path | None = None, now: datetime | None = None) -> list[Path]:
+def prune_backups(
+    directory: Path, days: int, *, keep: Path | None = None, now: datetime | None = None
+) -> list[Path]:
     """Delete the Passerelle backups in ``directory`` made more than ``days`` days ago (by the
     date in their manifest, not the file's), never ``keep``; other files are left alone.
     ``days`` 0 or less keeps everything. Returns the deleted paths.

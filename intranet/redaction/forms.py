@@ -12,7 +12,7 @@ class RedactForm(FlaskForm):
         _l("Passage à retirer"),
         validators=[Optional(), Length(max=2000)],
         description=_l(
-            "Copiez le passage tel qu’il figure dans le texte ci-dessous. Laissez vide pour retirer tout le texte."
+            "Copiez le passage tel qu’il figure dans le texte ci-dessous. Laissez vide pour retirer tout le texte."  # noqa: E501
         ),
     )
     confirm = BooleanField(

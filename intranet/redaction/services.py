@@ -213,7 +213,7 @@ def check_passage(kind: RedactableKind, obj, passage: str | None) -> str:
     if compiled is None or not any(compiled.search(value) for value in _values(obj, kind.fields)):
         raise RedactionError(
             _l(
-                "Ce passage ne figure pas tel quel dans ce texte : copiez-le depuis le texte affiché plus bas."
+                "Ce passage ne figure pas tel quel dans ce texte : copiez-le depuis le texte affiché plus bas."  # noqa: E501
             )
         )
     return passage

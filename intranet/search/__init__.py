@@ -103,12 +103,18 @@ def paged(statement, query: Query, limit: int, *order) -> tuple[int, list]:
     finds, and those of page ``query.page`` in ``order``: for sources matched with ``matching``.
     The total comes with the page (a window count), so the words are matched once."""
     counted = statement.add_columns(sa.func.count().over().label("search_total"))
-    rows = db.session.execute(counted.order_by(*order).limit(limit).offset((query.page - 1) * limit)).unique().all()
+    rows = (
+        db.session.execute(counted.order_by(*order).limit(limit).offset((query.page - 1) * limit))
+        .unique()
+        .all()
+    )
     if rows:
         return rows[0][-1], [row[0] for row in rows]
     if query.page == 1:
         return 0, []
-    return db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())) or 0, []
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
+    ) or 0, []
 
 
 def init_app(app: Flask) -> None:

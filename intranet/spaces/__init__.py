@@ -89,7 +89,9 @@ def _init_protocols(app: Flask) -> None:
         register_item_content(kind, "space")
     register_task_access(app, protocols.PDF_TASK_KIND, protocols.can_see_pdf_task)
     register_task_guard(app, protocols.PDF_TASK_KIND, protocols.can_see_pdf_task)
-    events.register_profile_content(app, "space_protocols", 60, _l("Protocoles adoptés"), protocols.adopted_by)
+    events.register_profile_content(
+        app, "space_protocols", 60, _l("Protocoles adoptés"), protocols.adopted_by
+    )
     events.register_digest_source(
         app,
         "space_protocols",
@@ -121,5 +123,8 @@ def _words(app: Flask) -> None:
     register_words(
         app,
         "audit.action",
-        {"space.seated": _l("Organisme ajouté à un espace"), "space.unseated": _l("Organisme retiré d’un espace")},
+        {
+            "space.seated": _l("Organisme ajouté à un espace"),
+            "space.unseated": _l("Organisme retiré d’un espace"),
+        },
     )

@@ -80,8 +80,13 @@ def _tell_space(proposal: Proposal, actor: User | None, kind: str, user_ids: lis
     ids = user_ids if user_ids is not None else services.people_of(proposal.space)
     if ids:
         events.notify.send(
-            None, user_ids=ids, kind=kind, title=proposal.title, endpoint="spaces.proposal",
-            values={"proposal_id": proposal.id}, actor_id=actor.id if actor else None,
+            None,
+            user_ids=ids,
+            kind=kind,
+            title=proposal.title,
+            endpoint="spaces.proposal",
+            values={"proposal_id": proposal.id},
+            actor_id=actor.id if actor else None,
         )
 
 
@@ -100,7 +105,9 @@ def take_position(actor: User, proposal: Proposal, choice: str, reason: str = ""
     if stance is None:
         try:
             with db.session.begin_nested():
-                stance = Stance(proposal_id=proposal.id, voter=voter, organization_id=actor.organization_id, **values)
+                stance = Stance(
+                    proposal_id=proposal.id, voter=voter, organization_id=actor.organization_id, **values
+                )
                 db.session.add(stance)
         except IntegrityError:  # another coordinator of the organization answered at the same moment
             stance = _stance(proposal, voter)
@@ -112,7 +119,9 @@ def take_position(actor: User, proposal: Proposal, choice: str, reason: str = ""
 
 
 def _stance(proposal: Proposal, voter: str) -> Stance | None:
-    return db.session.scalar(sa.select(Stance).where(Stance.proposal_id == proposal.id, Stance.voter == voter))
+    return db.session.scalar(
+        sa.select(Stance).where(Stance.proposal_id == proposal.id, Stance.voter == voter)
+    )
 
 
 def own_stance(user: User, proposal: Proposal) -> Stance | None:
@@ -142,7 +151,9 @@ def results(proposal: Proposal, reasons_page: int = 1) -> Results:
     positions renders in a few queries and within the page budget."""
     counts = dict(
         db.session.execute(
-            sa.select(Stance.choice, sa.func.count(Stance.id)).where(Stance.proposal_id == proposal.id).group_by(Stance.choice)
+            sa.select(Stance.choice, sa.func.count(Stance.id))
+            .where(Stance.proposal_id == proposal.id)
+            .group_by(Stance.choice)
         ).all()
     )
     by_value = {getattr(choice, "value", choice): n for choice, n in counts.items()}
@@ -200,7 +211,9 @@ def proposals(space: Space, *, open_only: bool = False, limit: int | None = None
 
 def proposals_page(space: Space, page: int = 1):
     """One page of the space's proposals (Flask-SQLAlchemy's pagination: ``items``, ``page``, ``pages``)."""
-    return db.paginate(_proposals_query(space, False), page=max(1, page), per_page=PROPOSALS_PER_PAGE, error_out=False)
+    return db.paginate(
+        _proposals_query(space, False), page=max(1, page), per_page=PROPOSALS_PER_PAGE, error_out=False
+    )
 
 
 def send_reminders(now: datetime | None = None) -> int:
@@ -221,7 +234,9 @@ def send_reminders(now: datetime | None = None) -> int:
             sa.select(User).where(User.organization_id.in_(seated), User.active, User.closed_at.is_(None))
         ).all()
         if proposal.mode == "organization":
-            waiting = [u.id for u in people if u.role == Role.COORDINATOR and f"o{u.organization_id}" not in answered]
+            waiting = [
+                u.id for u in people if u.role == Role.COORDINATOR and f"o{u.organization_id}" not in answered
+            ]
         else:
             waiting = [u.id for u in people if f"u{u.id}" not in answered]
         _tell_space(proposal, None, "space_proposal_reminder", waiting)

@@ -18,19 +18,33 @@ THREADS = {
         (
             "Accueillir les femmes nouvellement arrivées loin des grands centres",
             [
-                ("coordination", "Depuis l’automne, nous recevons plus de demandes de femmes arrivées depuis moins d’un an. "
-                 "Comment vos équipes organisent-elles le premier contact quand l’interprète est à distance ?"),
-                ("partenaire", "Chez nous, le premier appel se fait à trois : l’intervenante, l’interprète au téléphone et la "
-                 "femme, avec un rappel du cadre de confidentialité au début. @Élise Intervenante, vous aviez une grille ?"),
-                ("intervenante", "Oui : une grille d’une page, en langage simple, que nous relisons avec l’interprète avant "
-                 "l’appel. Je la dépose dans les bonnes pratiques cette semaine."),
+                (
+                    "coordination",
+                    "Depuis l’automne, nous recevons plus de demandes de femmes arrivées depuis moins d’un "
+                    "an. Comment vos équipes organisent-elles le premier contact quand l’interprète est à "
+                    "distance ?",
+                ),
+                (
+                    "partenaire",
+                    "Chez nous, le premier appel se fait à trois : l’intervenante, l’interprète au "
+                    "téléphone et la femme, avec un rappel du cadre de confidentialité au début. @Élise "
+                    "Intervenante, vous aviez une grille ?",
+                ),
+                (
+                    "intervenante",
+                    "Oui : une grille d’une page, en langage simple, que nous relisons avec l’interprète "
+                    "avant l’appel. Je la dépose dans les bonnes pratiques cette semaine.",
+                ),
             ],
         ),
         (
             "Rencontre de janvier : sujets à mettre à l’ordre du jour",
             [
-                ("equipe", "Proposez ici les sujets de la prochaine rencontre de la table : trajectoire de référence, "
-                 "statut d’immigration et hébergement, formation croisée."),
+                (
+                    "equipe",
+                    "Proposez ici les sujets de la prochaine rencontre de la table : trajectoire de "
+                    "référence, statut d’immigration et hébergement, formation croisée.",
+                ),
             ],
         ),
     ],
@@ -38,9 +52,16 @@ THREADS = {
         (
             "Références entre l’organisme pont et la maison : ce qui a bien marché",
             [
-                ("partenaire", "Nous avons testé une fiche de référence commune pendant trois mois. Les délais ont baissé "
-                 "quand la porteuse de dossier de chaque organisme était nommée dès le départ."),
-                ("coordination", "Même constat de notre côté. Il reste à préciser ce qui est transmis et ce qui ne l’est pas."),
+                (
+                    "partenaire",
+                    "Nous avons testé une fiche de référence commune pendant trois mois. Les délais ont "
+                    "baissé quand la porteuse de dossier de chaque organisme était nommée dès le départ.",
+                ),
+                (
+                    "coordination",
+                    "Même constat de notre côté. Il reste à préciser ce qui est transmis et ce qui ne l’est "
+                    "pas.",
+                ),
             ],
         ),
     ],
@@ -58,8 +79,17 @@ def load() -> None:
     orgs = {o.name: o for o in db.session.scalars(sa.select(Organization))}
     regions = {r.name: r for r in db.session.scalars(sa.select(Region))}
     seats = {
-        "Bas-Saint-Laurent": ["Maison L’Éclaircie", "Accueil Horizons Nouveaux", "Centre de femmes La Traversée"],
-        "Laval": ["Passage Interculturel de Laval", "Maison Les Deux Rives", "Maison L’Éclaircie", "Accueil Horizons Nouveaux"],
+        "Bas-Saint-Laurent": [
+            "Maison L’Éclaircie",
+            "Accueil Horizons Nouveaux",
+            "Centre de femmes La Traversée",
+        ],
+        "Laval": [
+            "Passage Interculturel de Laval",
+            "Maison Les Deux Rives",
+            "Maison L’Éclaircie",
+            "Accueil Horizons Nouveaux",
+        ],
     }
     for region_name, names in seats.items():
         space = services.open_regional_table(staff, regions[region_name])
@@ -77,8 +107,10 @@ def load() -> None:
     theme = services.create_space(
         staff,
         name="Interprétariat adapté à la violence",
-        description="Recenser les interprètes formées aux situations de violence, partager les pratiques d’appel "
-        "à trois et les conditions de confidentialité.",
+        description=(
+            "Recenser les interprètes formées aux situations de violence, partager les pratiques d’appel à "
+            "trois et les conditions de confidentialité."
+        ),
         visibility=SpaceVisibility.MEMBERS.value,
         immigration_seats=2,
     )
@@ -90,10 +122,16 @@ def load() -> None:
             (
                 "Interprètes en dari et en farsi : qui a des contacts ?",
                 [
-                    ("intervenante", "Nous cherchons une interprète en dari disponible par téléphone, formée aux "
-                     "situations de violence. Des pistes ?"),
-                    ("partenaire", "Le service provincial d’interprétariat à distance couvre le dari ; délai habituel "
-                     "de 48 heures. Je peux partager la marche à suivre."),
+                    (
+                        "intervenante",
+                        "Nous cherchons une interprète en dari disponible par téléphone, formée aux "
+                        "situations de violence. Des pistes ?",
+                    ),
+                    (
+                        "partenaire",
+                        "Le service provincial d’interprétariat à distance couvre le dari ; délai habituel "
+                        "de 48 heures. Je peux partager la marche à suivre.",
+                    ),
                 ],
             )
         ],
@@ -106,7 +144,10 @@ def _decisions(space, people) -> None:
         people["coordination"],
         space,
         title="Adopter la fiche de référence commune entre les deux secteurs",
-        body="La fiche tient sur une page ; elle dit ce qui est transmis avec l’accord de la femme, et rien d’autre.",
+        body=(
+            "La fiche tient sur une page ; elle dit ce qui est transmis avec l’accord de la femme, et rien "
+            "d’autre."
+        ),
         closes_at=utcnow() + timedelta(days=2),
         mode="person",
         results_open=True,
@@ -114,12 +155,17 @@ def _decisions(space, people) -> None:
     decisions.take_position(people["coordination"], adopted, "agree", "Elle a fait ses preuves à Laval.")
     decisions.take_position(people["intervenante"], adopted, "agree")
     decisions.take_position(people["partenaire"], adopted, "abstain", "À revoir après six mois d’usage.")
-    decisions.close(people["coordination"], adopted, "Adoptée : la fiche sert dès janvier ; bilan à six mois.")
+    decisions.close(
+        people["coordination"], adopted, "Adoptée : la fiche sert dès janvier ; bilan à six mois."
+    )
     decisions.propose(
         people["coordination"],
         space,
         title="Tenir la rencontre de janvier en ligne plutôt qu’à Rimouski",
-        body="Plusieurs organisations viennent de loin ; une rencontre en ligne éviterait quatre heures de route.",
+        body=(
+            "Plusieurs organisations viennent de loin ; une rencontre en ligne éviterait quatre heures de "
+            "route."
+        ),
         closes_at=utcnow() + timedelta(days=10),
         mode="organization",
         results_open=False,

@@ -16,7 +16,10 @@ POST_HINT = _l(
 
 def visibility_choices():
     return [
-        (SpaceVisibility.NETWORK.value, _l("Tout le réseau peut lire ; les organisations membres participent")),
+        (
+            SpaceVisibility.NETWORK.value,
+            _l("Tout le réseau peut lire ; les organisations membres participent"),
+        ),
         (SpaceVisibility.MEMBERS.value, _l("Seules les organisations membres lisent et participent")),
     ]
 
@@ -48,9 +51,15 @@ class ReportForm(GuardedForm):
 
 
 class SpaceForm(GuardedForm):
-    name = GuardedStringField(_l("Nom de l’espace"), validators=[DataRequired(_l("Nommez l’espace.")), Length(max=160)])
-    description = GuardedMarkdownField(_l("À quoi sert cet espace"), validators=[Optional(), Length(max=4000)])
-    visibility = RadioField(_l("Qui peut le lire"), choices=visibility_choices, default=SpaceVisibility.NETWORK.value)
+    name = GuardedStringField(
+        _l("Nom de l’espace"), validators=[DataRequired(_l("Nommez l’espace.")), Length(max=160)]
+    )
+    description = GuardedMarkdownField(
+        _l("À quoi sert cet espace"), validators=[Optional(), Length(max=4000)]
+    )
+    visibility = RadioField(
+        _l("Qui peut le lire"), choices=visibility_choices, default=SpaceVisibility.NETWORK.value
+    )
     immigration_seats = IntegerField(
         _l("Sièges réservés au secteur de l’immigration"),
         default=2,
@@ -59,7 +68,9 @@ class SpaceForm(GuardedForm):
 
 
 class SpaceSettingsForm(GuardedForm):
-    description = GuardedMarkdownField(_l("À quoi sert cet espace"), validators=[Optional(), Length(max=4000)])
+    description = GuardedMarkdownField(
+        _l("À quoi sert cet espace"), validators=[Optional(), Length(max=4000)]
+    )
     visibility = RadioField(_l("Qui peut le lire"), choices=visibility_choices)
     immigration_seats = IntegerField(
         _l("Sièges réservés au secteur de l’immigration"),
@@ -112,7 +123,11 @@ class ProposalForm(GuardedForm):
 
 
 class StanceForm(GuardedForm):
-    choice = RadioField(_l("Votre position"), choices=choice_choices, validators=[InputRequired(_l("Choisissez une position."))])
+    choice = RadioField(
+        _l("Votre position"),
+        choices=choice_choices,
+        validators=[InputRequired(_l("Choisissez une position."))],
+    )
     reason = GuardedTextAreaField(_l("Pourquoi (facultatif)"), validators=[Optional(), Length(max=2000)])
 
 

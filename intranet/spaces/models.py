@@ -57,7 +57,9 @@ class SpaceMember(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     space_id: Mapped[int] = mapped_column(sa.ForeignKey("space.id", ondelete="CASCADE"), index=True)
-    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     joined_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
@@ -216,7 +218,9 @@ class Stance(Model):
     __table_args__ = (sa.UniqueConstraint("proposal_id", "voter"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("space_proposal.id", ondelete="CASCADE"), index=True)
+    proposal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("space_proposal.id", ondelete="CASCADE"), index=True
+    )
     voter: Mapped[str] = mapped_column(sa.String(20))
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id", ondelete="CASCADE"))

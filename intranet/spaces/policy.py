@@ -36,7 +36,9 @@ def forget_memberships() -> None:
 def is_facilitator(user: User, space: Space) -> bool:
     return bool(
         db.session.scalar(
-            sa.select(SpaceFacilitator.id).where(SpaceFacilitator.space_id == space.id, SpaceFacilitator.user_id == user.id)
+            sa.select(SpaceFacilitator.id).where(
+                SpaceFacilitator.space_id == space.id, SpaceFacilitator.user_id == user.id
+            )
         )
     )
 
@@ -120,7 +122,12 @@ def can_see_place(user: User, meeting) -> bool:
 
 def can_write_minutes(user: User, meeting) -> bool:
     """Once the meeting has started."""
-    return can_run_meetings(user, meeting.space) and meeting.starts_at is not None and meeting.starts_at <= utcnow()
+    return (
+        can_run_meetings(user, meeting.space)
+        and meeting.starts_at is not None
+        and meeting.starts_at <= utcnow()
+    )
+
 
 # --- protocols (spaces/protocols/) --------------------------------------------------------------
 

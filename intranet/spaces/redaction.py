@@ -36,7 +36,9 @@ def register(app: Flask) -> None:
                 page=(post.number - 1) // services.POSTS_PER_PAGE + 1,
                 _anchor=f"m{post.number}",
             ),
-            description=lambda post: _("Message n° %(n)s de « %(title)s »", n=post.number, title=post.thread.title),
+            description=lambda post: _(
+                "Message n° %(n)s de « %(title)s »", n=post.number, title=post.thread.title
+            ),
             related=_revisions,
         ),
     )

@@ -35,7 +35,9 @@ PREFIX = "reponse"
 COALESCE_SECONDS = 600  # a burst of posts in one thread within ten minutes: one email each
 
 privacy.register_email_kind(
-    privacy.EmailKind("space_post", "space", _l("Discussion d’un espace"), _l("Du nouveau dans une discussion"))
+    privacy.EmailKind(
+        "space_post", "space", _l("Discussion d’un espace"), _l("Du nouveau dans une discussion")
+    )
 )
 privacy.register_email_kind(
     privacy.EmailKind(

@@ -93,7 +93,9 @@ def create_space(
     return space
 
 
-def update_space(actor: User, space: Space, *, description: str, visibility: str, immigration_seats: int) -> None:
+def update_space(
+    actor: User, space: Space, *, description: str, visibility: str, immigration_seats: int
+) -> None:
     if not policy.can_manage(actor, space):
         raise SpaceError(_l("Vous ne gérez pas cet espace."))
     space.description = description.strip()
@@ -142,7 +144,9 @@ def seat(actor: User, space: Space, organization: Organization) -> SpaceMember:
     if not policy.can_manage(actor, space):
         raise SpaceError(_l("Vous ne gérez pas cet espace."))
     existing = db.session.scalar(
-        sa.select(SpaceMember).where(SpaceMember.space_id == space.id, SpaceMember.organization_id == organization.id)
+        sa.select(SpaceMember).where(
+            SpaceMember.space_id == space.id, SpaceMember.organization_id == organization.id
+        )
     )
     if existing:
         return existing
@@ -151,8 +155,13 @@ def seat(actor: User, space: Space, organization: Organization) -> SpaceMember:
     db.session.flush()
     policy.forget_memberships()
     events.audit.send(
-        None, action="space.seated", actor_id=actor.id, organization_id=organization.id,
-        target_type="space", target_id=space.id, details={"organization_id": organization.id},
+        None,
+        action="space.seated",
+        actor_id=actor.id,
+        organization_id=organization.id,
+        target_type="space",
+        target_id=space.id,
+        details={"organization_id": organization.id},
     )
     return member
 
@@ -161,8 +170,13 @@ def unseat(actor: User, space: Space, member: SpaceMember) -> None:
     if not policy.can_manage(actor, space) or member.space_id != space.id:
         raise SpaceError(_l("Vous ne gérez pas cet espace."))
     events.audit.send(
-        None, action="space.unseated", actor_id=actor.id, organization_id=member.organization_id,
-        target_type="space", target_id=space.id, details={"organization_id": member.organization_id},
+        None,
+        action="space.unseated",
+        actor_id=actor.id,
+        organization_id=member.organization_id,
+        target_type="space",
+        target_id=space.id,
+        details={"organization_id": member.organization_id},
     )
     db.session.delete(member)
     db.session.flush()
@@ -193,7 +207,9 @@ def seats_of(org_ids) -> dict[int, set[int]]:
     """The spaces where each of these organizations sits, in one query."""
     found: dict[int, set[int]] = {}
     rows = db.session.execute(
-        sa.select(SpaceMember.organization_id, SpaceMember.space_id).where(SpaceMember.organization_id.in_(org_ids))
+        sa.select(SpaceMember.organization_id, SpaceMember.space_id).where(
+            SpaceMember.organization_id.in_(org_ids)
+        )
     )
     for org_id, space_id in rows:
         found.setdefault(org_id, set()).add(space_id)
@@ -223,14 +239,18 @@ def digest_items_many(members) -> dict[int, list[events.DigestItem]]:
     spaces_of = seats_of({user.organization_id for user, _since in members})
     seated = set().union(*spaces_of.values()) if spaces_of else set()
     earliest = min(since for _user, since in members)
-    threads = list(
-        db.session.scalars(
-            sa.select(Thread)
-            .options(selectinload(Thread.space), selectinload(Thread.author))
-            .where(Thread.space_id.in_(seated), Thread.created_at > earliest)
-            .order_by(Thread.created_at.desc())
+    threads = (
+        list(
+            db.session.scalars(
+                sa.select(Thread)
+                .options(selectinload(Thread.space), selectinload(Thread.author))
+                .where(Thread.space_id.in_(seated), Thread.created_at > earliest)
+                .order_by(Thread.created_at.desc())
+            )
         )
-    ) if seated else []
+        if seated
+        else []
+    )
     found: dict[int, list[events.DigestItem]] = {}
     for user, since in members:
         mine = spaces_of.get(user.organization_id, set())
@@ -275,10 +295,14 @@ def thread_list(user: User, space: Space, page: int = 1) -> ThreadList:
     total = db.session.scalar(sa.select(sa.func.count(Thread.id)).where(Thread.space_id == space.id)) or 0
     pages = max(1, math.ceil(total / THREADS_PER_PAGE))
     page = min(max(1, page), pages)
-    return ThreadList(recent_threads(user, space, THREADS_PER_PAGE, offset=(page - 1) * THREADS_PER_PAGE), page, pages)
+    return ThreadList(
+        recent_threads(user, space, THREADS_PER_PAGE, offset=(page - 1) * THREADS_PER_PAGE), page, pages
+    )
 
 
-def recent_threads(user: User, space: Space, limit: int | None = THREADS_ON_HOME, offset: int = 0) -> list[ThreadLine]:
+def recent_threads(
+    user: User, space: Space, limit: int | None = THREADS_ON_HOME, offset: int = 0
+) -> list[ThreadLine]:
     read = (
         sa.select(ThreadReader.thread_id, ThreadReader.last_read_number)
         .where(ThreadReader.user_id == user.id)
@@ -292,7 +316,9 @@ def recent_threads(user: User, space: Space, limit: int | None = THREADS_ON_HOME
     )
     if limit:
         query = query.limit(limit).offset(offset)
-    return [ThreadLine(thread, max(0, thread.post_count - last)) for thread, last in db.session.execute(query)]
+    return [
+        ThreadLine(thread, max(0, thread.post_count - last)) for thread, last in db.session.execute(query)
+    ]
 
 
 def _reader(user: User, thread: Thread) -> ThreadReader:
@@ -309,7 +335,9 @@ def start_thread(actor: User, space: Space, *, title: str, body: str) -> Thread:
     if not policy.can_post(actor, space):
         raise SpaceError(_l("Seules les organisations membres de l’espace y ouvrent des discussions."))
     now = utcnow()
-    thread = Thread(space_id=space.id, title=title.strip(), author_id=actor.id, created_at=now, last_post_at=now)
+    thread = Thread(
+        space_id=space.id, title=title.strip(), author_id=actor.id, created_at=now, last_post_at=now
+    )
     db.session.add(thread)
     db.session.flush()
     post = _add_post(actor, thread, body)
@@ -338,8 +366,13 @@ def reply(actor: User, thread: Thread, body: str) -> Post:
     to_tell = [u for u in followers if u not in mentioned]
     if to_tell:
         events.notify.send(
-            None, user_ids=[u.id for u in to_tell], kind="space_reply", title=thread.title,
-            endpoint="spaces.thread", values={"thread_id": thread.id}, actor_id=actor.id,
+            None,
+            user_ids=[u.id for u in to_tell],
+            kind="space_reply",
+            title=thread.title,
+            endpoint="spaces.thread",
+            values={"thread_id": thread.id},
+            actor_id=actor.id,
             organization_id=actor.organization_id,
         )
     replies.email_post(post, mentioned + to_tell)
@@ -375,7 +408,9 @@ def mentioned_readers(text: str, space: Space) -> list[User]:
         return []
     firsts = {w.split()[0] for w in wanted}
     candidates = db.session.scalars(
-        sa.select(User).where(User.active, User.closed_at.is_(None), sa.or_(*[User.name.ilike(f"{f[:3]}%") for f in firsts]))
+        sa.select(User).where(
+            User.active, User.closed_at.is_(None), sa.or_(*[User.name.ilike(f"{f[:3]}%") for f in firsts])
+        )
     )
     found = [u for u in candidates if fold(u.name) in wanted and len(fold(u.name).split()) >= 2]
     return [u for u in found if policy.can_read(u, space)]
@@ -385,8 +420,13 @@ def _notify_mentions(actor: User, post: Post) -> list[User]:
     people = [u for u in mentioned_readers(post.body, post.thread.space) if u.id != actor.id]
     if people:
         events.notify.send(
-            None, user_ids=[u.id for u in people], kind="space_mention", title=post.thread.title,
-            endpoint="spaces.thread", values={"thread_id": post.thread_id}, actor_id=actor.id,
+            None,
+            user_ids=[u.id for u in people],
+            kind="space_mention",
+            title=post.thread.title,
+            endpoint="spaces.thread",
+            values={"thread_id": post.thread_id},
+            actor_id=actor.id,
             organization_id=actor.organization_id,
         )
     return people
@@ -397,7 +437,9 @@ def edit_post(actor: User, post: Post, body: str) -> None:
         raise SpaceError(_l("Vous ne pouvez pas modifier ce message."))
     if body.strip() == post.body:
         return
-    db.session.add(PostRevision(post_id=post.id, body=post.body, written_at=post.edited_at or post.created_at))
+    db.session.add(
+        PostRevision(post_id=post.id, body=post.body, written_at=post.edited_at or post.created_at)
+    )
     post.body = body.strip()
     post.edited_at = utcnow()
     db.session.flush()
@@ -416,7 +458,9 @@ def delete_post(actor: User, post: Post) -> None:
 def revisions(post: Post) -> list[PostRevision]:
     return list(
         db.session.scalars(
-            sa.select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.written_at.desc())
+            sa.select(PostRevision)
+            .where(PostRevision.post_id == post.id)
+            .order_by(PostRevision.written_at.desc())
         )
     )
 
@@ -460,9 +504,14 @@ def mark_read(user: User, thread: Thread, upto: int) -> None:
 
 
 def watch_of(user: User, thread: Thread) -> str:
-    return db.session.scalar(
-        sa.select(ThreadReader.watch).where(ThreadReader.thread_id == thread.id, ThreadReader.user_id == user.id)
-    ) or ""
+    return (
+        db.session.scalar(
+            sa.select(ThreadReader.watch).where(
+                ThreadReader.thread_id == thread.id, ThreadReader.user_id == user.id
+            )
+        )
+        or ""
+    )
 
 
 def set_watch(user: User, thread: Thread, watch: str) -> None:
@@ -490,8 +539,13 @@ def report(actor: User, post: Post, reason: str) -> PostReport:
     managers = {f.user_id for f in facilitators(post.thread.space)}
     if managers:
         events.notify.send(
-            None, user_ids=sorted(managers), kind="space_report", title=post.thread.title,
-            endpoint="spaces.reports", values={"space_id": post.thread.space_id}, actor_id=actor.id,
+            None,
+            user_ids=sorted(managers),
+            kind="space_report",
+            title=post.thread.title,
+            endpoint="spaces.reports",
+            values={"space_id": post.thread.space_id},
+            actor_id=actor.id,
         )
     return item
 

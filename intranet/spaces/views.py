@@ -181,7 +181,9 @@ def reply(thread_id: int):
         record_confirmed(form, user=current_user, obj=post)
         db.session.commit()
         page = (post.number - 1) // services.POSTS_PER_PAGE + 1
-        return redirect(url_for("spaces.thread", thread_id=item.id, page=page, _anchor=f"m{post.number}"), code=303)
+        return redirect(
+            url_for("spaces.thread", thread_id=item.id, page=page, _anchor=f"m{post.number}"), code=303
+        )
     return _render_thread(item, form, 422)
 
 
@@ -211,7 +213,9 @@ def edit_post(post_id: int):
         db.session.commit()
         flash(_("Message modifié."), "success")
         page = (post.number - 1) // services.POSTS_PER_PAGE + 1
-        return redirect(url_for("spaces.thread", thread_id=post.thread_id, page=page, _anchor=f"m{post.number}"), code=303)
+        return redirect(
+            url_for("spaces.thread", thread_id=post.thread_id, page=page, _anchor=f"m{post.number}"), code=303
+        )
     return render_template("spaces/edit_post.html", post=post, form=form), 422 if form.errors else 200
 
 
@@ -288,7 +292,9 @@ def reports(space_id: int):
         db.session.commit()
         flash(_("Signalement traité."), "success")
         return redirect(url_for("spaces.reports", space_id=space.id), code=303)
-    return render_template("spaces/reports.html", space=space, reports=services.open_reports(space), form=form)
+    return render_template(
+        "spaces/reports.html", space=space, reports=services.open_reports(space), form=form
+    )
 
 
 @bp.route("/<int:space_id>/parametres", methods=["GET", "POST"])

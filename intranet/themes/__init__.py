@@ -29,7 +29,14 @@ def init_app(app: Flask) -> None:
     from .views import bp
 
     app.register_blueprint(bp)
-    add_nav(app, "themes.index", _l("Thèmes"), "staff", 80, _l("La liste commune des pratiques, formations et prises de position."))
+    add_nav(
+        app,
+        "themes.index",
+        _l("Thèmes"),
+        "staff",
+        80,
+        _l("La liste commune des pratiques, formations et prises de position."),
+    )
     from .models import Theme
 
     titles = column_titles(Theme.name_fr)

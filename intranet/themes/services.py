@@ -96,7 +96,9 @@ def save_theme(user, theme: Theme | None, name_fr: str, name_en: str) -> Theme:
     own_id = theme.id if theme else 0
     folded = _folded(name_fr)
     # Compared in Python: SQLite's lower() leaves accented capitals alone ("Évaluation").
-    if any(_folded(n) == folded for n in db.session.scalars(sa.select(Theme.name_fr).where(Theme.id != own_id))):
+    if any(
+        _folded(n) == folded for n in db.session.scalars(sa.select(Theme.name_fr).where(Theme.id != own_id))
+    ):
         raise ThemeError(_l("Ce thème existe déjà."))
     renamed = theme is not None and (theme.name_fr, theme.name_en) != (name_fr, name_en)
     try:

@@ -73,7 +73,9 @@ def _confirm_toggle(theme_id: int) -> Confirmation:
     if not item.active:
         return Confirmation(
             question=_("Proposer de nouveau ce thème ?"),
-            consequence=_("Il sera de nouveau proposé pour les pratiques, les formations et les prises de position."),
+            consequence=_(
+                "Il sera de nouveau proposé pour les pratiques, les formations et les prises de position."
+            ),
             action=_("Proposer de nouveau"),
             back=url_for("themes.index"),
         )

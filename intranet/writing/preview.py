@@ -34,7 +34,9 @@ def _cut(text: str, limit: int) -> tuple[str, bool]:
     return (head[:at] if at > limit // 2 else head.rsplit(" ", 1)[0]), True
 
 
-def make_preview(text: str | None, render_name: str | None, *, expect: tuple[str, ...] = (), limit: int | None = None) -> Preview:
+def make_preview(
+    text: str | None, render_name: str | None, *, expect: tuple[str, ...] = (), limit: int | None = None
+) -> Preview:
     text = text or ""
     shown, cut = _cut(text, limit) if limit else (text, False)
     findings = [f for f in scan(text) if f.kind not in expect]

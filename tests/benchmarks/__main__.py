@@ -28,7 +28,10 @@ def main() -> int:
         url = _local_postgres()
         if url:
             os.environ["BENCH_DATABASE_URL"] = url
-            print(f"# PostgreSQL figures use {url} (set BENCH_DATABASE_URL to change, or to '' for none)", flush=True)
+            print(
+                f"# PostgreSQL figures use {url} (set BENCH_DATABASE_URL to change, or to '' for none)",
+                flush=True,
+            )
     elif not os.environ["BENCH_DATABASE_URL"]:
         del os.environ["BENCH_DATABASE_URL"]
     only = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}

@@ -56,7 +56,9 @@ def _populate():
     rng = random.Random(21)
     regions = list(ensure_regions().values())
     weights = [1 if i < 3 else rng.randint(20, 200) for i in range(len(regions))]
-    network = Organization(name="Réseau", sector=Sector.OTHER, region=regions[0], town="Montréal", is_network=True)
+    network = Organization(
+        name="Réseau", sector=Sector.OTHER, region=regions[0], town="Montréal", is_network=True
+    )
     db.session.add(network)
     staff = User(email="equipe@bench.example", name="Équipe", role=Role.STAFF, organization=network)
     db.session.add(staff)
@@ -81,7 +83,9 @@ def _populate():
         password_hash=hash_password(PASSWORD),
     )  # fmt: skip
     db.session.add(member)
-    data = campaigns.CampaignData(name="Recensement annuel 2026", period=Period.YEAR, starts_on=date(2026, 1, 1))
+    data = campaigns.CampaignData(
+        name="Recensement annuel 2026", period=Period.YEAR, starts_on=date(2026, 1, 1)
+    )
     campaign = campaigns.create_campaign(staff, data)
     breakdowns = [None, None, "language", "adult_age", None, "child_age"]
     position = len(campaign.questions)
@@ -166,7 +170,12 @@ def _figures(app, label: str) -> None:
             started = time.perf_counter()
             results = aggregates.compute(campaign, aggregates.threshold())
             computed.append(1000 * (time.perf_counter() - started))
-        hidden = sum(1 for q in results.questions for c in [q.network, *q.by_region.values(), *q.grid.values()] if not c.shown)
+        hidden = sum(
+            1
+            for q in results.questions
+            for c in [q.network, *q.by_region.values(), *q.grid.values()]
+            if not c.shown
+        )
         cells = sum(1 + len(q.by_region) + len(q.grid) + len(q.by_category) for q in results.questions)
         print(f"BENCH census.{label}.compute.p95 {_p95(computed):.1f} ms", flush=True)
         print(f"BENCH census.{label}.compute.median {statistics.median(computed):.1f} ms", flush=True)

@@ -107,7 +107,10 @@ def _seed(app) -> None:
         sectors = [Sector.SHELTER, Sector.VIOLENCE, Sector.IMMIGRATION, Sector.SHELTER]
         orgs = [
             Organization(
-                name=f"Maison d’essai {i}", sector=sectors[i % 4], region=regions[i % len(regions)], town="Ville"
+                name=f"Maison d’essai {i}",
+                sector=sectors[i % 4],
+                region=regions[i % len(regions)],
+                town="Ville",
             )
             for i in range(40)
         ]
@@ -130,7 +133,9 @@ def _seed(app) -> None:
         now = utcnow()
         for i, user in enumerate(users):
             if i % 10 == 1:
-                db.session.add(NotificationPreference(user_id=user.id, frequency=Frequency.DAILY, all_regions=True))
+                db.session.add(
+                    NotificationPreference(user_id=user.id, frequency=Frequency.DAILY, all_regions=True)
+                )
             elif i % 10 == 2:
                 db.session.add(
                     NotificationPreference(
@@ -182,8 +187,10 @@ def _seed_features(db, orgs, regions, now) -> None:
     except ImportError:
         print("# trainings feature absent: no sessions in the digests", flush=True)
     else:
-        trainings = [Training(title=f"Approches intersectionnelles, module {i}", description="…", published=True)
-                     for i in range(10)]
+        trainings = [
+            Training(title=f"Approches intersectionnelles, module {i}", description="…", published=True)
+            for i in range(10)
+        ]
         db.session.add_all(trainings)
         db.session.flush()
         for i in range(40):
@@ -259,7 +266,8 @@ def _jobs_left(app) -> int:
     with app.app_context():
         queue = Queue("digest", connection=get_redis())
         return queue.count + sum(
-            registry(queue=queue).count for registry in (FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry)
+            registry(queue=queue).count
+            for registry in (FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry)
         )
 
 
@@ -318,7 +326,10 @@ def _round(label: str, app, env: dict, handler: CountingHandler, workers: int) -
             sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.status == MailStatus.SENT)
         )
         sizes = db.session.execute(
-            sa.select(sa.func.avg(sa.func.length(OutboxMessage.body_html)), sa.func.max(sa.func.length(OutboxMessage.body_html)))
+            sa.select(
+                sa.func.avg(sa.func.length(OutboxMessage.body_html)),
+                sa.func.max(sa.func.length(OutboxMessage.body_html)),
+            )
         ).one()
         db.session.remove()
     left = _jobs_left(app)
@@ -378,7 +389,10 @@ def _statements(label: str, app) -> None:
             pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
             print("\n".join("# " + line for line in out.getvalue().splitlines()), flush=True)
     print(f"BENCH notifications_{label}_sql_per_member {seen['all'] / len(ids):.2f} statements", flush=True)
-    print(f"BENCH notifications_{label}_sql_selects_per_member {seen['select'] / len(ids):.2f} statements", flush=True)
+    print(
+        f"BENCH notifications_{label}_sql_selects_per_member {seen['select'] / len(ids):.2f} statements",
+        flush=True,
+    )
 
 
 def _bench(label: str, url: str, folder: str, redis_url: str, handler, port: int) -> None:

@@ -21,7 +21,12 @@ import time
 from pathlib import Path
 
 CHROMIUM = os.environ.get("PASSERELLE_CHROMIUM", "/usr/bin/chromium")
-SLOW_3G = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
+SLOW_3G = {
+    "offline": False,
+    "latency": 400,
+    "downloadThroughput": 400_000 / 8,
+    "uploadThroughput": 400_000 / 8,
+}
 CRAWL = os.environ.get("BENCH_PAGES_CRAWL", "1") != "0"  # 0: the browser's figures only
 PAGES = {  # a couple of pages per role, for the browser's figures
     "admin": ("/", "/gestion/organismes"),
@@ -57,7 +62,9 @@ def run() -> None:
             }
         )
         # Requests made while this app context is pushed reuse it: start each with an empty ``g``.
-        app.before_request_funcs.setdefault(None, []).insert(0, lambda: __import__("flask").g.__dict__.clear())
+        app.before_request_funcs.setdefault(None, []).insert(
+            0, lambda: __import__("flask").g.__dict__.clear()
+        )
         built = Path(app.instance_path) / "static"
         manifest = app.extensions["static_manifest"]
         assets = sum((built / (manifest[name] + ".br")).stat().st_size for name in PAGE_ASSETS)
@@ -149,7 +156,10 @@ def _slow_load(context, page, url: str, *, cold: bool) -> float:
     started = time.perf_counter()
     page.goto(url, wait_until="load")
     elapsed = time.perf_counter() - started
-    cdp.send("Network.emulateNetworkConditions", {**SLOW_3G, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {**SLOW_3G, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
     cdp.detach()
     return elapsed
 
@@ -205,7 +215,10 @@ def _browser_figures(app, accounts, password, roles) -> None:
                     tab.goto(base + url)
                     tab.wait_for_load_state("networkidle")
                     print(f"BENCH wire.{role}.{name}.repeat_visit {tab_meter.total} bytes", flush=True)
-                    print(f"BENCH wire.{role}.{name}.repeat_visit_requests {len(tab_meter.network)} requests", flush=True)
+                    print(
+                        f"BENCH wire.{role}.{name}.repeat_visit_requests {len(tab_meter.network)} requests",
+                        flush=True,
+                    )
                     tab.close()
                 context.close()
 
@@ -263,8 +276,14 @@ def _browser_figures(app, accounts, password, roles) -> None:
                 repeat.append(_slow_load(context, context.new_page(), f"{base}/formations/", cold=False))
                 context.close()
             print(f"BENCH slow3g.login.first_visit_load {statistics.median(login):.2f} s", flush=True)
-            print(f"BENCH slow3g.member.formations.first_visit_load {statistics.median(first):.2f} s", flush=True)
-            print(f"BENCH slow3g.member.formations.repeat_visit_load {statistics.median(repeat):.2f} s", flush=True)
+            print(
+                f"BENCH slow3g.member.formations.first_visit_load {statistics.median(first):.2f} s",
+                flush=True,
+            )
+            print(
+                f"BENCH slow3g.member.formations.repeat_visit_load {statistics.median(repeat):.2f} s",
+                flush=True,
+            )
             browser.close()
     finally:
         server.shutdown()

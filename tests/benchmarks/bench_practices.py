@@ -39,7 +39,9 @@ COMMENTS = int(os.environ.get("BENCH_PRACTICES_COMMENTS", "20000"))
 REQUESTS = int(os.environ.get("BENCH_PRACTICES_REQUESTS", "80"))
 ROUNDS = int(os.environ.get("BENCH_PRACTICES_ROUNDS", "3"))
 ENGINES = {e.strip() for e in os.environ.get("BENCH_PRACTICES_ENGINES", "sqlite,postgresql").split(",")}
-PG_DB = re.sub(r"[^a-z0-9_]", "", os.environ.get("BENCH_PRACTICES_DB", "bench_practices")) or "bench_practices"
+PG_DB = (
+    re.sub(r"[^a-z0-9_]", "", os.environ.get("BENCH_PRACTICES_DB", "bench_practices")) or "bench_practices"
+)
 KEEP = os.environ.get("BENCH_PRACTICES_KEEP") == "1"
 REUSE = os.environ.get("BENCH_PRACTICES_REUSE") == "1"
 SLOWEST = int(os.environ.get("BENCH_PRACTICES_SLOWEST", "0"))
@@ -61,18 +63,78 @@ THEMES = (
 )
 # Per theme: words that make titles and sentences about it.
 TOPICS = (
-    ("plan de sécurité", "scénarios de protection", "évaluation du danger", "contacts sûrs", "trajets sécuritaires"),
-    ("violence post-séparation", "échanges de garde", "harcèlement après la rupture", "contrôle coercitif", "homicide conjugal"),
-    ("enfants exposés", "ateliers mère-enfant", "jeux coopératifs", "intervenante jeunesse", "lien d’attachement"),
-    ("interprètes formées", "banque d’interprètes", "confidentialité", "langues parlées", "interprétariat téléphonique"),
-    ("approche interculturelle", "médiation culturelle", "cafés-rencontres", "organismes pont", "accueil des nouvelles arrivantes"),
-    ("analyse intersectionnelle", "discriminations croisées", "femmes racisées", "handicap", "grille des besoins"),
-    ("logements sociaux", "office d’habitation", "garantie de loyer", "recherche de logement", "hébergement transitoire"),
-    ("statut d’immigration", "parrainage rompu", "permis de travail", "demande d’asile", "clinique juridique"),
+    (
+        "plan de sécurité",
+        "scénarios de protection",
+        "évaluation du danger",
+        "contacts sûrs",
+        "trajets sécuritaires",
+    ),
+    (
+        "violence post-séparation",
+        "échanges de garde",
+        "harcèlement après la rupture",
+        "contrôle coercitif",
+        "homicide conjugal",
+    ),
+    (
+        "enfants exposés",
+        "ateliers mère-enfant",
+        "jeux coopératifs",
+        "intervenante jeunesse",
+        "lien d’attachement",
+    ),
+    (
+        "interprètes formées",
+        "banque d’interprètes",
+        "confidentialité",
+        "langues parlées",
+        "interprétariat téléphonique",
+    ),
+    (
+        "approche interculturelle",
+        "médiation culturelle",
+        "cafés-rencontres",
+        "organismes pont",
+        "accueil des nouvelles arrivantes",
+    ),
+    (
+        "analyse intersectionnelle",
+        "discriminations croisées",
+        "femmes racisées",
+        "handicap",
+        "grille des besoins",
+    ),
+    (
+        "logements sociaux",
+        "office d’habitation",
+        "garantie de loyer",
+        "recherche de logement",
+        "hébergement transitoire",
+    ),
+    (
+        "statut d’immigration",
+        "parrainage rompu",
+        "permis de travail",
+        "demande d’asile",
+        "clinique juridique",
+    ),
     ("audiences au tribunal", "palais de justice", "témoignage", "ordonnance de protection", "procureure"),
-    ("protection de la jeunesse", "rencontres tripartites", "signalement", "droits de garde", "suivi des enfants"),
+    (
+        "protection de la jeunesse",
+        "rencontres tripartites",
+        "signalement",
+        "droits de garde",
+        "suivi des enfants",
+    ),
     ("santé mentale", "trauma complexe", "groupe de soutien", "anxiété", "soins psychologiques"),
-    ("régions éloignées", "visioconférence sécurisée", "transport adapté", "longues distances", "réseau rural"),
+    (
+        "régions éloignées",
+        "visioconférence sécurisée",
+        "transport adapté",
+        "longues distances",
+        "réseau rural",
+    ),
 )
 OPENERS = (
     "Nous avons mis en place {t} avec les partenaires de la région.",
@@ -88,13 +150,41 @@ OPENERS = (
     "La maison d’hébergement et l’organisme pont partagent leurs outils sur {t}.",
     "Ce qui a aidé : du temps, de la régularité et {t}.",
 )
-AUDIENCES = ("Intervenantes et intervenants", "Équipes d’accueil", "Intervenantes jeunesse", "Interprètes", "Coordinations")
+AUDIENCES = (
+    "Intervenantes et intervenants",
+    "Équipes d’accueil",
+    "Intervenantes jeunesse",
+    "Interprètes",
+    "Coordinations",
+)
 SEARCHES = (
-    "hébergement", "hebergement transitoire", "interprètes", "interprete", "plan de sécurité", "logement social",
-    "tribunal", "enfants exposés", "statut d'immigration", "protection de la jeunesse", "violence post-séparation",
-    "intervenantes", "approche interculturelle", "santé mentale", "garde des enfants", "visioconférence",
-    "confidentialité", "parrainage", "trauma", "cafés-rencontres", "garantie de loyer", "femmes racisées",
-    "ordonnance", "asile", "region eloignee", "heb", "interpr",
+    "hébergement",
+    "hebergement transitoire",
+    "interprètes",
+    "interprete",
+    "plan de sécurité",
+    "logement social",
+    "tribunal",
+    "enfants exposés",
+    "statut d'immigration",
+    "protection de la jeunesse",
+    "violence post-séparation",
+    "intervenantes",
+    "approche interculturelle",
+    "santé mentale",
+    "garde des enfants",
+    "visioconférence",
+    "confidentialité",
+    "parrainage",
+    "trauma",
+    "cafés-rencontres",
+    "garantie de loyer",
+    "femmes racisées",
+    "ordonnance",
+    "asile",
+    "region eloignee",
+    "heb",
+    "interpr",
 )
 
 
@@ -129,7 +219,12 @@ def _existing(app, rng: random.Random) -> tuple[str, dict]:
 
     with app.app_context():
         region_ids = list(db.session.scalars(sa.select(Region.id).order_by(Region.id)))
-        orgs = [tuple(row) for row in db.session.execute(sa.select(Organization.id, Organization.region_id).order_by(Organization.id))]
+        orgs = [
+            tuple(row)
+            for row in db.session.execute(
+                sa.select(Organization.id, Organization.region_id).order_by(Organization.id)
+            )
+        ]
         authors: dict[int, list[int]] = {}
         for user_id, org_id in db.session.execute(sa.select(User.id, User.organization_id).order_by(User.id)):
             authors.setdefault(org_id, []).append(user_id)
@@ -168,7 +263,10 @@ def _practice_rows(rng: random.Random, n: int, orgs: list[tuple[int, int]], auth
         topic = TOPICS[main]
         extra = rng.randrange(len(TOPICS))
         words = list(topic) + [rng.choice(TOPICS[extra])]
-        title = f"{rng.choice(topic).capitalize()} : {rng.choice(words)} en {rng.choice(('maison', 'région', 'équipe', 'réseau'))}"
+        title = (
+            f"{rng.choice(topic).capitalize()} : {rng.choice(words)} en "
+            f"{rng.choice(('maison', 'région', 'équipe', 'réseau'))}"
+        )
         summary = " ".join(rng.choice(OPENERS).format(t=rng.choice(words)) for _ in range(2))
         body = "\n\n".join(
             f"## {heading}\n" + " ".join(rng.choice(OPENERS).format(t=rng.choice(words)) for _ in range(4))
@@ -180,12 +278,22 @@ def _practice_rows(rng: random.Random, n: int, orgs: list[tuple[int, int]], auth
         when = now - timedelta(minutes=(n - pid) * 7 + rng.randrange(5))
         rows.append(
             {
-                "id": pid, "title": title[:200], "summary": summary[:600], "body": body,
-                "audience": rng.choice(AUDIENCES), "region_id": region_id, "organization_id": org_id,
-                "author_id": rng.choice(authors[org_id]), "status": status, "visibility": visibility,
-                "version": 1, "created_at": when, "updated_at": when,
+                "id": pid,
+                "title": title[:200],
+                "summary": summary[:600],
+                "body": body,
+                "audience": rng.choice(AUDIENCES),
+                "region_id": region_id,
+                "organization_id": org_id,
+                "author_id": rng.choice(authors[org_id]),
+                "status": status,
+                "visibility": visibility,
+                "version": 1,
+                "created_at": when,
+                "updated_at": when,
                 "published_at": when if status == "published" else None,
-                "helpful_count": rng.randrange(6), "comment_count": 0,
+                "helpful_count": rng.randrange(6),
+                "comment_count": 0,
             }
         )
         chosen = {main + 1, extra + 1}
@@ -195,7 +303,8 @@ def _practice_rows(rng: random.Random, n: int, orgs: list[tuple[int, int]], auth
             for a in rng.sample(("feminist", "intercultural", "intersectional"), rng.randrange(1, 3))
         ]
         sectors += [
-            {"sector": s, "practice_id": pid} for s in rng.sample(("shelter", "violence", "immigration"), rng.randrange(1, 3))
+            {"sector": s, "practice_id": pid}
+            for s in rng.sample(("shelter", "violence", "immigration"), rng.randrange(1, 3))
         ]
     return rows, themes, approaches, sectors
 
@@ -220,15 +329,28 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
         for i in range(60):
             sector = (Sector.SHELTER, Sector.VIOLENCE, Sector.IMMIGRATION)[i % 3]
             region = regions[i % len(regions)]
-            org_objs.append(Organization(name=f"Organisme {i:02d} {region.name}", sector=sector, region=region, town="Ville"))
+            org_objs.append(
+                Organization(
+                    name=f"Organisme {i:02d} {region.name}", sector=sector, region=region, town="Ville"
+                )
+            )
         db.session.add_all(org_objs)
-        db.session.add_all(Theme(name_fr=fr, name_en=en, slug=f"theme-{i}") for i, (fr, en) in enumerate(THEMES))
+        db.session.add_all(
+            Theme(name_fr=fr, name_en=en, slug=f"theme-{i}") for i, (fr, en) in enumerate(THEMES)
+        )
         db.session.flush()
         users = []
         for i in range(300):
             org = org_objs[i % 60]
-            users.append(User(email=f"personne{i}@banc.example", name=f"Personne {i}", role=Role.MEMBER,
-                              organization_id=org.id, password_hash=password_hash))
+            users.append(
+                User(
+                    email=f"personne{i}@banc.example",
+                    name=f"Personne {i}",
+                    role=Role.MEMBER,
+                    organization_id=org.id,
+                    password_hash=password_hash,
+                )
+            )
         db.session.add_all(users)
         db.session.commit()
         orgs = [(o.id, o.region_id) for o in org_objs]
@@ -254,7 +376,9 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
             return " ".join(out)
 
         for r in rows:  # what search.index_practice stores for ranking
-            r["search_words"] = (norm(r["title"]) + "\n" + norm(r["summary"])) if r["status"] == "published" else None
+            r["search_words"] = (
+                (norm(r["title"]) + "\n" + norm(r["summary"])) if r["status"] == "published" else None
+            )
         engine = db.engine
         from intranet.practices.models import practice_approach, practice_sector, practice_theme
 
@@ -271,12 +395,18 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
             comment_rows = []
             for i in range(COMMENTS):
                 pid = rng.randrange(1, N + 1)
-                comment_rows.append({"practice_id": pid, "author_id": user_ids[rng.randrange(300)],
-                                     "body": "Merci pour ce partage, nous allons l’essayer dans notre équipe.",
-                                     "created_at": datetime.now(UTC) - timedelta(minutes=i)})
+                comment_rows.append(
+                    {
+                        "practice_id": pid,
+                        "author_id": user_ids[rng.randrange(300)],
+                        "body": "Merci pour ce partage, nous allons l’essayer dans notre équipe.",
+                        "created_at": datetime.now(UTC) - timedelta(minutes=i),
+                    }
+                )
             conn.execute(PracticeComment.__table__.insert(), comment_rows)
             conn.exec_driver_sql(
-                "UPDATE practice SET comment_count = (SELECT count(*) FROM practice_comment c WHERE c.practice_id = practice.id)"
+                "UPDATE practice SET comment_count = (SELECT count(*) FROM practice_comment c WHERE "
+                "c.practice_id = practice.id)"
             )
         theme_names = {i + 1: fr + " " + en for i, (fr, en) in enumerate(THEMES)}
         by_practice: dict[int, list[int]] = {}
@@ -294,14 +424,19 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
                 cfg, f = search.TS_CONFIG, search.PG_FACET
                 conn.exec_driver_sql(
                     f"""UPDATE practice p SET search_vector =
-                    setweight(to_tsvector('{cfg}', p.title), 'A') || setweight(to_tsvector('{cfg}', p.summary), 'B') ||
-                    setweight(to_tsvector('{cfg}', coalesce((SELECT string_agg(t.name_fr || ' ' || t.name_en, ' ')
+                    setweight(to_tsvector('{cfg}', p.title), 'A') ||
+                    setweight(to_tsvector('{cfg}', p.summary), 'B') ||
+                    setweight(to_tsvector('{cfg}', coalesce(
+                        (SELECT string_agg(t.name_fr || ' ' || t.name_en, ' ')
                         FROM practice_theme pt JOIN theme t ON t.id = pt.theme_id
-                        WHERE pt.practice_id = p.id), '') || ' ' || p.audience || ' ' || o.name || ' ' || r.name), 'B') ||
+                        WHERE pt.practice_id = p.id), '')
+                        || ' ' || p.audience || ' ' || o.name || ' ' || r.name), 'B') ||
                     setweight(to_tsvector('{cfg}', p.body), 'C') ||
                     array_to_tsvector(ARRAY['{f}o' || p.organization_id]
-                        || CASE WHEN p.visibility = 'NETWORK' THEN ARRAY['{f}vnetwork'] ELSE '{{}}'::text[] END
-                        || CASE WHEN p.region_id IS NOT NULL THEN ARRAY['{f}r' || p.region_id] ELSE '{{}}'::text[] END
+                        || CASE WHEN p.visibility = 'NETWORK' THEN ARRAY['{f}vnetwork']
+                            ELSE '{{}}'::text[] END
+                        || CASE WHEN p.region_id IS NOT NULL THEN ARRAY['{f}r' || p.region_id]
+                            ELSE '{{}}'::text[] END
                         || ARRAY(SELECT '{f}t' || theme_id FROM practice_theme WHERE practice_id = p.id)
                         || ARRAY(SELECT '{f}a' || approach FROM practice_approach WHERE practice_id = p.id)
                         || ARRAY(SELECT '{f}s' || sector FROM practice_sector WHERE practice_id = p.id))
@@ -317,15 +452,28 @@ def _build(app, rng: random.Random) -> tuple[str, dict]:
                     if r["status"] != "published":
                         continue
                     org_name, region_name = org_names[r["organization_id"]]
-                    extra = " ".join(theme_names[t] for t in by_practice[r["id"]]) + f" {r['audience']} {org_name} {region_name}"
+                    extra = (
+                        " ".join(theme_names[t] for t in by_practice[r["id"]])
+                        + f" {r['audience']} {org_name} {region_name}"
+                    )
                     # The same filter tokens as search.facets().
                     facets = [f"o{r['organization_id']}", f"r{r['region_id']}"]
                     facets += ["vnetwork"] if r["visibility"] == "network" else []
                     facets += [f"t{t}" for t in by_practice[r["id"]]] + tags.get(r["id"], [])
-                    fts.append((r["id"], norm(r["title"]), norm(r["summary"]), norm(r["body"]),
-                                search.normalized(extra), " ".join(search.FTS_FACET + f for f in facets)))
+                    fts.append(
+                        (
+                            r["id"],
+                            norm(r["title"]),
+                            norm(r["summary"]),
+                            norm(r["body"]),
+                            search.normalized(extra),
+                            " ".join(search.FTS_FACET + f for f in facets),
+                        )
+                    )
                 conn.exec_driver_sql(
-                    "INSERT INTO practice_fts(rowid, title, summary, body, extra, facets) VALUES (?, ?, ?, ?, ?, ?)", fts
+                    "INSERT INTO practice_fts(rowid, title, summary, body, extra, facets) VALUES (?, ?, ?, "
+                    "?, ?, ?)",
+                    fts,
                 )
                 conn.exec_driver_sql("INSERT INTO practice_fts(practice_fts) VALUES ('optimize')")
                 conn.exec_driver_sql("ANALYZE")
@@ -347,7 +495,10 @@ def _backend_pids(app) -> list[int]:
     with db.engine.connect() as conn:
         return list(
             conn.scalars(
-                sa.text("SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                sa.text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> "
+                    "pg_backend_pid()"
+                )
             )
         )
 
@@ -404,7 +555,10 @@ def _bench(label: str, uri: str, instance: str, reuse: bool = False) -> None:
                 (
                     {"theme": rng.randint(1, 12)},
                     {"theme": rng.randint(1, 12), "region": rng.choice(info["regions"])},
-                    {"approach": rng.choice(("feminist", "intercultural", "intersectional")), "sector": "immigration"},
+                    {
+                        "approach": rng.choice(("feminist", "intercultural", "intersectional")),
+                        "sector": "immigration",
+                    },
                     {"org": rng.randint(1, 60)},
                     {"region": rng.choice(info["regions"]), "sector": "shelter"},
                 )

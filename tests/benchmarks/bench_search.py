@@ -1,13 +1,14 @@
 """Benchmark of the header's search (``/recherche``): every source at once, as a member sees it.
 
-The database holds, at scale 1 (texts drawn from a small vocabulary, one word in six a searched one): 600 organizations with their directory profiles, 1,500 shared
-resources, 5,000 practices (10 % organization-only), 300 trainings with two sessions each, 600
-advocacy texts, 24 spaces (half members-only) with 2,000 threads and 20,000 messages, and 400
-decisions. Prints p50/p95 server time of ``/recherche?q=…`` (the Flask test client: session,
-every source's queries, highlighting, template) for a mix of common and rare words, the p95 of one
-kind's page, and the gzip size of the heaviest results page (the page budget is 14 KB). On
-SQLite (a temporary file) and, when BENCH_DATABASE_URL is set, on PostgreSQL (a database
-``bench_search`` created beside it and dropped at the end).
+The database holds, at scale 1 (texts drawn from a small vocabulary, one word in six a searched
+one): 600 organizations with their directory profiles, 1,500 shared resources, 5,000 practices (10 %
+organization-only), 300 trainings with two sessions each, 600 advocacy texts, 24 spaces (half
+members-only) with 2,000 threads and 20,000 messages, and 400 decisions. Prints p50/p95 server time
+of ``/recherche?q=…`` (the Flask test client: session, every source's queries, highlighting,
+template) for a mix of common and rare words, the p95 of one kind's page, and the gzip size of the
+heaviest results page (the page budget is 14 KB). On SQLite (a temporary file) and, when
+BENCH_DATABASE_URL is set, on PostgreSQL (a database ``bench_search`` created beside it and dropped
+at the end).
 
     BENCH_ONLY=search make bench      (or python -m tests.benchmarks.bench_search)
 
@@ -107,7 +108,8 @@ def _build(app, rng: random.Random) -> dict:
         names = {r.id: r.name for r in regions}
         orgs = [
             Organization(
-                name=f"{('Maison', 'Centre', 'Carrefour')[i % 3]} {i:04d} de {regions[i % len(regions)].name}",
+                name=f"{('Maison', 'Centre', 'Carrefour')[i % 3]} {i:04d} de "
+                f"{regions[i % len(regions)].name}",
                 sector=(Sector.SHELTER, Sector.VIOLENCE, Sector.IMMIGRATION)[i % 3],
                 region=regions[i % len(regions)],
                 town=f"Ville {i % 90}",
@@ -126,10 +128,10 @@ def _build(app, rng: random.Random) -> dict:
                 profile, organization, [names[organization.region_id]]
             )
         hashed = hash_password(PASSWORD)
-        staff = User(email="equipe@banc.example", name="Équipe", role=Role.STAFF, organization_id=orgs[0].id,
-                     password_hash=hashed)  # fmt: skip
-        member = User(email="membre@banc.example", name="Membre", role=Role.MEMBER, organization_id=orgs[1].id,
-                      password_hash=hashed)  # fmt: skip
+        staff = User(email="equipe@banc.example", name="Équipe", role=Role.STAFF,
+                     organization_id=orgs[0].id, password_hash=hashed)  # fmt: skip
+        member = User(email="membre@banc.example", name="Membre", role=Role.MEMBER,
+                      organization_id=orgs[1].id, password_hash=hashed)  # fmt: skip
         db.session.add_all([staff, member])
         db.session.flush()
         for i in range(_n(1500)):
@@ -170,8 +172,9 @@ def _build(app, rng: random.Random) -> dict:
             db.session.flush()
             search.index_practice(practice)
         for i in range(_n(300)):
-            training = Training(title=_sentence(rng, 5)[:-1], description=_sentence(rng, 40), audience="Intervenantes",
-                                trainer=f"Formatrice {i}", published=i % 10 != 0)  # fmt: skip
+            training = Training(title=_sentence(rng, 5)[:-1], description=_sentence(rng, 40),
+                                audience="Intervenantes", trainer=f"Formatrice {i}",
+                                published=i % 10 != 0)  # fmt: skip
             db.session.add(training)
             for k in (1, 2):
                 starts = now + timedelta(days=i % 90 + k * 7)
@@ -206,7 +209,8 @@ def _build(app, rng: random.Random) -> dict:
         spaces = []
         for i in range(24):
             space = Space(kind=SpaceKind.THEME, name=f"Table {i}", created_by_id=staff.id,
-                          visibility=SpaceVisibility.MEMBERS if i % 2 else SpaceVisibility.NETWORK)  # fmt: skip
+                          visibility=SpaceVisibility.MEMBERS if i % 2
+                          else SpaceVisibility.NETWORK)  # fmt: skip
             db.session.add(space)
             spaces.append(space)
         db.session.flush()
@@ -214,8 +218,9 @@ def _build(app, rng: random.Random) -> dict:
             db.session.add(SpaceMember(space_id=space.id, organization_id=orgs[(i * 7) % len(orgs)].id))
         posts_each = 10
         for i in range(_n(2000)):
-            thread = Thread(space_id=spaces[i % len(spaces)].id, title=_sentence(rng, 7)[:-1], author_id=member.id,
-                            last_post_at=now - timedelta(hours=i), post_count=posts_each)  # fmt: skip
+            thread = Thread(space_id=spaces[i % len(spaces)].id, title=_sentence(rng, 7)[:-1],
+                            author_id=member.id, last_post_at=now - timedelta(hours=i),
+                            post_count=posts_each)  # fmt: skip
             db.session.add(thread)
             db.session.flush()
             db.session.add_all(

@@ -67,11 +67,13 @@ def _one_backend(label: str, database_url: str | None, tmp: Path, redis_url: str
             member, staff = ACCOUNTS[3][0], ACCOUNTS[1][0]
             assert sign_in(app.test_client(), staff, DEMO_PASSWORD).status_code == 303
             print(
-                f"BENCH security.sign_in.password_only {_median_ms(lambda: sign_in(app.test_client(), member, DEMO_PASSWORD)):.1f} ms",
+                "BENCH security.sign_in.password_only "
+                f"{_median_ms(lambda: sign_in(app.test_client(), member, DEMO_PASSWORD)):.1f} ms",
                 flush=True,
             )
             print(
-                f"BENCH security.sign_in.with_totp {_median_ms(lambda: sign_in(app.test_client(), staff, DEMO_PASSWORD)):.1f} ms",
+                "BENCH security.sign_in.with_totp "
+                f"{_median_ms(lambda: sign_in(app.test_client(), staff, DEMO_PASSWORD)):.1f} ms",
                 flush=True,
             )
             from intranet.accounts.blocklist import is_common
@@ -80,7 +82,8 @@ def _one_backend(label: str, database_url: str | None, tmp: Path, redis_url: str
             for i in range(2000):
                 is_common(f"une phrase de passe numéro {i}", ("Réseau Passerelle",))
             print(
-                f"BENCH security.password_blocklist_check {(time.perf_counter() - start) / 2000 * 1e6:.1f} us",
+                "BENCH security.password_blocklist_check "
+                f"{(time.perf_counter() - start) / 2000 * 1e6:.1f} us",
                 flush=True,
             )
 

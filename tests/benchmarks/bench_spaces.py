@@ -54,22 +54,37 @@ def run() -> None:
         with app.app_context():
             db.create_all()
             region = Region(name="Estrie", slug="estrie")
-            shelter = Organization(name="Maison d’essai", sector=Sector.SHELTER, region=region, town="Sherbrooke")
-            bridge = Organization(name="Pont d’essai", sector=Sector.IMMIGRATION, region=region, town="Sherbrooke")
+            shelter = Organization(
+                name="Maison d’essai", sector=Sector.SHELTER, region=region, town="Sherbrooke"
+            )
+            bridge = Organization(
+                name="Pont d’essai", sector=Sector.IMMIGRATION, region=region, town="Sherbrooke"
+            )
             hashed = hash_password(TEST_PASSWORD)
-            staff = User(email="equipe@essai.example", name="Équipe Essai", role=Role.STAFF, organization=shelter)
+            staff = User(
+                email="equipe@essai.example", name="Équipe Essai", role=Role.STAFF, organization=shelter
+            )
             author = User(
-                email="auteure@essai.example", name="Rose Essai", role=Role.MEMBER, organization=shelter,
+                email="auteure@essai.example",
+                name="Rose Essai",
+                role=Role.MEMBER,
+                organization=shelter,
                 password_hash=hashed,
             )
-            other = User(email="amina@essai.example", name="Amina Essai", role=Role.MEMBER, organization=bridge)
+            other = User(
+                email="amina@essai.example", name="Amina Essai", role=Role.MEMBER, organization=bridge
+            )
             db.session.add_all([staff, author, other])
             db.session.flush()
             space = services.open_regional_table(staff, region)
             services.seat(staff, space, shelter)
             services.seat(staff, space, bridge)
-            thread = services.start_thread(other, space, title="Une longue discussion", body="Premier message.")
-            text = ("Nous avons essayé l’appel à trois avec une interprète à distance ; voici ce qui a aidé. " * 6).strip()
+            thread = services.start_thread(
+                other, space, title="Une longue discussion", body="Premier message."
+            )
+            text = (
+                "Nous avons essayé l’appel à trois avec une interprète à distance ; voici ce qui a aidé. " * 6
+            ).strip()
             for _ in range(399):
                 services.reply(other, thread, text)
             # Issue 20's scale: 500 decisions, 200 meetings, and one decision with 300 positions.
@@ -81,24 +96,53 @@ def run() -> None:
 
             now = utcnow()
             db.session.add_all(
-                Proposal(space_id=space.id, author_id=staff.id, title=f"Proposition n° {n} sur l’accueil",
-                         body="Texte.", closes_at=now + timedelta(days=n - 250), mode="person")
+                Proposal(
+                    space_id=space.id,
+                    author_id=staff.id,
+                    title=f"Proposition n° {n} sur l’accueil",
+                    body="Texte.",
+                    closes_at=now + timedelta(days=n - 250),
+                    mode="person",
+                )
                 for n in range(500)
             )
             db.session.add_all(
-                Meeting(space_id=space.id, title=f"Rencontre n° {n}", agenda="1. Accueil",
-                        starts_at=now + timedelta(days=n - 100))
+                Meeting(
+                    space_id=space.id,
+                    title=f"Rencontre n° {n}",
+                    agenda="1. Accueil",
+                    starts_at=now + timedelta(days=n - 100),
+                )
                 for n in range(200)
             )
-            crowded = Proposal(space_id=space.id, author_id=staff.id, title="Adopter la grille commune", body="",
-                               closes_at=now + timedelta(days=3), mode="person")
-            voters = [User(email=f"votante{n}@essai.example", name=f"Personne {n}", role=Role.MEMBER,
-                           organization=bridge if n % 2 else shelter) for n in range(300)]
+            crowded = Proposal(
+                space_id=space.id,
+                author_id=staff.id,
+                title="Adopter la grille commune",
+                body="",
+                closes_at=now + timedelta(days=3),
+                mode="person",
+            )
+            voters = [
+                User(
+                    email=f"votante{n}@essai.example",
+                    name=f"Personne {n}",
+                    role=Role.MEMBER,
+                    organization=bridge if n % 2 else shelter,
+                )
+                for n in range(300)
+            ]
             db.session.add_all([crowded, *voters])
             db.session.flush()
             db.session.add_all(
-                Stance(proposal_id=crowded.id, voter=f"u{v.id}", user_id=v.id, organization_id=v.organization_id,
-                       choice=list(Choice)[n % 4], reason=f"Raison n° {n} : la grille aide à préparer l’appel.")
+                Stance(
+                    proposal_id=crowded.id,
+                    voter=f"u{v.id}",
+                    user_id=v.id,
+                    organization_id=v.organization_id,
+                    choice=list(Choice)[n % 4],
+                    reason=f"Raison n° {n} : la grille aide à préparer l’appel.",
+                )
                 for n, v in enumerate(voters)
             )
             db.session.commit()
@@ -107,7 +151,9 @@ def run() -> None:
         client = app.test_client()
         sign_in(client, "auteure@essai.example")
         times = []
-        body = ("Merci pour ce partage. Chez nous, la grille tient sur une page et se relit avant l’appel. " * 20)[:2000]
+        body = (
+            "Merci pour ce partage. Chez nous, la grille tient sur une page et se relit avant l’appel. " * 20
+        )[:2000]
         for _ in range(100):
             started = time.perf_counter()
             response = client.post(f"/tables/discussions/{thread_id}/repondre", data={"body": body})
@@ -132,7 +178,10 @@ def run() -> None:
                           ("past_meetings_200", f"/tables/{space_id}/rencontres/passees")):  # fmt: skip
             response = client.get(url)
             assert response.status_code == 200, url
-            print(f"BENCH spaces.{name}_page_gzip {len(gzip.compress(response.get_data(), 6))} bytes", flush=True)
+            print(
+                f"BENCH spaces.{name}_page_gzip {len(gzip.compress(response.get_data(), 6))} bytes",
+                flush=True,
+            )
         renders, cpu = [], []
         for _ in range(60):
             started, started_cpu = time.perf_counter(), time.process_time()
@@ -145,5 +194,8 @@ def run() -> None:
         # The CPU this process spent (the database is SQLite, in process): what a dedicated core
         # would take, whatever else the machine runs beside.
         print(f"BENCH spaces.decision_300_positions_cpu_p95 {_p95(cpu):.1f} ms", flush=True)
-        print(f"BENCH spaces.decision_300_positions_gzip {len(gzip.compress(response.get_data(), 6))} bytes", flush=True)
+        print(
+            f"BENCH spaces.decision_300_positions_gzip {len(gzip.compress(response.get_data(), 6))} bytes",
+            flush=True,
+        )
         redis_server.shutdown()

@@ -67,7 +67,8 @@ RUN_AXE = """async (tags) => {
   });
   return result.violations.map((v) => ({
     id: v.id, impact: v.impact, wcag: v.tags.some((t) => t.startsWith("wcag")),
-    nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ") + " " + (n.failureSummary || "").split("\\n").slice(1, 2).join("")),
+    nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ") + " " +
+      (n.failureSummary || "").split("\\n").slice(1, 2).join("")),
   }));
 }"""
 
@@ -76,7 +77,8 @@ OVERFLOW = """() => {
   if (document.documentElement.scrollWidth <= width + 1) return [];
   return [...document.querySelectorAll("body *")]
     .filter((e) => e.getBoundingClientRect().right > width + 1 && !e.closest("table"))
-    .slice(0, 3).map((e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + e.className : ""));
+    .slice(0, 3)
+    .map((e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + e.className : ""));
 }"""
 
 
@@ -172,7 +174,9 @@ def focused_after_swap(page) -> dict:
     """Focus once the swap has settled: htmx moves it after the new content is in place, so the
     check waits for that moment (up to 5 s) instead of reading focus while the swap is under way."""
     try:
-        page.wait_for_function("document.activeElement && document.activeElement !== document.body", timeout=5_000)
+        page.wait_for_function(
+            "document.activeElement && document.activeElement !== document.body", timeout=5_000
+        )
     except Exception:  # the assertion below says what went wrong
         pass
     return focused(page)
@@ -263,7 +267,9 @@ def test_main_flows_by_keyboard_alone(
     for _ in range(4):
         page.clock.fast_forward(31_000)
         try:
-            page.wait_for_event("request", lambda r: r.method == "GET" and "/seances/" in r.url, timeout=4_000)
+            page.wait_for_event(
+                "request", lambda r: r.method == "GET" and "/seances/" in r.url, timeout=4_000
+            )
         except Exception:
             continue
         break

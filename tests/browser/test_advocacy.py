@@ -1,4 +1,5 @@
-"""A member submits a text, the network staff review and approve it, and the PDF brief comes from a real worker."""
+"""A member submits a text, the network staff review and approve it, and the PDF brief comes from a
+real worker."""
 
 from __future__ import annotations
 

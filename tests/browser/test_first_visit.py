@@ -14,7 +14,9 @@ PASSWORD = "une phrase de passe solide"
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
-def test_the_first_visit_asks_fits_every_width_and_saves(browser, live_server, db, make_org, make_user, javascript):
+def test_the_first_visit_asks_fits_every_width_and_saves(
+    browser, live_server, db, make_org, make_user, javascript
+):
     from intranet.accounts.models import Role
     from intranet.accounts.services import Invitation, invite
     from intranet.mail.models import OutboxMessage
@@ -24,13 +26,19 @@ def test_the_first_visit_asks_fits_every_width_and_saves(browser, live_server, d
     email = f"premiere-{'js' if javascript else 'sans-js'}@essai.example"
     user = invite(
         make_user("coordinator", org=org),
-        Invitation(email=email, name="Nouvelle Personne", organization_id=org.id, role=Role.MEMBER, locale="fr"),
+        Invitation(
+            email=email, name="Nouvelle Personne", organization_id=org.id, role=Role.MEMBER, locale="fr"
+        ),
     )
     db.session.commit()
     body = db.session.scalar(sa.select(OutboxMessage.body_text).where(OutboxMessage.to_address == email))
     link = re.search(r"http://passerelle\.test(/invitation/\S+)", body).group(1)
 
-    context = _new_context(browser) if javascript else browser.new_context(locale="fr-CA", java_script_enabled=False)
+    context = (
+        _new_context(browser)
+        if javascript
+        else browser.new_context(locale="fr-CA", java_script_enabled=False)
+    )
     page = context.new_page()
     try:
         page.goto(live_server + link)

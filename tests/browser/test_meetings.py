@@ -23,7 +23,9 @@ def test_a_time_poll_with_and_without_javascript(browser, page, live_server, mak
     staff = make_user("staff")
     shelter = make_org(name="Maison du Littoral", sector="shelter")
     bridge = make_org(name="Pont du Littoral", sector="immigration")
-    space = services.create_space(staff, name="Table du Littoral", description="", visibility="members", immigration_seats=1)
+    space = services.create_space(
+        staff, name="Table du Littoral", description="", visibility="members", immigration_seats=1
+    )
     services.seat(staff, space, shelter)
     services.seat(staff, space, bridge)
     facilitator = make_user("coordinator", org=shelter, name="Lise Littoral")

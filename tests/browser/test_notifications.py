@@ -15,7 +15,14 @@ def test_reading_notifications_updates_the_header_and_preferences_are_saved(page
     member = make_user("member")
     for n, title in enumerate(("Plan de sécurité avec les enfants", "Accueillir avec une interprète")):
         # Two objects: one notification per object and kind (issue 17).
-        notify.send(None, user_ids=[member.id], kind="waitlist_promoted", title=title, endpoint="home.index", values={"n": n})
+        notify.send(
+            None,
+            user_ids=[member.id],
+            kind="waitlist_promoted",
+            title=title,
+            endpoint="home.index",
+            values={"n": n},
+        )
     db.session.commit()
 
     browser_login(page, live_server, member.email, TEST_PASSWORD)
@@ -46,7 +53,9 @@ def test_reading_notifications_updates_the_header_and_preferences_are_saved(page
     assert pref.frequency == Frequency.DAILY and pref.locale == "en"
 
 
-def test_choosing_what_emails_say_shows_that_email_beside_the_choice(page, live_server, make_user, make_org, db):
+def test_choosing_what_emails_say_shows_that_email_beside_the_choice(
+    page, live_server, make_user, make_org, db
+):
     """Issue 9: each level's preview is the real email (envelope and text), swapped in by htmx as
     the member picks a level; saving keeps the choice."""
     from intranet.notifications.models import NotificationPreference

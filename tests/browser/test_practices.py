@@ -10,7 +10,9 @@ from tests.browser.conftest import browser_login
 from tests.conftest import TEST_PASSWORD
 
 
-def test_write_publish_and_find_a_practice_with_and_without_javascript(browser, page, live_server, make_user, make_org, db):
+def test_write_publish_and_find_a_practice_with_and_without_javascript(
+    browser, page, live_server, make_user, make_org, db
+):
 
     theme = Theme(name_fr="Interprétariat", name_en="Interpreting", slug="interpretariat")
     db.session.add(theme)
@@ -22,7 +24,9 @@ def test_write_publish_and_find_a_practice_with_and_without_javascript(browser, 
     page.goto(f"{live_server}/pratiques/nouvelle")
     page.get_by_label("Titre").fill("Interprètes formées à l’accueil des femmes")
     page.get_by_label("Résumé").fill("Une banque régionale d’interprètes formées à la violence conjugale.")
-    page.get_by_label("Description").fill("## Comment\n- Six heures de formation\n- Une entente de confidentialité")
+    page.get_by_label("Description").fill(
+        "## Comment\n- Six heures de formation\n- Une entente de confidentialité"
+    )
     page.get_by_label("Interprétariat").check()
     page.get_by_label("Interculturelle").check()
     page.get_by_role("button", name="Publier", exact=True).click()
@@ -58,5 +62,7 @@ def test_write_publish_and_find_a_practice_with_and_without_javascript(browser, 
     plain_page.get_by_label("Rechercher").fill("INTERPRÈTE")
     plain_page.get_by_role("button", name="Chercher").click()
     plain_page.wait_for_url(re.compile(r"q=INTERPR"))
-    assert plain_page.locator(".pr-card h2 a").first.inner_text() == "Interprètes formées à l’accueil des femmes"
+    assert (
+        plain_page.locator(".pr-card h2 a").first.inner_text() == "Interprètes formées à l’accueil des femmes"
+    )
     plain.close()

@@ -13,16 +13,15 @@ from tests.conftest import TEST_PASSWORD
 
 
 @pytest.mark.parametrize("javascript", [False, True])
-def test_search_from_the_header_marks_what_matched(
-    browser, live_server, make_user, db, javascript
-):
+def test_search_from_the_header_marks_what_matched(browser, live_server, make_user, db, javascript):
     reader = make_user("member")
 
     def make_practice(author, title, summary="Un résumé."):
         from intranet.practices import services
 
-        data = services.PracticeData(title=title, summary=summary, body="", audience="", region_id=None,
-                                     theme_ids=[], approaches=[], sectors=[], visibility="network")  # fmt: skip
+        data = services.PracticeData(title=title, summary=summary, body="", audience="",
+                                     region_id=None, theme_ids=[], approaches=[], sectors=[],
+                                     visibility="network")  # fmt: skip
         return services.create_practice(author, data, publish=True)
 
     make_practice(

@@ -17,7 +17,9 @@ def test_a_discussion_with_and_without_javascript(browser, page, live_server, ma
     staff = make_user("staff")
     shelter = make_org(name="Maison du Fjord", sector="shelter")
     bridge = make_org(name="Pont du Fjord", sector="immigration")
-    space = services.create_space(staff, name="Table du Fjord", description="", visibility="members", immigration_seats=1)
+    space = services.create_space(
+        staff, name="Table du Fjord", description="", visibility="members", immigration_seats=1
+    )
     services.seat(staff, space, shelter)
     services.seat(staff, space, bridge)
     author = make_user("member", org=shelter, name="Rose Fjord")

@@ -43,7 +43,9 @@ def _visit(page, meter: WireMeter, url: str, *, cold: bool) -> int:
     return meter.total
 
 
-@pytest.mark.parametrize("role,urls", [("member", ("/", "/formations/")), ("coordinator", ("/", "/pratiques/"))])
+@pytest.mark.parametrize(
+    "role,urls", [("member", ("/", "/formations/")), ("coordinator", ("/", "/pratiques/"))]
+)
 def test_first_and_repeat_visits(browser, live_server, make_user, sessions, db, role, urls):
     user = make_user(role)
     db.session.commit()
@@ -116,6 +118,7 @@ def test_a_page_left_open_costs_little_and_does_not_keep_the_session_alive(
         polls.append(answer.value.status)
         page.wait_for_load_state("networkidle")
     assert polls[0] == 200 and set(polls[1:]) == {304}, polls
+
     def replies():
         return [e for e in meter.network if "/formations/seances/" in e.url]
 

@@ -31,7 +31,9 @@ def test_the_preview_follows_the_typing_with_javascript(page, live_server, make_
     region = page.locator("#body-apercu")
     assert region.is_hidden()  # nothing to show yet: no empty box beside the editor
     page.get_by_label("Titre").fill("Un coin calme")
-    page.get_by_label("Description").press_sequentially("## Le coin\n\nUn **coin calme** et\n\n- un livre", delay=15)
+    page.get_by_label("Description").press_sequentially(
+        "## Le coin\n\nUn **coin calme** et\n\n- un livre", delay=15
+    )
     region.locator("h2").wait_for()
     assert region.locator("h2").inner_text() == "Le coin"
     region.locator("li").wait_for()
@@ -65,7 +67,9 @@ def test_the_preview_button_without_javascript(browser, live_server, make_user, 
     author = make_user("member")
     db.session.commit()
     before = _practices(db)
-    context = browser.new_context(locale="fr-CA", java_script_enabled=False, viewport={"width": 360, "height": 780})
+    context = browser.new_context(
+        locale="fr-CA", java_script_enabled=False, viewport={"width": 360, "height": 780}
+    )
     page = context.new_page()
     browser_login(page, live_server, author.email, TEST_PASSWORD)
     page.goto(f"{live_server}/pratiques/nouvelle")

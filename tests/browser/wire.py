@@ -47,7 +47,9 @@ class WireMeter:
         exchange.url = response["url"]
         exchange.status = response["status"]
         exchange.cached = exchange.cached or bool(
-            response.get("fromDiskCache") or response.get("fromPrefetchCache") or response.get("fromServiceWorker")
+            response.get("fromDiskCache")
+            or response.get("fromPrefetchCache")
+            or response.get("fromServiceWorker")
         )
         headers = {k.lower(): v for k, v in response.get("headers", {}).items()}
         exchange.encoding = headers.get("content-encoding", "")
@@ -69,11 +71,15 @@ class WireMeter:
     @property
     def network(self) -> list[Exchange]:
         """What crossed the connection (requests answered from the cache left out)."""
-        return [e for e in self.exchanges.values() if e.finished and not e.cached and e.url.startswith("http")]
+        return [
+            e for e in self.exchanges.values() if e.finished and not e.cached and e.url.startswith("http")
+        ]
 
     @property
     def total(self) -> int:
         return sum(e.encoded for e in self.network)
 
     def summary(self) -> str:
-        return ", ".join(f"{e.url.split('/', 3)[-1]} {e.status} {e.encoded} B {e.encoding}" for e in self.network)
+        return ", ".join(
+            f"{e.url.split('/', 3)[-1]} {e.status} {e.encoded} B {e.encoding}" for e in self.network
+        )

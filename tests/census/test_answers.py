@@ -125,7 +125,9 @@ def test_the_highlights_go_through_the_sensitive_text_guard(db, census, make_org
     page = response.get_data(as_text=True)
     assert "<mark>" in page and 'name="confirm_personal"' in page and text.split(" au ")[0] in page
     fingerprint = re.search(r'name="confirm_personal" value="([0-9a-f]+)"', page).group(1)
-    confirmed = client.post(_url(campaign), data={**fields, "highlights": text, "confirm_personal": fingerprint})
+    confirmed = client.post(
+        _url(campaign), data={**fields, "highlights": text, "confirm_personal": fingerprint}
+    )
     assert confirmed.status_code == 303
     saved = census.response(campaign, org)
     assert saved.highlights == text and saved.status == ResponseStatus.SUBMITTED
@@ -133,5 +135,7 @@ def test_the_highlights_go_through_the_sensitive_text_guard(db, census, make_org
     assert record is not None and record.object_type == "census_response" and "phone" in record.kinds
     # A street address is refused outright (DOMAIN rule 1): no box lifts it.
     address = "Notre maison au 1234, rue des Érables a ouvert deux logements."
-    refused = client.post(_url(campaign), data={**fields, "highlights": address, "confirm_personal": fingerprint})
+    refused = client.post(
+        _url(campaign), data={**fields, "highlights": address, "confirm_personal": fingerprint}
+    )
     assert refused.status_code == 422 and census.response(campaign, org).highlights == text

@@ -21,16 +21,17 @@ def inventory(make_region, make_resource, make_user):
     estrie = make_region("Estrie")
     return {
         "province": make_resource(
-            staff, name="Ligne Parole-Sûre", coverage="province", languages=["prs", "fa"], modalities=["telephone"],
-            shareable=True, contact_name="Service des demandes", contact_email="demandes@parole.example",
+            staff, name="Ligne Parole-Sûre", coverage="province", languages=["prs", "fa"],
+            modalities=["telephone"], shareable=True, contact_name="Service des demandes",
+            contact_email="demandes@parole.example",
         ),
         "outaouais": make_resource(
             staff, name="Interprètes dari de l’Outaouais", region_ids=[outaouais.id], languages=["prs"],
             modalities=["in_person"],
         ),
         "estrie": make_resource(
-            staff, name="Interprètes tigrigna", region_ids=[estrie.id], languages=["ti"], modalities=["video"],
-            shareable=True,
+            staff, name="Interprètes tigrigna", region_ids=[estrie.id], languages=["ti"],
+            modalities=["video"], shareable=True,
         ),
         "abitibi": abitibi,
         "outaouais_region": outaouais,
@@ -130,9 +131,16 @@ TABLES = {
          "eligibility_description", "minimum_age", "maximum_age", "assured_date", "assurer_email", "alert",
          "last_modified"],
     ),
-    "service_areas": _table(["id", "service_id", "name"], ["service_at_location_id", "description", "extent", "extent_type", "uri"]),
+    "service_areas": _table(
+        ["id", "service_id", "name"],
+        ["service_at_location_id", "description", "extent", "extent_type", "uri"],
+    ),
     "languages": _table(["id", "service_id", "name", "code"], ["location_id", "phone_id", "note"]),
-    "contacts": _table(["id"], ["organization_id", "service_id", "service_at_location_id", "location_id", "name", "title", "department", "email"]),
+    "contacts": _table(
+        ["id"],
+        ["organization_id", "service_id", "service_at_location_id", "location_id", "name", "title",
+         "department", "email"],
+    ),
 }  # fmt: skip
 
 
@@ -147,8 +155,9 @@ def test_the_hsds_export_holds_only_shareable_records(login_as, inventory, make_
             staff,
             db.session.get(Profile, org.id),
             profiles.ProfileData(
-                town="Sherbrooke", region_ids=[], steps=["emergency_shelter"], languages=["fr"], approaches=[],
-                lead_name="Porteuse Canarinom", lead_email="porteuse@canari.example", shareable=shareable,
+                town="Sherbrooke", region_ids=[], steps=["emergency_shelter"], languages=["fr"],
+                approaches=[], lead_name="Porteuse Canarinom", lead_email="porteuse@canari.example",
+                shareable=shareable,
             ),
         )  # fmt: skip
     client, _ = login_as("member")

@@ -5,7 +5,8 @@ import pytest
 
 @pytest.fixture
 def make_resource(db, make_user):
-    """A resource added by ``actor`` (a new staff member by default): published unless a member suggests it."""
+    """A resource added by ``actor`` (a new staff member by default): published unless a member
+    suggests it."""
     from intranet.directory.services import resources
 
     def make(actor=None, *, name="Ligne d’interprètes Parole-Sûre", **fields):

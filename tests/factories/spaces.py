@@ -28,4 +28,3 @@ def make_table(db, make_org, make_user):
         return SimpleNamespace(space=space, staff=staff, shelter=shelter_org, bridge=bridge_org)
 
     return make
-

@@ -20,8 +20,17 @@ from intranet.guard.recognizers import _words_of
 
 HERE = Path(__file__).resolve().parent
 KINDS = {
-    "phone", "email", "address", "postal_code", "person_name", "child", "honorific", "birth_date",
-    "health_number", "sin", "file_number",
+    "phone",
+    "email",
+    "address",
+    "postal_code",
+    "person_name",
+    "child",
+    "honorific",
+    "birth_date",
+    "health_number",
+    "sin",
+    "file_number",
 }
 MEMBER_ORGANIZATIONS = [
     "Maison Le Phare",

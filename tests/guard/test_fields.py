@@ -53,7 +53,9 @@ def test_warning_then_confirmation_of_what_was_shown(app):
     form, ok = _form(app, town="Rimouski", notes=PHONE, confirm_personal=shown)
     assert ok and form.confirmed_kinds == ["phone"]
     # A new finding typed after the box was ticked asks again.
-    form, ok = _form(app, town="Rimouski", notes=PHONE + " Courriel : marie.t@gmail.com", confirm_personal=shown)
+    form, ok = _form(
+        app, town="Rimouski", notes=PHONE + " Courriel : marie.t@gmail.com", confirm_personal=shown
+    )
     assert not ok
 
 

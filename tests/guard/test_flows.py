@@ -66,7 +66,9 @@ def assert_every_kind_shown(page: str, planted: dict[str, str]) -> None:
 
 
 def _records(db, object_type: str) -> list[GuardConfirmation]:
-    return list(db.session.scalars(sa.select(GuardConfirmation).where(GuardConfirmation.object_type == object_type)))
+    return list(
+        db.session.scalars(sa.select(GuardConfirmation).where(GuardConfirmation.object_type == object_type))
+    )
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
@@ -99,9 +101,15 @@ def test_a_comment_with_htmx_gets_the_fragment_back(db, login_as, make_practice)
     assert "<html" not in fragment and 'id="pr-comments-h"' in fragment
     assert_every_kind_shown(fragment, planted)
     # A box ticked for something else (or a new passage typed since) does not publish.
-    stale = client.post(url, data={"body": text + " Tél. : 418 555-0199", "confirm_personal": guard_fingerprint(fragment)}, headers=headers)
+    stale = client.post(
+        url,
+        data={"body": text + " Tél. : 418 555-0199", "confirm_personal": guard_fingerprint(fragment)},
+        headers=headers,
+    )
     assert stale.status_code == 422
-    done = client.post(url, data={"body": text, "confirm_personal": guard_fingerprint(fragment)}, headers=headers)
+    done = client.post(
+        url, data={"body": text, "confirm_personal": guard_fingerprint(fragment)}, headers=headers
+    )
     assert done.status_code == 200 and "Merci à Nadia Benali" in done.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(PracticeComment.id))) == 1
 
@@ -118,7 +126,9 @@ def test_a_review_note(db, login_as, make_position, make_user, language):
     assert_every_kind_shown(page, planted)
     assert f">{text}</textarea>" in page.replace("&#39;", "'")  # the note as typed
     assert position.status == "in_review"
-    assert client.post(url, data={"note": text, "confirm_personal": guard_fingerprint(page)}).status_code == 303
+    assert (
+        client.post(url, data={"note": text, "confirm_personal": guard_fingerprint(page)}).status_code == 303
+    )
     step = db.session.scalar(sa.select(Transition).where(Transition.action == "request_changes"))
     assert step.note == text
     (record,) = _records(db, "advocacy_transition")
@@ -145,7 +155,12 @@ def test_an_evaluation(db, login_as, make_session, language):
     assert warned.status_code == 422
     page = warned.get_data(as_text=True)
     assert_every_kind_shown(page, planted)
-    assert client.post(url, data={"rating": "4", "comment": text, "confirm_personal": guard_fingerprint(page)}).status_code == 303
+    assert (
+        client.post(
+            url, data={"rating": "4", "comment": text, "confirm_personal": guard_fingerprint(page)}
+        ).status_code
+        == 303
+    )
     evaluation = db.session.scalar(sa.select(Evaluation))
     (record,) = _records(db, "training_evaluation")
     # Evaluations are anonymous for the team: the record names no one.
@@ -171,12 +186,17 @@ def test_the_moderators_queue(db, login_as, make_practice):
     practice = make_practice()
     member, _ = login_as("member")
     page = member.post(f"/pratiques/{practice.id}/commentaires", data={"body": text}).get_data(as_text=True)
-    member.post(f"/pratiques/{practice.id}/commentaires", data={"body": text, "confirm_personal": guard_fingerprint(page)})
+    member.post(
+        f"/pratiques/{practice.id}/commentaires",
+        data={"body": text, "confirm_personal": guard_fingerprint(page)},
+    )
     comment = db.session.scalar(sa.select(PracticeComment))
     (record,) = _records(db, "practice_comment")
 
     coordinator, _ = login_as("coordinator")
-    assert "Passages confirmés à revoir" not in coordinator.get("/pratiques/signalements").get_data(as_text=True)
+    assert "Passages confirmés à revoir" not in coordinator.get("/pratiques/signalements").get_data(
+        as_text=True
+    )
     assert coordinator.post(f"/pratiques/signalements/confirmations/{record.id}/vue").status_code == 403
 
     staff, moderator = login_as("staff")

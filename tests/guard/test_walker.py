@@ -34,10 +34,18 @@ NOT_PROSE = (PasswordField, EmailField, URLField, HiddenField, SearchField)
 #: Free-text fields that stay unguarded, each with its reason.
 UNGUARDED = {
     "intranet.accounts.forms.CodeForm.code": "a one-time sign-in code, checked and never stored or shown",
-    "intranet.accounts.forms.DisableTwoFactorForm.code": "a one-time sign-in code, checked and never stored or shown",
-    "intranet.directory.forms.ProfileForm.lead_phone": "a professional phone the organization chooses to show (format checked)",
-    "intranet.directory.forms.ResourceForm.contact_phone": "a resource's public professional phone (format checked)",
-    "intranet.redaction.forms.RedactForm.passage": "the passage to remove: it names what must go, is never stored or shown",
+    "intranet.accounts.forms.DisableTwoFactorForm.code": (
+        "a one-time sign-in code, checked and never stored or shown"
+    ),
+    "intranet.directory.forms.ProfileForm.lead_phone": (
+        "a professional phone the organization chooses to show (format checked)"
+    ),
+    "intranet.directory.forms.ResourceForm.contact_phone": (
+        "a resource's public professional phone (format checked)"
+    ),
+    "intranet.redaction.forms.RedactForm.passage": (
+        "the passage to remove: it names what must go, is never stored or shown"
+    ),
 }
 
 
@@ -78,7 +86,9 @@ def unguarded_fields(forms) -> list[str]:
             key = f"{form.__module__}.{form.__qualname__.replace('.<locals>', '')}.{name}"
             if issubclass(kind, _Guarded):
                 if not issubclass(form, GuardedForm):
-                    problems.append(f"{key} (a guarded field in a form that does not scan it: use GuardedForm)")
+                    problems.append(
+                        f"{key} (a guarded field in a form that does not scan it: use GuardedForm)"
+                    )
             elif key not in UNGUARDED:
                 problems.append(key)
     return problems

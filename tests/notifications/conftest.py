@@ -56,7 +56,8 @@ class FakeSource:
                 theme_ids=t.theme_ids,
             )
             for t in self.things
-            if (self.standing or t.created_at > since) and (not t.private or t.organization_id == user.organization_id)
+            if (self.standing or t.created_at > since)
+            and (not t.private or t.organization_id == user.organization_id)
         ]
 
 

@@ -51,8 +51,12 @@ def world(db, make_org, make_user):
         org = (north, bay, south)[i % 3]
         db.session.add(
             Practice(
-                title=f"Réseau {i}", summary="Résumé", organization_id=org.id, region_id=org.region_id,
-                status=Status.PUBLISHED, visibility=Visibility.NETWORK,
+                title=f"Réseau {i}",
+                summary="Résumé",
+                organization_id=org.id,
+                region_id=org.region_id,
+                status=Status.PUBLISHED,
+                visibility=Visibility.NETWORK,
                 published_at=now - timedelta(hours=i * 7, minutes=next(minutes)),
             )
         )
@@ -60,15 +64,24 @@ def world(db, make_org, make_user):
         for i in range(3):
             db.session.add(
                 Practice(
-                    title=f"Interne {name} {i}", summary="Réservé", organization_id=org.id,
-                    region_id=org.region_id, status=Status.PUBLISHED, visibility=Visibility.ORGANIZATION,
+                    title=f"Interne {name} {i}",
+                    summary="Réservé",
+                    organization_id=org.id,
+                    region_id=org.region_id,
+                    status=Status.PUBLISHED,
+                    visibility=Visibility.ORGANIZATION,
                     published_at=now - timedelta(hours=2 + i * 30, minutes=next(minutes)),
                 )
             )
         db.session.add(
             Practice(
-                title=f"Brouillon {name}", summary="Brouillon", organization_id=org.id, region_id=org.region_id,
-                status=Status.DRAFT, visibility=Visibility.NETWORK, published_at=None,
+                title=f"Brouillon {name}",
+                summary="Brouillon",
+                organization_id=org.id,
+                region_id=org.region_id,
+                status=Status.DRAFT,
+                visibility=Visibility.NETWORK,
+                published_at=None,
             )
         )
 
@@ -81,10 +94,16 @@ def world(db, make_org, make_user):
     def session(hours, region, training=training, created=None, **kw):
         starts = now + timedelta(hours=hours)
         row = trainings.TrainingSession(
-            training_id=training.id, starts_at=starts, ends_at=starts + timedelta(hours=3),
-            format=trainings.SessionFormat.IN_PERSON, region_id=region.region_id, town="Ville",
-            capacity=kw.pop("capacity", 10), registration_deadline=starts - timedelta(hours=1),
-            created_at=created or now - timedelta(days=1), **kw,
+            training_id=training.id,
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=3),
+            format=trainings.SessionFormat.IN_PERSON,
+            region_id=region.region_id,
+            town="Ville",
+            capacity=kw.pop("capacity", 10),
+            registration_deadline=starts - timedelta(hours=1),
+            created_at=created or now - timedelta(days=1),
+            **kw,
         )
         db.session.add(row)
         db.session.flush()
@@ -102,7 +121,9 @@ def world(db, make_org, make_user):
     for row, person in ((full, people["south_member"]), (booked, people["north_member"])):
         db.session.add(
             trainings.Registration(
-                session_id=row.id, user_id=person.id, status=trainings.RegistrationStatus.CONFIRMED,
+                session_id=row.id,
+                user_id=person.id,
+                status=trainings.RegistrationStatus.CONFIRMED,
                 confirmed_at=now,
             )
         )
@@ -110,8 +131,14 @@ def world(db, make_org, make_user):
     # Texts open for co-signing from two organizations; one signed by the south.
     def position(title, org, updated, status=advocacy.Status.APPROVED, cosign_open=True):
         row = advocacy.Position(
-            organization_id=org.id, kind=advocacy.Kind.BRIEF, title=title, summary="Résumé",
-            status=status, cosign_open=cosign_open, updated_at=updated, submitted_at=now - timedelta(days=3),
+            organization_id=org.id,
+            kind=advocacy.Kind.BRIEF,
+            title=title,
+            summary="Résumé",
+            status=status,
+            cosign_open=cosign_open,
+            updated_at=updated,
+            submitted_at=now - timedelta(days=3),
             cosign_closes_on=(now + timedelta(days=5)).date(),
         )
         db.session.add(row)
@@ -211,8 +238,13 @@ def test_two_organizations_in_one_chunk_each_get_only_their_own_private_practice
     ):
         db.session.add(
             Practice(
-                title=title, summary="Résumé", organization_id=org.id, region_id=org.region_id,
-                status=Status.PUBLISHED, visibility=visibility, published_at=now - timedelta(hours=1),
+                title=title,
+                summary="Résumé",
+                organization_id=org.id,
+                region_id=org.region_id,
+                status=Status.PUBLISHED,
+                visibility=visibility,
+                published_at=now - timedelta(hours=1),
             )
         )
     db.session.commit()
@@ -239,8 +271,13 @@ def test_notifications_of_a_chunk_are_each_members_own_latest_and_counted(db, ma
     def notify(user, title, hours, read=False):
         db.session.add(
             Notification(
-                user_id=user.id, kind="practice_comment", title=title, endpoint="home.index", values={"n": 1},
-                created_at=now - timedelta(hours=hours), read_at=now if read else None,
+                user_id=user.id,
+                kind="practice_comment",
+                title=title,
+                endpoint="home.index",
+                values={"n": 1},
+                created_at=now - timedelta(hours=hours),
+                read_at=now if read else None,
             )
         )
 
@@ -293,7 +330,9 @@ def test_a_chunk_reads_its_sources_in_queries_that_do_not_grow_with_its_members(
     assert used["small"] == used["large"], used
 
 
-def test_what_a_batch_remembers_never_crosses_levels_or_languages(app, db, make_org, make_user, sources, email_level):
+def test_what_a_batch_remembers_never_crosses_levels_or_languages(
+    app, db, make_org, make_user, sources, email_level
+):
     """A batch builds each link and shows each item once (``EmailLinks``): members of one batch at
     different levels and in different languages, sharing the same items, each get exactly the
     email rendered for them alone."""
@@ -303,7 +342,9 @@ def test_what_a_batch_remembers_never_crosses_levels_or_languages(app, db, make_
     sources.add("sessions", kind="session", heading="Formations")
     org = make_org(name="Maison de la Baie")
     for i in range(3):
-        practices.add(f"Pratique partagée {i}", org, summary=f"Un résumé à ne montrer qu’au niveau complet {i}")
+        practices.add(
+            f"Pratique partagée {i}", org, summary=f"Un résumé à ne montrer qu’au niveau complet {i}"
+        )
     email_level("full")
     readers = [make_user(org=org, locale=locale) for locale in ("fr", "en", "fr", "en")]
     email_level("titles", readers[2])
@@ -319,7 +360,9 @@ def test_what_a_batch_remembers_never_crosses_levels_or_languages(app, db, make_
         assert render_digest(reader, pref, digest, shared) == alone
     assert shared.shown and shared.built
     full_fr, titles_fr = (
-        render_digest(r, db.session.get(NotificationPreference, r.id), build_digest(r, None, since, until), shared)[0]
+        render_digest(
+            r, db.session.get(NotificationPreference, r.id), build_digest(r, None, since, until), shared
+        )[0]
         for r in (readers[0], readers[2])
     )
     assert "résumé à ne montrer" in full_fr.body_text and "résumé à ne montrer" not in titles_fr.body_text

@@ -106,7 +106,10 @@ def test_unread_notifications_since_the_last_digest_are_included(db, make_user, 
     sources.add()
     member = make_user()
     old = Notification(
-        user_id=member.id, kind="practice_comment", title="Ancien commentaire", endpoint="home.index",
+        user_id=member.id,
+        kind="practice_comment",
+        title="Ancien commentaire",
+        endpoint="home.index",
         created_at=utcnow() - timedelta(days=20),
     )
     fresh = Notification(
@@ -144,7 +147,9 @@ def test_a_digest_is_multipart_light_and_offers_one_click_unsubscribe(db, make_o
         practices.add(f"Pratique numéro {i} <b>pas du HTML</b>", org, summary="Résumé " + "très long " * 80)
     for i in range(15):
         db.session.add(
-            Notification(user_id=member.id, kind="practice_comment", title=f"Commentaire {i}", endpoint="home.index")
+            Notification(
+                user_id=member.id, kind="practice_comment", title=f"Commentaire {i}", endpoint="home.index"
+            )
         )
     _send(db, WEEK, [member])
     [mail] = digests_for(smtp, member.email)
@@ -173,7 +178,9 @@ def test_both_languages(db, make_org, make_user, sources, smtp):
     bilingual = make_user(org=org, locale="fr")
     db.session.add(NotificationPreference(user_id=bilingual.id, frequency=Frequency.DAILY, locale="en"))
     practices.add("Plan de sécurité", org)
-    db.session.add(Notification(user_id=english.id, kind="cosign_request", title="Position", endpoint="home.index"))
+    db.session.add(
+        Notification(user_id=english.id, kind="cosign_request", title="Position", endpoint="home.index")
+    )
 
     _send(db, WEEK, [french, english])
     _send(db, "d2026-11-23", [bilingual])
@@ -209,10 +216,15 @@ def test_same_batch_twice_sends_once(db, make_org, make_user, sources, smtp):
     again = _send(db, WEEK, members)
     assert first["sent"] == 3 and again["sent"] == 0 and again["skipped"] == 3
     assert len(smtp.messages) == 3
-    assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.kind == "digest")) == 3
+    assert (
+        db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.kind == "digest"))
+        == 3
+    )
 
 
-def test_a_doubled_schedule_sends_each_member_one_digest(app, db, make_org, make_user, sources, smtp, run_jobs):
+def test_a_doubled_schedule_sends_each_member_one_digest(
+    app, db, make_org, make_user, sources, smtp, run_jobs
+):
     from jobs.notifications import plan_digests
 
     practices = sources.add()
@@ -251,8 +263,10 @@ def test_who_is_due_and_when(db, make_user):
     db.session.flush()
 
     def due(when):
-        return {key: set(ids) & {default.id, daily.id, thursday.id, never.id} for key, ids in
-                digests.due_members(when).items()}
+        return {
+            key: set(ids) & {default.id, daily.id, thursday.id, never.id}
+            for key, ids in digests.due_members(when).items()
+        }
 
     # Monday 5 a.m. in Québec: too early for anyone.
     assert due(datetime(2026, 11, 23, 10, 0, tzinfo=UTC)) == {}
@@ -261,8 +275,13 @@ def test_who_is_due_and_when(db, make_user):
     saturday = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)
     assert due(saturday) == {"d2026-11-28": {daily.id}, WEEK: {default.id, thursday.id}}
     db.session.add(
-        DigestDelivery(user_id=default.id, period_key=WEEK, status=DeliveryStatus.QUEUED,
-                       covers_since=utcnow(), covers_until=utcnow())
+        DigestDelivery(
+            user_id=default.id,
+            period_key=WEEK,
+            status=DeliveryStatus.QUEUED,
+            covers_since=utcnow(),
+            covers_until=utcnow(),
+        )
     )
     db.session.flush()
     assert due(saturday)[WEEK] == {thursday.id}
@@ -295,7 +314,9 @@ def test_a_refused_digest_is_flagged_not_retried(db, make_org, make_user, source
     later = _send(db, "w2026-W49", [gone, fine])
     assert later["refused_address"] == 1 and later["sent"] == 1 and later["refused"] == 0
     row = db.session.scalar(
-        sa.select(DigestDelivery).where(DigestDelivery.user_id == gone.id, DigestDelivery.period_key == "w2026-W49")
+        sa.select(DigestDelivery).where(
+            DigestDelivery.user_id == gone.id, DigestDelivery.period_key == "w2026-W49"
+        )
     )
     assert row.status == DeliveryStatus.REFUSED_ADDRESS
     # Once the address is corrected, digests resume.
@@ -303,7 +324,9 @@ def test_a_refused_digest_is_flagged_not_retried(db, make_org, make_user, source
     assert _send(db, "w2026-W50", [gone])["queued"] == 1
 
 
-def test_the_administrator_sees_what_each_period_recorded_and_delivered(db, make_org, make_user, login_as, sources, smtp):
+def test_the_administrator_sees_what_each_period_recorded_and_delivered(
+    db, make_org, make_user, login_as, sources, smtp
+):
     practices = sources.add()
     org = make_org()
     busy, quiet, gone = make_user(org=org), make_user(org=org), make_user(org=org)
@@ -334,8 +357,11 @@ def test_a_very_busy_digest_is_shortened_to_stay_light(db, make_org, make_user, 
         for i in range(30):
             source.add(f"Titre très long {k}-{i} " + "mot " * 70, org, summary="Résumé détaillé " * 40)
     for _i in range(12):
-        db.session.add(Notification(user_id=member.id, kind="practice_comment", title="Avis " + "x" * 290,
-                                    endpoint="home.index"))
+        db.session.add(
+            Notification(
+                user_id=member.id, kind="practice_comment", title="Avis " + "x" * 290, endpoint="home.index"
+            )
+        )
     _send(db, WEEK, [member])
     [mail] = digests_for(smtp, member.email)
     html = html_of(mail)

@@ -20,7 +20,9 @@ PASSWORD = "une phrase de passe solide"
 def _invite(db, inviter, org, email="nouvelle@essai.example", locale="fr"):
     user = invite(
         inviter,
-        Invitation(email=email, name="Nouvelle Personne", organization_id=org.id, role=Role.MEMBER, locale=locale),
+        Invitation(
+            email=email, name="Nouvelle Personne", organization_id=org.id, role=Role.MEMBER, locale=locale
+        ),
     )
     db.session.commit()
     row = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.to_address == email))
@@ -91,7 +93,10 @@ def test_an_invitation_from_the_network_s_team_names_the_network_and_the_organiz
     org = make_org(name="Bureau Lumière")
     _user, row = _invite(db, make_user("staff"), org, locale="en")
     network = app.config["NETWORK_NAME"]
-    assert f"{network} invites you to join its intranet. Your account will belong to Bureau Lumière." in row.body_text
+    assert (
+        f"{network} invites you to join its intranet. Your account will belong to Bureau Lumière."
+        in row.body_text
+    )
 
 
 def test_discreet_or_revealing_names_are_left_out(app, db, make_org, make_user, email_level):

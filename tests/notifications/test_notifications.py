@@ -17,7 +17,9 @@ HX = {"HX-Request": "true"}
 
 
 def _notify(users, actor=None, **kw):
-    values = dict(kind="practice_comment", title="Commentaire sur « Accueil »", endpoint="home.index", values={})
+    values = dict(
+        kind="practice_comment", title="Commentaire sur « Accueil »", endpoint="home.index", values={}
+    )
     values.update(kw)
     notify.send(None, user_ids=[u.id for u in users], actor_id=actor.id if actor else None, **values)
 
@@ -69,7 +71,9 @@ def test_mark_read_with_htmx_updates_the_item_and_tells_the_header(login_as, db)
     assert response.headers["HX-Trigger"] == "notifications-changed"
     body = response.get_data(as_text=True)
     assert body.startswith(f'<li id="notif-{n.id}" class="notif">') and "Marquer comme lue" not in body
-    assert '<span class="count">' not in client.get("/notifications/compteur", headers=HX).get_data(as_text=True)
+    assert '<span class="count">' not in client.get("/notifications/compteur", headers=HX).get_data(
+        as_text=True
+    )
 
 
 def test_without_javascript_reading_redirects_and_opening_goes_to_the_object(login_as, db):
@@ -161,14 +165,36 @@ def test_old_notifications_are_pruned(db, make_user):
     now = utcnow()
     db.session.add_all(
         [
-            Notification(user_id=member.id, kind="x", title="lue il y a longtemps", endpoint="home.index",
-                         created_at=now - timedelta(days=200), read_at=now - timedelta(days=100)),
-            Notification(user_id=member.id, kind="x", title="lue récemment", endpoint="home.index",
-                         created_at=now - timedelta(days=200), read_at=now - timedelta(days=10)),
-            Notification(user_id=member.id, kind="x", title="non lue, très vieille", endpoint="home.index",
-                         created_at=now - timedelta(days=400)),
-            Notification(user_id=member.id, kind="x", title="non lue", endpoint="home.index",
-                         created_at=now - timedelta(days=100)),
+            Notification(
+                user_id=member.id,
+                kind="x",
+                title="lue il y a longtemps",
+                endpoint="home.index",
+                created_at=now - timedelta(days=200),
+                read_at=now - timedelta(days=100),
+            ),
+            Notification(
+                user_id=member.id,
+                kind="x",
+                title="lue récemment",
+                endpoint="home.index",
+                created_at=now - timedelta(days=200),
+                read_at=now - timedelta(days=10),
+            ),
+            Notification(
+                user_id=member.id,
+                kind="x",
+                title="non lue, très vieille",
+                endpoint="home.index",
+                created_at=now - timedelta(days=400),
+            ),
+            Notification(
+                user_id=member.id,
+                kind="x",
+                title="non lue",
+                endpoint="home.index",
+                created_at=now - timedelta(days=100),
+            ),
         ]
     )
     db.session.flush()

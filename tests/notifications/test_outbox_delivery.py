@@ -33,14 +33,21 @@ def _time_passes(db) -> None:
 
 def _invite(db, user):
     queue_email(
-        to=user.email, kind="invitation", template="invitation", user_id=user.id,
-        link="http://passerelle.test/invitation/x", user_name=user.name, inviter_name="Équipe",
+        to=user.email,
+        kind="invitation",
+        template="invitation",
+        user_id=user.id,
+        link="http://passerelle.test/invitation/x",
+        user_name=user.name,
+        inviter_name="Équipe",
         organization_name="Maison d’essai",
     )
     db.session.commit()
 
 
-def test_smtp_down_then_up_delivers_every_digest_and_email_once(db, make_org, make_user, sources, smtp, run_jobs):
+def test_smtp_down_then_up_delivers_every_digest_and_email_once(
+    db, make_org, make_user, sources, smtp, run_jobs
+):
     practices = sources.add()
     org = make_org()
     members = [make_user(org=org) for _ in range(4)]
@@ -102,7 +109,9 @@ def test_redis_down_then_up_the_outbox_catches_up(app, db, make_user, smtp, run_
     assert db.session.get(OutboxMessage, row.id).status == MailStatus.SENT
 
 
-def test_a_refused_address_is_flagged_for_the_administrator_not_retried(db, make_user, login_as, smtp, run_jobs):
+def test_a_refused_address_is_flagged_for_the_administrator_not_retried(
+    db, make_user, login_as, smtp, run_jobs
+):
     gone = make_user(email="partie@essai.example")
     smtp.handler.refuse.add(gone.email)
     _invite(db, gone)

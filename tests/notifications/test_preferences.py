@@ -39,12 +39,16 @@ def test_saving_preferences(login_as, make_region, db):
     assert pref.region_ids == sorted([estrie.id, laval.id]) and not pref.all_regions
     # The interface language is the member's own business: only emails changed.
     assert member.locale == "fr"
-    assert "Vos préférences sont enregistrées." in client.get("/notifications/preferences").get_data(as_text=True)
+    assert "Vos préférences sont enregistrées." in client.get("/notifications/preferences").get_data(
+        as_text=True
+    )
 
 
 def test_no_region_at_all_is_refused_and_the_input_kept(login_as, db):
     client, member = login_as("member")
-    response = client.post("/notifications/preferences", data={"frequency": "never", "weekday": "4", "locale": "fr"})
+    response = client.post(
+        "/notifications/preferences", data={"frequency": "never", "weekday": "4", "locale": "fr"}
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Choisissez au moins une région, ou toutes les régions." in html
@@ -56,7 +60,8 @@ def test_no_region_at_all_is_refused_and_the_input_kept(login_as, db):
 def test_all_regions(login_as, db):
     client, member = login_as("member")
     response = client.post(
-        "/notifications/preferences", data={"frequency": "weekly", "weekday": "0", "locale": "fr", "all_regions": "y"}
+        "/notifications/preferences",
+        data={"frequency": "weekly", "weekday": "0", "locale": "fr", "all_regions": "y"},
     )
     assert response.status_code == 303
     assert db.session.get(NotificationPreference, member.id).all_regions
@@ -65,7 +70,8 @@ def test_all_regions(login_as, db):
 def test_unknown_choices_are_refused(login_as, db):
     client, _member = login_as("member")
     response = client.post(
-        "/notifications/preferences", data={"frequency": "hourly", "weekday": "9", "locale": "de", "all_regions": "y"}
+        "/notifications/preferences",
+        data={"frequency": "hourly", "weekday": "9", "locale": "de", "all_regions": "y"},
     )
     assert response.status_code == 422
 
@@ -81,7 +87,13 @@ def test_the_network_themes_are_offered(login_as, db, make_theme):
     assert "Plan de sécurité" in html and "Thèmes suivis" in html and "Régions éloignées" not in html
     response = client.post(
         "/notifications/preferences",
-        data={"frequency": "weekly", "weekday": "0", "locale": "fr", "all_regions": "y", "themes": [str(chosen.id)]},
+        data={
+            "frequency": "weekly",
+            "weekday": "0",
+            "locale": "fr",
+            "all_regions": "y",
+            "themes": [str(chosen.id)],
+        },
     )
     assert response.status_code == 303
     assert db.session.get(NotificationPreference, member.id).theme_ids == [chosen.id]

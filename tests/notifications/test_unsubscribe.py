@@ -26,7 +26,9 @@ def _frequency(db, user):
     return pref.frequency if pref else Frequency.WEEKLY
 
 
-def test_the_link_from_a_real_digest_unsubscribes_with_one_click(app, db, make_org, make_user, sources, smtp, csrf_on):
+def test_the_link_from_a_real_digest_unsubscribes_with_one_click(
+    app, db, make_org, make_user, sources, smtp, csrf_on
+):
     practices = sources.add()
     org = make_org()
     member = make_user(org=org)
@@ -84,7 +86,9 @@ def test_forged_or_foreign_tokens_are_refused(app, db, make_user, csrf_on):
     ]
     for token in forged:
         assert client.get(f"/desabonnement/{token}").status_code == 404
-        assert client.post(f"/desabonnement/{token}", data={"List-Unsubscribe": "One-Click"}).status_code == 404
+        assert (
+            client.post(f"/desabonnement/{token}", data={"List-Unsubscribe": "One-Click"}).status_code == 404
+        )
     assert _frequency(db, member) == Frequency.WEEKLY and _frequency(db, other) == Frequency.WEEKLY
     # Signed with another key: refused too.
     app.config["SECRET_KEY"], key = "une-autre-cle-" + "y" * 32, app.config["SECRET_KEY"]
@@ -101,7 +105,8 @@ def test_resubscribing_from_the_preferences(login_as, db):
     page = client.get("/notifications/preferences").get_data(as_text=True)
     assert "Vous vous êtes désabonné(e)" in page
     client.post(
-        "/notifications/preferences", data={"frequency": "weekly", "weekday": "0", "locale": "fr", "all_regions": "y"}
+        "/notifications/preferences",
+        data={"frequency": "weekly", "weekday": "0", "locale": "fr", "all_regions": "y"},
     )
     assert _frequency(db, member) == Frequency.WEEKLY
     assert db.session.get(NotificationPreference, member.id).unsubscribed_at is None

@@ -27,8 +27,13 @@ def test_real_practices_source_keeps_organization_only_and_drafts_private(db, ma
     ):
         db.session.add(
             Practice(
-                title=title, summary="Résumé", organization_id=org.id, region_id=org.region_id, status=status,
-                visibility=visibility, published_at=now if status == Status.PUBLISHED else None,
+                title=title,
+                summary="Résumé",
+                organization_id=org.id,
+                region_id=org.region_id,
+                status=status,
+                visibility=visibility,
+                published_at=now if status == Status.PUBLISHED else None,
             )
         )
     db.session.commit()
@@ -53,7 +58,13 @@ def test_practice_themes_are_offered_in_preferences(login_as, db):
     assert "Safety planning" in english.get("/notifications/preferences").get_data(as_text=True)
     response = client.post(
         "/notifications/preferences",
-        data={"frequency": "weekly", "weekday": "0", "locale": "fr", "all_regions": "y", "themes": [str(theme.id)]},
+        data={
+            "frequency": "weekly",
+            "weekday": "0",
+            "locale": "fr",
+            "all_regions": "y",
+            "themes": [str(theme.id)],
+        },
     )
     assert response.status_code == 303
     assert db.session.get(NotificationPreference, member.id).theme_ids == [theme.id]
@@ -70,9 +81,13 @@ def test_demo_notifications_lead_to_pages_their_reader_may_see(app, db):
         for url in ("/notifications", "/notifications/preferences", "/notifications/apercu"):
             assert client.get(url).status_code == 200, (email, url)
         user_id = db.session.scalar(sa.text("SELECT id FROM user_account WHERE email = :e"), {"e": email})
-        for notification in db.session.scalars(sa.select(Notification).where(Notification.user_id == user_id)):
+        for notification in db.session.scalars(
+            sa.select(Notification).where(Notification.user_id == user_id)
+        ):
             opened = client.post(f"/notifications/{notification.id}/ouvrir")
             assert opened.status_code == 303
             assert client.get(opened.headers["Location"]).status_code == 200, (email, notification.endpoint)
-    coordinator = db.session.scalar(sa.text("SELECT id FROM user_account WHERE email = :e"), {"e": ACCOUNTS[2][0]})
+    coordinator = db.session.scalar(
+        sa.text("SELECT id FROM user_account WHERE email = :e"), {"e": ACCOUNTS[2][0]}
+    )
     assert db.session.get(NotificationPreference, coordinator).frequency == Frequency.DAILY

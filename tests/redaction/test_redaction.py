@@ -36,9 +36,7 @@ def _edit(author, practice, **changes):
         audience=practice.audience,
         visibility=practice.visibility,
     )
-    return practices.update_practice(
-        author, practice, data, expected_version=practice.version, publish=True
-    )
+    return practices.update_practice(author, practice, data, expected_version=practice.version, publish=True)
 
 
 def _revision(db, practice, number):
@@ -482,7 +480,9 @@ def test_the_vacuum_after_a_redaction_reclaims_old_row_versions_on_postgresql(db
         assert done == []
 
 
-def test_notification_titles_that_copied_a_removed_title_are_rewritten(login_as, make_practice, make_user, db):
+def test_notification_titles_that_copied_a_removed_title_are_rewritten(
+    login_as, make_practice, make_user, db
+):
     from intranet.notifications.models import Notification
 
     client, author = login_as("member")
@@ -490,7 +490,9 @@ def test_notification_titles_that_copied_a_removed_title_are_rewritten(login_as,
     practices.add_comment(make_user("member"), practice, "Merci pour ce partage.")  # notifies the author
     db.session.commit()
     assert CANARY in _rows(db, "notification")
-    assert _redact(client, "practice_revision", _revision(db, practice, 1).id, passage=CANARY).status_code == 303
+    assert (
+        _redact(client, "practice_revision", _revision(db, practice, 1).id, passage=CANARY).status_code == 303
+    )
     db.session.expire_all()
     assert CANARY not in _rows(db, "notification")
     assert "Passage retiré le" in db.session.scalar(sa.select(Notification.title))

@@ -26,10 +26,25 @@ HUGE = ("99999999999999999999999", str(2**63), str(2**31), "9" * 5000)
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("12", 12), (" 7 ", 7), ("+3", 3), ("-4", -4), ("0012", 12), (42, 42),
-        (str(INT_MAX), INT_MAX), (str(INT_MIN), INT_MIN),
-        (str(INT_MAX + 1), None), (str(INT_MIN - 1), None), ("9" * 5000, None), ("1e3", None),
-        ("", None), (None, None), ("douze", None), ("1.5", None), (True, None), ("\x00", None), ("١٢", 12),
+        ("12", 12),
+        (" 7 ", 7),
+        ("+3", 3),
+        ("-4", -4),
+        ("0012", 12),
+        (42, 42),
+        (str(INT_MAX), INT_MAX),
+        (str(INT_MIN), INT_MIN),
+        (str(INT_MAX + 1), None),
+        (str(INT_MIN - 1), None),
+        ("9" * 5000, None),
+        ("1e3", None),
+        ("", None),
+        (None, None),
+        ("douze", None),
+        ("1.5", None),
+        (True, None),
+        ("\x00", None),
+        ("١٢", 12),
     ],
 )
 def test_bounded_int(value, expected):
@@ -133,10 +148,17 @@ def test_every_form_number_is_bounded_to_the_database(app):
             where = f"{form_class.__module__}.{form_class.__name__}.{name}"
             if issubclass(field.field_class, IntegerField | DecimalField | FloatField):
                 numbers += 1
-                validators = list(field.kwargs.get("validators") or (field.args[1] if len(field.args) > 1 else []))
+                validators = list(
+                    field.kwargs.get("validators") or (field.args[1] if len(field.args) > 1 else [])
+                )
                 ranges = [v for v in validators if isinstance(v, NumberRange)]
-                if not any(r.min is not None and r.max is not None and INT_MIN <= r.min and r.max <= INT_MAX for r in ranges):
-                    problems.append(f"{where}: a number field needs NumberRange(min, max) within the database's range")
+                if not any(
+                    r.min is not None and r.max is not None and INT_MIN <= r.min and r.max <= INT_MAX
+                    for r in ranges
+                ):
+                    problems.append(
+                        f"{where}: a number field needs NumberRange(min, max) within the database's range"
+                    )
             coerce = field.kwargs.get("coerce")
             if coerce is not None and coerce is not str:
                 coerced += 1
@@ -146,7 +168,10 @@ def test_every_form_number_is_bounded_to_the_database(app):
                     except (ValueError, TypeError):
                         continue
                     if isinstance(result, int) and not INT_MIN <= result <= INT_MAX:
-                        problems.append(f"{where}: coerce={getattr(coerce, '__name__', coerce)} lets {value[:12]}… through (use params.db_int)")
+                        problems.append(
+                            f"{where}: coerce={getattr(coerce, '__name__', coerce)} lets {value[:12]}… "
+                            "through (use params.db_int)"
+                        )
     assert numbers >= 1 and coerced >= 5
     assert not problems, "\n".join(problems)
 
@@ -160,8 +185,10 @@ def test_db_int_refuses_what_the_database_cannot_hold():
 
 @pytest.mark.parametrize(
     ("locale", "message"),
-    [("fr", "Choix non valide : une ou plusieurs valeurs ne peuvent pas être converties."),
-     ("en", "Invalid choice(s): one or more data inputs could not be coerced.")],
+    [
+        ("fr", "Choix non valide : une ou plusieurs valeurs ne peuvent pas être converties."),
+        ("en", "Invalid choice(s): one or more data inputs could not be coerced."),
+    ],
 )
 def test_a_form_number_out_of_range_is_the_field_s_error_in_the_reader_s_language(login_as, locale, message):
     client, _ = login_as("member", locale=locale)
@@ -182,8 +209,13 @@ def test_a_session_s_capacity_out_of_range_is_a_form_error(db, login_as):
     for capacity in ("9" * 30, "9" * 5000, "-" + "9" * 30):
         response = client.post(
             f"/formations/gestion/{training.id}/seances/nouvelle",
-            data={"starts_at": "2031-05-10T09:00", "ends_at": "2031-05-10T13:00", "format": "online",
-                  "capacity": capacity, "online_url": "https://visio.example/a"},
+            data={
+                "starts_at": "2031-05-10T09:00",
+                "ends_at": "2031-05-10T13:00",
+                "format": "online",
+                "capacity": capacity,
+                "online_url": "https://visio.example/a",
+            },
         )
         assert response.status_code == 422
         text = response.get_data(as_text=True)

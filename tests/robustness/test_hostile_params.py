@@ -24,9 +24,29 @@ from tests.security import world
 from tests.security.test_matrix import SESSION_ENDING
 
 ROLES = ("anonymous", "member", "coordinator", "staff", "admin", "partner")
-INTEGERS = ["99999999999999999999999", str(2**63), str(2**31), "-1", "-99999999999999999999999", "0", "9" * 5000]
-TEXTS = ["\x00", "a\x00b", "<script>alert(1)</script>", '"><svg/onload=alert(1)>', "A" * 5000, "{{ 7*7 }}",
-         "../../etc/passwd", "\u202eevil", " ", "1e309", "NaN", "%s%n"]
+INTEGERS = [
+    "99999999999999999999999",
+    str(2**63),
+    str(2**31),
+    "-1",
+    "-99999999999999999999999",
+    "0",
+    "9" * 5000,
+]
+TEXTS = [
+    "\x00",
+    "a\x00b",
+    "<script>alert(1)</script>",
+    '"><svg/onload=alert(1)>',
+    "A" * 5000,
+    "{{ 7*7 }}",
+    "../../etc/passwd",
+    "\u202eevil",
+    " ",
+    "1e309",
+    "NaN",
+    "%s%n",
+]
 #: Sent as they are: invalid UTF-8 and broken escapes.
 RAW = ["%ff%fe", "%c3%28", "%ed%a0%80", "%80", "%", "%zz", "%f0%9f%92"]
 TRACEBACK = re.compile(
@@ -36,7 +56,13 @@ TRACEBACK = re.compile(
 EXAMPLES = 120
 
 # The worst value of each kind, for the sweep every route gets.
-WORST = [quote(INTEGERS[0], safe=""), RAW[0], quote(TEXTS[1], safe=""), quote(TEXTS[2], safe=""), quote("A" * 3000)]
+WORST = [
+    quote(INTEGERS[0], safe=""),
+    RAW[0],
+    quote(TEXTS[1], safe=""),
+    quote(TEXTS[2], safe=""),
+    quote("A" * 3000),
+]
 
 hostile = st.one_of(
     st.sampled_from(INTEGERS + TEXTS).map(lambda v: quote(v, safe="")),
@@ -76,7 +102,9 @@ class Target:
         self.rule = rule
         self.endpoint = rule.endpoint
         self.methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
-        self.real = {k: str(v) for k, v in adapter.match(url.split("?")[0], method=self.methods[0])[1].items()}
+        self.real = {
+            k: str(v) for k, v in adapter.match(url.split("?")[0], method=self.methods[0])[1].items()
+        }
         self.ints = {a for a, c in rule._converters.items() if isinstance(c, IntegerConverter)}
         self.names: set[str] = set()
 
@@ -131,14 +159,21 @@ def test_hostile_values_in_every_parameter_of_every_route(app, db, monkeypatch):
     for i, target in enumerate(targets):
         for j, role in enumerate(ROLES):
             worst = WORST[(i + j) % len(WORST)]
-            path = target.path({a: worst if a not in target.ints else quote(INTEGERS[(i + j) % 3]) for a in target.real})
+            path = target.path(
+                {a: worst if a not in target.ints else quote(INTEGERS[(i + j) % 3]) for a in target.real}
+            )
             query = "&".join(f"{n}={worst}" for n in sorted(target.names or names))
             for method in target.methods:
                 _ask(db, clients[role], method, f"{path}?{query}", {}, failures, role)
 
     # Hypothesis: random routes, roles, parameters and values, page or fragment.
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(data=st.data())
     def ask(data):
         target = data.draw(st.sampled_from(targets))

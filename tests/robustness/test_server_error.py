@@ -47,7 +47,9 @@ def test_the_500_page_shows_a_reference_and_the_log_the_cause(broken, login_as, 
     assert _reference(client.get("/pratiques/?q=abri", headers=headers).get_data(as_text=True)) != reference
 
 
-def test_when_the_error_page_itself_fails_a_bare_page_still_gives_the_reference(broken, login_as, monkeypatch, caplog):
+def test_when_the_error_page_itself_fails_a_bare_page_still_gives_the_reference(
+    broken, login_as, monkeypatch, caplog
+):
     from intranet import errors
 
     def failing_render(*_args, **_kwargs):

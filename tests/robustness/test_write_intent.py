@@ -45,7 +45,9 @@ def test_every_get_route_answers_while_another_connection_writes(app, db):
                         response = clients[role].get(url)
                     except Exception as exc:  # the test app propagates what would be a 500
                         db.session.rollback()
-                        failures.append(f"{role} GET {url} ({route.endpoint}): {type(exc).__name__}: {exc}"[:300])
+                        failures.append(
+                            f"{role} GET {url} ({route.endpoint}): {type(exc).__name__}: {exc}"[:300]
+                        )
                         continue
                 if response.status_code >= 500:
                     failures.append(f"{role} GET {url} ({route.endpoint}): {response.status_code}")

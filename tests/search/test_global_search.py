@@ -135,7 +135,16 @@ def test_every_kind_keeps_its_own_visibility(
             if person not in readers:
                 assert word.capitalize() not in page.replace(f"« {word} »", "")
             # One kind at a time, page by page: the same rules.
-            for kind in ("practices", "trainings", "advocacy", "resources", "threads", "decisions", "meetings", "protocols"):
+            for kind in (
+                "practices",
+                "trainings",
+                "advocacy",
+                "resources",
+                "threads",
+                "decisions",
+                "meetings",
+                "protocols",
+            ):
                 one = _search(client, word, type=kind)
                 if person not in readers:
                     assert word.capitalize() not in one.replace(f"« {word} »", ""), (word, kind)
@@ -158,8 +167,8 @@ def test_every_kind_is_found_grouped_with_a_link_to_its_own_search(
         insider, space, title="Échanges", body="Une rencontre interculturelle à prévoir."
     )
     decisions.propose(
-        insider, space, title="Adopter un cadre interculturel", body="", closes_at=utcnow() + timedelta(days=3),
-        mode="organization", results_open=True,
+        insider, space, title="Adopter un cadre interculturel", body="",
+        closes_at=utcnow() + timedelta(days=3), mode="organization", results_open=True,
     )  # fmt: skip
     profile_org = insider.organization
     from intranet.directory.services import profiles
@@ -287,7 +296,9 @@ def test_discussions_past_the_window_say_more_than(app, db, world, monkeypatch):
     space, people = world
     insider = people["insider"]
     for n in range(3):
-        thread = spaces.start_thread(insider, space, title=f"Sujet {n}", body="Parlons du covoiturage régional.")
+        thread = spaces.start_thread(
+            insider, space, title=f"Sujet {n}", body="Parlons du covoiturage régional."
+        )
         spaces.reply(insider, thread, "Le covoiturage encore.")
     db.session.commit()
     monkeypatch.setattr(search_source, "WINDOW", 2)
@@ -295,7 +306,7 @@ def test_discussions_past_the_window_say_more_than(app, db, world, monkeypatch):
     assert "(plus de 1)" in page  # the two most recent messages are of one thread
     monkeypatch.setattr(search_source, "WINDOW", 400)
     page = _search(_client(app, insider), "covoiturage")
-    assert "Discussions des tables <span class=\"muted\">(3)</span>" in page
+    assert 'Discussions des tables <span class="muted">(3)</span>' in page
 
 
 def test_older_discussions_are_found_past_the_first_walk(app, db, world, monkeypatch):
@@ -347,7 +358,8 @@ def test_the_folded_copies_follow_every_edit(app, db, world, make_position):
     assert f"/plaidoyer/{position.id}" in _search(_client(app, people["coordinator"]), "élan")
     data = advocacy.PositionData(
         kind=position.kind, title="Horizon partagé", addressee=position.addressee, summary=position.summary,
-        body=position.body, demands=list(position.demands), language=position.language, theme_ids=[t.id for t in position.themes],
+        body=position.body, demands=list(position.demands), language=position.language,
+        theme_ids=[t.id for t in position.themes],
     )  # fmt: skip
     advocacy.update_position(people["coordinator"], position, data, base_revision=position.revision)
     db.session.commit()

@@ -202,19 +202,30 @@ def test_features_record_publication_and_participant_exports(app, db):
     practices.withdraw(staff, published[0], "Contient un nom de ville trop précis.")
     practices.set_status(owner, published[1], Status.ARCHIVED)
     db.session.flush()
-    unpublished = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "practice.unpublished")).all()
+    unpublished = db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.action == "practice.unpublished")
+    ).all()
     assert {e.target_id for e in unpublished} == {str(published[0].id), str(published[1].id)}
     assert {e.details["to"] for e in unpublished} == {"withdrawn", "archived"}
 
     training = db.session.scalar(sa.select(TrainingSession).limit(1)).training
     trainings.save_training(
-        staff, training, title=training.title, description=training.description, audience=training.audience,
-        trainer=training.trainer, language=training.language, theme_ids=[], published=not training.published,
+        staff,
+        training,
+        title=training.title,
+        description=training.description,
+        audience=training.audience,
+        trainer=training.trainer,
+        language=training.language,
+        theme_ids=[],
+        published=not training.published,
     )
     assert _last(db, "training.unpublished" if training.published is False else "training.published")
 
     session = db.session.scalar(sa.select(TrainingSession).limit(1))
-    assert clients["staff"].get(f"/formations/gestion/seances/{session.id}/participants.csv").status_code == 200
+    assert (
+        clients["staff"].get(f"/formations/gestion/seances/{session.id}/participants.csv").status_code == 200
+    )
     event = _last(db, "participants.exported")
     assert event.actor_id == staff.id and event.target_id == str(session.id)
 

@@ -125,7 +125,9 @@ def _fuzz_form(db, client, role, form, known, examples: int, failures: list[str]
             failures.append(f"{role} POST {form.action} {sorted(values)} -> {response.status_code}")
 
     # And once with every field at its most hostile, so the worst case is always tried.
-    worst = {name: "\x00<script>alert(1)</script>" + "A" * 3000 for name in form.fields if name != "csrf_token"}
+    worst = {
+        name: "\x00<script>alert(1)</script>" + "A" * 3000 for name in form.fields if name != "csrf_token"
+    }
     posts += 1
     try:
         response = client.post(form.action, data=worst)

@@ -116,5 +116,7 @@ def test_health_says_how_each_part_is_without_personal_data(client, make_user):
     response = client.get("/sante")
     data = response.get_json()
     assert response.status_code == 200 and data["status"] == "ok"
-    assert data["checks"]["database"] == "ok" and data["checks"]["redis"] == "ok" and "workers" in data["checks"]
+    assert (
+        data["checks"]["database"] == "ok" and data["checks"]["redis"] == "ok" and "workers" in data["checks"]
+    )
     assert "@" not in response.get_data(as_text=True)

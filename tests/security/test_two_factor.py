@@ -172,7 +172,8 @@ def test_an_administrator_resets_a_lost_second_factor_and_it_is_recorded(
     # The button on the organization's page asks first, and asking changes nothing.
     listing = admin_client.get(f"/gestion/organismes/{staff.organization_id}").get_data(as_text=True)
     assert re.search(
-        rf'<form method="get" action="/gestion/personnes/{staff.id}/double-authentification" data-confirm', listing
+        rf'<form method="get" action="/gestion/personnes/{staff.id}/double-authentification" data-confirm',
+        listing,
     )
     asked = admin_client.get(f"/gestion/personnes/{staff.id}/double-authentification")
     assert asked.status_code == 200 and "Vérifiez d’abord son identité" in asked.get_data(as_text=True)

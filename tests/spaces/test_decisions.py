@@ -35,8 +35,13 @@ def council(make_table, make_org, make_user):
 
 
 def _propose(space, author, **kw):
-    values = {"title": CANARY, "body": "", "closes_at": utcnow() + timedelta(days=3), "mode": "organization",
-              "results_open": True}
+    values = {
+        "title": CANARY,
+        "body": "",
+        "closes_at": utcnow() + timedelta(days=3),
+        "mode": "organization",
+        "results_open": True,
+    }
     values.update(kw)
     return decisions.propose(author, space, **values)
 
@@ -79,7 +84,9 @@ def test_results_only_at_closing_when_so_chosen(app, db, council):
     db.session.flush()
     page = _client(app, people["member"]).get(f"/tables/decisions/{proposal.id}").get_data(as_text=True)
     assert "Raison-cachee-Q1" in page and "Nous poursuivons la discussion." in page
-    told = set(db.session.scalars(sa.select(Notification.user_id).where(Notification.kind == "space_outcome")))
+    told = set(
+        db.session.scalars(sa.select(Notification.user_id).where(Notification.kind == "space_outcome"))
+    )
     assert {people["member"].id, people["bridge_coord"].id} <= told and people["outsider"].id not in told
 
 
@@ -89,8 +96,12 @@ def test_positions_through_the_pages(app, db, council):
     closes = (utcnow() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
         f"/tables/{space.id}/decisions/nouvelle",
-        data={"title": "Adopter la fiche de référence commune", "closes_at": closes, "mode": "organization",
-              "results": "open"},
+        data={
+            "title": "Adopter la fiche de référence commune",
+            "closes_at": closes,
+            "mode": "organization",
+            "results": "open",
+        },
     )
     assert response.status_code == 303
     proposal_url = response.headers["Location"]
@@ -101,8 +112,8 @@ def test_positions_through_the_pages(app, db, council):
     assert "1 organisation sur 2 a pris position." in member.get(proposal_url).get_data(as_text=True)
     past = (utcnow() - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
-        f"/tables/{space.id}/decisions/nouvelle", data={"title": "Trop tard", "closes_at": past, "mode": "person",
-                                                         "results": "open"},
+        f"/tables/{space.id}/decisions/nouvelle",
+        data={"title": "Trop tard", "closes_at": past, "mode": "person", "results": "open"},
     )
     assert response.status_code == 422 and "au moins une heure" in response.get_data(as_text=True)
 
@@ -114,8 +125,13 @@ def test_nothing_outside_a_members_only_space(app, db, council):
     outsider = _client(app, people["outsider"])
     assert outsider.get(f"/tables/decisions/{proposal.id}").status_code == 404
     assert outsider.get(f"/tables/{space.id}/decisions").status_code == 404
-    assert outsider.post(f"/tables/decisions/{proposal.id}/position", data={"choice": "agree"}).status_code == 404
-    told = set(db.session.scalars(sa.select(Notification.user_id).where(Notification.kind == "space_proposal")))
+    assert (
+        outsider.post(f"/tables/decisions/{proposal.id}/position", data={"choice": "agree"}).status_code
+        == 404
+    )
+    told = set(
+        db.session.scalars(sa.select(Notification.user_id).where(Notification.kind == "space_proposal"))
+    )
     assert people["outsider"].id not in told and people["bridge_coord"].id in told
 
 
@@ -126,7 +142,9 @@ def test_reminders_once_to_who_has_not_answered(db, council):
     assert decisions.send_reminders() == 1
     assert decisions.send_reminders() == 0
     reminded = set(
-        db.session.scalars(sa.select(Notification.user_id).where(Notification.kind == "space_proposal_reminder"))
+        db.session.scalars(
+            sa.select(Notification.user_id).where(Notification.kind == "space_proposal_reminder")
+        )
     )
     assert reminded == {people["bridge_coord"].id}
 
@@ -157,7 +175,9 @@ def test_two_coordinators_at_the_same_moment_leave_one_position(app, db, council
         except Exception as exc:  # reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=answer, args=(i, c)) for i, c in zip(ids, ("agree", "block"), strict=True)]
+    threads = [
+        threading.Thread(target=answer, args=(i, c)) for i, c in zip(ids, ("agree", "block"), strict=True)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -168,7 +188,9 @@ def test_two_coordinators_at_the_same_moment_leave_one_position(app, db, council
     assert len(stances) == 1 and stances[0].choice.value in ("agree", "block")
 
 
-def test_pages_stay_within_budget_with_500_decisions_300_positions_and_400_discussions(app, db, council, make_user):
+def test_pages_stay_within_budget_with_500_decisions_300_positions_and_400_discussions(
+    app, db, council, make_user
+):
     """Issue 20's scale: the decisions list and the discussions list are paged, and a decision
     with 300 positions (every one with a reason) shows its counts and one page of reasons."""
     import gzip
@@ -178,22 +200,39 @@ def test_pages_stay_within_budget_with_500_decisions_300_positions_and_400_discu
     space, people = council
     now = utcnow()
     db.session.add_all(
-        Proposal(space_id=space.id, author_id=people["staff"].id, title=f"Proposition n° {n} sur l’accueil des familles",
-                 body="Texte.", closes_at=now + timedelta(days=n - 250), mode="person")
+        Proposal(
+            space_id=space.id,
+            author_id=people["staff"].id,
+            title=f"Proposition n° {n} sur l’accueil des familles",
+            body="Texte.",
+            closes_at=now + timedelta(days=n - 250),
+            mode="person",
+        )
         for n in range(500)
     )
     db.session.add_all(
-        Thread(space_id=space.id, author_id=people["member"].id, title=f"Discussion n° {n} sur l’interprétariat",
-               last_post_at=now - timedelta(minutes=n))
+        Thread(
+            space_id=space.id,
+            author_id=people["member"].id,
+            title=f"Discussion n° {n} sur l’interprétariat",
+            last_post_at=now - timedelta(minutes=n),
+        )
         for n in range(400)
     )
     crowded = _propose(space, people["staff"], mode="person", title="Adopter la grille commune")
     choices = list(Choice)
     for n in range(300):
         person = make_user("member", org=people["member"].organization)
-        db.session.add(Stance(proposal_id=crowded.id, voter=f"u{person.id}", user_id=person.id,
-                              organization_id=person.organization_id, choice=choices[n % 4],
-                              reason=f"Raison n° {n} : la grille nous aide à préparer l’appel."))
+        db.session.add(
+            Stance(
+                proposal_id=crowded.id,
+                voter=f"u{person.id}",
+                user_id=person.id,
+                organization_id=person.organization_id,
+                choice=choices[n % 4],
+                reason=f"Raison n° {n} : la grille nous aide à préparer l’appel.",
+            )
+        )
     db.session.flush()
     client = _client(app, people["coord"])
     pages = {

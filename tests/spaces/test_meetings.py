@@ -26,7 +26,9 @@ LINK = "https://visio.example/salle-canari-Q7"
 
 @pytest.fixture
 def table(make_table, make_org, make_user):
-    made = make_table("Table rencontre", visibility="network", shelter="Maison Rencontre", bridge="Pont Rencontre")
+    made = make_table(
+        "Table rencontre", visibility="network", shelter="Maison Rencontre", bridge="Pont Rencontre"
+    )
     space, staff, shelter, bridge = made.space, made.staff, made.shelter, made.bridge
     facilitator = make_user("coordinator", org=shelter)
     spaces.name_facilitator(staff, space, facilitator)
@@ -52,9 +54,16 @@ def _local(when) -> str:
 
 
 def _dated(space, people, *, online=True, days=5, **kw):
-    place = services.Place(is_online=online, town="" if online else "Rimouski", online_url=LINK if online else "")
-    values = {"title": CANARY, "agenda": "1. Accueil", "duration_minutes": 90, "place": place,
-              "starts_at": utcnow() + timedelta(days=days)}
+    place = services.Place(
+        is_online=online, town="" if online else "Rimouski", online_url=LINK if online else ""
+    )
+    values = {
+        "title": CANARY,
+        "agenda": "1. Accueil",
+        "duration_minutes": 90,
+        "place": place,
+        "starts_at": utcnow() + timedelta(days=days),
+    }
     values.update(kw)
     return services.schedule(people["facilitator"], space, **values)
 
@@ -85,7 +94,9 @@ def test_permission_matrix(app, db, table):
         assert ("Inscrire mon organisation" in page) == register, key
         assert (LINK in page) == place, key
     for key, (_schedule, _answer, register, _place) in expected.items():
-        posted = _client(app, people[key]).post(f"/tables/rencontres/{meeting.id}/inscription", data={"people": "2"})
+        posted = _client(app, people[key]).post(
+            f"/tables/rencontres/{meeting.id}/inscription", data={"people": "2"}
+        )
         assert posted.status_code == (303 if register else 404), key
     # Minutes: only who runs the space, and only once the meeting has started.
     facilitator, member = _client(app, people["facilitator"]), _client(app, people["member"])
@@ -94,15 +105,23 @@ def test_permission_matrix(app, db, table):
     db.session.flush()
     assert facilitator.get(f"/tables/rencontres/{meeting.id}/compte-rendu").status_code == 200
     assert member.get(f"/tables/rencontres/{meeting.id}/compte-rendu").status_code == 404
-    assert member.post(f"/tables/rencontres/{meeting.id}/compte-rendu", data={"minutes": "x"}).status_code == 404
+    assert (
+        member.post(f"/tables/rencontres/{meeting.id}/compte-rendu", data={"minutes": "x"}).status_code == 404
+    )
 
 
 def test_a_time_poll_from_slots_to_the_chosen_date(app, db, table):
     space, people = table
     facilitator = _client(app, people["facilitator"])
     slots = [utcnow() + timedelta(days=d, hours=1) for d in (6, 7, 9)]
-    form = {"title": "Rencontre de printemps", "agenda": "1. Bilan", "when": "poll", "duration_minutes": "120",
-            "format": "online", "online_url": LINK}
+    form = {
+        "title": "Rencontre de printemps",
+        "agenda": "1. Bilan",
+        "when": "poll",
+        "duration_minutes": "120",
+        "format": "online",
+        "online_url": LINK,
+    }
     form.update({f"slots-{i}": _local(s) for i, s in enumerate(slots)})
     response = facilitator.post(f"/tables/{space.id}/rencontres/nouvelle", data=form)
     assert response.status_code == 303, response.get_data(as_text=True)[:3000]
@@ -116,17 +135,44 @@ def test_a_time_poll_from_slots_to_the_chosen_date(app, db, table):
     member, coord = _client(app, people["member"]), _client(app, people["coord"])
     url = f"/tables/rencontres/{meeting.id}/sondage"
     incomplete = member.post(url, data={f"slot-{ids[0]}": "yes"})
-    assert incomplete.status_code == 422 and "Répondez pour chaque créneau" in incomplete.get_data(as_text=True)
-    assert member.post(url, data={f"slot-{ids[0]}": "yes", f"slot-{ids[1]}": "no", f"slot-{ids[2]}": "no"}).status_code == 303
+    assert incomplete.status_code == 422 and "Répondez pour chaque créneau" in incomplete.get_data(
+        as_text=True
+    )
+    assert (
+        member.post(
+            url, data={f"slot-{ids[0]}": "yes", f"slot-{ids[1]}": "no", f"slot-{ids[2]}": "no"}
+        ).status_code
+        == 303
+    )
     # Changeable until the poll closes: one answer set per person.
-    assert member.post(url, data={f"slot-{ids[0]}": "no", f"slot-{ids[1]}": "yes", f"slot-{ids[2]}": "maybe"}).status_code == 303
-    assert coord.post(url, data={f"slot-{ids[0]}": "no", f"slot-{ids[1]}": "yes", f"slot-{ids[2]}": "yes"}).status_code == 303
-    assert coord.post(url, data={f"slot-{ids[0]}": "peut-être", f"slot-{ids[1]}": "yes", f"slot-{ids[2]}": "yes"}).status_code == 422
+    assert (
+        member.post(
+            url, data={f"slot-{ids[0]}": "no", f"slot-{ids[1]}": "yes", f"slot-{ids[2]}": "maybe"}
+        ).status_code
+        == 303
+    )
+    assert (
+        coord.post(
+            url, data={f"slot-{ids[0]}": "no", f"slot-{ids[1]}": "yes", f"slot-{ids[2]}": "yes"}
+        ).status_code
+        == 303
+    )
+    assert (
+        coord.post(
+            url, data={f"slot-{ids[0]}": "peut-être", f"slot-{ids[1]}": "yes", f"slot-{ids[2]}": "yes"}
+        ).status_code
+        == 422
+    )
     assert _client(app, people["reader"]).post(url, data={f"slot-{i}": "yes" for i in ids}).status_code == 404
-    assert db.session.scalar(sa.select(sa.func.count(PollAnswer.id)).where(PollAnswer.meeting_id == meeting.id)) == 6
+    assert (
+        db.session.scalar(sa.select(sa.func.count(PollAnswer.id)).where(PollAnswer.meeting_id == meeting.id))
+        == 6
+    )
     results = services.poll_results(meeting)
     assert [r.counts for r in results.rows] == [
-        {"yes": 0, "maybe": 0, "no": 2}, {"yes": 2, "maybe": 0, "no": 0}, {"yes": 1, "maybe": 1, "no": 0}
+        {"yes": 0, "maybe": 0, "no": 2},
+        {"yes": 2, "maybe": 0, "no": 0},
+        {"yes": 1, "maybe": 1, "no": 0},
     ]
     assert results.best == ids[1] and results.total == 2
     page = member.get(f"/tables/rencontres/{meeting.id}").get_data(as_text=True)
@@ -145,15 +191,24 @@ def test_scheduling_is_checked(app, db, table):
     space, people = table
     client = _client(app, people["facilitator"])
     base = {"title": "Rencontre", "duration_minutes": "90", "format": "in_person", "town": "Rimouski"}
-    one_slot = client.post(f"/tables/{space.id}/rencontres/nouvelle",
-                           data={**base, "when": "poll", "slots-0": _local(utcnow() + timedelta(days=3))})
+    one_slot = client.post(
+        f"/tables/{space.id}/rencontres/nouvelle",
+        data={**base, "when": "poll", "slots-0": _local(utcnow() + timedelta(days=3))},
+    )
     assert one_slot.status_code == 422 and "de 2 à 8 créneaux" in one_slot.get_data(as_text=True)
-    past = client.post(f"/tables/{space.id}/rencontres/nouvelle",
-                       data={**base, "when": "date", "starts_at": _local(utcnow() - timedelta(days=1))})
+    past = client.post(
+        f"/tables/{space.id}/rencontres/nouvelle",
+        data={**base, "when": "date", "starts_at": _local(utcnow() - timedelta(days=1))},
+    )
     assert past.status_code == 422 and "à venir" in past.get_data(as_text=True)
     street = client.post(
         f"/tables/{space.id}/rencontres/nouvelle",
-        data={**base, "when": "date", "starts_at": _local(utcnow() + timedelta(days=3)), "town": "245, rue des Érables"},
+        data={
+            **base,
+            "when": "date",
+            "starts_at": _local(utcnow() + timedelta(days=3)),
+            "town": "245, rue des Érables",
+        },
     )
     assert street.status_code == 422  # a street address is refused outright, no box lifts it
     assert db.session.scalar(sa.select(sa.func.count(Meeting.id))) == 0
@@ -168,18 +223,28 @@ def test_registrations_by_organization_and_the_hidden_place(app, db, table):
     assert "Rimouski" not in coord.get(url).get_data(as_text=True)
     assert coord.get(url + "/invitation.ics").status_code == 404
     assert coord.post(url + "/inscription", data={"people": "3"}).status_code == 303
-    assert bridge_member.post(url + "/inscription", data={"people": "2"}).status_code == 303  # same organization
+    assert (
+        bridge_member.post(url + "/inscription", data={"people": "2"}).status_code == 303
+    )  # same organization
     assert bridge_member.post(url + "/inscription", data={"people": "0"}).status_code == 422
-    rows = db.session.scalars(sa.select(MeetingRegistration).where(MeetingRegistration.meeting_id == meeting.id)).all()
+    rows = db.session.scalars(
+        sa.select(MeetingRegistration).where(MeetingRegistration.meeting_id == meeting.id)
+    ).all()
     assert [(r.organization_id, r.people) for r in rows] == [(people["coord"].organization_id, 2)]
     page = coord.get(url).get_data(as_text=True)
     assert "Rimouski" in page and "Pont Rencontre · 2 personnes" in page
     ics = coord.get(url + "/invitation.ics")
-    assert ics.status_code == 200 and ics.mimetype == "text/calendar" and "LOCATION:Rimouski" in ics.get_data(as_text=True)
+    assert (
+        ics.status_code == 200
+        and ics.mimetype == "text/calendar"
+        and "LOCATION:Rimouski" in ics.get_data(as_text=True)
+    )
     # The other organization's people still do not see the place.
     assert "Rimouski" not in _client(app, people["member"]).get(url).get_data(as_text=True)
     # Cancelling asks first, then the place is hidden again.
-    assert "Annuler l’inscription de votre organisation" in coord.get(url + "/inscription/annuler").get_data(as_text=True)
+    assert "Annuler l’inscription de votre organisation" in coord.get(url + "/inscription/annuler").get_data(
+        as_text=True
+    )
     assert coord.post(url + "/inscription/annuler").status_code == 303
     assert db.session.scalar(sa.select(sa.func.count(MeetingRegistration.id))) == 0
     assert "Rimouski" not in coord.get(url).get_data(as_text=True)
@@ -192,11 +257,17 @@ def test_minutes_and_their_files(app, db, table):
     db.session.flush()
     facilitator = _client(app, people["facilitator"])
     url = f"/tables/rencontres/{meeting.id}"
-    assert facilitator.post(url + "/compte-rendu", data={"minutes": "Décidé : une fiche commune."}).status_code == 303
+    assert (
+        facilitator.post(url + "/compte-rendu", data={"minutes": "Décidé : une fiche commune."}).status_code
+        == 303
+    )
     assert {people["member"].id, people["coord"].id} <= _kinds(db, "space_minutes")
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-    response = facilitator.post(url + "/pieces-jointes", data={"file": (BytesIO(pdf), "presentation.pdf")},
-                                content_type="multipart/form-data")
+    response = facilitator.post(
+        url + "/pieces-jointes",
+        data={"file": (BytesIO(pdf), "presentation.pdf")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 303
     [attachment] = services.attachments(meeting)
     reader = _client(app, people["reader"])
@@ -216,11 +287,18 @@ def test_nothing_of_a_members_only_space_outside_it(app, db, table):
     services.register(people["coord"], meeting, 2)
     db.session.flush()
     outsider = _client(app, people["reader"])
-    for url in (f"/tables/rencontres/{meeting.id}", f"/tables/rencontres/{poll.id}", f"/tables/{space.id}/rencontres",
-                f"/tables/{space.id}/rencontres/passees", f"/tables/rencontres/{meeting.id}/invitation.ics"):
+    for url in (
+        f"/tables/rencontres/{meeting.id}",
+        f"/tables/rencontres/{poll.id}",
+        f"/tables/{space.id}/rencontres",
+        f"/tables/{space.id}/rencontres/passees",
+        f"/tables/rencontres/{meeting.id}/invitation.ics",
+    ):
         response = outsider.get(url)
         assert response.status_code == 404 and CANARY not in response.get_data(as_text=True), url
-    assert outsider.post(f"/tables/rencontres/{meeting.id}/inscription", data={"people": "1"}).status_code == 404
+    assert (
+        outsider.post(f"/tables/rencontres/{meeting.id}/inscription", data={"people": "1"}).status_code == 404
+    )
     assert people["reader"].id not in _kinds(db, "space_meeting")
     since = utcnow() - timedelta(days=1)
     assert feeds.digest_items(people["reader"], since) == []
@@ -288,7 +366,9 @@ def test_the_meetings_pages_are_paginated(app, db, table):
     for n in range(45):
         _dated(space, people, title=f"Rencontre {n:02d}", days=2 + n)
     for n in range(25):
-        db.session.add(Meeting(space_id=space.id, title=f"Passée {n:02d}", starts_at=utcnow() - timedelta(days=3 + n)))
+        db.session.add(
+            Meeting(space_id=space.id, title=f"Passée {n:02d}", starts_at=utcnow() - timedelta(days=3 + n))
+        )
     db.session.flush()
     client = _client(app, people["member"])
     first = client.get(f"/tables/{space.id}/rencontres").get_data(as_text=True)
@@ -311,12 +391,14 @@ def test_a_name_in_the_minutes_can_be_removed_for_good(app, db, table):
     db.session.flush()
     page = _client(app, people["facilitator"]).get(f"/tables/rencontres/{meeting.id}").get_data(as_text=True)
     assert "Retirer un passage" in page
-    assert "Retirer un passage" not in _client(app, people["member"]).get(f"/tables/rencontres/{meeting.id}").get_data(
-        as_text=True
-    )
+    assert "Retirer un passage" not in _client(app, people["member"]).get(
+        f"/tables/rencontres/{meeting.id}"
+    ).get_data(as_text=True)
     redaction.redact(people["facilitator"], "space_meeting", meeting, "Nom-canari-R2")
     db.session.flush()
-    stored = db.session.execute(sa.text("SELECT minutes FROM space_meeting WHERE id = :id"), {"id": meeting.id}).scalar()
+    stored = db.session.execute(
+        sa.text("SELECT minutes FROM space_meeting WHERE id = :id"), {"id": meeting.id}
+    ).scalar()
     assert "Nom-canari-R2" not in stored and "Décidé : une fiche." in stored
 
 
@@ -326,9 +408,14 @@ def test_pages_stay_within_budget_with_200_meetings_and_a_crowded_poll(app, db, 
     space, people = table
     now = utcnow()
     meetings = [
-        Meeting(space_id=space.id, title=f"Rencontre de la table n° {n}", agenda="1. Accueil\n2. Suivis",
-                starts_at=now + timedelta(days=n - 100), minutes="Compte rendu." if n < 100 else "",
-                minutes_published_at=now if n < 100 else None)
+        Meeting(
+            space_id=space.id,
+            title=f"Rencontre de la table n° {n}",
+            agenda="1. Accueil\n2. Suivis",
+            starts_at=now + timedelta(days=n - 100),
+            minutes="Compte rendu." if n < 100 else "",
+            minutes_published_at=now if n < 100 else None,
+        )
         for n in range(200)
     ]
     db.session.add_all(meetings)
@@ -337,14 +424,24 @@ def test_pages_stay_within_budget_with_200_meetings_and_a_crowded_poll(app, db, 
     for n in range(120):
         person = make_user("member", org=people["member"].organization)
         db.session.add_all(
-            PollAnswer(meeting_id=poll.id, slot_id=s.id, user_id=person.id, answer=("yes", "maybe", "no")[(n + i) % 3])
+            PollAnswer(
+                meeting_id=poll.id,
+                slot_id=s.id,
+                user_id=person.id,
+                answer=("yes", "maybe", "no")[(n + i) % 3],
+            )
             for i, s in enumerate(slots)
         )
     assert len(slots) == 8
     db.session.flush()
     client = _client(app, people["facilitator"])
-    for url in (f"/tables/{space.id}", f"/tables/{space.id}/rencontres", f"/tables/{space.id}/rencontres/passees",
-                f"/tables/{space.id}/rencontres/passees?page=5", f"/tables/rencontres/{poll.id}"):
+    for url in (
+        f"/tables/{space.id}",
+        f"/tables/{space.id}/rencontres",
+        f"/tables/{space.id}/rencontres/passees",
+        f"/tables/{space.id}/rencontres/passees?page=5",
+        f"/tables/rencontres/{poll.id}",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         assert len(gzip.compress(response.get_data(), 6)) <= 14 * 1024, url
@@ -361,8 +458,14 @@ def test_editing_a_meeting_moves_it_in_calendars(app, db, table):
     form = facilitator.get(url).get_data(as_text=True)
     assert 'value="Rimouski"' in form
     later = meeting.starts_at + timedelta(days=2)
-    data = {"title": CANARY, "agenda": "1. Accueil", "starts_at": _local(later), "duration_minutes": "90",
-            "format": "in_person", "town": "Matane"}
+    data = {
+        "title": CANARY,
+        "agenda": "1. Accueil",
+        "starts_at": _local(later),
+        "duration_minutes": "90",
+        "format": "in_person",
+        "town": "Matane",
+    }
     assert facilitator.post(url, data=data).status_code == 303
     db.session.refresh(meeting)
     assert meeting.town == "Matane" and meeting.sequence == 1
@@ -390,7 +493,9 @@ def test_two_people_of_one_organization_at_the_same_moment_leave_one_registratio
 
                 barrier.wait(timeout=10)
                 write_intent()
-                services.register(thread_db.session.get(User, user_id), thread_db.session.get(Meeting, meeting_id), count)
+                services.register(
+                    thread_db.session.get(User, user_id), thread_db.session.get(Meeting, meeting_id), count
+                )
                 thread_db.session.commit()
                 thread_db.session.remove()
         except Exception as exc:  # reported below
@@ -403,7 +508,9 @@ def test_two_people_of_one_organization_at_the_same_moment_leave_one_registratio
         t.join(timeout=30)
     assert not errors, errors
     db.session.rollback()
-    rows = db.session.scalars(sa.select(MeetingRegistration).where(MeetingRegistration.meeting_id == meeting_id)).all()
+    rows = db.session.scalars(
+        sa.select(MeetingRegistration).where(MeetingRegistration.meeting_id == meeting_id)
+    ).all()
     assert len(rows) == 1 and rows[0].people in (2, 3)
 
 

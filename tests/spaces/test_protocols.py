@@ -116,7 +116,9 @@ def test_permissions_through_the_pages(app, db, table):
 
 def test_versions_and_word_differences(app, db, table):
     space, people = table
-    protocol = _draft(space, people["facilitator"], title="Référence", body="La maison rappelle dans la journée.")
+    protocol = _draft(
+        space, people["facilitator"], title="Référence", body="La maison rappelle dans la journée."
+    )
     db.session.commit()
     client = _client(app, people["facilitator"])
     form = client.get(f"/tables/protocoles/{protocol.id}/modifier").get_data(as_text=True)
@@ -152,7 +154,9 @@ def test_from_draft_to_adoption_to_a_pdf_made_by_a_worker(app, db, table, run_jo
     protocols.open_for_signature(people["facilitator"], protocol)
     protocols.sign(people["coord"], protocol)
     with pytest.raises(protocols.ProtocolError, match="au moins"):
-        protocols.adopt(people["facilitator"], protocol, date(2026, 12, 7))  # one organization is not a protocol
+        protocols.adopt(
+            people["facilitator"], protocol, date(2026, 12, 7)
+        )  # one organization is not a protocol
     protocols.sign(people["bridge_coord"], protocol)
     protocols.withdraw(people["bridge_coord"], protocol)  # before adoption, a signature can be withdrawn
     assert len(protocols.signatories(protocol)) == 1
@@ -167,7 +171,9 @@ def test_from_draft_to_adoption_to_a_pdf_made_by_a_worker(app, db, table, run_jo
         protocols.withdraw(people["bridge_coord"], protocol)  # adoption closed the signatures
 
     task = protocols.current_pdf(protocol)
-    assert task is not None and task.status == TaskStatus.QUEUED and task.queue == "pdf"  # never in the web process
+    assert (
+        task is not None and task.status == TaskStatus.QUEUED and task.queue == "pdf"
+    )  # never in the web process
     assert run_jobs() >= 1
     db.session.refresh(task)
     assert task.status == TaskStatus.DONE, task.error
@@ -180,7 +186,10 @@ def test_from_draft_to_adoption_to_a_pdf_made_by_a_worker(app, db, table, run_jo
     pdf = pypdf.PdfReader(io.BytesIO(download.get_data()))
     text = " ".join(" ".join(p.extract_text() for p in pdf.pages).replace("\u00a0", " ").split())
     assert len(pdf.pages) == 1  # a short protocol: one page, signatories after the text
-    assert (round(float(pdf.pages[0].mediabox.width)), round(float(pdf.pages[0].mediabox.height))) == (612, 792)
+    assert (round(float(pdf.pages[0].mediabox.width)), round(float(pdf.pages[0].mediabox.height))) == (
+        612,
+        792,
+    )
     assert CANARY in text and "Maison Protocole" in text and "Pont Protocole" in text
     assert "protocole de collaboration" in text.lower() and "Organisations signataires" in text
     # Outside the space, the file is not reachable either.
@@ -213,7 +222,11 @@ def test_nothing_outside_a_members_only_space(app, db, table, make_org, make_use
 def test_a_draft_of_a_network_space_stays_with_its_organizations(app, db, make_org, make_user):
     staff = make_user("staff")
     space = services.create_space(
-        staff, name="Table ouverte", description="", visibility=SpaceVisibility.NETWORK.value, immigration_seats=0
+        staff,
+        name="Table ouverte",
+        description="",
+        visibility=SpaceVisibility.NETWORK.value,
+        immigration_seats=0,
     )
     services.seat(staff, space, make_org(name="Maison Assise"))
     draft = protocols.create(staff, space, title=CANARY, body=BODY)
@@ -279,7 +292,9 @@ def test_the_digest_tells_of_protocols_within_the_email_level(app, db, table, em
     counts = digests.send_batch("d2026-12-07", [user.id])
     assert counts["queued"] == 1, counts
     row = db.session.scalars(
-        sa.select(OutboxMessage).where(OutboxMessage.to_address == user.email).order_by(OutboxMessage.id.desc())
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.to_address == user.email)
+        .order_by(OutboxMessage.id.desc())
     ).first()
     message = email.message_from_bytes(bytes(build_message(row)), policy=email.policy.default)
     body = message.get_body(("plain",)).get_content()
@@ -298,8 +313,12 @@ def test_a_passage_is_redacted_from_the_protocol_and_every_version(app, db, tabl
     secret = "Sa voisine Mme Canariette"
     protocol = _draft(space, people["facilitator"], title="Référence", body=f"Un exemple : {secret} appelle.")
     protocols.update(
-        people["facilitator"], protocol, title="Référence", body=f"Un exemple : {secret} appelle. Et puis.",
-        review_on=None, base_version=1,
+        people["facilitator"],
+        protocol,
+        title="Référence",
+        body=f"Un exemple : {secret} appelle. Et puis.",
+        review_on=None,
+        base_version=1,
     )
     with pytest.raises(redaction.RedactionError):
         redaction.redact(people["member"], "space_protocol", protocol, secret)  # not its author

@@ -24,7 +24,11 @@ def discussion(db, make_org, make_user):
     shelter = make_org(name="Maison Courriel", sector=Sector.SHELTER)
     bridge = make_org(name="Pont Courriel", sector=Sector.IMMIGRATION)
     space = services.create_space(
-        staff, name="Espace courriel", description="", visibility=SpaceVisibility.MEMBERS.value, immigration_seats=1
+        staff,
+        name="Espace courriel",
+        description="",
+        visibility=SpaceVisibility.MEMBERS.value,
+        immigration_seats=1,
     )
     services.seat(staff, space, shelter)
     services.seat(staff, space, bridge)
@@ -45,7 +49,9 @@ def _reply(to: str, sender: str, text: str) -> EmailMessage:
 
 
 def _posts(db, thread) -> list[str]:
-    return list(db.session.scalars(sa.select(Post.body).where(Post.thread_id == thread.id).order_by(Post.number)))
+    return list(
+        db.session.scalars(sa.select(Post.body).where(Post.thread_id == thread.id).order_by(Post.number))
+    )
 
 
 def _emails(db, kind, person):
@@ -92,7 +98,13 @@ def test_a_good_reply_becomes_a_post_without_the_quote_or_signature(db, discussi
 
 @pytest.mark.parametrize(
     ("case", "reason"),
-    [("sender", "sender"), ("expired", "expired"), ("guard", "guard"), ("empty", "empty"), ("outsider", "not_allowed")],
+    [
+        ("sender", "sender"),
+        ("expired", "expired"),
+        ("guard", "guard"),
+        ("empty", "empty"),
+        ("outsider", "not_allowed"),
+    ],
 )
 def test_refused_replies_post_nothing_and_say_why(db, discussion, make_user, make_org, case, reason):
     thread, author, other = discussion

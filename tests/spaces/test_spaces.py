@@ -26,7 +26,11 @@ def table(db, make_org, make_user):
     bridge = make_org(name="Pont Test", sector=Sector.IMMIGRATION)
     outside = make_org(name="Dehors Test")
     space = services.create_space(
-        staff, name=f"Espace {CANARY}", description="", visibility=SpaceVisibility.MEMBERS.value, immigration_seats=1
+        staff,
+        name=f"Espace {CANARY}",
+        description="",
+        visibility=SpaceVisibility.MEMBERS.value,
+        immigration_seats=1,
     )
     services.seat(staff, space, shelter)
     services.seat(staff, space, bridge)
@@ -53,7 +57,10 @@ def test_members_only_space_is_invisible_outside(app, auth, table):
     assert CANARY not in outsider.get("/tables/").get_data(as_text=True)
     for url in (f"/tables/{space.id}", f"/tables/discussions/{thread.id}", f"/tables/{space.id}/discussions"):
         assert outsider.get(url).status_code == 404, url
-    assert outsider.post(f"/tables/discussions/{thread.id}/repondre", data={"body": "Bonjour"}).status_code == 404
+    assert (
+        outsider.post(f"/tables/discussions/{thread.id}/repondre", data={"body": "Bonjour"}).status_code
+        == 404
+    )
     member = _client(app, auth, people["bridge"])
     assert CANARY in member.get("/tables/").get_data(as_text=True)
     assert CANARY in member.get(f"/tables/discussions/{thread.id}").get_data(as_text=True)
@@ -68,7 +75,10 @@ def test_network_space_is_read_by_all_but_discussed_by_members(app, auth, db, ta
     outsider = _client(app, auth, people["outsider"])
     page = outsider.get(f"/tables/discussions/{thread.id}").get_data(as_text=True)
     assert CANARY in page and "Publier la réponse" not in page
-    assert outsider.post(f"/tables/discussions/{thread.id}/repondre", data={"body": "Bonjour"}).status_code == 404
+    assert (
+        outsider.post(f"/tables/discussions/{thread.id}/repondre", data={"body": "Bonjour"}).status_code
+        == 404
+    )
     assert outsider.get(f"/tables/{space.id}/discussions/nouvelle").status_code == 404
 
 
@@ -77,7 +87,9 @@ def test_only_managers_seat_organizations(app, auth, db, make_org, table):
     newcomer = make_org(name="Nouvelle Test")
     member = _client(app, auth, people["shelter"])
     assert member.get(f"/tables/{space.id}/parametres").status_code == 404
-    assert member.post(f"/tables/{space.id}/membres", data={"organization_id": newcomer.id}).status_code == 404
+    assert (
+        member.post(f"/tables/{space.id}/membres", data={"organization_id": newcomer.id}).status_code == 404
+    )
     services.name_facilitator(people["staff"], space, people["shelter"])
     db.session.flush()
     response = member.post(f"/tables/{space.id}/membres", data={"organization_id": newcomer.id})
@@ -100,7 +112,9 @@ def test_a_post_goes_through_the_guard(app, auth, db, table):
     )
     assert response.status_code == 303
     post = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id, Post.number == 2))
-    record = db.session.scalar(sa.select(GuardConfirmation).where(GuardConfirmation.object_type == "space_post"))
+    record = db.session.scalar(
+        sa.select(GuardConfirmation).where(GuardConfirmation.object_type == "space_post")
+    )
     assert record.object_id == post.id and record.kinds == "address,phone"
 
 
@@ -108,7 +122,9 @@ def test_mentions_reach_readers_only(app, auth, db, table):
     space, thread, people = table
     services.reply(people["shelter"], thread, "Merci @Amina Pont, et @Olga Dehors si elle lit ceci.")
     db.session.flush()
-    told = set(db.session.scalars(sa.select(Notification.user_id).where(Notification.kind == "space_mention")))
+    told = set(
+        db.session.scalars(sa.select(Notification.user_id).where(Notification.kind == "space_mention"))
+    )
     assert people["bridge"].id in told and people["outsider"].id not in told
 
 
@@ -150,7 +166,12 @@ def test_quote_edit_history_and_removal(app, auth, db, table):
     post = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))
     page = client.get(f"/tables/discussions/{thread.id}?citer={post.id}").get_data(as_text=True)
     assert "&gt; Premier message." in page
-    assert client.post(f"/tables/messages/{post.id}/modifier", data={"body": "Nouveau texte Retire-K9"}).status_code == 303
+    assert (
+        client.post(
+            f"/tables/messages/{post.id}/modifier", data={"body": "Nouveau texte Retire-K9"}
+        ).status_code
+        == 303
+    )
     history = client.get(f"/tables/messages/{post.id}/historique").get_data(as_text=True)
     assert "Premier message." in history and "Nouveau texte Retire-K9" in history
     other = _client(app, auth, people["bridge"])
@@ -158,7 +179,10 @@ def test_quote_edit_history_and_removal(app, auth, db, table):
     assert client.post(f"/tables/messages/{post.id}/retirer").status_code == 303
     db.session.refresh(post)
     assert post.body == "" and post.deleted_at is not None
-    assert db.session.scalar(sa.select(sa.func.count(PostRevision.id)).where(PostRevision.post_id == post.id)) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count(PostRevision.id)).where(PostRevision.post_id == post.id))
+        == 0
+    )
     assert "Retire-K9" not in client.get(f"/tables/messages/{post.id}/historique").get_data(as_text=True)
 
 
@@ -167,7 +191,10 @@ def test_report_reaches_the_facilitators(app, auth, db, table):
     services.name_facilitator(people["staff"], space, people["bridge"])
     post = db.session.scalar(sa.select(Post).where(Post.thread_id == thread.id))
     client = _client(app, auth, people["shelter"])
-    assert client.post(f"/tables/messages/{post.id}/signaler", data={"reason": "Trop précis."}).status_code == 303
+    assert (
+        client.post(f"/tables/messages/{post.id}/signaler", data={"reason": "Trop précis."}).status_code
+        == 303
+    )
     facilitator = _client(app, auth, people["bridge"])
     assert "Trop précis." in facilitator.get(f"/tables/{space.id}/signalements").get_data(as_text=True)
     assert client.get(f"/tables/{space.id}/signalements").status_code == 404

@@ -49,7 +49,9 @@ def _practice() -> str:
     from intranet.practices.models import Practice, Visibility
 
     practice = _first(
-        sa.select(Practice).where(Practice.status == "published", Practice.visibility == Visibility.NETWORK).order_by(Practice.id)
+        sa.select(Practice)
+        .where(Practice.status == "published", Practice.visibility == Visibility.NETWORK)
+        .order_by(Practice.id)
     )
     return url_for("practices.show", practice_id=practice.id)
 
@@ -57,9 +59,17 @@ def _practice() -> str:
 def _position_version() -> str:
     from intranet.advocacy.models import Position, Status
 
-    under_review = (Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.RESUBMITTED, Status.APPROVED)
+    under_review = (
+        Status.SUBMITTED,
+        Status.IN_REVIEW,
+        Status.CHANGES_REQUESTED,
+        Status.RESUBMITTED,
+        Status.APPROVED,
+    )
     position = _first(
-        sa.select(Position).where(Position.status.in_(under_review), Position.versions.any()).order_by(Position.id)
+        sa.select(Position)
+        .where(Position.status.in_(under_review), Position.versions.any())
+        .order_by(Position.id)
     )
     return url_for("advocacy.version", position_id=position.id, number=position.versions[-1].number)
 
@@ -99,13 +109,25 @@ EDITOR_PAGES: dict[str, tuple[str, Callable[[], str]]] = {
     "intranet.advocacy.forms.CommentForm": ("staff", _position_version),
     "intranet.trainings.forms.TrainingForm": ("staff", lambda: url_for("trainings.new_training")),
     "intranet.spaces.forms.SpaceForm": ("staff", lambda: url_for("spaces.create")),
-    "intranet.spaces.forms.SpaceSettingsForm": ("staff", lambda: url_for("spaces.settings", space_id=_space())),
+    "intranet.spaces.forms.SpaceSettingsForm": (
+        "staff",
+        lambda: url_for("spaces.settings", space_id=_space()),
+    ),
     "intranet.spaces.forms.ThreadForm": ("staff", lambda: url_for("spaces.new_thread", space_id=_space())),
     "intranet.spaces.forms.PostForm": ("staff", _thread),
-    "intranet.spaces.forms.ProposalForm": ("staff", lambda: url_for("spaces.new_proposal", space_id=_space())),
+    "intranet.spaces.forms.ProposalForm": (
+        "staff",
+        lambda: url_for("spaces.new_proposal", space_id=_space()),
+    ),
     "intranet.spaces.forms.OutcomeForm": ("staff", _open_proposal),
-    "intranet.spaces.protocols.forms.ProtocolForm": ("staff", lambda: url_for("spaces.new_protocol", space_id=_space())),
-    "intranet.spaces.meetings.forms.MeetingForm": ("staff", lambda: url_for("spaces.new_meeting", space_id=_space())),
+    "intranet.spaces.protocols.forms.ProtocolForm": (
+        "staff",
+        lambda: url_for("spaces.new_protocol", space_id=_space()),
+    ),
+    "intranet.spaces.meetings.forms.MeetingForm": (
+        "staff",
+        lambda: url_for("spaces.new_meeting", space_id=_space()),
+    ),
     "intranet.spaces.meetings.forms.MinutesForm": ("staff", _past_meeting),
 }
 
@@ -118,7 +140,8 @@ def _markdown_fields(cls) -> list[str]:
     return [
         name
         for name, unbound in vars(cls).items()
-        if getattr(unbound, "field_class", None) is not None and getattr(unbound.field_class, "markdown", False)
+        if getattr(unbound, "field_class", None) is not None
+        and getattr(unbound.field_class, "markdown", False)
     ]
 
 
@@ -169,11 +192,15 @@ def test_every_markdown_form_offers_the_preview_and_the_help_on_its_page(app, de
         for field in forms[form]:
             where = (form, field, url)
             # The button that works without script...
-            assert re.search(rf'<button type="submit" name="_preview" value="{field}"[^>]*>Prévisualiser</button>', html), where
+            assert re.search(
+                rf'<button type="submit" name="_preview" value="{field}"[^>]*>Prévisualiser</button>', html
+            ), where
             # ...the live preview as one types, into the field's region...
             area = re.search(rf'<textarea[^>]*\bname="{field}"[^>]*>', html)
             assert area, where
-            assert 'hx-post="/apercu"' in area.group(0) and f'hx-target="#{field}-apercu"' in area.group(0), where
+            assert 'hx-post="/apercu"' in area.group(0) and f'hx-target="#{field}-apercu"' in area.group(0), (
+                where
+            )
             assert f'id="{field}-apercu"' in html, where
             # ...and the formatting help beside it.
             assert '<details class="md-help"><summary>Mise en forme</summary>' in html, where

@@ -16,7 +16,9 @@ FRAGMENT_BUDGET = 4 * 1024
 
 def _region(page: str, field: str = "body") -> str:
     """The preview region of a field, as the page holds it."""
-    match = re.search(rf'<div class="md-preview" id="{field}-apercu"[^>]*>(.*?)</div>\s*</div>\s*</div>', page, re.S)
+    match = re.search(
+        rf'<div class="md-preview" id="{field}-apercu"[^>]*>(.*?)</div>\s*</div>\s*</div>', page, re.S
+    )
     assert match, page[:3000]
     return match.group(1)
 
@@ -32,7 +34,10 @@ def test_preview_without_script_shows_the_text_formatted_keeps_everything_and_sa
     assert re.search(r'<div class="md-preview" id="body-apercu"></div>', page)  # empty until asked
     data = form_data(
         title="Accueil des enfants <en soirée>",
-        body="## Le coin jeux\n\nUn **coin calme** et une <script>alert(1)</script> trousse.\n\n- un livre\n- un dessin",
+        body=(
+            "## Le coin jeux\n\nUn **coin calme** et une <script>alert(1)</script> trousse.\n\n"
+            "- un livre\n- un dessin"
+        ),
         _preview="body",
     )
     response = client.post("/pratiques/nouvelle", data=data)
@@ -103,14 +108,18 @@ def test_the_live_preview_fragment(login_as):
     client, _ = login_as("member")
     response = client.post(
         "/apercu",
-        data={"_preview": "body", "_render": "markdown", "body": "Un [lien](javascript:alert(1)) et **gras** <b>x</b>"},
+        data={
+            "_preview": "body",
+            "_render": "markdown",
+            "body": "Un [lien](javascript:alert(1)) et **gras** <b>x</b>",
+        },
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "<html" not in html and "Aperçu" in html
     assert "<strong>gras</strong>" in html
-    assert "href=\"javascript" not in html and "<b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    assert 'href="javascript' not in html and "<b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
     # Another renderer by name; an unknown name gets the plain one.
     advocacy = client.post("/apercu", data={"_preview": "t", "_render": "advocacy_markdown", "t": "# Titre"})
     assert "<h3>Titre</h3>" in advocacy.get_data(as_text=True)
@@ -125,7 +134,8 @@ def test_the_live_preview_stays_within_the_fragment_budget(login_as):
     client, _ = login_as("member")
     words = ["sécurité", "plan", "audience", "interprète", "région", "hébergement", "accueil", "suivi"]
     paragraphs = [
-        f"**Étape {n}** : " + " ".join(f"{words[(n * 7 + i * 3) % len(words)]}{n * 31 + i}" for i in range(60))
+        f"**Étape {n}** : "
+        + " ".join(f"{words[(n * 7 + i * 3) % len(words)]}{n * 31 + i}" for i in range(60))
         for n in range(60)
     ]
     text = "\n\n".join(paragraphs)
@@ -147,15 +157,31 @@ def test_the_formatting_help_is_there_in_both_languages(app, login_as):
     client, _ = login_as("member")
     page = client.get("/pratiques/nouvelle").get_data(as_text=True)
     help_fr = re.search(r'<details class="md-help">.*?</details>', page, re.S).group(0)
-    for words in ("Mise en forme", "<code>**gras**</code>", "<code>*italique*</code>", "<code>- élément</code>",
-                  "<code>1. élément</code>", "(https://…)</code>", "<code>## Titre</code>", "<code>&gt; citation</code>"):
+    for words in (
+        "Mise en forme",
+        "<code>**gras**</code>",
+        "<code>*italique*</code>",
+        "<code>- élément</code>",
+        "<code>1. élément</code>",
+        "(https://…)</code>",
+        "<code>## Titre</code>",
+        "<code>&gt; citation</code>",
+    ):
         assert words in help_fr, words
     assert 'name="_preview" value="body"' in page and "Prévisualiser" in page
 
     english, _ = login_as("member", locale="en")
     page = english.get("/pratiques/nouvelle").get_data(as_text=True)
     help_en = re.search(r'<details class="md-help">.*?</details>', page, re.S).group(0)
-    for words in ("Formatting", "<code>**bold**</code>", "<code>*italic*</code>", "<code>- item</code>",
-                  "a numbered list", "<code>[link text]", "<code>## Title</code>", "<code>&gt; quotation</code>"):
+    for words in (
+        "Formatting",
+        "<code>**bold**</code>",
+        "<code>*italic*</code>",
+        "<code>- item</code>",
+        "a numbered list",
+        "<code>[link text]",
+        "<code>## Title</code>",
+        "<code>&gt; quotation</code>",
+    ):
         assert words in help_en, words
     assert ">Preview</button>" in page

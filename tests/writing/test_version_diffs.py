@@ -1,5 +1,6 @@
-"""The pages that compare versions (advocacy's: tests/advocacy/test_editing.py) show the formatted text with its changes marked, never markup
-that someone typed, and the source's words when the structure changed too much."""
+"""The pages that compare versions (advocacy's: tests/advocacy/test_editing.py) show the formatted
+text with its changes marked, never markup that someone typed, and the source's words when the
+structure changed too much."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ def test_a_practice_revision_shows_the_formatted_changes(login_as, make_practice
     client, author = login_as("member")
     practice = make_practice(author, body="## Le coin\n\nUn **coin** calme.\n\n- un livre")
     new_body = "## Le coin\n\nUn **coin** très calme <img src=x onerror=alert(1)>.\n\n- un livre\n- un jeu"
-    assert client.post(f"/pratiques/{practice.id}/modifier", data=form_data(practice, body=new_body)).status_code == 303
+    assert (
+        client.post(f"/pratiques/{practice.id}/modifier", data=form_data(practice, body=new_body)).status_code
+        == 303
+    )
 
     page = client.get(f"/pratiques/{practice.id}/historique/2").get_data(as_text=True)
     body = _diff_of(page, "Description")
@@ -33,10 +37,17 @@ def test_a_practice_revision_shows_the_formatted_changes(login_as, make_practice
 
 def test_a_change_of_structure_shows_the_source_words(login_as, make_practice):
     client, author = login_as("member")
-    practice = make_practice(author, body="Premier point important.\n\nDeuxième point important.\n\nTroisième point.")
+    practice = make_practice(
+        author, body="Premier point important.\n\nDeuxième point important.\n\nTroisième point."
+    )
     new_body = "- Premier point important.\n- Deuxième point important.\n- Troisième point."
-    assert client.post(f"/pratiques/{practice.id}/modifier", data=form_data(practice, body=new_body)).status_code == 303
-    body = _diff_of(client.get(f"/pratiques/{practice.id}/historique/2").get_data(as_text=True), "Description")
+    assert (
+        client.post(f"/pratiques/{practice.id}/modifier", data=form_data(practice, body=new_body)).status_code
+        == 303
+    )
+    body = _diff_of(
+        client.get(f"/pratiques/{practice.id}/historique/2").get_data(as_text=True), "Description"
+    )
     assert "La mise en forme a beaucoup changé" in body
     assert 'class="diff diff-text"' in body and "<li>" not in body
     assert "<ins>- </ins>Premier point important." in body
@@ -51,7 +62,11 @@ def test_a_post_history_shows_what_each_version_changed(app, db, login_as, make_
     staff = make_user("staff")
     org = make_org(name="Maison Essai Histoire")
     space = services.create_space(
-        staff, name="Espace histoire", description="", visibility=SpaceVisibility.MEMBERS.value, immigration_seats=0
+        staff,
+        name="Espace histoire",
+        description="",
+        visibility=SpaceVisibility.MEMBERS.value,
+        immigration_seats=0,
     )
     services.seat(staff, space, org)
     client, author = login_as("member", org=org)

@@ -48,7 +48,9 @@ class Checked:
         return all(v is not None for v in self.values.values())
 
 
-def check(campaign: Campaign, raw: Mapping[str, str], *, complete: bool, last_year: Mapping[str, int]) -> Checked:
+def check(
+    campaign: Campaign, raw: Mapping[str, str], *, complete: bool, last_year: Mapping[str, int]
+) -> Checked:
     """Read and check the figures of ``raw`` (form fields). ``complete``: every figure is required."""
     result = Checked()
     for question in campaign.questions:
@@ -75,7 +77,9 @@ def check(campaign: Campaign, raw: Mapping[str, str], *, complete: bool, last_ye
             if all(p is not None for p in parts) and sum(parts) != total:
                 result.errors.setdefault(
                     field_name(question.id),
-                    _l("Les catégories font %(sum)s, pas le total de %(total)s.", sum=sum(parts), total=total),
+                    _l(
+                        "Les catégories font %(sum)s, pas le total de %(total)s.", sum=sum(parts), total=total
+                    ),
                 )
         children = [q for q in campaign.questions if q.parent_id == question.id]
         if children and total is not None:
@@ -95,7 +99,9 @@ def check(campaign: Campaign, raw: Mapping[str, str], *, complete: bool, last_ye
 
 def response_of(campaign: Campaign, organization_id: int) -> Response | None:
     return db.session.scalar(
-        sa.select(Response).where(Response.campaign_id == campaign.id, Response.organization_id == organization_id)
+        sa.select(Response).where(
+            Response.campaign_id == campaign.id, Response.organization_id == organization_id
+        )
     )
 
 

@@ -72,14 +72,30 @@ class QuestionData:
 
 # The questionnaire a new campaign starts from (key, label, definition, breakdown, parent key).
 STANDARD = (
-    ("women", _l("Femmes hébergées"), _l("Femmes ayant occupé un logement de la maison pendant la période, comptées une fois."), Breakdown.ADULT_AGE, None),
-    ("children", _l("Enfants hébergés"), _l("Enfants ayant accompagné leur mère pendant la période, comptés une fois."), Breakdown.CHILD_AGE, None),
-    ("units", _l("Logements disponibles"), _l("Logements sécurisés que la maison peut offrir, au dernier jour de la période."), None, None),
-    ("nights", _l("Nuitées"), _l("Somme, pour chaque logement occupé, des nuits passées pendant la période."), None, None),
-    ("turned_away", _l("Demandes refusées faute de place"), _l("Demandes d’hébergement qui n’ont pu être acceptées parce qu’aucun logement n’était libre."), None, None),
-    ("interpreting", _l("Demandes d’interprétariat"), _l("Demandes d’interprétariat adapté à la violence reçues pendant la période."), Breakdown.LANGUAGE, None),
-    ("interpreting_met", _l("Demandes d’interprétariat satisfaites"), _l("Parmi ces demandes, celles pour lesquelles une interprète a été trouvée."), None, "interpreting"),
-    ("interpreting_unmet", _l("Demandes d’interprétariat non satisfaites"), _l("Parmi ces demandes, celles restées sans interprète."), None, "interpreting"),
+    ("women", _l("Femmes hébergées"),
+     _l("Femmes ayant occupé un logement de la maison pendant la période, comptées une fois."),
+     Breakdown.ADULT_AGE, None),
+    ("children", _l("Enfants hébergés"),
+     _l("Enfants ayant accompagné leur mère pendant la période, comptés une fois."),
+     Breakdown.CHILD_AGE, None),
+    ("units", _l("Logements disponibles"),
+     _l("Logements sécurisés que la maison peut offrir, au dernier jour de la période."),
+     None, None),
+    ("nights", _l("Nuitées"),
+     _l("Somme, pour chaque logement occupé, des nuits passées pendant la période."),
+     None, None),
+    ("turned_away", _l("Demandes refusées faute de place"),
+     _l("Demandes d’hébergement qui n’ont pu être acceptées parce qu’aucun logement n’était libre."),
+     None, None),
+    ("interpreting", _l("Demandes d’interprétariat"),
+     _l("Demandes d’interprétariat adapté à la violence reçues pendant la période."),
+     Breakdown.LANGUAGE, None),
+    ("interpreting_met", _l("Demandes d’interprétariat satisfaites"),
+     _l("Parmi ces demandes, celles pour lesquelles une interprète a été trouvée."),
+     None, "interpreting"),
+    ("interpreting_unmet", _l("Demandes d’interprétariat non satisfaites"),
+     _l("Parmi ces demandes, celles restées sans interprète."),
+     None, "interpreting"),
 )  # fmt: skip
 
 
@@ -95,7 +111,10 @@ def _check_question(campaign: Campaign, data: QuestionData, question: Question |
     words = personal_words(data.label + " " + data.definition)
     if words:
         raise CensusError(
-            _l("Une question de recensement compte ; elle ne demande rien sur une personne (%(words)s).", words=", ".join(words))
+            _l(
+                "Une question de recensement compte ; elle ne demande rien sur une personne (%(words)s).",
+                words=", ".join(words),
+            )
         )
     if data.breakdown and data.breakdown not in {b.value for b in Breakdown}:
         raise CensusError(_l("Cette ventilation n’existe pas."))
@@ -103,7 +122,9 @@ def _check_question(campaign: Campaign, data: QuestionData, question: Question |
         parent = db.session.get(Question, data.parent_id)
         if parent is None or parent.campaign_id != campaign.id or parent.parent_id is not None:
             raise CensusError(_l("Une partie se rattache à une question principale de ce questionnaire."))
-        if question is not None and (parent.id == question.id or any(q.parent_id == question.id for q in campaign.questions)):
+        if question is not None and (
+            parent.id == question.id or any(q.parent_id == question.id for q in campaign.questions)
+        ):
             raise CensusError(_l("Une question qui a des parties ne peut pas être elle-même une partie."))
 
 
@@ -184,7 +205,11 @@ def create_campaign(actor: User, data: CampaignData, copy_from: Campaign | None 
     """A new campaign in preparation, with the questionnaire of ``copy_from`` or the standard one."""
     if not policy.can_manage(actor):
         raise CensusError(_l("Seule l’équipe du réseau prépare les recensements."))
-    campaign = Campaign(created_by_id=actor.id, status=CampaignStatus.DRAFT, copied_from_id=copy_from.id if copy_from else None)
+    campaign = Campaign(
+        created_by_id=actor.id,
+        status=CampaignStatus.DRAFT,
+        copied_from_id=copy_from.id if copy_from else None,
+    )
     _apply(campaign, data)
     db.session.add(campaign)
     db.session.flush()
@@ -302,7 +327,9 @@ def participation(campaign: Campaign, page: int = 1) -> tuple[list[Participation
     pages = max(1, -(-count // PARTICIPATION_PAGE))
     page = min(max(page, 1), pages)
     rows = db.session.execute(
-        sa.select(Organization.name, Region.name, Response.status, Response.submitted_at, Response.reminded_at)
+        sa.select(
+            Organization.name, Region.name, Response.status, Response.submitted_at, Response.reminded_at
+        )
         .join(Organization, Organization.id == Response.organization_id)
         .join(Region, Region.id == Response.region_id)
         .where(Response.campaign_id == campaign.id)
@@ -316,7 +343,9 @@ def participation(campaign: Campaign, page: int = 1) -> tuple[list[Participation
 def participation_counts(campaign: Campaign) -> dict[ResponseStatus, int]:
     counts = dict(
         db.session.execute(
-            sa.select(Response.status, sa.func.count()).where(Response.campaign_id == campaign.id).group_by(Response.status)
+            sa.select(Response.status, sa.func.count())
+            .where(Response.campaign_id == campaign.id)
+            .group_by(Response.status)
         ).all()
     )
     return {status: counts.get(status, 0) for status in ResponseStatus}
@@ -330,7 +359,9 @@ def send_reminders(actor: User, campaign: Campaign, today: date) -> int:
     if campaign.status != CampaignStatus.OPEN:
         raise CensusError(_l("Les rappels partent pendant que le recensement est ouvert."))
     waiting = db.session.scalars(
-        sa.select(Response).where(Response.campaign_id == campaign.id, Response.status != ResponseStatus.SUBMITTED)
+        sa.select(Response).where(
+            Response.campaign_id == campaign.id, Response.status != ResponseStatus.SUBMITTED
+        )
     ).all()
     sent = 0
     link = external_url("census.answer", campaign_id=campaign.id)
@@ -419,4 +450,6 @@ def campaigns_for(user: User) -> list[Campaign]:
 
 
 def past_campaigns() -> list[Campaign]:
-    return list(db.session.scalars(sa.select(Campaign).order_by(Campaign.starts_on.desc(), Campaign.id.desc())))
+    return list(
+        db.session.scalars(sa.select(Campaign).order_by(Campaign.starts_on.desc(), Campaign.id.desc()))
+    )

@@ -114,7 +114,9 @@ def _notifications_of(
             .subquery()
         )
         rows = db.session.execute(
-            sa.select(ranked).where(ranked.c.rank <= MAX_NOTIFICATIONS).order_by(ranked.c.user_id, ranked.c.rank)
+            sa.select(ranked)
+            .where(ranked.c.rank <= MAX_NOTIFICATIONS)
+            .order_by(ranked.c.user_id, ranked.c.rank)
         ).all()
         items: dict[int, list[DigestItem]] = {user_id: [] for user_id in user_ids}
         totals: dict[int, int] = {}
@@ -196,7 +198,9 @@ def build_digest(
 def next_digest(user: User) -> Digest:
     """What the member's next digest would hold if it were sent now (nothing is recorded)."""
     pref = db.session.get(NotificationPreference, user.id)
-    period = Period("preview", pref.frequency if pref and pref.frequency != Frequency.NEVER else Frequency.WEEKLY)
+    period = Period(
+        "preview", pref.frequency if pref and pref.frequency != Frequency.NEVER else Frequency.WEEKLY
+    )
     until = utcnow()
     last = db.session.scalar(
         sa.select(sa.func.max(DigestDelivery.covers_until)).where(DigestDelivery.user_id == user.id)

@@ -76,13 +76,17 @@ def due_members(now: datetime | None = None) -> dict[str, list[int]]:
     due: dict[str, list[int]] = {}
     if hour_reached:
         daily = period_for(Frequency.DAILY, local)
-        query = _recipients().where(NotificationPreference.frequency == Frequency.DAILY, _not_in_ledger(daily))
+        query = _recipients().where(
+            NotificationPreference.frequency == Frequency.DAILY, _not_in_ledger(daily)
+        )
         due[daily.key] = list(db.session.scalars(query.order_by(User.id)))
     weekly = period_for(Frequency.WEEKLY, local)
     last_weekday = local.weekday() if hour_reached else local.weekday() - 1
     default_weekday = current_app.config["DIGEST_DEFAULT_WEEKDAY"]
     query = _recipients().where(
-        sa.or_(NotificationPreference.user_id.is_(None), NotificationPreference.frequency == Frequency.WEEKLY),
+        sa.or_(
+            NotificationPreference.user_id.is_(None), NotificationPreference.frequency == Frequency.WEEKLY
+        ),
         sa.func.coalesce(NotificationPreference.weekday, default_weekday) <= last_weekday,
         _not_in_ledger(weekly),
     )

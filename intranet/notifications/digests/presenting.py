@@ -228,9 +228,9 @@ def render_digest(
         "unsubscribe_url": unsubscribe_url,
     }
     if level == Level.DISCREET:
-        return compose(kind, "notifications_digest", locale=locale, level=level, **common), unsubscribe_headers(
-            unsubscribe_url
-        )
+        return compose(
+            kind, "notifications_digest", locale=locale, level=level, **common
+        ), unsubscribe_headers(unsubscribe_url)
     with force_locale(locale):
         since = format_date(digest.since, "long")
         intro = _("Voici ce qui est nouveau pour vous depuis le %(date)s.", date=since)

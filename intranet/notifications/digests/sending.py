@@ -72,7 +72,9 @@ def _refused_addresses(addresses: list[str]) -> set[str]:
     )
 
 
-def _prepare(period: Period, user_ids: list[int], links: EmailLinks, counts: dict[str, int]) -> list[Prepared]:
+def _prepare(
+    period: Period, user_ids: list[int], links: EmailLinks, counts: dict[str, int]
+) -> list[Prepared]:
     """Read and render, outside any write lock. Only primitives leave this function."""
     done = set(
         db.session.scalars(

@@ -18,7 +18,8 @@ MINUTES = """**Présences :** cinq organisations des deux secteurs.
 - La fiche de référence commune sert depuis trois mois ; les délais de référence ont baissé.
 - Il manque des interprètes en dari et en tigrigna formées aux situations de violence : la table
   en parle au service provincial d’interprétariat.
-- **Suite :** la coordination prépare un ordre du jour sur la trajectoire unifiée pour la prochaine rencontre."""
+- **Suite :** la coordination prépare un ordre du jour sur la trajectoire unifiée pour la \
+prochaine rencontre."""
 
 NEXT_AGENDA = """1. La trajectoire unifiée : qui dépiste, qui réfère, qui suit
 2. Formation croisée de l’hiver : approches féministe et interculturelle
@@ -59,5 +60,7 @@ def load(space, people) -> None:
         slots=[_at(24, 9), _at(25, 13), _at(31, 9)],
     )
     first, second, third = services.slots(upcoming)
-    services.answer_poll(people["intervenante"], upcoming, {first.id: "yes", second.id: "maybe", third.id: "no"})
+    services.answer_poll(
+        people["intervenante"], upcoming, {first.id: "yes", second.id: "maybe", third.id: "no"}
+    )
     services.answer_poll(people["partenaire"], upcoming, {first.id: "yes", second.id: "no", third.id: "yes"})

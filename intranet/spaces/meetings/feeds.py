@@ -37,14 +37,22 @@ def digest_items_many(members) -> dict[int, list[events.DigestItem]]:
     spaces_of = spaces.seats_of({user.organization_id for user, _since in members})
     seated = set().union(*spaces_of.values()) if spaces_of else set()
     now = utcnow()
-    meetings = list(
-        db.session.scalars(
-            sa.select(Meeting)
-            .options(selectinload(Meeting.space))
-            .where(Meeting.space_id.in_(seated), Meeting.starts_at > now, Meeting.starts_at <= now + DIGEST_AHEAD)
-            .order_by(Meeting.starts_at)
+    meetings = (
+        list(
+            db.session.scalars(
+                sa.select(Meeting)
+                .options(selectinload(Meeting.space))
+                .where(
+                    Meeting.space_id.in_(seated),
+                    Meeting.starts_at > now,
+                    Meeting.starts_at <= now + DIGEST_AHEAD,
+                )
+                .order_by(Meeting.starts_at)
+            )
         )
-    ) if seated else []
+        if seated
+        else []
+    )
     return {
         user.id: [
             events.DigestItem(
@@ -118,16 +126,25 @@ def send_reminders(now: datetime | None = None) -> int:
         )
     ).all()
     for meeting in due:
-        coming = sa.select(MeetingRegistration.organization_id).where(MeetingRegistration.meeting_id == meeting.id)
+        coming = sa.select(MeetingRegistration.organization_id).where(
+            MeetingRegistration.meeting_id == meeting.id
+        )
         people = list(
             db.session.scalars(
-                sa.select(User.id).where(User.organization_id.in_(coming), User.active, User.closed_at.is_(None))
+                sa.select(User.id).where(
+                    User.organization_id.in_(coming), User.active, User.closed_at.is_(None)
+                )
             )
         )
         if people:
             events.notify.send(
-                None, user_ids=people, kind="space_meeting_reminder", title=meeting.title,
-                endpoint="spaces.meeting", values={"meeting_id": meeting.id}, actor_id=None,
+                None,
+                user_ids=people,
+                kind="space_meeting_reminder",
+                title=meeting.title,
+                endpoint="spaces.meeting",
+                values={"meeting_id": meeting.id},
+                actor_id=None,
             )
         meeting.reminded_at = now
     db.session.flush()

@@ -23,28 +23,39 @@ def format_choices():
 
 
 class MeetingForm(GuardedForm):
-    title = GuardedStringField(_l("Titre"), validators=[DataRequired(_l("Donnez un titre à la rencontre.")), Length(max=200)])
+    title = GuardedStringField(
+        _l("Titre"), validators=[DataRequired(_l("Donnez un titre à la rencontre.")), Length(max=200)]
+    )
     agenda = GuardedMarkdownField(
         _l("Ordre du jour"),
         validators=[Optional(), Length(max=20000)],
-        description=_l("En Markdown. Parlez des situations en termes généraux : jamais d’une personne qu’on pourrait reconnaître."),
+        description=_l(
+            "En Markdown. Parlez des situations en termes généraux : jamais d’une personne qu’on pourrait reconnaître."  # noqa: E501
+        ),
     )
     when = RadioField(_l("La date"), choices=when_choices, default="date")
     starts_at = DateTimeLocalField(
-        _l("Date et heure"), format=DATETIME_FORMAT, validators=[Optional()],
+        _l("Date et heure"),
+        format=DATETIME_FORMAT,
+        validators=[Optional()],
         description=_l("Heure du réseau (Montréal)."),
     )
     slots = FieldList(
         DateTimeLocalField(_l("Créneau"), format=DATETIME_FORMAT, validators=[Optional()]),
         label=_l("Créneaux proposés"),
-        description=_l("De 2 à 8 créneaux, à l’heure du réseau (Montréal) ; laissez vides ceux qui ne servent pas."),
+        description=_l(
+            "De 2 à 8 créneaux, à l’heure du réseau (Montréal) ; laissez vides ceux qui ne servent pas."
+        ),
         min_entries=MAX_SLOTS,
         max_entries=MAX_SLOTS,
     )
     duration_minutes = IntegerField(
         _l("Durée (minutes)"),
         default=120,
-        validators=[InputRequired(_l("Indiquez la durée.")), NumberRange(min=15, max=600, message=_l("Entre 15 et 600 minutes."))],
+        validators=[
+            InputRequired(_l("Indiquez la durée.")),
+            NumberRange(min=15, max=600, message=_l("Entre 15 et 600 minutes.")),
+        ],
     )
     format = RadioField(_l("Format"), choices=format_choices, default="in_person")
     town = GuardedStringField(
@@ -74,14 +85,18 @@ class RegistrationForm(GuardedForm):
 
 
 class PickForm(GuardedForm):
-    slot_id = RadioField(_l("Créneau retenu"), coerce=db_int, validators=[InputRequired(_l("Choisissez un créneau."))])
+    slot_id = RadioField(
+        _l("Créneau retenu"), coerce=db_int, validators=[InputRequired(_l("Choisissez un créneau."))]
+    )
 
 
 class MinutesForm(GuardedForm):
     minutes = GuardedMarkdownField(
         _l("Compte rendu"),
         validators=[DataRequired(_l("Écrivez le compte rendu.")), Length(max=50000)],
-        description=_l("En Markdown. Les décisions, les suites, qui s’en charge ; jamais une personne qu’on pourrait reconnaître."),
+        description=_l(
+            "En Markdown. Les décisions, les suites, qui s’en charge ; jamais une personne qu’on pourrait reconnaître."  # noqa: E501
+        ),
     )
 
 

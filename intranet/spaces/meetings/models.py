@@ -92,9 +92,13 @@ class MeetingRegistration(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("space_meeting.id", ondelete="CASCADE"), index=True)
-    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
     people: Mapped[int] = mapped_column(default=1)
-    registered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    registered_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organization: Mapped[Organization] = relationship()
@@ -111,4 +115,3 @@ class MeetingAttachment(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     file: Mapped[StoredFile] = relationship(lazy="joined")
-

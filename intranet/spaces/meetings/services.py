@@ -48,8 +48,13 @@ def _tell_space(meeting: Meeting, actor: User | None, kind: str, user_ids: list[
     ids = user_ids if user_ids is not None else spaces.people_of(meeting.space)
     if ids:
         events.notify.send(
-            None, user_ids=ids, kind=kind, title=meeting.title, endpoint="spaces.meeting",
-            values={"meeting_id": meeting.id}, actor_id=actor.id if actor else None,
+            None,
+            user_ids=ids,
+            kind=kind,
+            title=meeting.title,
+            endpoint="spaces.meeting",
+            values={"meeting_id": meeting.id},
+            actor_id=actor.id if actor else None,
         )
 
 
@@ -73,7 +78,9 @@ def schedule(
 ) -> Meeting:
     """A meeting at ``starts_at``, or a time poll over ``slots`` (2 to 8) when no date is given."""
     if not policy.can_run_meetings(actor, space):
-        raise MeetingError(_l("Seules les personnes qui animent l’espace et l’équipe du réseau planifient les rencontres."))
+        raise MeetingError(
+            _l("Seules les personnes qui animent l’espace et l’équipe du réseau planifient les rencontres.")
+        )
     _check_place(place)
     now = utcnow()
     meeting = Meeting(
@@ -107,8 +114,16 @@ def schedule(
     return meeting
 
 
-def update(actor: User, meeting: Meeting, *, title: str, agenda: str, duration_minutes: int, place: Place,
-           starts_at: datetime | None = None) -> None:
+def update(
+    actor: User,
+    meeting: Meeting,
+    *,
+    title: str,
+    agenda: str,
+    duration_minutes: int,
+    place: Place,
+    starts_at: datetime | None = None,
+) -> None:
     """Change what was planned; a new time or place raises the calendar's sequence."""
     if not policy.can_run_meetings(actor, meeting.space):
         raise MeetingError(_l("Vous n’animez pas cet espace."))
@@ -140,7 +155,9 @@ def update(actor: User, meeting: Meeting, *, title: str, agenda: str, duration_m
 
 
 def slots(meeting: Meeting) -> list[Slot]:
-    return list(db.session.scalars(sa.select(Slot).where(Slot.meeting_id == meeting.id).order_by(Slot.starts_at)))
+    return list(
+        db.session.scalars(sa.select(Slot).where(Slot.meeting_id == meeting.id).order_by(Slot.starts_at))
+    )
 
 
 def own_answers(user: User, meeting: Meeting) -> dict[int, str]:
@@ -174,7 +191,13 @@ def answer_poll(actor: User, meeting: Meeting, answers: dict[int, str]) -> None:
         if row is None:
             try:
                 with db.session.begin_nested():
-                    row = PollAnswer(meeting_id=meeting.id, slot_id=slot_id, user_id=actor.id, answer=answer, updated_at=now)
+                    row = PollAnswer(
+                        meeting_id=meeting.id,
+                        slot_id=slot_id,
+                        user_id=actor.id,
+                        answer=answer,
+                        updated_at=now,
+                    )
                     db.session.add(row)
             except IntegrityError:
                 row = db.session.execute(
@@ -260,7 +283,8 @@ def registrations(meeting: Meeting) -> list[MeetingRegistration]:
 def registration_of(user: User, meeting: Meeting) -> MeetingRegistration | None:
     return db.session.scalar(
         sa.select(MeetingRegistration).where(
-            MeetingRegistration.meeting_id == meeting.id, MeetingRegistration.organization_id == user.organization_id
+            MeetingRegistration.meeting_id == meeting.id,
+            MeetingRegistration.organization_id == user.organization_id,
         )
     )
 
@@ -276,7 +300,9 @@ def register(actor: User, meeting: Meeting, people: int) -> MeetingRegistration:
     if row is None:
         try:
             with db.session.begin_nested():
-                row = MeetingRegistration(meeting_id=meeting.id, organization_id=actor.organization_id, people=people)
+                row = MeetingRegistration(
+                    meeting_id=meeting.id, organization_id=actor.organization_id, people=people
+                )
                 db.session.add(row)
         except IntegrityError:
             row = registration_of(actor, meeting)
@@ -315,7 +341,9 @@ def publish_minutes(actor: User, meeting: Meeting, text: str) -> bool:
 def attachments(meeting: Meeting) -> list[MeetingAttachment]:
     return list(
         db.session.scalars(
-            sa.select(MeetingAttachment).where(MeetingAttachment.meeting_id == meeting.id).order_by(MeetingAttachment.id)
+            sa.select(MeetingAttachment)
+            .where(MeetingAttachment.meeting_id == meeting.id)
+            .order_by(MeetingAttachment.id)
         )
     )
 
@@ -324,7 +352,9 @@ def add_attachment(actor: User, meeting: Meeting, upload) -> MeetingAttachment:
     if not policy.can_write_minutes(actor, meeting):
         raise MeetingError(_l("Le compte rendu se publie après la rencontre, par son animation."))
     try:
-        return attach_upload(upload, actor, lambda stored: MeetingAttachment(meeting_id=meeting.id, file_id=stored.id))
+        return attach_upload(
+            upload, actor, lambda stored: MeetingAttachment(meeting_id=meeting.id, file_id=stored.id)
+        )
     except UploadError as exc:
         raise MeetingError(exc.args[0]) from exc
 
@@ -359,7 +389,11 @@ def _upcoming_clause(now: datetime):
 def upcoming(space: Space, page: int = 1, *, now: datetime | None = None) -> MeetingPage:
     """Polls still open first, then dated meetings, soonest first."""
     where = (Meeting.space_id == space.id, _upcoming_clause(now or utcnow()))
-    query = sa.select(Meeting).where(*where).order_by(Meeting.starts_at.is_not(None), Meeting.starts_at, Meeting.id)
+    query = (
+        sa.select(Meeting)
+        .where(*where)
+        .order_by(Meeting.starts_at.is_not(None), Meeting.starts_at, Meeting.id)
+    )
     return _page(query, page)
 
 

@@ -81,7 +81,9 @@ def new_meeting(space_id: int):
         starts_at = None if poll else _aware(form.starts_at.data)
         try:
             if not poll and starts_at is None:
-                raise services.MeetingError(_("Indiquez la date et l’heure, ou proposez des créneaux."), "starts_at")
+                raise services.MeetingError(
+                    _("Indiquez la date et l’heure, ou proposez des créneaux."), "starts_at"
+                )
             meeting = services.schedule(
                 current_user,
                 space,
@@ -99,7 +101,9 @@ def new_meeting(space_id: int):
             db.session.commit()
             flash(_("Rencontre annoncée : les organisations membres sont prévenues."), "success")
             return redirect(url_for("spaces.meeting", meeting_id=meeting.id), code=303)
-    return render_template("spaces/meetings/edit.html", space=space, form=form, meeting=None), 422 if form.errors else 200
+    return render_template(
+        "spaces/meetings/edit.html", space=space, form=form, meeting=None
+    ), 422 if form.errors else 200
 
 
 def _field_error(form: MeetingForm, exc: services.MeetingError) -> None:
@@ -114,9 +118,14 @@ def edit_meeting(meeting_id: int):
     require(policy.can_run_meetings(current_user, meeting.space))
     form = MeetingForm(
         data={
-            "title": meeting.title, "agenda": meeting.agenda, "when": "date", "starts_at": _local(meeting.starts_at),
-            "duration_minutes": meeting.duration_minutes, "format": "online" if meeting.is_online else "in_person",
-            "town": meeting.town, "online_url": meeting.online_url,
+            "title": meeting.title,
+            "agenda": meeting.agenda,
+            "when": "date",
+            "starts_at": _local(meeting.starts_at),
+            "duration_minutes": meeting.duration_minutes,
+            "format": "online" if meeting.is_online else "in_person",
+            "town": meeting.town,
+            "online_url": meeting.online_url,
         }
         if request.method == "GET"
         else None
@@ -161,7 +170,9 @@ def _render(meeting: Meeting, status: int = 200, *, poll_error: str | None = Non
         space=space,
         slots=proposed,
         results=services.poll_results(meeting) if meeting.polled else None,
-        answers=forms.get("answers") or services.own_answers(current_user, meeting) if meeting.poll_open else {},
+        answers=forms.get("answers") or services.own_answers(current_user, meeting)
+        if meeting.poll_open
+        else {},
         poll_error=poll_error,
         poll_form=FlaskForm(formdata=None),
         pick_form=pick_form,
@@ -199,9 +210,14 @@ def answer_poll(meeting_id: int):
             db.session.rollback()
             return _render(item, 422, poll_error=str(exc), answers={k: v for k, v in answers.items() if v})
         db.session.commit()
-        flash(_("Vos réponses sont enregistrées ; vous pouvez les changer tant que le sondage est ouvert."), "success")
+        flash(
+            _("Vos réponses sont enregistrées ; vous pouvez les changer tant que le sondage est ouvert."),
+            "success",
+        )
         return redirect(url_for("spaces.meeting", meeting_id=item.id, _anchor="sondage"), code=303)
-    return _render(item, 422, poll_error=_("La page a expiré : envoyez de nouveau vos réponses."), answers=answers)
+    return _render(
+        item, 422, poll_error=_("La page a expiré : envoyez de nouveau vos réponses."), answers=answers
+    )
 
 
 @bp.route("/rencontres/<int:meeting_id>/sondage/choisir", methods=["POST"])
@@ -277,7 +293,10 @@ def minutes(meeting_id: int):
         first = services.publish_minutes(current_user, item, form.minutes.data or "")
         record_confirmed(form, user=current_user, obj=item)
         db.session.commit()
-        flash(_("Compte rendu publié : l’espace en est informé.") if first else _("Compte rendu corrigé."), "success")
+        flash(
+            _("Compte rendu publié : l’espace en est informé.") if first else _("Compte rendu corrigé."),
+            "success",
+        )
         return redirect(url_for("spaces.meeting", meeting_id=item.id, _anchor="compte-rendu"), code=303)
     return render_template("spaces/meetings/minutes.html", meeting=item, space=item.space, form=form), (
         422 if form.errors else 200
@@ -331,7 +350,9 @@ def _confirm_detach(meeting_id: int, attachment_id: int) -> Confirmation:
     )
 
 
-@bp.route("/rencontres/<int:meeting_id>/pieces-jointes/<int:attachment_id>/supprimer", methods=["GET", "POST"])
+@bp.route(
+    "/rencontres/<int:meeting_id>/pieces-jointes/<int:attachment_id>/supprimer", methods=["GET", "POST"]
+)
 @access("member")
 @confirm_first(_confirm_detach)
 def detach_from_minutes(meeting_id: int, attachment_id: int):
@@ -356,4 +377,3 @@ def meeting_invitation(meeting_id: int):
         mimetype="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="rencontre-{item.id}.ics"'},
     )
-

@@ -23,12 +23,15 @@ souhaite un hébergement, dans le respect de sa volonté et de la confidentialit
 2. La référence se fait avec l’accord de la femme, par téléphone, entre porteuses de dossier.
 """
 
-ADOPTED_V2 = ADOPTED_V1 + """3. La fiche de référence commune est la seule information transmise.
+ADOPTED_V2 = (
+    ADOPTED_V1
+    + """3. La fiche de référence commune est la seule information transmise.
 
 ## Suivi
 
 La maison informe l’organisme pont de la suite donnée, sans détail, dans les cinq jours ouvrables.
 """
+)
 
 DRAFT = """## Objet
 
@@ -59,10 +62,18 @@ def load() -> None:
             return
         coordinators[name] = coordinator
     adopted = protocols.create(
-        staff, space, title="Protocole de référence entre l’organisme pont et les maisons de Laval", body=ADOPTED_V1
+        staff,
+        space,
+        title="Protocole de référence entre l’organisme pont et les maisons de Laval",
+        body=ADOPTED_V1,
     )
     protocols.update(
-        staff, adopted, title=adopted.title, body=ADOPTED_V2, review_on=None, base_version=adopted.version_count
+        staff,
+        adopted,
+        title=adopted.title,
+        body=ADOPTED_V2,
+        review_on=None,
+        base_version=adopted.version_count,
     )
     protocols.open_for_signature(staff, adopted)
     for person in coordinators.values():

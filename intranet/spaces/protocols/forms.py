@@ -16,7 +16,8 @@ PROTOCOL_HINT = _l(
 
 class ProtocolForm(GuardedForm):
     title = GuardedStringField(
-        _l("Titre du protocole"), validators=[DataRequired(_l("Donnez un titre au protocole.")), Length(max=200)]
+        _l("Titre du protocole"),
+        validators=[DataRequired(_l("Donnez un titre au protocole.")), Length(max=200)],
     )
     body = GuardedMarkdownField(
         _l("Texte"), validators=[Optional(), Length(max=60000)], description=PROTOCOL_HINT

@@ -71,7 +71,9 @@ class ProtocolVersion(Model):
     __table_args__ = (sa.UniqueConstraint("protocol_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    protocol_id: Mapped[int] = mapped_column(sa.ForeignKey("space_protocol.id", ondelete="CASCADE"), index=True)
+    protocol_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("space_protocol.id", ondelete="CASCADE"), index=True
+    )
     number: Mapped[int] = mapped_column()
     title: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
@@ -88,8 +90,12 @@ class ProtocolSignature(Model):
     __table_args__ = (sa.UniqueConstraint("protocol_id", "organization_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    protocol_id: Mapped[int] = mapped_column(sa.ForeignKey("space_protocol.id", ondelete="CASCADE"), index=True)
-    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id", ondelete="CASCADE"), index=True)
+    protocol_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("space_protocol.id", ondelete="CASCADE"), index=True
+    )
+    organization_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
     signed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

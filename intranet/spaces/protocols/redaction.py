@@ -18,7 +18,9 @@ FIELDS = ("title", "body")
 
 
 def _versions(protocol: Protocol) -> list:
-    rows = db.session.scalars(sa.select(ProtocolVersion).where(ProtocolVersion.protocol_id == protocol.id)).all()
+    rows = db.session.scalars(
+        sa.select(ProtocolVersion).where(ProtocolVersion.protocol_id == protocol.id)
+    ).all()
     return [(row, FIELDS) for row in rows]
 
 

@@ -97,7 +97,9 @@ def versions(protocol: Protocol) -> list[ProtocolVersion]:
 
 def get_version(protocol: Protocol, number: int) -> ProtocolVersion | None:
     return db.session.scalar(
-        sa.select(ProtocolVersion).where(ProtocolVersion.protocol_id == protocol.id, ProtocolVersion.number == number)
+        sa.select(ProtocolVersion).where(
+            ProtocolVersion.protocol_id == protocol.id, ProtocolVersion.number == number
+        )
     )
 
 
@@ -198,8 +200,13 @@ def update(
 def _tell(protocol: Protocol, actor: User | None, kind: str, user_ids: list[int]) -> None:
     if user_ids:
         events.notify.send(
-            None, user_ids=user_ids, kind=kind, title=protocol.title, endpoint="spaces.protocol",
-            values={"protocol_id": protocol.id}, actor_id=actor.id if actor else None,
+            None,
+            user_ids=user_ids,
+            kind=kind,
+            title=protocol.title,
+            endpoint="spaces.protocol",
+            values={"protocol_id": protocol.id},
+            actor_id=actor.id if actor else None,
         )
 
 
@@ -208,7 +215,9 @@ def _coordinators_of_space(space: Space) -> list[int]:
     return list(
         db.session.scalars(
             sa.select(User.id).where(
-                User.organization_id.in_(seated), User.role == Role.COORDINATOR, User.active,
+                User.organization_id.in_(seated),
+                User.role == Role.COORDINATOR,
+                User.active,
                 User.closed_at.is_(None),
             )
         )
@@ -229,7 +238,9 @@ def open_for_signature(actor: User, protocol: Protocol) -> None:
 
 def sign(actor: User, protocol: Protocol) -> ProtocolSignature:
     if not policy.can_sign_protocol(actor, protocol):
-        raise ProtocolError(_l("Seule la coordination d’une organisation membre signe, tant que le protocole est ouvert."))
+        raise ProtocolError(
+            _l("Seule la coordination d’une organisation membre signe, tant que le protocole est ouvert.")
+        )
     existing = signature_of(protocol, actor.organization_id)
     if existing is not None:
         if existing.withdrawn_at is not None:
@@ -268,7 +279,10 @@ def adopt(actor: User, protocol: Protocol, today: date, *, make_pdf: bool = True
         raise ProtocolError(_l("Seul un protocole ouvert à la signature peut être déclaré adopté."))
     if len(signatories(protocol)) < MIN_SIGNATORIES:
         raise ProtocolError(
-            _l("Un protocole lie au moins %(n)s organisations : attendez leurs signatures.", n=MIN_SIGNATORIES)
+            _l(
+                "Un protocole lie au moins %(n)s organisations : attendez leurs signatures.",
+                n=MIN_SIGNATORIES,
+            )
         )
     protocol.status = ProtocolStatus.ADOPTED
     protocol.adopted_at = protocol.updated_at = utcnow()
@@ -323,7 +337,14 @@ def _fingerprint(protocol: Protocol) -> str:
     names = [s.organization.name for s in signatories(protocol)]
     adopted_on = protocol.adopted_at.date().isoformat() if protocol.adopted_at else ""
     payload = json.dumps(
-        [protocol.version_count, protocol.status.value, names, adopted_on, str(protocol.review_on), paper_size()],
+        [
+            protocol.version_count,
+            protocol.status.value,
+            names,
+            adopted_on,
+            str(protocol.review_on),
+            paper_size(),
+        ],
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
@@ -377,7 +398,9 @@ def brief_context(protocol: Protocol, version: ProtocolVersion, locale: str = "f
         if protocol.review_on:
             facts.append((_("À revoir avant le"), format_date(protocol.review_on, "long")))
         if names:
-            facts.append((_("Signataires"), ngettext("%(num)s organisation", "%(num)s organisations", len(names))))
+            facts.append(
+                (_("Signataires"), ngettext("%(num)s organisation", "%(num)s organisations", len(names)))
+            )
         notice = ""
         if protocol.status == ProtocolStatus.OPEN:
             notice = _("Ouvert à la signature, version %(n)s : pas encore adopté.", n=version.number)

@@ -120,7 +120,9 @@ def edit_protocol(protocol_id: int):
             record_confirmed(form, user=current_user, obj=item)
             db.session.commit()
             flash(
-                _("Version %(n)s enregistrée.", n=version.number) if version else _("Rien n’a changé dans le texte."),
+                _("Version %(n)s enregistrée.", n=version.number)
+                if version
+                else _("Rien n’a changé dans le texte."),
                 "success",
             )
             return redirect(url_for("spaces.protocol", protocol_id=item.id), code=303)
@@ -183,8 +185,8 @@ def _confirm_open(protocol_id: int) -> Confirmation:
         item,
         _("Ouvrir « %(title)s » à la signature ?", title=item.title),
         _(
-            "Le texte ne pourra plus être modifié. La coordination de chaque organisation membre sera invitée à "
-            "le signer pour son organisation."
+            "Le texte ne pourra plus être modifié. La coordination de chaque organisation membre sera "
+            "invitée à le signer pour son organisation."
         ),
         _("Ouvrir à la signature"),
     )
@@ -196,7 +198,8 @@ def _confirm_open(protocol_id: int) -> Confirmation:
 def open_protocol(protocol_id: int):
     item = _step(protocol_id, policy.can_edit_protocol)
     return _act(
-        item, lambda: protocols.open_for_signature(current_user, item),
+        item,
+        lambda: protocols.open_for_signature(current_user, item),
         _("Protocole ouvert à la signature : les coordinations sont prévenues."),
     )
 
@@ -207,8 +210,8 @@ def _confirm_sign(protocol_id: int) -> Confirmation:
         item,
         _("Signer « %(title)s » pour %(org)s ?", title=item.title, org=current_user.organization.name),
         _(
-            "Votre organisation s’engage à appliquer ce protocole. Vous pourrez retirer la signature tant qu’il "
-            "n’est pas adopté."
+            "Votre organisation s’engage à appliquer ce protocole. Vous pourrez retirer la signature tant "
+            "qu’il n’est pas adopté."
         ),
         _("Signer pour mon organisation"),
     )
@@ -219,7 +222,9 @@ def _confirm_sign(protocol_id: int) -> Confirmation:
 @confirm_first(_confirm_sign)
 def sign_protocol(protocol_id: int):
     item = _step(protocol_id, policy.can_sign_protocol)
-    return _act(item, lambda: protocols.sign(current_user, item), _("Signature enregistrée pour votre organisation."))
+    return _act(
+        item, lambda: protocols.sign(current_user, item), _("Signature enregistrée pour votre organisation.")
+    )
 
 
 def _confirm_withdraw(protocol_id: int) -> Confirmation:
@@ -247,8 +252,8 @@ def _confirm_adopt(protocol_id: int) -> Confirmation:
         item,
         _("Déclarer « %(title)s » adopté ?", title=item.title),
         _(
-            "Les signatures se closent : les %(n)s organisations signataires l’ont adopté. L’espace en est informé "
-            "et le PDF est préparé.",
+            "Les signatures se closent : les %(n)s organisations signataires l’ont adopté. L’espace en est "
+            "informé et le PDF est préparé.",
             n=count,
         ),
         _("Déclarer adopté"),
@@ -261,7 +266,8 @@ def _confirm_adopt(protocol_id: int) -> Confirmation:
 def adopt_protocol(protocol_id: int):
     item = _step(protocol_id, protocols.can_adopt)
     return _act(
-        item, lambda: protocols.adopt(current_user, item, network_today()),
+        item,
+        lambda: protocols.adopt(current_user, item, network_today()),
         _("Protocole adopté : l’espace en est informé."),
     )
 
