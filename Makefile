@@ -50,6 +50,7 @@ axe:
 
 test: system-test install translations axe
 	$(BIN)/ruff check intranet jobs tests wsgi.py
+	$(BIN)/ruff format --check intranet jobs tests wsgi.py
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 	PASSERELLE_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
@@ -65,6 +66,7 @@ bench: system-test install translations
 
 lint: install
 	$(BIN)/ruff check intranet jobs tests wsgi.py
+	$(BIN)/ruff format --check intranet jobs tests wsgi.py
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 

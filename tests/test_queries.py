@@ -83,7 +83,9 @@ def test_practices_list_and_page_and_history(login_as, make_practice, make_theme
                 sectors=list(practice.sectors),
                 visibility=practice.visibility,
             )
-            editor = make_user("member", org=author.organization)  # each row by someone else: no identity-map help
+            editor = make_user(
+                "member", org=author.organization
+            )  # each row by someone else: no identity-map help
             services.update_practice(editor, practice, data, expected_version=practice.version, publish=True)
 
     more_revisions()
@@ -204,7 +206,9 @@ def test_position_as_reviewed_by_the_staff(login_as, make_position, make_user, c
     assert_flat(client, f"/plaidoyer/{position.id}", count_queries, more_rounds, "position_staff")
 
 
-def test_advocacy_queue_and_desk_of_the_staff(login_as, make_position, make_practice, make_user, count_queries):
+def test_advocacy_queue_and_desk_of_the_staff(
+    login_as, make_position, make_practice, make_user, count_queries
+):
     """The staff's queue of texts to review, and their desk, with texts from many organizations."""
     from intranet.practices import services as practices
 
@@ -228,8 +232,12 @@ def test_past_trainings(login_as, make_session, make_training, count_queries, db
 
     def more_past(n=3):
         for i in range(n):
-            session = make_session(make_training(title=f"Formation passée {i}"), starts_in=-timedelta(days=30 + i))
-            db.session.add(Registration(session_id=session.id, user_id=user.id, status=RegistrationStatus.CONFIRMED))
+            session = make_session(
+                make_training(title=f"Formation passée {i}"), starts_in=-timedelta(days=30 + i)
+            )
+            db.session.add(
+                Registration(session_id=session.id, user_id=user.id, status=RegistrationStatus.CONFIRMED)
+            )
         db.session.flush()
 
     more_past()

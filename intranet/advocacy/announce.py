@@ -2,8 +2,9 @@
 
 Only the people concerned: on the owners' side, those who worked on the text (its author, whoever
 saved a version of it or commented on it), and the organization's coordinators when it is
-published under the organization's name (or when none of the others is still there); on the network's side, the staff who reviewed it, or the whole team when a
-text arrives that nobody has looked at yet. Each step retires the notification of the step before
+published under the organization's name (or when none of the others is still there); on the
+network's side, the staff who reviewed it, or the whole team when a text arrives that nobody has
+looked at yet. Each step retires the notification of the step before
 (a text is at one step at a time), and its emails wait a few minutes in the outbox, so that a
 burst of steps (review started, approved, published) reaches each person as one email.
 """
@@ -94,7 +95,9 @@ def announce(actor: User, position: Position, step: Transition) -> None:
     key = object_key(position)
     recipients = [u for u in recipients_of(position, step) if u.id != actor.id]
     if not recipients:
-        events.retire.send(None, object_key=key, kinds=[k for k in STEP_KINDS if k != f"advocacy_{step.action}"])
+        events.retire.send(
+            None, object_key=key, kinds=[k for k in STEP_KINDS if k != f"advocacy_{step.action}"]
+        )
         return
     events.notify.send(
         None,

@@ -27,7 +27,9 @@ from ..briefs import (  # noqa: F401  (footnotes_to_pdf, french_typography: the 
 from .models import KIND_LABELS, Position, Version
 
 
-def brief_context(position: Position, version: Version, signatory_names: list[str], *, cover: bool = False) -> dict:
+def brief_context(
+    position: Position, version: Version, signatory_names: list[str], *, cover: bool = False
+) -> dict:
     """Everything the brief template needs, as primitives, in the version's language."""
     french = version.language == "fr"
     body, toc = number_headings(str(prepare(version.body, french)))

@@ -208,9 +208,7 @@ def load_demo() -> None:
     staff = next((u for u in people if u.role == Role.STAFF), None)
     now = utcnow()
     published: list[Position] = []
-    for index, (title, kind, addressee, org_name, status, themes, language, days_ago) in enumerate(
-        TEXTS
-    ):
+    for index, (title, kind, addressee, org_name, status, themes, language, days_ago) in enumerate(TEXTS):
         org = orgs.get(org_name)
         if org is None:
             continue
@@ -225,7 +223,10 @@ def load_demo() -> None:
             title=title,
             addressee=addressee,
             summary=(
-                "Nous demandons des mesures concrètes pour protéger les femmes et les enfants après la séparation."
+                (
+                    "Nous demandons des mesures concrètes pour protéger les femmes et les enfants "
+                    "après la séparation."
+                )
                 if language == "fr"
                 else "We ask for concrete measures to protect women and children after separation."
             ),

@@ -82,7 +82,8 @@ class NoteForm(GuardedForm):
 class CommentForm(GuardedForm):
     body = GuardedMarkdownField(
         _l("Commentaire"),
-        render="advocacy_markdown", validators=[DataRequired(_l("Le commentaire est vide.")), Length(max=8000)]
+        render="advocacy_markdown",
+        validators=[DataRequired(_l("Le commentaire est vide.")), Length(max=8000)],
     )
 
 

@@ -27,7 +27,9 @@ def _comment(comment_id: int, user) -> str | None:
     if comment is None or not policy.can_view_history(user, comment.version.position):
         return None
     version = comment.version
-    return url_for("advocacy.version", position_id=version.position_id, number=version.number, _anchor="commentaires")
+    return url_for(
+        "advocacy.version", position_id=version.position_id, number=version.number, _anchor="commentaires"
+    )
 
 
 def _transition(transition_id: int, user) -> str | None:
@@ -44,7 +46,9 @@ def _attachment(attachment_id: int, user) -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    register_object(app, "advocacy_position", _l("Texte de plaidoyer"), _position, column_titles(Position.title))
+    register_object(
+        app, "advocacy_position", _l("Texte de plaidoyer"), _position, column_titles(Position.title)
+    )
     register_words(app, "audit.value.step", ACTION_LABELS)
     register_words(app, "task.kind", {BRIEF_TASK_KIND: _l("Note de synthèse en PDF")})
     register_object(app, "advocacy_comment", _l("Commentaire de révision"), _comment)

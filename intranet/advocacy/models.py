@@ -98,7 +98,9 @@ class Position(db.Model):
     organization: Mapped[Organization] = relationship(lazy="joined")
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
-    themes: Mapped[list[Theme]] = relationship(secondary="advocacy_position_theme", lazy="selectin", order_by=Theme.name_fr)
+    themes: Mapped[list[Theme]] = relationship(
+        secondary="advocacy_position_theme", lazy="selectin", order_by=Theme.name_fr
+    )
     versions: Mapped[list[Version]] = relationship(
         back_populates="position", cascade="all, delete-orphan", order_by="Version.number"
     )

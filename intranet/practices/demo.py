@@ -16,8 +16,18 @@ PRACTICES = (
     (
         "intervenante@demo.passerelle.example",
         "Plan de sécurité co-construit à l’arrivée en 2e étape",
-        "Une rencontre structurée dans la première semaine pour bâtir avec chaque femme un plan de sécurité adapté à la période post-séparation, révisé à chaque changement (audience au tribunal, échange de garde).",
-        "## Pourquoi\nLa période qui suit la séparation est celle où le risque d’homicide conjugal est le plus élevé.\n\n## Comment\n- Une rencontre de 90 minutes dans la première semaine\n- Une grille commune, remplie **avec** la femme, jamais pour elle\n- Une révision à chaque étape judiciaire ou de garde\n\n| Moment | Révision |\n|---|---|\n| Audience | la veille |\n| Échange de garde | chaque mois |\n",
+        (
+            "Une rencontre structurée dans la première semaine pour bâtir avec chaque femme un "
+            "plan de sécurité adapté à la période post-séparation, révisé à chaque changement "
+            "(audience au tribunal, échange de garde)."
+        ),
+        (
+            "## Pourquoi\nLa période qui suit la séparation est celle où le risque d’homicide "
+            "conjugal est le plus élevé.\n\n## Comment\n- Une rencontre de 90 minutes dans la "
+            "première semaine\n- Une grille commune, remplie **avec** la femme, jamais pour "
+            "elle\n- Une révision à chaque étape judiciaire ou de garde\n\n| Moment | Révision "
+            "|\n|---|---|\n| Audience | la veille |\n| Échange de garde | chaque mois |\n"
+        ),
         ("Plan de sécurité", "Violence conjugale post-séparation"),
         ("feminist",),
         ("shelter", "violence"),
@@ -29,8 +39,18 @@ PRACTICES = (
     (
         "partenaire@demo.passerelle.example",
         "Interprètes formées à la violence conjugale",
-        "Une banque régionale d’interprètes sensibilisées à la violence conjugale, partagée entre organismes pont et maisons d’hébergement, avec un protocole de confidentialité commun.",
-        "## Le constat\nFaire appel à un proche comme interprète met la femme en danger et fausse la parole.\n\n## La pratique\n1. Formation de 6 heures pour les interprètes\n2. Entente de confidentialité signée\n3. Réservation par un calendrier partagé entre organismes\n\nVoir aussi le [guide de l’interprétariat communautaire](https://example.org/guide).",
+        (
+            "Une banque régionale d’interprètes sensibilisées à la violence conjugale, partagée "
+            "entre organismes pont et maisons d’hébergement, avec un protocole de confidentialité "
+            "commun."
+        ),
+        (
+            "## Le constat\nFaire appel à un proche comme interprète met la femme en danger et "
+            "fausse la parole.\n\n## La pratique\n1. Formation de 6 heures pour les "
+            "interprètes\n2. Entente de confidentialité signée\n3. Réservation par un calendrier "
+            "partagé entre organismes\n\nVoir aussi le [guide de l’interprétariat "
+            "communautaire](https://example.org/guide)."
+        ),
         ("Interprétariat", "Approche interculturelle", "Statut d’immigration"),
         ("intercultural", "intersectional"),
         ("immigration", "violence", "shelter"),
@@ -42,8 +62,15 @@ PRACTICES = (
     (
         "coordination@demo.passerelle.example",
         "Ateliers mère-enfant après l’exposition à la violence",
-        "Huit ateliers hebdomadaires où mères et enfants reconstruisent le lien par le jeu, animés en duo par une intervenante jeunesse et une intervenante adulte.",
-        "## Déroulement\nChaque atelier commence par un rituel d’accueil, puis un jeu coopératif et un temps de parole.\n\n## Ce qui a aidé\n- Des groupes de 4 familles au plus\n- Une collation partagée\n- Un carnet que l’enfant garde",
+        (
+            "Huit ateliers hebdomadaires où mères et enfants reconstruisent le lien par le jeu, "
+            "animés en duo par une intervenante jeunesse et une intervenante adulte."
+        ),
+        (
+            "## Déroulement\nChaque atelier commence par un rituel d’accueil, puis un jeu "
+            "coopératif et un temps de parole.\n\n## Ce qui a aidé\n- Des groupes de 4 familles "
+            "au plus\n- Une collation partagée\n- Un carnet que l’enfant garde"
+        ),
         ("Enfants exposés à la violence",),
         ("feminist",),
         ("shelter",),
@@ -68,7 +95,10 @@ PRACTICES = (
     (
         "intervenante@demo.passerelle.example",
         "Accompagnement à la recherche de logement après la 2e étape",
-        "Brouillon : comment nous préparons la sortie vers un logement permanent avec les offices d’habitation de la région.",
+        (
+            "Brouillon : comment nous préparons la sortie vers un logement permanent avec les "
+            "offices d’habitation de la région."
+        ),
         "À compléter avec les ententes en cours.",
         ("Accès au logement",),
         (),
@@ -81,19 +111,64 @@ PRACTICES = (
 )
 
 MORE = (
-    ("Accès au logement", "Entente avec l’office d’habitation pour des logements prioritaires", "Saguenay–Lac-Saint-Jean", "shelter"),
+    (
+        "Accès au logement",
+        "Entente avec l’office d’habitation pour des logements prioritaires",
+        "Saguenay–Lac-Saint-Jean",
+        "shelter",
+    ),
     ("Tribunaux", "Accompagnement aux audiences en chambre de la famille", "Capitale-Nationale", "violence"),
     ("Statut d’immigration", "Clinique juridique mobile sur le statut d’immigration", "Laval", "immigration"),
-    ("Régions éloignées", "Intervention par visioconférence sécurisée en région éloignée", "Abitibi-Témiscamingue", "shelter"),
-    ("Protection de la jeunesse", "Rencontres tripartites avec la protection de la jeunesse", "Estrie", "violence"),
+    (
+        "Régions éloignées",
+        "Intervention par visioconférence sécurisée en région éloignée",
+        "Abitibi-Témiscamingue",
+        "shelter",
+    ),
+    (
+        "Protection de la jeunesse",
+        "Rencontres tripartites avec la protection de la jeunesse",
+        "Estrie",
+        "violence",
+    ),
     ("Santé mentale", "Groupe de soutien sur le trauma complexe", "Outaouais", "violence"),
-    ("Approche intersectionnelle", "Grille d’analyse intersectionnelle des besoins à l’accueil", "Montréal", "immigration"),
+    (
+        "Approche intersectionnelle",
+        "Grille d’analyse intersectionnelle des besoins à l’accueil",
+        "Montréal",
+        "immigration",
+    ),
     ("Interprétariat", "Fiches d’accueil traduites en douze langues", "Laval", "immigration"),
-    ("Violence conjugale post-séparation", "Évaluation du risque lors des échanges de garde", "Capitale-Nationale", "shelter"),
-    ("Enfants exposés à la violence", "Trousse d’accueil pour les enfants à l’arrivée en maison", "Saguenay–Lac-Saint-Jean", "shelter"),
-    ("Plan de sécurité", "Plan de sécurité numérique : téléphone, réseaux sociaux, localisation", "Estrie", "violence"),
-    ("Approche interculturelle", "Cafés-rencontres entre intervenantes des deux secteurs", "Outaouais", "violence"),
-    ("Accès au logement", "Garantie de loyer par un fonds régional d’entraide", "Abitibi-Témiscamingue", "shelter"),
+    (
+        "Violence conjugale post-séparation",
+        "Évaluation du risque lors des échanges de garde",
+        "Capitale-Nationale",
+        "shelter",
+    ),
+    (
+        "Enfants exposés à la violence",
+        "Trousse d’accueil pour les enfants à l’arrivée en maison",
+        "Saguenay–Lac-Saint-Jean",
+        "shelter",
+    ),
+    (
+        "Plan de sécurité",
+        "Plan de sécurité numérique : téléphone, réseaux sociaux, localisation",
+        "Estrie",
+        "violence",
+    ),
+    (
+        "Approche interculturelle",
+        "Cafés-rencontres entre intervenantes des deux secteurs",
+        "Outaouais",
+        "violence",
+    ),
+    (
+        "Accès au logement",
+        "Garantie de loyer par un fonds régional d’entraide",
+        "Abitibi-Témiscamingue",
+        "shelter",
+    ),
     ("Tribunaux", "Préparer le témoignage : une visite du palais de justice", "Montréal", "immigration"),
     ("Statut d’immigration", "Parrainage rompu : repères pour l’intervention", "Montréal", "immigration"),
 )
@@ -104,7 +179,19 @@ def load_demo() -> None:
     regions = {r.name: r for r in db.session.scalars(sa.select(Region))}
     users = {u.email: u for u in db.session.scalars(sa.select(User))}
     created = []
-    for email, title, summary, body, theme_names, approaches, sectors, region, audience, visibility, publish in PRACTICES:
+    for (
+        email,
+        title,
+        summary,
+        body,
+        theme_names,
+        approaches,
+        sectors,
+        region,
+        audience,
+        visibility,
+        publish,
+    ) in PRACTICES:
         author = users.get(email)
         if author is None:
             continue
@@ -120,18 +207,24 @@ def load_demo() -> None:
             visibility=visibility,
         )
         created.append(services.create_practice(author, data, publish=publish))
-    others = [u for u in users.values() if u.email.split("@")[0] not in ("admin", "equipe") and not u.is_staff]
+    others = [
+        u for u in users.values() if u.email.split("@")[0] not in ("admin", "equipe") and not u.is_staff
+    ]
     for i, (theme, title, region, sector) in enumerate(MORE):
         author = others[i % len(others)] if others else None
         if author is None:
             break
         data = services.PracticeData(
             title=title,
-            summary=f"{title} : ce qui a été mis en place, avec qui, et ce que les intervenantes en retiennent après un an.",
+            summary=(
+                f"{title} : ce qui a été mis en place, avec qui, "
+                "et ce que les intervenantes en retiennent après un an."
+            ),
             body=(
                 f"## Contexte\nEn {region}, les équipes constataient des besoins non couverts.\n\n"
                 "## Mise en œuvre\n- Une rencontre de démarrage entre organismes\n- Un protocole d’une page\n"
-                "- Un bilan après six mois\n\n## Ce que nous retenons\nLa régularité compte plus que l’ampleur."
+                "- Un bilan après six mois\n\n## Ce que nous retenons\nLa régularité compte "
+                "plus que l’ampleur."
             ),
             audience="Intervenantes et intervenants",
             region_id=regions[region].id if region in regions else None,
@@ -144,7 +237,10 @@ def load_demo() -> None:
     if not published:
         return
     first = published[0]
-    commenters = [users.get("partenaire@demo.passerelle.example"), users.get("coordination@demo.passerelle.example")]
+    commenters = [
+        users.get("partenaire@demo.passerelle.example"),
+        users.get("coordination@demo.passerelle.example"),
+    ]
     texts = (
         "Nous avons adapté la grille pour les femmes qui ne lisent pas le français : merci pour le modèle !",
         "La révision avant chaque audience a changé beaucoup de choses chez nous aussi.",

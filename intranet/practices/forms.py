@@ -67,7 +67,9 @@ class PracticeForm(GuardedForm):
     audience = GuardedStringField(
         _l("Public visé"),
         validators=[Optional(), Length(max=200)],
-        description=_l("Par exemple : intervenantes et intervenants jeunesse, équipes d’accueil, interprètes."),
+        description=_l(
+            "Par exemple : intervenantes et intervenants jeunesse, équipes d’accueil, interprètes."
+        ),
     )
     visibility = RadioField(
         _l("Qui peut la lire"), choices=visibility_choices, default=Visibility.NETWORK.value
@@ -76,7 +78,9 @@ class PracticeForm(GuardedForm):
         _l("Ajouter des pièces jointes"),
         description=_l("PDF, documents Office ou OpenDocument, images ; 10 Mo au plus par fichier."),
     )
-    remove_attachments = CheckboxesField(_l("Retirer ces pièces jointes"), coerce=db_int, validators=[Optional()])
+    remove_attachments = CheckboxesField(
+        _l("Retirer ces pièces jointes"), coerce=db_int, validators=[Optional()]
+    )
     version = HiddenField()
 
 

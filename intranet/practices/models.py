@@ -214,8 +214,12 @@ class PracticeHelpfulMark(db.Model):
 
     __tablename__ = "practice_helpful"
 
-    practice_id: Mapped[int] = mapped_column(sa.ForeignKey("practice.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    practice_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("practice.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -225,8 +229,12 @@ class PracticeBookmark(db.Model):
     __tablename__ = "practice_bookmark"
     __table_args__ = (sa.Index("ix_practice_bookmark_user", "user_id", "created_at"),)
 
-    practice_id: Mapped[int] = mapped_column(sa.ForeignKey("practice.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    practice_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("practice.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -30,7 +30,9 @@ def language_choices():
 
 
 class TrainingForm(GuardedForm):
-    title = GuardedStringField(_l("Titre"), validators=[DataRequired(_l("Indiquez le titre.")), Length(max=200)])
+    title = GuardedStringField(
+        _l("Titre"), validators=[DataRequired(_l("Indiquez le titre.")), Length(max=200)]
+    )
     description = GuardedMarkdownField(
         _l("Description"),
         validators=[Optional(), Length(max=20000)],

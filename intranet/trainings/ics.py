@@ -30,7 +30,9 @@ def location_text(session: TrainingSession, *, with_venue: bool) -> str:
     return place
 
 
-def session_event(session: TrainingSession, *, page_url: str | None = None, cancelled: bool = False) -> CalendarEvent:
+def session_event(
+    session: TrainingSession, *, page_url: str | None = None, cancelled: bool = False
+) -> CalendarEvent:
     return CalendarEvent(
         uid=uid_for(session),
         starts_at=session.starts_at,
@@ -55,7 +57,9 @@ def invitation(
 ) -> bytes:
     """A one-event calendar (METHOD:REQUEST, or CANCEL) for a confirmed participant, in their language."""
     with force_locale(locale):
-        return ics.invitation(session_event(session, page_url=page_url, cancelled=cancel), cancel=cancel, level=level)
+        return ics.invitation(
+            session_event(session, page_url=page_url, cancelled=cancel), cancel=cancel, level=level
+        )
 
 
 def feed_events(user, since: datetime) -> list[CalendarEvent]:
@@ -72,5 +76,6 @@ def feed_events(user, since: datetime) -> list[CalendarEvent]:
         .order_by(TrainingSession.starts_at)
     ).all()
     return [
-        session_event(r.session, page_url=external_url("trainings.session", session_id=r.session_id)) for r in rows
+        session_event(r.session, page_url=external_url("trainings.session", session_id=r.session_id))
+        for r in rows
     ]

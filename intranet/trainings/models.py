@@ -52,7 +52,9 @@ class Training(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    themes: Mapped[list[Theme]] = relationship(secondary=training_theme_link, order_by=Theme.name_fr, lazy="selectin")
+    themes: Mapped[list[Theme]] = relationship(
+        secondary=training_theme_link, order_by=Theme.name_fr, lazy="selectin"
+    )
     sessions: Mapped[list[TrainingSession]] = relationship(
         back_populates="training", order_by="TrainingSession.starts_at", cascade="all, delete-orphan"
     )

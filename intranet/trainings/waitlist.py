@@ -30,4 +30,6 @@ def positions(registrations: Iterable[Registration]) -> dict[int, int]:
         .subquery()
     )
     wanted = [r.id for r in waiting]
-    return dict(db.session.execute(sa.select(ranked.c.id, ranked.c.place).where(ranked.c.id.in_(wanted))).all())
+    return dict(
+        db.session.execute(sa.select(ranked.c.id, ranked.c.place).where(ranked.c.id.in_(wanted))).all()
+    )

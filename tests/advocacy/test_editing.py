@@ -84,7 +84,8 @@ def test_concurrent_edits_conflict_and_lose_nothing(app, db, login_as, make_user
     import re
 
     revision = re.search(
-        r'name="revision" type="hidden" value="(\d+)"|id="revision" name="revision" type="hidden" value="(\d+)"',
+        r'name="revision" type="hidden" value="(\d+)"'
+        r'|id="revision" name="revision" type="hidden" value="(\d+)"',
         page,
     )
     current = next(g for g in revision.groups() if g)
@@ -126,7 +127,10 @@ def test_versions_compare_word_by_word_as_the_page_shows_them(app, db, login_as,
     client, author = login_as("member")
     staff = make_user("staff")
     position = make_position(
-        author, status="changes_requested", staff=staff, body="## Contexte\n\nLa demande dépasse *largement* l’offre."
+        author,
+        status="changes_requested",
+        staff=staff,
+        body="## Contexte\n\nLa demande dépasse *largement* l’offre.",
     )
     services.update_position(
         author,

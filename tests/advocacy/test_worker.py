@@ -67,7 +67,10 @@ def test_a_worker_killed_during_a_render_leaves_a_task_that_can_be_retried(
     worker_process.wait(timeout=10)
 
     wait_until(
-        lambda: "Réessayer" in client.get(f"/taches/{public_id}", headers={"HX-Request": "true"}).get_data(as_text=True),
+        lambda: (
+            "Réessayer"
+            in client.get(f"/taches/{public_id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+        ),
         timeout=20,
         interval=0.5,
         what="the interrupted render to be shown as failed",

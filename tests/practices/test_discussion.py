@@ -38,7 +38,9 @@ def test_a_comment_notifies_the_author_and_comes_back_as_a_fragment(login_as, ma
         events.notify.disconnect(recorder)
     assert response.status_code == 200
     fragment = response.get_data(as_text=True)
-    assert "<html" not in fragment and "<strong>dès lundi</strong>" in fragment and "1 commentaire" in fragment
+    assert (
+        "<html" not in fragment and "<strong>dès lundi</strong>" in fragment and "1 commentaire" in fragment
+    )
     [call] = [c for c in recorder.calls if c["kind"] == "practice_comment"]
     assert call["user_ids"] == [author.id] and call["values"] == {"practice_id": practice.id}
     assert call["actor_id"] == reader_user.id
@@ -51,7 +53,9 @@ def test_a_comment_notifies_the_author_and_comes_back_as_a_fragment(login_as, ma
     assert empty.status_code == 422 and "Écrivez votre commentaire." in empty.get_data(as_text=True)
 
 
-def test_people_change_their_own_comments_and_moderators_any(login_as, make_practice, make_user, make_org, db):
+def test_people_change_their_own_comments_and_moderators_any(
+    login_as, make_practice, make_user, make_org, db
+):
     _, author = login_as("member")
     practice = make_practice(author)
     writer, writer_user = login_as("member", org=make_org(name="Organisme A"))
@@ -61,7 +65,12 @@ def test_people_change_their_own_comments_and_moderators_any(login_as, make_prac
     comment = db.session.scalar(sa.select(PracticeComment).where(PracticeComment.author_id == writer_user.id))
     assert other.get(f"/pratiques/commentaires/{comment.id}/modifier").status_code == 404
     assert other.post(f"/pratiques/commentaires/{comment.id}/suppression").status_code == 404
-    assert writer.post(f"/pratiques/commentaires/{comment.id}/modifier", data={"body": "Avis corrigé"}).status_code == 303
+    assert (
+        writer.post(
+            f"/pratiques/commentaires/{comment.id}/modifier", data={"body": "Avis corrigé"}
+        ).status_code
+        == 303
+    )
     db.session.expire_all()
     assert comment.body == "Avis corrigé" and comment.edited_at is not None
     assert staff.post(f"/pratiques/commentaires/{comment.id}/suppression").status_code == 303
@@ -70,7 +79,9 @@ def test_people_change_their_own_comments_and_moderators_any(login_as, make_prac
     assert practice.comment_count == 0
 
 
-def test_helpful_marks_count_once_per_person_and_bookmarks_fill_my_selection(login_as, make_practice, make_user, db):
+def test_helpful_marks_count_once_per_person_and_bookmarks_fill_my_selection(
+    login_as, make_practice, make_user, db
+):
     practice = make_practice(title="Trousse d’accueil des enfants")
     client, _ = login_as("member")
     marked = client.post(f"/pratiques/{practice.id}/aidee", headers={"HX-Request": "true"})
@@ -78,8 +89,12 @@ def test_helpful_marks_count_once_per_person_and_bookmarks_fill_my_selection(log
     assert 'aria-pressed="true"' in marked.get_data(as_text=True)
     assert "1 personne l’a trouvée utile" in marked.get_data(as_text=True)
     other, _ = login_as("member")
-    assert "2 personnes l’ont trouvée utile" in other.post(f"/pratiques/{practice.id}/aidee", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert "1 personne l’a trouvée utile" in client.post(f"/pratiques/{practice.id}/aidee", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "2 personnes l’ont trouvée utile" in other.post(
+        f"/pratiques/{practice.id}/aidee", headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
+    assert "1 personne l’a trouvée utile" in client.post(
+        f"/pratiques/{practice.id}/aidee", headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
     assert client.post(f"/pratiques/{practice.id}/selection").status_code == 303
     assert "Trousse d’accueil des enfants" in client.get("/pratiques/selection").get_data(as_text=True)
     assert "Trousse d’accueil des enfants" not in other.get("/pratiques/selection").get_data(as_text=True)
@@ -97,7 +112,9 @@ def test_reports_reach_the_moderators_who_withdraw_with_a_reason_the_author_sees
     recorder = _listen()
     try:
         assert reader.post(f"/pratiques/{practice.id}/signaler", data={"reason": ""}).status_code == 422
-        response = reader.post(f"/pratiques/{practice.id}/signaler", data={"reason": "Un prénom de résidente."})
+        response = reader.post(
+            f"/pratiques/{practice.id}/signaler", data={"reason": "Un prénom de résidente."}
+        )
     finally:
         events.notify.disconnect(recorder)
     assert response.status_code == 303
@@ -110,7 +127,9 @@ def test_reports_reach_the_moderators_who_withdraw_with_a_reason_the_author_sees
     assert "Pratique signalée" not in coordinator.get("/pratiques/signalements").get_data(as_text=True)
     assert reader.get("/pratiques/signalements").status_code == 403
 
-    response = staff.post(f"/pratiques/{practice.id}/retrait", data={"reason": "Un prénom permet de la reconnaître."})
+    response = staff.post(
+        f"/pratiques/{practice.id}/retrait", data={"reason": "Un prénom permet de la reconnaître."}
+    )
     assert response.status_code == 303
     db.session.expire_all()
     assert practice.status == "withdrawn"
@@ -126,7 +145,10 @@ def test_reports_reach_the_moderators_who_withdraw_with_a_reason_the_author_sees
     assert f"/pratiques/{practice.id}" in mail.body_text
     # The author fixes it and publishes again; the reason goes away.
     from tests.factories.practices import form_data
-    again = author_client.post(f"/pratiques/{practice.id}/modifier", data=form_data(practice, body="Sans prénom."))
+
+    again = author_client.post(
+        f"/pratiques/{practice.id}/modifier", data=form_data(practice, body="Sans prénom.")
+    )
     assert again.status_code == 303
     db.session.expire_all()
     assert practice.status == "published" and practice.moderation_reason is None
@@ -136,7 +158,9 @@ def test_a_coordinator_moderates_her_organizations_private_practice(login_as, ma
     coordinator_client, coordinator = login_as("coordinator")
     author = make_user("member", org=coordinator.organization)
     practice = make_practice(author, visibility="organization", title="Interne")
-    response = coordinator_client.post(f"/pratiques/{practice.id}/retrait", data={"reason": "À revoir ensemble."})
+    response = coordinator_client.post(
+        f"/pratiques/{practice.id}/retrait", data={"reason": "À revoir ensemble."}
+    )
     assert response.status_code == 303
     staff, _ = login_as("staff")
     assert staff.get(f"/pratiques/{practice.id}").status_code == 404

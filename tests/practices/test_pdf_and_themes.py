@@ -79,8 +79,13 @@ def test_the_job_refuses_a_practice_that_became_private_meanwhile(app, login_as,
 
     practice = make_practice(title="Bientôt privée")
     _, reader = login_as("member", org=make_org(name="Lectrice"))
-    task = submit_task(kind="practice_pdf", func="jobs.practices.render_practice_pdf", args=[practice.id, "fr"],
-                       user=reader, queue="pdf")
+    task = submit_task(
+        kind="practice_pdf",
+        func="jobs.practices.render_practice_pdf",
+        args=[practice.id, "fr"],
+        user=reader,
+        queue="pdf",
+    )
     practice.visibility = Visibility.ORGANIZATION
     db.session.flush()
     with pytest.raises(PracticeUnavailable):
@@ -108,7 +113,9 @@ def test_a_pdf_made_while_shared_is_out_of_reach_once_the_practice_is_private(
     author_client.post(f"/pratiques/{practice.id}/pdf")
     assert run_jobs() >= 1
     mine = db.session.scalar(
-        sa.select(TaskRecord).where(TaskRecord.kind == "practice_pdf", TaskRecord.user_id == practice.author_id)
+        sa.select(TaskRecord).where(
+            TaskRecord.kind == "practice_pdf", TaskRecord.user_id == practice.author_id
+        )
     )
     db.session.refresh(mine)
     assert author_client.get(f"/taches/{mine.public_id}/fichier").status_code == 200
@@ -125,11 +132,19 @@ def test_english_pages(login_as, make_practice, make_theme):
 
 def test_a_renamed_theme_is_found_under_its_new_name(login_as, make_theme, make_practice, run_jobs, db):
     theme = make_theme("Interprétariat", "Interpreting")
-    make_practice(title="Banque régionale", summary="Partagée entre organismes.", body="Réservations.", themes=[theme])
+    make_practice(
+        title="Banque régionale", summary="Partagée entre organismes.", body="Réservations.", themes=[theme]
+    )
     staff, _ = login_as("staff")
     reader, _ = login_as("member")
-    assert "Banque régionale" not in reader.get("/pratiques/", query_string={"q": "traduction"}).get_data(as_text=True)
-    response = staff.post(f"/themes/{theme.id}", data={"name_fr": "Traduction et interprétariat", "name_en": "Translation"})
+    assert "Banque régionale" not in reader.get("/pratiques/", query_string={"q": "traduction"}).get_data(
+        as_text=True
+    )
+    response = staff.post(
+        f"/themes/{theme.id}", data={"name_fr": "Traduction et interprétariat", "name_en": "Translation"}
+    )
     assert response.status_code == 303
     assert run_jobs() >= 1
-    assert "Banque régionale" in reader.get("/pratiques/", query_string={"q": "traduction"}).get_data(as_text=True)
+    assert "Banque régionale" in reader.get("/pratiques/", query_string={"q": "traduction"}).get_data(
+        as_text=True
+    )

@@ -24,7 +24,10 @@ def world(make_org, make_user, make_practice, make_theme):
     author = make_user("member", org=org_a)
     shared = make_practice(author, title="Banque d’interprètes partagée", themes=[theme])
     private = make_practice(
-        author, title="Grille interne zanzibar", visibility="organization", themes=[theme],
+        author,
+        title="Grille interne zanzibar",
+        visibility="organization",
+        themes=[theme],
         summary="Notre grille zanzibar.",
     )
     draft = make_practice(author, title="Brouillon zanzibar", publish=False, themes=[theme])
@@ -69,7 +72,9 @@ def test_other_organizations_never_see_private_practices_or_drafts(world, login_
             f"/pratiques/{pid}/retrait",
             f"/pratiques/{pid}/etat",
         ):
-            assert client.post(url, data={"body": "x", "reason": "x", "to": "archive"}).status_code == 404, url
+            assert client.post(url, data={"body": "x", "reason": "x", "to": "archive"}).status_code == 404, (
+                url
+            )
     listing = client.get("/pratiques/").get_data(as_text=True)
     assert "Banque d’interprètes partagée" in listing
     assert "zanzibar" not in listing
@@ -102,6 +107,7 @@ def test_the_organization_sees_its_private_practice_and_draft(world, login_as, w
 def test_attachments_follow_the_practice(world, login_as, db):
     from intranet.practices import services
     from tests.factories.practices import form_data
+
     author_client, _ = login_as(user=world["author"])
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
     response = author_client.post(
@@ -154,7 +160,9 @@ def test_only_moderators_withdraw(world, login_as):
     assert client.post(url, data={"reason": "Contient un nom."}).status_code == 303
 
 
-def test_a_busy_region_does_not_crowd_a_followed_one_out_of_the_digest(db, make_user, make_org, make_practice, make_region):
+def test_a_busy_region_does_not_crowd_a_followed_one_out_of_the_digest(
+    db, make_user, make_org, make_practice, make_region
+):
     """The digest source reads the latest practices of each region, then the member's regions are
     kept: 25 newer practices elsewhere do not hide the one of the region a member follows."""
     from intranet.notifications.digests import build_digest

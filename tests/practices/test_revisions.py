@@ -10,16 +10,22 @@ from intranet.practices.models import PracticeRevision
 from tests.factories.practices import form_data
 
 
-def test_published_changes_keep_revisions_that_readers_can_compare(login_as, make_user, make_practice, make_org, db):
+def test_published_changes_keep_revisions_that_readers_can_compare(
+    login_as, make_user, make_practice, make_org, db
+):
     client, author = login_as("member")
-    practice = make_practice(author, title="Accueil des enfants", body="Un coin jeux.\nUne trousse d’accueil.")
+    practice = make_practice(
+        author, title="Accueil des enfants", body="Un coin jeux.\nUne trousse d’accueil."
+    )
     opened = form_data(practice, body="Un coin jeux calme.\nUne trousse d’accueil.\nUn livre par enfant.")
     assert client.post(f"/pratiques/{practice.id}/modifier", data=opened).status_code == 303
     # Saving without a change adds no revision.
     db.session.expire_all()
     assert client.post(f"/pratiques/{practice.id}/modifier", data=form_data(practice)).status_code == 303
     numbers = db.session.scalars(
-        sa.select(PracticeRevision.number).where(PracticeRevision.practice_id == practice.id).order_by(PracticeRevision.number)
+        sa.select(PracticeRevision.number)
+        .where(PracticeRevision.practice_id == practice.id)
+        .order_by(PracticeRevision.number)
     ).all()
     assert numbers == [1, 2]
 
@@ -36,16 +42,23 @@ def test_published_changes_keep_revisions_that_readers_can_compare(login_as, mak
 def test_draft_saves_keep_no_revision_and_going_back_to_draft_unpublishes(login_as, make_practice, db):
     client, author = login_as("member")
     practice = make_practice(author)
-    response = client.post(f"/pratiques/{practice.id}/modifier", data=form_data(practice, action="draft", title="Autre"))
+    response = client.post(
+        f"/pratiques/{practice.id}/modifier", data=form_data(practice, action="draft", title="Autre")
+    )
     assert response.status_code == 303
     db.session.expire_all()
     assert practice.status == "draft"
-    assert db.session.scalar(
-        sa.select(sa.func.count(PracticeRevision.id)).where(PracticeRevision.practice_id == practice.id)
-    ) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(PracticeRevision.id)).where(PracticeRevision.practice_id == practice.id)
+        )
+        == 1
+    )
 
 
-def test_the_second_of_two_concurrent_saves_gets_a_conflict_and_loses_nothing(login_as, make_user, make_practice, db):
+def test_the_second_of_two_concurrent_saves_gets_a_conflict_and_loses_nothing(
+    login_as, make_user, make_practice, db
+):
     first_client, author = login_as("member")
     colleague = make_user("member", org=author.organization)
     second_client, _ = login_as(user=colleague)
@@ -72,6 +85,9 @@ def test_the_second_of_two_concurrent_saves_gets_a_conflict_and_loses_nothing(lo
     assert second_client.post(f"/pratiques/{practice.id}/modifier", data=merged).status_code == 303
     db.session.expire_all()
     assert practice.body == "Révision avant audience et carnet de contacts sûrs."
-    assert db.session.scalar(
-        sa.select(sa.func.count(PracticeRevision.id)).where(PracticeRevision.practice_id == practice.id)
-    ) == 3
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(PracticeRevision.id)).where(PracticeRevision.practice_id == practice.id)
+        )
+        == 3
+    )

@@ -82,7 +82,10 @@ def test_words_typed_so_far_match_as_a_prefix(library, login_as):
 def test_relevance_first_then_recency(library, login_as, db):
     client, _ = login_as("member")
     # « hébergement » is in one title and in the other's body: the title wins.
-    assert _titles(client, q="hébergement")[:2] == ["Hébergement transitoire sécuritaire", "Accompagnement au tribunal"]
+    assert _titles(client, q="hébergement")[:2] == [
+        "Hébergement transitoire sécuritaire",
+        "Accompagnement au tribunal",
+    ]
     # Without a query: most recent first.
     library["housing"].published_at = utcnow() - timedelta(days=30)
     db.session.flush()
@@ -92,7 +95,10 @@ def test_relevance_first_then_recency(library, login_as, db):
 def test_filters_combine_with_search(library, login_as, make_region):
     client, _ = login_as("member")
     estrie = make_region("Estrie")
-    assert set(_titles(client, region=estrie.id)) == {"Hébergement transitoire sécuritaire", "Accompagnement au tribunal"}
+    assert set(_titles(client, region=estrie.id)) == {
+        "Hébergement transitoire sécuritaire",
+        "Accompagnement au tribunal",
+    }
     assert _titles(client, region=estrie.id, q="tribunal") == ["Accompagnement au tribunal"]
     assert _titles(client, sector="immigration") == ["Interprètes formées"]
     assert _titles(client, approach="feminist") == ["Hébergement transitoire sécuritaire"]
@@ -102,11 +108,27 @@ def test_filters_combine_with_search(library, login_as, make_region):
     assert _titles(client, org=org) == ["Interprètes formées"]
     assert _titles(client, org=org, q="hebergement") == []
     # Nonsense parameters are ignored, never an error.
-    assert client.get("/pratiques/", query_string={"theme": "abc", "sector": "x", "page": "-3"}).status_code == 200
+    assert (
+        client.get("/pratiques/", query_string={"theme": "abc", "sector": "x", "page": "-3"}).status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize(
-    "query", ['"', "'", "NEAR(a b)", "a OR b AND", "*", "hé*", "-x", "(((", "l'hébergement:*", "a & b | !c", "ù" * 300]
+    "query",
+    [
+        '"',
+        "'",
+        "NEAR(a b)",
+        "a OR b AND",
+        "*",
+        "hé*",
+        "-x",
+        "(((",
+        "l'hébergement:*",
+        "a & b | !c",
+        "ù" * 300,
+    ],
 )
 def test_any_typed_text_is_safe(library, login_as, query):
     client, _ = login_as("member")
@@ -125,7 +147,9 @@ def test_the_index_follows_edits_archive_and_visibility(library, login_as, make_
     services.update_practice(
         author,
         practice(),
-        services.PracticeData(title="Accompagnement aux audiences", summary="Préparer.", body="Une visite du palais."),
+        services.PracticeData(
+            title="Accompagnement aux audiences", summary="Préparer.", body="Une visite du palais."
+        ),
         expected_version=practice().version,
         publish=True,
     )
@@ -140,8 +164,12 @@ def test_the_index_follows_edits_archive_and_visibility(library, login_as, make_
     services.update_practice(
         author,
         practice(),
-        services.PracticeData(title="Accompagnement aux audiences", summary="Préparer.", body="Une visite du palais.",
-                              visibility="organization"),
+        services.PracticeData(
+            title="Accompagnement aux audiences",
+            summary="Préparer.",
+            body="Une visite du palais.",
+            visibility="organization",
+        ),
         expected_version=practice().version,
         publish=True,
     )
@@ -214,21 +242,38 @@ def test_the_reindex_command_rebuilds_the_index(library, login_as, runner, db):
     assert _titles(client, q="interpretes") == ["Interprètes formées"]
 
 
-def test_a_full_page_of_results_stays_within_the_budgets(make_practice, make_user, make_theme, make_region, login_as):
+def test_a_full_page_of_results_stays_within_the_budgets(
+    make_practice, make_user, make_theme, make_region, login_as
+):
     import gzip
     import random
 
     from intranet.practices.services import PER_PAGE
 
     rng = random.Random(3)
-    words = ("accueil sécuritaire", "interprètes formées", "plan de sécurité", "logement de transition",
-             "audience au tribunal", "enfants exposés", "statut d’immigration", "médiation culturelle")
+    words = (
+        "accueil sécuritaire",
+        "interprètes formées",
+        "plan de sécurité",
+        "logement de transition",
+        "audience au tribunal",
+        "enfants exposés",
+        "statut d’immigration",
+        "médiation culturelle",
+    )
     themes = [make_theme(f"Thème numéro {i}", f"Theme {i}") for i in range(6)]
     author = make_user("member")
     for i in range(25):
-        summary = " ".join(f"Les intervenantes travaillent sur {rng.choice(words)} avec les partenaires." for _ in range(8))
-        make_practice(author, title=f"Pratique {i} : {rng.choice(words)} en région {rng.choice(words)}"[:120],
-                      summary=summary[:600], themes=rng.sample(themes, 3), region=make_region("Gaspésie–Îles-de-la-Madeleine"))
+        summary = " ".join(
+            f"Les intervenantes travaillent sur {rng.choice(words)} avec les partenaires." for _ in range(8)
+        )
+        make_practice(
+            author,
+            title=f"Pratique {i} : {rng.choice(words)} en région {rng.choice(words)}"[:120],
+            summary=summary[:600],
+            themes=rng.sample(themes, 3),
+            region=make_region("Gaspésie–Îles-de-la-Madeleine"),
+        )
     client, _ = login_as("member")
     page = client.get("/pratiques/", query_string={"q": "intervenantes"})
     assert page.get_data(as_text=True).count('class="pr-card"') == PER_PAGE
@@ -238,8 +283,9 @@ def test_a_full_page_of_results_stays_within_the_budgets(make_practice, make_use
     assert len(gzip.compress(fragment.get_data())) <= 4 * 1024, len(gzip.compress(fragment.get_data()))
 
 
-def test_postgresql_takes_the_same_window_in_steps(make_practice, make_user, make_theme, make_org, make_region, db,
-                                                   monkeypatch):
+def test_postgresql_takes_the_same_window_in_steps(
+    make_practice, make_user, make_theme, make_org, make_region, db, monkeypatch
+):
     """PostgreSQL takes the window by walking the most recent practices, walking on or asking the
     GIN index for the rest: whatever the path, exactly the rows of the one-statement reference,
     in the same order, and nothing the searcher may not see (rule 3)."""
@@ -306,28 +352,46 @@ def test_postgresql_takes_the_same_window_in_steps(make_practice, make_user, mak
         for user in (inside, outside):
             for filters in queries:
                 conditions = services._conditions(user, filters)
-                expected = [row.id for row in db.session.execute(stepwise.window_statement(user, filters, conditions))]
+                expected = [
+                    row.id for row in db.session.execute(stepwise.window_statement(user, filters, conditions))
+                ]
                 got = [row.id for row in stepwise._pg_window(user, filters, conditions)]
                 assert got == expected, (recent, dense, user.organization_id, filters)
                 if user is outside:
                     assert not private_of_ours & set(got)
-    assert {("_pg_walk", False), ("_pg_walk", True), ("_pg_indexed", True)} <= set(paths)  # every path was taken
+    assert {("_pg_walk", False), ("_pg_walk", True), ("_pg_indexed", True)} <= set(
+        paths
+    )  # every path was taken
     # An index entry out of date (filter lexemes of a theme the practice no longer has): the
     # candidates are checked against the SQL conditions, and the one statement answers instead.
-    stale = next(p for p in made if p.status == Status.PUBLISHED and p.visibility == "network" and housing not in p.themes)
+    stale = next(
+        p
+        for p in made
+        if p.status == Status.PUBLISHED and p.visibility == "network" and housing not in p.themes
+    )
     fallbacks = []
     real_statement = stepwise.window_statement
-    monkeypatch.setattr(stepwise, "window_statement", lambda *args: fallbacks.append(1) or real_statement(*args))
+    monkeypatch.setattr(
+        stepwise, "window_statement", lambda *args: fallbacks.append(1) or real_statement(*args)
+    )
     db.session.execute(
-        sa.text("UPDATE practice SET search_vector = search_vector || array_to_tsvector(CAST(:f AS text[])) WHERE id = :id"),
+        sa.text(
+            "UPDATE practice SET search_vector = search_vector || array_to_tsvector(CAST(:f AS text[])) "
+            "WHERE id = :id"
+        ),
         {"f": [f"{search.PG_FACET}t{housing.id}"], "id": stale.id},
     )
     for recent, dense in ((3, 1), (3, 100), (2000, 50)):
         monkeypatch.setattr(stepwise, "RECENT", recent)
         monkeypatch.setattr(stepwise, "DENSE", dense)
-        for filters in (services.Filters(q="pratique", theme_id=housing.id), services.Filters(q="securitaire", theme_id=housing.id)):
+        for filters in (
+            services.Filters(q="pratique", theme_id=housing.id),
+            services.Filters(q="securitaire", theme_id=housing.id),
+        ):
             conditions = services._conditions(inside, filters)
-            expected = [row.id for row in db.session.execute(stepwise.window_statement(inside, filters, conditions))]
+            expected = [
+                row.id for row in db.session.execute(stepwise.window_statement(inside, filters, conditions))
+            ]
             got = [row.id for row in stepwise._pg_window(inside, filters, conditions)]
             assert got == expected and stale.id not in got, (recent, dense, filters)
     assert fallbacks.count(1) > 6  # the stepwise way gave up at least once
@@ -350,6 +414,16 @@ def test_filter_tokens_are_not_words(library, login_as):
     theme = library["interpreters"].themes[0]
     region = library["interpreters"].region_id
     org = library["interpreters"].organization_id
-    for query in ("vnetwork", "=vnetwork", f"t{theme.id}", f"=t{theme.id}", f"r{region}", f"o{org}", "sshelter",
-                  "afeminist", "=", "=="):
+    for query in (
+        "vnetwork",
+        "=vnetwork",
+        f"t{theme.id}",
+        f"=t{theme.id}",
+        f"r{region}",
+        f"o{org}",
+        "sshelter",
+        "afeminist",
+        "=",
+        "==",
+    ):
         assert _titles(client, q=query) == [], query

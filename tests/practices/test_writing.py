@@ -46,8 +46,14 @@ def _uploads(app) -> set[str]:
 def test_a_draft_stays_out_of_the_library_until_published(login_as, make_theme, db):
     theme = make_theme()
     client, user = login_as("member")
-    response = _new(client, title="Cercle de parole du jeudi", themes=[str(theme.id)], approaches=["feminist"],
-                    sectors=["shelter"], action="draft")
+    response = _new(
+        client,
+        title="Cercle de parole du jeudi",
+        themes=[str(theme.id)],
+        approaches=["feminist"],
+        sectors=["shelter"],
+        action="draft",
+    )
     assert response.status_code == 303
     practice = db.session.scalar(sa.select(Practice).where(Practice.title == "Cercle de parole du jeudi"))
     assert practice.status == "draft" and practice.organization_id == user.organization_id
@@ -60,7 +66,9 @@ def test_a_draft_stays_out_of_the_library_until_published(login_as, make_theme, 
     assert edit.status_code == 303
     db.session.expire_all()
     assert practice.status == "published" and practice.published_at is not None
-    assert "Cercle de parole" in _unmarked(client.get("/pratiques/", query_string={"q": "cercle"}).get_data(as_text=True))
+    assert "Cercle de parole" in _unmarked(
+        client.get("/pratiques/", query_string={"q": "cercle"}).get_data(as_text=True)
+    )
     assert db.session.scalar(sa.select(sa.func.count(PracticeRevision.id))) == 1
 
 
@@ -189,7 +197,9 @@ def test_archive_and_bring_back(login_as, make_practice, db):
     assert client.post(f"/pratiques/{practice.id}/etat", data={"to": "archive"}).status_code == 303
     db.session.expire_all()
     assert practice.status == "archived"
-    assert "Pratique à archiver" not in _unmarked(client.get("/pratiques/", query_string={"q": "archiver"}).get_data(as_text=True))
+    assert "Pratique à archiver" not in _unmarked(
+        client.get("/pratiques/", query_string={"q": "archiver"}).get_data(as_text=True)
+    )
     assert client.post(f"/pratiques/{practice.id}/etat", data={"to": "draft"}).status_code == 303
     db.session.expire_all()
     assert practice.status == "draft"

@@ -32,7 +32,9 @@ def test_create_training_keeps_input_on_error_and_warns_about_personal_informati
     assert warned.status_code == 422 and "numéro de téléphone" in warned.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Training.id))) == 0
     page = warned.get_data(as_text=True)
-    saved = client.post("/formations/gestion/nouvelle", data={**data, "confirm_personal": guard_fingerprint(page)})
+    saved = client.post(
+        "/formations/gestion/nouvelle", data={**data, "confirm_personal": guard_fingerprint(page)}
+    )
     assert saved.status_code == 303
     training = db.session.scalar(sa.select(Training))
     assert training.published and [t.name for t in training.themes] == ["Plan de sécurité"]
@@ -190,4 +192,8 @@ def test_my_trainings_lists_registrations_waiting_places_and_past_attendance(
     attended = html[html.find('id="mine-past"') : html.find('id="mine-feed"')]
     assert "Séance avec place" in upcoming and "Séance pleine" not in upcoming
     assert "Séance pleine" in waiting and "position 1" in waiting
-    assert "Séance passée suivie" in attended and "présence notée" in attended and "Évaluer la séance" in attended
+    assert (
+        "Séance passée suivie" in attended
+        and "présence notée" in attended
+        and "Évaluer la séance" in attended
+    )

@@ -27,7 +27,9 @@ def index_practice(practice: Practice) -> None:
     Only published practices are in the index; any other state removes the practice from it.
     """
     published = practice.status == Status.PUBLISHED
-    practice.search_words = (normalized(practice.title) + "\n" + normalized(practice.summary)) if published else None
+    practice.search_words = (
+        (normalized(practice.title) + "\n" + normalized(practice.summary)) if published else None
+    )
     db.session.flush()
     if db.session.get_bind().dialect.name == "sqlite":
         sqlite.write_entry(practice, _extra_text(practice))
@@ -41,7 +43,9 @@ def reindex_all() -> int:
     last = 0
     while True:
         batch = list(
-            db.session.scalars(sa.select(Practice).where(Practice.id > last).order_by(Practice.id).limit(500)).unique()
+            db.session.scalars(
+                sa.select(Practice).where(Practice.id > last).order_by(Practice.id).limit(500)
+            ).unique()
         )
         if not batch:
             return count

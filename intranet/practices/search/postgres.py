@@ -74,7 +74,9 @@ def write_vector(practice: Practice, extra_text: str) -> None:
             {"id": practice.id, "extra": extra_text, "facets": pg_facets(practice)},
         )
     else:
-        db.session.execute(sa.text("UPDATE practice SET search_vector = NULL WHERE id = :id"), {"id": practice.id})
+        db.session.execute(
+            sa.text("UPDATE practice SET search_vector = NULL WHERE id = :id"), {"id": practice.id}
+        )
 
 
 def _pg_tsquery(q: str) -> str | None:

@@ -91,7 +91,9 @@ def new():
 @bp.route("/<int:practice_id>/modifier", methods=["GET", "POST"])
 @access("member")
 def edit(practice_id: int):
-    practice = found(services.get_for_update(practice_id) if request.method == "POST" else services.get(practice_id))
+    practice = found(
+        services.get_for_update(practice_id) if request.method == "POST" else services.get(practice_id)
+    )
     require(policy.can_edit(current_user, practice))
     form = PracticeForm()
     _prepare(form, practice)

@@ -80,7 +80,7 @@ def _confirm_withdraw(practice_id: int, form: WithdrawForm | None = None) -> Con
     return Confirmation(
         question=_("Retirer cette pratique ?"),
         consequence=_(
-            "Elle ne sera plus visible du réseau ; les personnes qui l’ont écrite verront la raison et en seront prévenues."
+            "Elle ne sera plus visible du réseau ; les personnes qui l’ont écrite verront la raison et en seront prévenues."  # noqa: E501
         ),
         action=_("Retirer la pratique"),
         back=url_for("practices.show", practice_id=practice.id),

@@ -76,7 +76,7 @@ def _confirm_cancel(registration_id: int) -> Confirmation:
             if own
             else _("Retirer %(name)s de la liste d’attente ?", name=name),
             consequence=_(
-                "Vous perdrez votre position (%(n)s) : si vous vous réinscrivez, ce sera à la fin de la liste.",
+                "Vous perdrez votre position (%(n)s) : si vous vous réinscrivez, ce sera à la fin de la liste.",  # noqa: E501
                 n=n,
             )
             if own

@@ -206,7 +206,7 @@ def _confirm_cancel_session(session_id: int, form: CancelSessionForm | None = No
         question=_("Annuler la séance ?"),
         consequence=ngettext(
             "%(num)s personne inscrite ou en attente perd sa place et reçoit un courriel. C’est définitif.",
-            "Les %(num)s personnes inscrites ou en attente perdent leur place et reçoivent un courriel. C’est définitif.",
+            "Les %(num)s personnes inscrites ou en attente perdent leur place et reçoivent un courriel. C’est définitif.",  # noqa: E501
             people,
         )
         if people

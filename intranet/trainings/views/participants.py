@@ -98,7 +98,8 @@ def desk_sessions(user) -> Waiting:
             if item.waiting
             else ngettext("%(num)s place libre", "%(num)s places libres", item.seats_left)
         )
-        label = f"{item.session.training.title}, {format_date(services.to_local(item.session.starts_at).date(), 'd MMM')} ({state})"
+        day = format_date(services.to_local(item.session.starts_at).date(), "d MMM")
+        label = f"{item.session.training.title}, {day} ({state})"
         entries.append(DeskEntry(label, url_for("trainings.participants", session_id=item.session.id)))
     return Waiting(
         count=count,
