@@ -13,7 +13,7 @@ from ...extensions import db
 from ...themes.models import Theme
 from .. import policy
 from ..models import Practice, Status, Visibility, practice_theme
-from .finding import _load_themes
+from .finding import WITH_THEMES
 
 
 def collect_digest(
@@ -50,9 +50,9 @@ def collect_digest(
         .join(ranked, ranked.c.id == Practice.id)
         .where(ranked.c.rank <= limit)
         .order_by(Practice.published_at.desc(), Practice.id.desc())
+        .options(WITH_THEMES)
     )
     items = list(db.session.scalars(stmt).unique())
-    _load_themes(items)
     return [
         _digest_item(
             p.id,
