@@ -88,7 +88,9 @@ def test_interests_filter_practices_and_put_the_members_region_first(
     practices.add("Pratique de Gaspésie", org, region_id=gaspesie.id, theme_ids=(1,))
     practices.add("Pratique d’Estrie sur le thème 2", org, region_id=estrie.id, theme_ids=(2,))
     sessions.add("Séance à Gaspé", org, region_id=gaspesie.id)
+    sessions.add("Séance à Sherbrooke, thème 2", org, region_id=estrie.id, theme_ids=(2,))
     sessions.add("Séance à Sherbrooke", org, region_id=estrie.id)
+    sessions.add("Séance à Magog, thème 1", org, region_id=estrie.id, theme_ids=(1,))
     db.session.add(
         NotificationPreference(user_id=member.id, frequency=Frequency.WEEKLY, region_ids=[], theme_ids=[1])
     )
@@ -97,9 +99,18 @@ def test_interests_filter_practices_and_put_the_members_region_first(
     text = text_of(digests_for(smtp, member.email)[0])
     assert "Pratique d’Estrie sur le thème 1" in text
     assert "Pratique de Gaspésie" not in text  # default: their organization's region only
-    assert "thème 2" not in text  # they follow theme 1 only
-    # Sessions are not filtered by region, but theirs come first.
-    assert text.index("Séance à Sherbrooke") < text.index("Séance à Gaspé")
+    assert "Pratique d’Estrie sur le thème 2" not in text  # they follow theme 1 only
+    # Sessions are not filtered, but those of their region come first, and among them those on the
+    # themes they follow (or on no theme in particular), in the source's order.
+    lines = [line.strip() for line in text.splitlines()]
+    titles = (
+        "Séance à Sherbrooke",
+        "Séance à Magog, thème 1",
+        "Séance à Sherbrooke, thème 2",
+        "Séance à Gaspé",
+    )
+    order = [next(i for i, line in enumerate(lines) if line.endswith(title)) for title in titles]
+    assert order == sorted(order), [lines[i] for i in order]
 
 
 def test_unread_notifications_since_the_last_digest_are_included(db, make_user, sources, smtp):

@@ -59,9 +59,11 @@ _INTEREST_MODES = {"practice": "filter", "session": "order"}
 
 def _apply_interests(source, items: list[DigestItem], interests: Interests) -> list[DigestItem]:
     """Items whose mode is "filter" kept when they match the member's interests; those whose mode
-    is "order" and that lie outside the member's regions moved after the others. Stable: within
+    is "order" all kept, the member's regions first, and within them the themes they follow
+    (one list of themes for every feature: an id means the same theme everywhere). Stable: within
     the source's own order (one pass: a chunk runs this for every member and every source)."""
     first: list[DigestItem] = []
+    off_theme: list[DigestItem] = []
     last: list[DigestItem] = []
     fixed = source.interests
     for item in items:
@@ -71,9 +73,11 @@ def _apply_interests(source, items: list[DigestItem], interests: Interests) -> l
                 first.append(item)
         elif mode == "order" and not interests.in_regions(item.region_id):
             last.append(item)
+        elif mode == "order" and not interests.matches(item.region_id, item.theme_ids):
+            off_theme.append(item)
         else:
             first.append(item)
-    return first + last
+    return first + off_theme + last
 
 
 def _notification_items(user: User, since: datetime, until: datetime) -> tuple[list[DigestItem], int]:
