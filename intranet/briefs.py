@@ -18,16 +18,24 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 from markupsafe import Markup, escape
+from rq import Worker
 
+from .database import read_intent
+from .extensions import db
 from .markdown import render_markdown
 from .network import CSS_PAGE_SIZES, paper_size
 from .pdf import render_pdf
+from .queue import get_queue, get_redis
+from .tasks.models import TaskRecord, TaskStatus
+from .tasks.services import refresh_status, submit_task
 from .text import slugify
 
 NBSP = "\u00a0"
@@ -239,11 +247,6 @@ def store_pdf(data: bytes, download: str, folder: str = "briefs") -> dict:
 
 def latest_task(*cache_keys: str):
     """The newest task recorded for any of these keys (a brief with or without its cover)."""
-    import sqlalchemy as sa
-
-    from .extensions import db
-    from .tasks.models import TaskRecord
-
     return db.session.scalar(
         sa.select(TaskRecord)
         .where(TaskRecord.cache_key.in_(cache_keys))
@@ -255,9 +258,6 @@ def latest_task(*cache_keys: str):
 def request_render(*, kind: str, func: str, args: list, user, organization_id: int | None, cache_key: str):
     """Ask a worker (queue ``pdf``) for a brief; an unchanged document reuses its file. A task whose
     worker died becomes failed first, and is started anew; a failed render is not reused."""
-    from .tasks.models import TaskStatus
-    from .tasks.services import refresh_status, submit_task
-
     existing = latest_task(cache_key)
     if existing is not None and existing.status in (TaskStatus.QUEUED, TaskStatus.RUNNING):
         refresh_status(existing)
@@ -277,20 +277,9 @@ def wait_for_render(task, seconds: float):
     carry the download link itself instead of a progress bar that polls (most briefs take well
     under a second). Waits only when a worker is listening on the ``pdf`` queue; the web process
     never renders. Call after the commit: each look is its own short read transaction."""
-    import time
-
-    import sqlalchemy as sa
-
-    from .database import read_intent
-    from .extensions import db
-    from .queue import get_queue, get_redis
-    from .tasks.models import TaskRecord, TaskStatus
-
     if seconds <= 0 or task.status in (TaskStatus.DONE, TaskStatus.FAILED):
         return task
     try:
-        from rq import Worker
-
         if not Worker.all(connection=get_redis(), queue=get_queue("pdf")):
             return task
     except Exception:  # Redis unreachable: the fragment will say what happens next

@@ -6,7 +6,18 @@ import click
 import sqlalchemy as sa
 from flask import Flask
 
+from .accounts.demo import DEMO_TOTP_SECRET
+from .accounts.models import Organization, Role, Sector, User
+from .accounts.passwords import hash_password
+from .accounts.services import (
+    AccountError,
+    find_user_by_email,
+    normalize_email,
+    validate_new_password,
+)
+from .demo import ensure_regions, is_empty, load_demo
 from .extensions import db
+from .mail.services import deliver_due
 
 
 def init_app(app: Flask) -> None:
@@ -14,8 +25,6 @@ def init_app(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Only when the database has no account yet.")
     def seed_demo(if_empty: bool) -> None:
         """Load fictional demo data and print the demo accounts."""
-        from .demo import is_empty, load_demo
-
         if if_empty and not is_empty():
             click.echo("Database already has data: demo data not loaded.")
             return
@@ -23,8 +32,6 @@ def init_app(app: Flask) -> None:
         click.echo(f"Demo accounts (password for all: {accounts[0][1]}):")
         for email, _password, role in accounts:
             click.echo(f"  {role.value:<12} {email}")
-        from .accounts.demo import DEMO_TOTP_SECRET
-
         click.echo(f"Staff and admin sign in with two factors: authenticator key {DEMO_TOTP_SECRET}")
         click.echo("  (or print the current codes with: flask --app wsgi demo-codes)")
 
@@ -34,16 +41,6 @@ def init_app(app: Flask) -> None:
     @click.password_option()
     def create_admin(email: str, name: str, password: str) -> None:
         """Create the first administrator (and the network organization if needed)."""
-        from .accounts.models import Organization, Role, Sector, User
-        from .accounts.passwords import hash_password
-        from .accounts.services import (
-            AccountError,
-            find_user_by_email,
-            normalize_email,
-            validate_new_password,
-        )
-        from .demo import ensure_regions
-
         try:
             validate_new_password(password)
         except AccountError as exc:
@@ -77,8 +74,6 @@ def init_app(app: Flask) -> None:
     @app.cli.command("outbox-flush")
     def outbox_flush() -> None:
         """Send every due email now (what the scheduler does every minute)."""
-        from .mail.services import deliver_due
-
         total = {"sent": 0}
         while True:
             counts = deliver_due()

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, has_request_context
+from flask import Flask, has_request_context, request
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -204,8 +204,6 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _choose_begin_mode():
-        from flask import request
-
         view = app.view_functions.get(request.endpoint or "")
         if request.method in SAFE_METHODS and not getattr(view, "writes", False):
             read_intent()

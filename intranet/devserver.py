@@ -15,18 +15,22 @@ import sys
 import time
 from pathlib import Path
 
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from . import create_app
+from .accounts.demo import DEMO_TOTP_SECRET
+from .accounts.models import User
+from .demo import ACCOUNTS, DEMO_PASSWORD, is_empty, load_demo
+from .extensions import db
+from .practices.search import reindex_all
+from .queue import embedded_url, start_embedded_redis
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def prepare(app) -> tuple[list[tuple[str, str]], str]:
     """Migrate, load demo data if empty; returns the demo accounts present (email, role)."""
-    import sqlalchemy as sa
-    from flask_migrate import upgrade
-
-    from .accounts.models import User
-    from .demo import ACCOUNTS, DEMO_PASSWORD, is_empty, load_demo
-    from .extensions import db
-
     with app.app_context():
         upgrade(revision="heads")
         if is_empty():
@@ -34,8 +38,6 @@ def prepare(app) -> tuple[list[tuple[str, str]], str]:
             load_demo()
         else:
             # The search index's format follows the code (a developer's database may predate it).
-            from .practices.search import reindex_all
-
             reindex_all()
             db.session.commit()
         emails = [email for email, _n, _r, _o in ACCOUNTS]
@@ -56,9 +58,6 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("PASSERELLE_ENV", "development")
     os.environ.setdefault("PASSERELLE_SERVER_NAME_FOR_EMAIL", f"http://{args.host}:{args.port}")
-    from . import create_app
-    from .queue import embedded_url, start_embedded_redis
-
     app = create_app()
     redis_server = None
     if not os.environ.get("REDIS_URL"):
@@ -107,8 +106,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Comptes de démonstration (mot de passe : {password}) :", flush=True)
         for email, role in accounts:
             print(f"  {role:<12} {email}", flush=True)
-        from .accounts.demo import DEMO_TOTP_SECRET
-
         print(
             f"Équipe et administration : double authentification, clé {DEMO_TOTP_SECRET} à ajouter "
             "dans une application d’authentification (ou codes du moment : "

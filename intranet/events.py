@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from blinker import Namespace
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
 _signals = Namespace()
 
@@ -70,8 +70,6 @@ def object_key(endpoint: str, values: dict | None = None) -> str:
 
     A notification is about the object of the page it links to; opening that page (or another
     page registered as showing the same object) reads it."""
-    from flask import has_app_context
-
     values = dict(values or {})
     alias = current_app.extensions.get(OBJECT_PAGES, {}).get(endpoint) if has_app_context() else None
     if alias is not None:

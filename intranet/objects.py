@@ -16,7 +16,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
 from flask import Flask, current_app
+
+from .extensions import db
 
 if TYPE_CHECKING:
     from .accounts.models import User
@@ -80,10 +83,6 @@ def describe_objects(refs: Iterable[tuple[str, object]], user) -> dict[tuple[str
 
 def column_titles(column) -> Callable[[Sequence[int]], dict[int, str]]:
     """``titles`` read from one column of the object's table (``Practice.title``): one query."""
-    import sqlalchemy as sa
-
-    from .extensions import db
-
     model = column.class_
 
     def titles(ids: Sequence[int]) -> dict[int, str]:

@@ -27,6 +27,7 @@ from flask import Flask, Request, request
 from flask_babel import get_locale
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter, ValidationError
+from wtforms.i18n import messages_path
 
 #: PostgreSQL's ``integer``: the narrowest integer column of the schema (SQLite's are 64-bit).
 INT_MIN = -(2**31)
@@ -146,8 +147,6 @@ class _FormMessages:
     """WTForms' catalogue for the request's language, completed by ``_WTFORMS_FR``."""
 
     def __init__(self) -> None:
-        from wtforms.i18n import messages_path
-
         self.locale = str(get_locale() or "fr")
         self.catalogue = support.Translations.load(messages_path(), [self.locale], domain="wtforms")
 

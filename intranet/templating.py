@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .markdown import render_markdown
+from .security import allowed
 
 # ``app.extensions[NAV]``: the navigation entries, (order, endpoint, label, minimum rule,
 # description), by order. Features add theirs in init_app. Entries for staff or administrators are
@@ -34,8 +35,6 @@ def _nav_entries() -> list[tuple[int, str, object, str, object]]:
 
 def management_for(user) -> list[tuple[str, object, object]]:
     """The management tools this person may open: (endpoint, label, description)."""
-    from .security import allowed
-
     return [
         (endpoint, label, description)
         for _o, endpoint, label, rule, description in _nav_entries()
@@ -44,8 +43,6 @@ def management_for(user) -> list[tuple[str, object, object]]:
 
 
 def nav_for(user) -> list[tuple[str, object]]:
-    from .security import allowed
-
     entries = [
         (endpoint, label)
         for _o, endpoint, label, rule, _d in _nav_entries()

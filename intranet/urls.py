@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import request, session
+from flask import current_app, request, session
 
 RETURN_KEY = "return_to"
 
@@ -59,10 +59,6 @@ def external_url(endpoint: str, **values) -> str:
     address (``SERVER_NAME_FOR_EMAIL``) from the URL map alone, so it works the same in a request,
     a job or the CLI, and never pushes a second request context (whose teardown would run in the
     middle of the current request's transaction)."""
-    from urllib.parse import urlsplit
-
-    from flask import current_app
-
     base = urlsplit(current_app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/"))
     adapter = current_app.url_map.bind(
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"

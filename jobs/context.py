@@ -6,6 +6,10 @@ import logging
 import os
 
 from flask import Flask
+from rq import get_current_job
+
+from intranet import create_app
+from intranet.extensions import db
 
 _app: Flask | None = None
 _pid: int | None = None
@@ -14,8 +18,6 @@ _pid: int | None = None
 def get_app() -> Flask:
     global _app
     if _app is None:
-        from intranet import create_app
-
         _app = create_app()
     return _app
 
@@ -29,8 +31,6 @@ def fresh_connections_after_fork() -> None:
     """A forked work horse must not share the parent's database connections."""
     global _pid
     if _pid != os.getpid():
-        from intranet.extensions import db
-
         with get_app().app_context():
             db.engine.dispose(close=False)
         _pid = os.getpid()
@@ -40,8 +40,6 @@ class JobLogFilter(logging.Filter):
     """Stamps each log record with the RQ job id, so a worker's log reads job by job."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from rq import get_current_job
-
         job = get_current_job()
         record.job_id = job.id if job else "-"
         return True

@@ -7,18 +7,20 @@ import io
 import re
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from intranet.accounts.models import User
+from intranet.database import write_intent
 from intranet.extensions import db
 from intranet.markdown import render_markdown
 from intranet.pdf import render_pdf
-from intranet.practices import policy
+from intranet.practices import policy, search
 from intranet.practices.labels import label
-from intranet.practices.models import Practice
+from intranet.practices.models import Practice, practice_theme
 from intranet.tasks.models import TaskRecord
 
 from .runner import set_progress
@@ -32,7 +34,7 @@ class PracticeUnavailable(Exception):
 
 
 def _pages(pdf: bytes) -> int:
-    from pypdf import PdfReader
+    from pypdf import PdfReader  # lazy: pypdf, only for the jobs that read an uploaded PDF
 
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
@@ -127,12 +129,6 @@ def render_practice_pdf(practice_id: int, locale: str = "fr", *, task_id: int) -
 
 def reindex_theme(theme_id: int) -> int:
     """Index again the practices of a renamed theme (its names are searchable words)."""
-    import sqlalchemy as sa
-
-    from intranet.database import write_intent
-    from intranet.practices import search
-    from intranet.practices.models import practice_theme
-
     ids = list(
         db.session.scalars(
             sa.select(practice_theme.c.practice_id).where(practice_theme.c.theme_id == theme_id)
@@ -152,9 +148,6 @@ def optimize_index() -> None:
     """Merge the SQLite index's segments (after a redaction): FTS5 keeps a deleted row's words in
     its older segments until they merge; this merges them now. PostgreSQL: nothing to do here
     (jobs.redaction.vacuum reclaims the old row versions)."""
-    from intranet.database import write_intent
-    from intranet.practices import search
-
     if db.engine.dialect.name != "sqlite":
         return
     write_intent()

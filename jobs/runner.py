@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+from pathlib import Path
+
+from flask import current_app
+from rq import get_current_job
 
 from intranet.database import utcnow, write_intent
 from intranet.extensions import db
@@ -20,8 +24,6 @@ log = logging.getLogger(__name__)
 def set_progress(task_id: int, percent: int) -> None:
     """Report progress through the RQ job's meta (in Redis), never through the job's own
     database transaction, which must stay all-or-nothing."""
-    from rq import get_current_job
-
     job = get_current_job()
     if job is not None:
         job.meta["progress"] = max(0, min(100, int(percent)))
@@ -29,10 +31,6 @@ def set_progress(task_id: int, percent: int) -> None:
 
 
 def _discard(relative: str) -> None:
-    from pathlib import Path
-
-    from flask import current_app
-
     instance = Path(current_app.instance_path).resolve()
     path = (instance / relative).resolve()
     if instance in path.parents:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+
 from rq.cron import CronScheduler
+
+from intranet.queue import get_redis
+
+from .context import get_app
 
 # (function path, queue, interval seconds or None, cron expression or None)
 SCHEDULE: list[tuple[str, str, int | None, str | None]] = [
@@ -20,8 +26,6 @@ SCHEDULE: list[tuple[str, str, int | None, str | None]] = [
 
 
 def build(connection) -> CronScheduler:
-    import importlib
-
     scheduler = CronScheduler(connection=connection)
     for path, queue, interval, cron in SCHEDULE:
         module, _, name = path.rpartition(".")
@@ -31,10 +35,6 @@ def build(connection) -> CronScheduler:
 
 
 def main() -> None:
-    from intranet.queue import get_redis
-
-    from .context import get_app
-
     app = get_app()
     with app.app_context():
         connection = get_redis()

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from flask import current_app
+
+from intranet.briefs import download_name, render_brief, store_pdf
 from intranet.database import write_intent
 from intranet.extensions import db
+from intranet.network import network_today
 from intranet.spaces import decisions
 from intranet.spaces.meetings import feeds
+from intranet.spaces.protocols import services as protocols
+from intranet.spaces.protocols.models import Protocol
+
+from .runner import set_progress
 
 
 def send_proposal_reminders() -> int:
@@ -27,9 +35,6 @@ def send_meeting_reminders() -> int:
 
 def send_protocol_reminders() -> int:
     """Periodic (jobs.scheduler.SCHEDULE): tell a space, once, that a protocol is due for review."""
-    from intranet.network import network_today
-    from intranet.spaces.protocols import services as protocols
-
     write_intent()
     count = protocols.send_review_reminders(network_today())
     db.session.commit()
@@ -38,14 +43,6 @@ def send_protocol_reminders() -> int:
 
 def render_protocol(protocol_id: int, version_number: int, *, task_id: int) -> dict:
     """The protocol's PDF with its signatories (queue ``pdf``), through ``intranet.briefs``."""
-    from flask import current_app
-
-    from intranet.briefs import download_name, render_brief, store_pdf
-    from intranet.spaces.protocols import services as protocols
-    from intranet.spaces.protocols.models import Protocol
-
-    from .runner import set_progress
-
     protocol = db.session.get(Protocol, protocol_id)
     if protocol is None:
         raise LookupError(f"protocol {protocol_id} does not exist")

@@ -15,7 +15,11 @@ import sys
 from rq import Worker
 from rq.job import Job
 
-from intranet.queue import QUEUES
+from intranet.database import read_intent
+from intranet.extensions import db
+from intranet.mail.services import warm_up as warm_up_email
+from intranet.pdf import warm_up
+from intranet.queue import QUEUES, get_redis
 
 from .context import JobLogFilter, fresh_connections_after_fork, get_app
 
@@ -25,9 +29,6 @@ class AppJob(Job):
         fresh_connections_after_fork()
         app = get_app()
         with app.app_context():
-            from intranet.database import read_intent
-            from intranet.extensions import db
-
             read_intent()
             try:
                 return super().perform()
@@ -47,21 +48,15 @@ class AppWorker(Worker):
 def preload(queues=QUEUES) -> None:
     app = get_app()
     if "pdf" in queues:
-        import weasyprint  # noqa: F401  (paid once in the parent, shared by every forked horse)
-
-        from intranet.pdf import warm_up
+        import weasyprint  # noqa: F401  # lazy: pdf queue only; paid once here, shared by each horse
 
         warm_up()  # fonts, hyphenation dictionaries, UA stylesheet: loaded once, inherited by each horse
     if {"email", "digest"} & set(queues):
-        from intranet.mail.services import warm_up as warm_up_email
-
         with app.app_context():
             warm_up_email()  # email templates, catalogues, date formats: once, not once per job
 
 
 def main(argv: list[str] | None = None) -> None:
-    from intranet.queue import get_redis
-
     argv = list(sys.argv[1:] if argv is None else argv)
     with_scheduler = "--no-scheduler" not in argv
     burst = "--burst" in argv

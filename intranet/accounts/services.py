@@ -21,6 +21,7 @@ from ..database import rowcount, separate_write, utcnow
 from ..extensions import db
 from ..mail.services import queue_email
 from ..urls import external_url as _external
+from . import twofactor
 from .blocklist import is_common
 from .models import Organization, Role, Sector, User, UserSession
 from .passwords import hash_password, needs_rehash, verify_password
@@ -374,8 +375,6 @@ def set_active(actor: User, user: User, active: bool) -> None:
 def reset_two_factor(actor: User, user: User) -> None:
     """An administrator turns off someone's two-factor sign-in (lost phone): recorded, the person
     is told by email, and every session of theirs ends. They enrol again at their next sign-in."""
-    from . import twofactor
-
     if not actor.is_admin:
         raise AccountError(_l("Seule l’administration peut réinitialiser la double authentification."))
     if user.id == actor.id:

@@ -38,6 +38,7 @@ from .forms import (
     ProfileForm,
 )
 from .models import User, UserSession
+from .passwords import verify_password
 
 bp = Blueprint("accounts", __name__)
 
@@ -403,8 +404,6 @@ def change_password():
     password_form = ChangePasswordForm(prefix="password")
     error = None
     if password_form.validate_on_submit():
-        from .passwords import verify_password
-
         if not verify_password(user.password_hash, password_form.current.data or ""):
             error = _("Le mot de passe actuel est incorrect.")
         else:
@@ -471,8 +470,6 @@ def enable_two_factor():
 @access("member")
 @limiter.limit(_login_limit, methods=["POST"])
 def renew_recovery_codes():
-    from .passwords import verify_password
-
     user: User = current_user._get_current_object()
     if not user.two_factor_enabled:
         return redirect(url_for("accounts.enable_two_factor"), code=303)
@@ -493,8 +490,6 @@ def renew_recovery_codes():
 @access("member")
 @limiter.limit(_login_limit, methods=["POST"])
 def disable_two_factor():
-    from .passwords import verify_password
-
     user: User = current_user._get_current_object()
     if not user.two_factor_enabled or user.two_factor_required:
         return redirect(url_for("accounts.profile"), code=303)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..accounts.models import Organization, User
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
+from .vocab import Step
 
 
 class ProfileRegion(db.Model):
@@ -96,8 +97,6 @@ class Profile(db.Model):
 
     @property
     def steps(self) -> list[str]:
-        from .vocab import Step
-
         chosen = {s.step for s in self._steps}
         return [s.value for s in Step if s.value in chosen]
 

@@ -16,6 +16,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+import spacy
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
+from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
+
 from . import recognizers as r
 
 PIPELINE = "fr_core_news_sm"
@@ -52,8 +57,6 @@ class Span:
 def load_pipeline():
     """spaCy's French pipeline, NER only; once per process."""
     with _LOCK:
-        import spacy
-
         return spacy.load(PIPELINE, exclude=_UNUSED_COMPONENTS)
 
 
@@ -72,8 +75,6 @@ class AllowList:
     regions and towns. A name-like finding that lies inside one of them is dropped."""
 
     def __init__(self, phrases: Iterable[str]) -> None:
-        import re
-
         folded = {" ".join(fold_same_length(p).split()) for p in phrases if p and len(p.strip()) > 2}
         self.size = len(folded)
         self.words = frozenset(w for p in folded if " " not in p for w in [p])
@@ -93,8 +94,6 @@ class AllowList:
 
 
 def _no_context():
-    from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
-
     class NoContext(ContextAwareEnhancer):
         """Presidio's context enhancer reads lemmas, which this pipeline does not compute; the
         guard's patterns carry their own context words."""
@@ -120,8 +119,6 @@ _SENTENCE = re.compile(r"[^\n.!?…]+(?:[.!?…]+|$)")
 
 
 def _engine_class():
-    from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
-
     class CandidateSpacyEngine(SpacyNlpEngine):
         """Runs spaCy's NER only on the sentences that hold two capitalized words in a row: a
         person's name is kept only when it has two, and most sentences of a practice have none. The
@@ -157,8 +154,6 @@ def _engine_class():
 
 class Detector:
     def __init__(self, nlp=None, not_names: Iterable[str] = ()) -> None:
-        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-
         nlp = nlp if nlp is not None else load_pipeline()
         engine = _engine_class()(models=[{"lang_code": "fr", "model_name": PIPELINE}])
         engine.nlp = {"fr": nlp}  # loaded here, never through Presidio (which would download a missing model)

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 
+from ..accounts.models import Organization, Region, User
 from ..extensions import db
 from .engine import AllowList
 
@@ -19,8 +21,6 @@ _KEY = "guard_allowed_names"
 
 
 def _public_names() -> list[str]:
-    from pathlib import Path
-
     path = Path(__file__).parent / "data" / "public_names.txt"
     return [
         line.strip()
@@ -30,8 +30,6 @@ def _public_names() -> list[str]:
 
 
 def _database_names() -> Iterable[str]:
-    from ..accounts.models import Organization, Region, User
-
     yield from db.session.scalars(sa.select(Organization.name))
     yield from db.session.scalars(sa.select(Organization.town).distinct())
     yield from db.session.scalars(sa.select(Region.name))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from pathlib import Path
 
 import phonenumbers
 from presidio_analyzer import LocalRecognizer, RecognizerResult
@@ -380,8 +381,6 @@ _PARTICLES = {"de", "du", "des", "van", "von", "der", "da", "di", "el", "al", "b
 
 
 def _words_of(filename: str) -> frozenset[str]:
-    from pathlib import Path
-
     text = (Path(__file__).parent / "data" / filename).read_text(encoding="utf-8")
     return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
 

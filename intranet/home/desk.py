@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from flask import Flask, current_app
 
 from ..accounts.models import User
+from ..security import allowed
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,6 @@ def register_desk_item(app: Flask, order: int, rule: str, provide: Callable[[Use
 
 def desk_for(user: User) -> list[Waiting]:
     """What waits for this person; empty for anyone below the network's team."""
-    from ..security import allowed
-
     if not user.is_staff:
         return []
     return [item.provide(user) for item in current_app.extensions.get(DESK, []) if allowed(item.rule, user)]

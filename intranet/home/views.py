@@ -3,6 +3,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from rq import Worker
 
 from ..accounts.models import User
 from ..database import utcnow
@@ -63,8 +64,6 @@ def health():
     except Exception as exc:  # reported, not hidden: the endpoint answers 503
         checks["database"] = type(exc).__name__
     try:
-        from rq import Worker
-
         conn = get_redis()
         conn.ping()
         checks["redis"] = "ok"

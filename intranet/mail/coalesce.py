@@ -49,7 +49,7 @@ def merge(message: OutboxMessage, rendered, headers: dict | None) -> OutboxMessa
 def hold(key: str, render, *, headers: dict | None = None, **store) -> OutboxMessage:
     """Queue the email ``render(events)`` under ``key``: it replaces the one still waiting, or
     waits itself (``store``: what ``services.store_email`` takes besides the rendering)."""
-    from .services import store_email  # services calls this module: import at call time
+    from .services import store_email  # cycle: services imports this module
 
     pending = waiting(key)
     rendered = render(pending.coalesced + 1 if pending is not None else 1)

@@ -15,11 +15,17 @@ import email
 import email.policy
 import logging
 import re
+import signal
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 
+import nh3
 from flask import Flask, current_app
+
+from .. import create_app
+from ..extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +56,6 @@ _ADDRESS = re.compile(r"^([a-z0-9-]+)\+([a-z0-9.]+)@(.+)$")
 
 def dispatch(app: Flask, recipient: str, raw: bytes) -> InboundResult:
     """Hand one message for one recipient to its feature; commit what it wrote."""
-    from ..extensions import db
-
     match = _ADDRESS.match(recipient.strip().lower())
     if not match or match.group(3) != app.config["INBOUND_DOMAIN"].lower():
         return InboundResult(False, "unknown address", reject=True)
@@ -82,8 +86,6 @@ def plain_text(message: EmailMessage) -> str:
         return ""
     text = part.get_content()
     if part.get_content_type() == "text/html":
-        import nh3
-
         text = nh3.clean(re.sub(r"(?i)<br\s*/?>|</p>|</div>", "\n", text), tags=set())
     return text.replace("\r\n", "\n")
 
@@ -122,7 +124,7 @@ class _Handler:
 
 
 def controller(app: Flask, host: str | None = None, port: int | None = None):
-    from aiosmtpd.controller import Controller
+    from aiosmtpd.controller import Controller  # lazy: only the inbound SMTP server needs aiosmtpd
 
     return Controller(
         _Handler(app),
@@ -133,11 +135,6 @@ def controller(app: Flask, host: str | None = None, port: int | None = None):
 
 
 def main() -> None:  # pragma: no cover - the process make run starts
-    import signal
-    import threading
-
-    from .. import create_app
-
     app = create_app()
     server = controller(app)
     server.start()

@@ -15,7 +15,7 @@ import socket
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.headerregistry import HeaderRegistry, UnstructuredHeader
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
@@ -29,6 +29,8 @@ from markupsafe import Markup
 
 from ..database import is_sqlite, read_intent, utcnow, write_intent
 from ..extensions import db
+from ..i18n import moment, number
+from ..tasks.services import enqueue_after_commit
 from ..urls import external_url
 from . import privacy
 from .coalesce import hold
@@ -194,10 +196,6 @@ def warm_up() -> None:
     """Load what rendering email needs once, in a worker's parent process (app context): each
     forked work horse inherits the email templates compiled, the languages' catalogues and
     their date and number formats, instead of loading them again for every job."""
-    from datetime import UTC, datetime
-
-    from ..i18n import moment, number
-
     env = current_app.jinja_env
     for name in env.list_templates(filter_func=lambda name: name.startswith("email/")):
         env.get_template(name)
@@ -261,8 +259,6 @@ def store_email(
         return message
     db.session.flush()
     if deliver:
-        from ..tasks.services import enqueue_after_commit
-
         enqueue_after_commit("jobs.email.deliver_message", message.id, queue="email")
     return message
 

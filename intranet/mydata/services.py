@@ -23,10 +23,12 @@ from flask_babel import lazy_gettext as _l
 
 from .. import events
 from ..accounts import services as accounts
+from ..accounts import twofactor
 from ..accounts.models import Role, User
 from ..audit.models import AuditEvent
 from ..database import utcnow
 from ..extensions import db
+from ..mail.models import OutboxMessage
 
 OWN_COLUMNS = {
     "user_id",
@@ -178,11 +180,7 @@ def close_account(user: User) -> None:
             continue
         if not column.nullable and any(fk.ondelete == "CASCADE" for fk in column.foreign_keys):
             db.session.execute(table.delete().where(column == user.id))
-    from ..mail.models import OutboxMessage
-
     db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.user_id == user.id))
-    from ..accounts import twofactor
-
     twofactor.disable(user)
     user.name = CLOSED_NAME
     user.email = f"ferme-{user.public_id}@compte-ferme.invalid"

@@ -8,19 +8,18 @@ from flask_login import current_user, logout_user
 
 from ..accounts.models import User
 from ..accounts.passwords import verify_password
+from ..audit.labels import label
 from ..extensions import db, limiter
 from ..security import access
 from . import services
 from .forms import CloseAccountForm
+from .labels import table_label
 
 bp = Blueprint("mydata", __name__, url_prefix="/mes-donnees")
 
 
 @bp.context_processor
 def _labels():
-    from ..audit.labels import label
-    from .labels import table_label
-
     return {"table_label": table_label, "action_label": label}
 
 

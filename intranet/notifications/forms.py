@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..mail.privacy import LEVEL_LABELS, Level
@@ -54,8 +54,6 @@ class _EmailLevelChoice(FlaskForm):
     email_level = _email_level_field()
 
     def validate_email_level(self, field) -> None:
-        from wtforms.validators import ValidationError
-
         if field.data is not None and field.data not in {value for value, _label in field.choices}:
             raise ValidationError(_l("Choisissez ce que les courriels peuvent dire."))
 
@@ -82,7 +80,5 @@ class PreferencesForm(_EmailLevelChoice):
     )
 
     def validate_regions(self, field) -> None:
-        from wtforms.validators import ValidationError
-
         if not self.all_regions.data and not field.data:
             raise ValidationError(_l("Choisissez au moins une région, ou toutes les régions."))

@@ -29,7 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from ..database import utcnow
+from ..database import UTCDateTime, utcnow
 from ..extensions import db
 
 FORMAT_VERSION = 1
@@ -220,8 +220,6 @@ def read_manifest(path: Path) -> dict:
 
 
 def _restore_portable(source: Path) -> None:
-    from ..database import UTCDateTime
-
     db.session.remove()
     tables = {t.name: t for t in db.metadata.sorted_tables}
     with db.engine.begin() as conn:

@@ -6,7 +6,15 @@ import time
 from pathlib import Path
 
 import click
+import pyotp
+import sqlalchemy as sa
 from flask import Flask, current_app
+
+from ..accounts.demo import DEMO_DOMAIN
+from ..accounts.models import User
+from ..audit.jobs import purge_audit_log
+from ..extensions import db
+from .backup import BackupError, backup, prune_backups, read_manifest, restore
 
 
 def init_app(app: Flask) -> None:
@@ -23,8 +31,6 @@ def init_app(app: Flask) -> None:
     def backup_command(path: Path, portable: bool, keep_days: int | None) -> None:
         """Back up the database and the instance/ files into PATH (.tar.gz), while the site runs,
         then delete the backups beside it that are older than the retention."""
-        from .backup import BackupError, backup, prune_backups
-
         try:
             manifest = backup(path, portable=portable)
         except BackupError as exc:
@@ -44,8 +50,6 @@ def init_app(app: Flask) -> None:
     @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
     def restore_command(path: Path, force: bool, yes: bool) -> None:
         """Replace the database and instance/ files with a backup (stop the web and workers first)."""
-        from .backup import BackupError, read_manifest, restore
-
         try:
             manifest = read_manifest(path)
         except (BackupError, OSError, ValueError) as exc:
@@ -64,20 +68,11 @@ def init_app(app: Flask) -> None:
     @app.cli.command("purge-audit")
     def purge_audit() -> None:
         """Remove audit events older than AUDIT_RETENTION_DAYS (the scheduler does it daily)."""
-        from ..audit.jobs import purge_audit_log
-
         click.echo(f"{purge_audit_log()} events removed.")
 
     @app.cli.command("demo-codes")
     def demo_codes() -> None:
         """Print the current two-factor codes of the demo team (never in production)."""
-        import pyotp
-        import sqlalchemy as sa
-
-        from ..accounts.demo import DEMO_DOMAIN
-        from ..accounts.models import User
-        from ..extensions import db
-
         if current_app.config["PASSERELLE_ENV"] == "production":
             raise click.ClickException("demo-codes is refused in production.")
         team = db.session.scalars(

@@ -13,6 +13,7 @@ import re
 import time
 
 from flask import Flask, g, request
+from flask_login import current_user
 
 EXTRA_FIELDS = (
     "event",
@@ -95,8 +96,6 @@ def init_app(app: Flask) -> None:
     def _log_request(response):
         if not app.config["LOG_REQUESTS"]:
             return response
-        from flask_login import current_user
-
         started = g.get("_log_started")
         log.info(
             "request",

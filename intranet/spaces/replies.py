@@ -28,7 +28,7 @@ from ..mail import privacy
 from ..mail.inbound import InboundResult, reply_address, reply_text
 from ..mail.services import queue_email
 from ..urls import external_url
-from . import policy
+from . import policy, services
 from .models import Post, Thread
 
 PREFIX = "reponse"
@@ -129,8 +129,6 @@ def _refuse(person: User, thread_id: int, reason: str, kinds: tuple = ()) -> Inb
 
 def handle_reply(token: str, message: EmailMessage) -> InboundResult:
     """The inbound handler for ``reponse+<token>@...`` (registered by the feature's init_app)."""
-    from . import services
-
     write_intent()  # a reply is a write, as a POST on the web is
     found = read_token(token)
     if found is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -120,8 +121,6 @@ def can_see_task(task: TaskRecord, user: User) -> bool:
 
 def retry_task(task: TaskRecord) -> TaskRecord:
     """Start a failed (or abandoned) task again under a new RQ job id."""
-    import secrets
-
     refresh_status(task)
     if task.status != TaskStatus.FAILED:
         return task

@@ -16,7 +16,9 @@ from flask_babel import lazy_gettext as _l
 from ...accounts.models import Organization, Region, Role, Sector, User
 from ...database import utcnow
 from ...extensions import db
+from ...mail.services import queue_email
 from ...text import fold
+from ...urls import external_url
 from .. import aggregates, policy
 from ..models import (
     Breakdown,
@@ -353,9 +355,6 @@ def participation_counts(campaign: Campaign) -> dict[ResponseStatus, int]:
 
 def send_reminders(actor: User, campaign: Campaign, today: date) -> int:
     """Email the coordinators of every organization asked that has not submitted (once a day)."""
-    from ...mail.services import queue_email
-    from ...urls import external_url
-
     if campaign.status != CampaignStatus.OPEN:
         raise CensusError(_l("Les rappels partent pendant que le recensement est ouvert."))
     waiting = db.session.scalars(

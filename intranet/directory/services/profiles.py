@@ -11,10 +11,13 @@ from sqlalchemy.orm import selectinload
 
 from ... import events
 from ...accounts.models import Organization, Region, Sector, User
+from ...advocacy import services as advocacy
 from ...database import utcnow
 from ...extensions import db
+from ...practices import services as practices
+from ...trainings import services as trainings
 from .. import policy, vocab
-from ..models import Profile, ProfileLanguage, ProfileRegion, ProfileStep
+from ..models import Profile, ProfileLanguage, ProfileRegion, ProfileStep, Resource
 from . import query, search_text
 
 STALE_AFTER = timedelta(days=365)
@@ -77,8 +80,7 @@ def refresh_search_text(profile: Profile) -> None:
 
 
 def reindex_all() -> int:
-    from ..models import Resource
-    from .resources import refresh_search_text as refresh_resource
+    from .resources import refresh_search_text as refresh_resource  # cycle: resources imports profiles
 
     count = 0
     for org in db.session.scalars(sa.select(Organization)):
@@ -243,10 +245,6 @@ def region_counts() -> dict[int, dict[str, int]]:
 
 def linked_content(user: User, organization: Organization) -> dict:
     """What the profile links to, each through its own feature's rules."""
-    from ...advocacy import services as advocacy
-    from ...practices import services as practices
-    from ...trainings import services as trainings
-
     return {
         "practices": practices.published_by_organization(user, organization.id, limit=5),
         "sessions": trainings.upcoming_in_region(organization.region_id, limit=5),

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from ...accounts.models import Organization, Role, User
 from ...database import utcnow
 from ...extensions import db
+from ...mail.services import queue_email
 from ...urls import external_url
 from ..models import Profile
 from .profiles import STALE_AFTER, months_since
@@ -58,8 +59,6 @@ def coordinators_of(organization_id: int) -> list[User]:
 
 def remind_stale_profiles(now: datetime | None = None, limit: int = 500) -> int:
     """Queue one email per coordinator of each newly stale profile; returns how many."""
-    from ...mail.services import queue_email
-
     now = now or utcnow()
     sent = 0
     for profile in due_profiles(now, limit):
