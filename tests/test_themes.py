@@ -106,3 +106,21 @@ def test_a_retired_theme_is_offered_nowhere_new_but_kept_where_it_is(
         },
     )
     assert posted.status_code == 422  # a retired theme cannot be chosen for a new text
+
+
+def test_the_library_filter_offers_the_themes_its_practices_carry(
+    login_as, make_theme, make_practice, make_user, make_org, db
+):
+    carried = make_theme("Accès au logement")
+    make_theme("Financement des maisons")  # on no practice
+    hidden = make_theme("Santé mentale")
+    make_practice(title="Garantie de loyer", themes=[carried])
+    elsewhere = make_user("member", org=make_org(name="Maison d’ailleurs"))
+    make_practice(elsewhere, title="Grille interne", visibility="organization", themes=[hidden])
+    db.session.commit()
+    client, _ = login_as("member")
+    page = client.get("/pratiques/").get_data(as_text=True)
+    options = page[page.index('id="f-theme"') :].split("</select>")[0]
+    assert f'<option value="{carried.id}"' in options
+    assert "Financement des maisons" not in options  # nothing to find
+    assert "Santé mentale" not in options  # only on another organization's own practice

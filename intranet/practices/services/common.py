@@ -12,7 +12,7 @@ from ...extensions import db
 from ..models import Practice, Visibility
 
 MAX_ATTACHMENTS = 10
-PER_PAGE = 15  # a page of the library stays within 4 KB on the wire on a repeat visit (issue 16)
+PER_PAGE = 12  # a page of the library stays within 4 KB on the wire on a repeat visit (issue 16)
 COUNT_CAP = 300  # counts stop here ("plus de 300"): see search.WINDOW
 
 

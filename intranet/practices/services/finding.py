@@ -12,6 +12,8 @@ from sqlalchemy.orm import selectinload
 from ...accounts.models import Organization, Region, User
 from ...database import is_sqlite
 from ...extensions import db
+from ...themes import services as theme_services
+from ...themes.models import Theme
 from .. import policy, search
 from ..models import (
     Practice,
@@ -24,7 +26,6 @@ from ..models import (
     practice_theme,
 )
 from .common import COUNT_CAP, PER_PAGE
-from .themes import list_themes
 
 
 @dataclass
@@ -220,18 +221,27 @@ def revision(practice: Practice, number: int) -> PracticeRevision | None:
 
 
 def filter_choices(user: User | None = None) -> dict:
-    """What the filters offer: themes, regions and the organizations that have a practice to find
-    (shared with the network, or the reader's own): names only, never an address. Listing every
-    member organization would put hundreds of options in each page of the library."""
-    authors = sa.select(Practice.organization_id).where(
+    """What the filters offer: the themes and the organizations that have a practice to find
+    (shared with the network, or the reader's own), and the regions: names only, never an
+    address. Listing every member organization, or every theme of the network's list, would put
+    options that find nothing in each page of the library."""
+    findable = sa.and_(
         Practice.status == Status.PUBLISHED,
         sa.or_(
             Practice.visibility == Visibility.NETWORK,
             Practice.organization_id == (user.organization_id if user is not None else None),
         ),
     )
+    authors = sa.select(Practice.organization_id).where(findable)
+    carried = (
+        sa.select(practice_theme.c.theme_id)
+        .join(Practice, Practice.id == practice_theme.c.practice_id)
+        .where(findable)
+    )
     return {
-        "themes": list_themes(),
+        "themes": theme_services.sort_by_label(
+            db.session.scalars(sa.select(Theme).where(Theme.id.in_(carried)))
+        ),
         "regions": list(db.session.scalars(sa.select(Region).order_by(Region.name))),
         "organizations": list(
             db.session.execute(
