@@ -37,8 +37,7 @@ def init_app(app: Flask) -> None:
 
 
 def get_redis(app: Flask | None = None) -> redis.Redis:
-    # The proxy has _get_current_object(); Werkzeug's LocalProxy stub does not say so.
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    app = app or current_app  # the proxy reads and writes the current app's config and extensions
     conn = app.extensions.get("passerelle_redis")
     if conn is None:
         url = app.config.get("REDIS_URL")
