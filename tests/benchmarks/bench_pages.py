@@ -178,7 +178,7 @@ def _bookable(page, base: str) -> str:
 def _browser_figures(app, accounts, password, roles) -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.wire import WireMeter
+    from tests.browser.wire import WireMeter, count_refreshes, wait_refreshed
 
     server, base = _serve(app)
     try:
@@ -244,6 +244,7 @@ def _browser_figures(app, accounts, password, roles) -> None:
             context = browser.new_context(locale="fr-CA")
             page = context.new_page()
             page.clock.install()
+            count_refreshes(page)
             _sign_in(page, base, accounts[2][0], password)
             page.goto(f"{base}/formations/")
             href = page.locator("#results tbody a").first.get_attribute("href")
@@ -251,9 +252,10 @@ def _browser_figures(app, accounts, password, roles) -> None:
             page.wait_for_load_state("networkidle")
             meter = WireMeter.attach(page)
             polls = 10
-            for _ in range(polls):
+            for count in range(1, polls + 1):
                 with page.expect_response(lambda r: href in r.url):
                     page.clock.run_for(30_000)
+                wait_refreshed(page, count)
             for _ in range(100):
                 if len(meter.network) >= polls:
                     break

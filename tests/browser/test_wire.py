@@ -10,7 +10,7 @@ import pytest
 
 from intranet.database import utcnow
 from tests.browser.conftest import browser_login
-from tests.browser.wire import WireMeter
+from tests.browser.wire import WireMeter, count_refreshes, wait_refreshed
 from tests.conftest import TEST_PASSWORD
 
 KB = 1024
@@ -106,14 +106,7 @@ def test_a_page_left_open_costs_little_and_does_not_keep_the_session_alive(
     context = browser.new_context(locale="fr-CA")
     page = context.new_page()
     page.clock.install()
-    # The browser tells of each refresh once htmx is done with it: a swapped box arms its next
-    # timer only when it settles, and moving the clock before that would skip a poll.
-    page.add_init_script(
-        "window.__done = 0;"
-        " document.addEventListener('htmx:afterRequest',"
-        "   e => { if (e.detail.xhr.status !== 200) window.__done++; });"
-        " document.addEventListener('htmx:afterSettle', () => { window.__done++; });"
-    )
+    count_refreshes(page)
     browser_login(page, live_server, user.email, TEST_PASSWORD)
     page.goto(f"{live_server}/formations/seances/{sessions[0].id}")
     page.wait_for_load_state("networkidle")
@@ -124,7 +117,7 @@ def test_a_page_left_open_costs_little_and_does_not_keep_the_session_alive(
         with page.expect_response(lambda r: "/formations/seances/" in r.url) as answer:
             page.clock.run_for(30_000)
         polls.append(answer.value.status)
-        page.wait_for_function("count => window.__done >= count", arg=count)
+        wait_refreshed(page, count)
     assert polls[0] == 200 and set(polls[1:]) == {304}, polls
 
     def replies():

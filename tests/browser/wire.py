@@ -83,3 +83,23 @@ class WireMeter:
         return ", ".join(
             f"{e.url.split('/', 3)[-1]} {e.status} {e.encoded} B {e.encoding}" for e in self.network
         )
+
+
+# The page counts the refreshes htmx is done with: a swapped region arms its next timer only once it
+# settles (a short timer of the page's own clock), so moving a test's clock before then skips a poll.
+_COUNT_REFRESHES = (
+    "window.__refreshed = 0;"
+    " document.addEventListener('htmx:afterRequest',"
+    "   e => { if (e.detail.xhr.status !== 200) window.__refreshed++; });"
+    " document.addEventListener('htmx:afterSettle', () => { window.__refreshed++; });"
+)
+
+
+def count_refreshes(page) -> None:
+    """Before the page loads: from then on, `wait_refreshed` can wait for htmx to finish."""
+    page.add_init_script(_COUNT_REFRESHES)
+
+
+def wait_refreshed(page, count: int) -> None:
+    """Waits until htmx has finished `count` requests on this page (swapped and settled, or not swapped)."""
+    page.wait_for_function("count => window.__refreshed >= count", arg=count)
