@@ -20,6 +20,7 @@ from urllib.parse import unquote
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 
 from intranet.database import utcnow
 from intranet.mail import privacy
@@ -380,9 +381,27 @@ FUNCTIONAL = {
 UNTITLED = {"directory_profile_stale"}
 
 
+def test_kinds_registered_on_one_app_stay_on_it(app):
+    # Registries live on the app: another app's kinds of email and of content are its own.
+    other = Flask("other")
+    privacy.register_email_kind(other, privacy.EmailKind("elsewhere", "space", "Ailleurs", "Ailleurs"))
+    privacy.register_item_content(other, "elsewhere_item", "space")
+    assert "elsewhere" not in privacy.email_kinds()
+    assert privacy.content_of_item("notification:elsewhere_item") == "other"
+    assert privacy.email_kind("space_post").content == "space"  # the spaces' init_app registered it
+    assert privacy.content_of_item("notification:space_protocol_open") == "space"
+    with other.app_context():
+        assert privacy.email_kind("elsewhere").content == "space"
+        assert "invitation" in privacy.email_kinds() and "space_post" not in privacy.email_kinds()
+        assert privacy.content_of_item("notification:elsewhere_item") == "space"
+        assert privacy.content_of_item("practice") == "practice"
+    with pytest.raises(ValueError):
+        privacy.register_item_content(other, "elsewhere_item", "no such content")
+
+
 def test_every_kind_of_email_has_a_scenario():
     # "discreet" is not sent by itself: it is what any email about content becomes at that level.
-    assert set(SCENARIOS) == set(privacy.EMAIL_KINDS) - {"discreet"}
+    assert set(SCENARIOS) == set(privacy.email_kinds()) - {"discreet"}
 
 
 @pytest.mark.parametrize("locale", ["fr", "en"])

@@ -101,7 +101,7 @@ class _Capture(smtplib.SMTP):
 
 
 def _reference(row, monkeypatch, boundary: str):
-    monkeypatch.setattr(services, "formatdate", lambda localtime=False: DATE)
+    monkeypatch.setattr(services.building, "formatdate", lambda localtime=False: DATE)
     msg = services.build_message(row)
     if msg.is_multipart():
         msg.set_boundary(boundary)

@@ -10,7 +10,9 @@ scheduler's ``flush_outbox`` sends it once the window has passed.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
@@ -18,6 +20,9 @@ from flask import current_app
 from ..database import is_sqlite, utcnow
 from ..extensions import db
 from .models import MailStatus, OutboxMessage
+
+if TYPE_CHECKING:
+    from .services.composing import RenderedEmail
 
 
 def waiting(key: str) -> OutboxMessage | None:
@@ -33,7 +38,7 @@ def waiting(key: str) -> OutboxMessage | None:
     return db.session.scalars(query.order_by(OutboxMessage.id.desc()).limit(1)).first()
 
 
-def merge(message: OutboxMessage, rendered, headers: dict | None) -> OutboxMessage:
+def merge(message: OutboxMessage, rendered: RenderedEmail, headers: dict[str, str] | None) -> OutboxMessage:
     """The newer email replaces the waiting one's envelope and body; the window stays."""
     message.subject = rendered.subject
     message.sender_name = rendered.sender_name
@@ -46,17 +51,37 @@ def merge(message: OutboxMessage, rendered, headers: dict | None) -> OutboxMessa
     return message
 
 
-def hold(key: str, render, *, headers: dict | None = None, **store) -> OutboxMessage:
+def hold(
+    key: str,
+    render: Callable[[int], RenderedEmail],
+    *,
+    to: str,
+    kind: str,
+    user_id: int | None = None,
+    headers: dict[str, str] | None = None,
+    attachments: Iterable[tuple[str, str, bytes]] = (),
+    dedupe_key: str | None = None,
+) -> OutboxMessage:
     """Queue the email ``render(events)`` under ``key``: it replaces the one still waiting, or
-    waits itself (``store``: what ``services.store_email`` takes besides the rendering)."""
-    from .services import store_email  # cycle: services imports this module
+    waits itself (the rest: what ``services.store_email`` takes besides the rendering)."""
+    from .services.outbox import store_email  # cycle: the outbox imports this module
 
     pending = waiting(key)
     rendered = render(pending.coalesced + 1 if pending is not None else 1)
     if pending is not None:
         return merge(pending, rendered, headers)
     # Not delivered now: the scheduler's flush_outbox sends it once the window has passed.
-    message = store_email(rendered, headers=headers, deliver=False, flush=False, **store)
+    message = store_email(
+        rendered,
+        to=to,
+        kind=kind,
+        user_id=user_id,
+        headers=headers,
+        attachments=attachments,
+        dedupe_key=dedupe_key,
+        deliver=False,
+        flush=False,
+    )
     message.coalesce_key = key
     message.coalesced = 1
     message.next_attempt_at = utcnow() + timedelta(seconds=int(current_app.config["EMAIL_COALESCE_SECONDS"]))

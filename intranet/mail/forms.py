@@ -8,7 +8,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from ..guard import GuardedForm, GuardedStringField
 from . import privacy
-from .privacy import CONTENT_KINDS, EMAIL_KINDS, LEVEL_LABELS, LOCALES, Level
+from .privacy import CONTENT_KINDS, LEVEL_LABELS, LOCALES, Level
 
 LEVEL_CHOICES = [(level.value, LEVEL_LABELS[level]) for level in (Level.FULL, Level.TITLES, Level.DISCREET)]
 LANGUAGE_NAMES = {"fr": "français", "en": "English"}
@@ -58,7 +58,7 @@ def settings_form_class() -> type[MailSettingsForm]:
                 expect=("person_name", "honorific"),
             ),
         )
-    for key, kind in EMAIL_KINDS.items():
+    for key, kind in privacy.email_kinds().items():
         for locale in LOCALES:
             setattr(
                 Form,

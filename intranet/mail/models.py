@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
 class MailStatus(enum.StrEnum):
@@ -20,7 +20,7 @@ class MailStatus(enum.StrEnum):
     FAILED = "failed"  # gave up after many temporary failures
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     __tablename__ = "outbox_message"
     __table_args__ = (sa.Index("ix_outbox_message_coalesce", "coalesce_key", "status"),)
 
@@ -56,7 +56,7 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class MailSettings(db.Model):
+class MailSettings(Model):
     """The network's email privacy settings: one row (id 1), set by the administrator.
 
     No row means the defaults of ``intranet.mail.privacy``. Levels are stored by value

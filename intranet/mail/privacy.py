@@ -23,9 +23,12 @@ from __future__ import annotations
 import enum
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Protocol, overload
 
-from flask import current_app, g, has_app_context
+from flask import Flask, current_app, g, has_app_context
 from flask_babel import force_locale, ngettext
 from flask_babel import lazy_gettext as _l
 
@@ -46,8 +49,19 @@ class Level(enum.StrEnum):
         """How much the level reveals: discreet 0, titles 1, full 2."""
         return _RANKS[self]
 
+    @overload
     @classmethod
-    def parse(cls, value, default: Level | None = None) -> Level | None:
+    def parse(cls, value: str | None, default: Level) -> Level: ...
+
+    @overload
+    @classmethod
+    def parse(cls, value: str | None, default: None = None) -> Level | None: ...
+
+    @classmethod
+    def parse(cls, value: str | None, default: Level | None = None) -> Level | None:
+        """The level named ``value``, else ``default``."""
+        if value is None:
+            return default
         try:
             return cls(value)
         except ValueError:
@@ -88,53 +102,63 @@ CONTENT_KINDS = {
 DEFAULT_LEVEL = Level.TITLES
 DEFAULT_CAPS = {"advocacy_draft": Level.TITLES}
 
-# Digest items and notifications by kind -> kind of content.
-_ITEM_CONTENT = {
-    "practice": "practice",
-    "session": "training",
-    "cosign": "advocacy",
-    "review": "advocacy_draft",
-    "waitlist_promoted": "training",
-    "training_cancelled": "training",
-    "practice_comment": "practice",
-    "practice_withdrawn": "practice",
-    "practice_report": "practice",
-    "cosign_request": "advocacy",
-    "advocacy_cosign_open": "advocacy",
-    "advocacy_publish": "advocacy",
-    "advocacy_archive": "advocacy",
-    "advocacy_comment": "advocacy_draft",
-    "draft_reviewed": "advocacy_draft",
-    "advocacy_submit": "advocacy_draft",
-    "advocacy_resubmit": "advocacy_draft",
-    "advocacy_start_review": "advocacy_draft",
-    "advocacy_request_changes": "advocacy_draft",
-    "advocacy_approve": "advocacy_draft",
-    "space_thread": "space",
-    "space_reply": "space",
-    "space_mention": "space",
-    "space_report": "space",
-    "space_proposal": "space",
-    "space_proposal_reminder": "space",
-    "space_outcome": "space",
-    "space_meeting": "space",
-    "space_meeting_date": "space",
-    "space_minutes": "space",
-    "space_meeting_reminder": "space",
-    "resource": "directory",
-}
+# Registries on the app (``app.extensions``), like the project's others: what a feature registers
+# in its ``init_app`` belongs to that app alone. The built-in entries below are read-only; the
+# first registration copies them into the app's dict, which readers then take as it is.
+
+#: ``app.extensions[ITEM_CONTENT_KEY]``: digest items and notifications by kind -> kind of content.
+ITEM_CONTENT_KEY = "passerelle.item_content"
+
+# The built-in ones (``register_item_content`` adds a feature's).
+BUILT_IN_ITEM_CONTENT: Mapping[str, str] = MappingProxyType(
+    {
+        "practice": "practice",
+        "session": "training",
+        "cosign": "advocacy",
+        "review": "advocacy_draft",
+        "waitlist_promoted": "training",
+        "training_cancelled": "training",
+        "practice_comment": "practice",
+        "practice_withdrawn": "practice",
+        "practice_report": "practice",
+        "cosign_request": "advocacy",
+        "advocacy_cosign_open": "advocacy",
+        "advocacy_publish": "advocacy",
+        "advocacy_archive": "advocacy",
+        "advocacy_comment": "advocacy_draft",
+        "draft_reviewed": "advocacy_draft",
+        "advocacy_submit": "advocacy_draft",
+        "advocacy_resubmit": "advocacy_draft",
+        "advocacy_start_review": "advocacy_draft",
+        "advocacy_request_changes": "advocacy_draft",
+        "advocacy_approve": "advocacy_draft",
+        "space_thread": "space",
+        "space_reply": "space",
+        "space_mention": "space",
+        "space_report": "space",
+        "space_proposal": "space",
+        "space_proposal_reminder": "space",
+        "space_outcome": "space",
+        "space_meeting": "space",
+        "space_meeting_date": "space",
+        "space_minutes": "space",
+        "space_meeting_reminder": "space",
+        "resource": "directory",
+    }
+)
 
 
 def content_of_item(kind: str) -> str:
     """The kind of content of a digest item (``"practice"``, ``"notification:practice_comment"``...)."""
-    return _ITEM_CONTENT.get(kind.split(":", 1)[-1], "other")
+    contents = current_app.extensions.get(ITEM_CONTENT_KEY, BUILT_IN_ITEM_CONTENT)
+    return contents.get(kind.split(":", 1)[-1], "other")
 
 
-def register_item_content(kind: str, content: str) -> None:
+def register_item_content(app: Flask, kind: str, content: str) -> None:
     """A feature says which kind of content its digest items and notifications of ``kind`` are."""
     if content not in CONTENT_KINDS:
         raise ValueError(f"unknown kind of content {content!r}")
-    _ITEM_CONTENT[kind] = content
+    app.extensions.setdefault(ITEM_CONTENT_KEY, dict(BUILT_IN_ITEM_CONTENT))[kind] = content
 
 
 # --- kinds of email (their neutral subjects) -------------------------------------------------
@@ -154,21 +178,28 @@ class EmailKind:
     # like phishing). Never at "discreet", and never a name holding a revealing word.
     keeps: frozenset[str] = frozenset()
 
-    def shows(self, key: str, value, level: Level) -> bool:
+    def shows(self, key: str, value: object, level: Level) -> bool:
         """Whether a name left out below "full" is still shown at ``level``."""
         if level == Level.FULL:
             return True
         return level == Level.TITLES and key in self.keeps and not revealing_words(str(value or ""))
 
 
-EMAIL_KINDS: dict[str, EmailKind] = {}
+#: ``app.extensions[EMAIL_KINDS_KEY]``: the kinds of email by key, built-in and registered.
+EMAIL_KINDS_KEY = "passerelle.email_kinds"
 
 
-def register_email_kind(kind: EmailKind) -> None:
-    EMAIL_KINDS[kind.key] = kind
+def register_email_kind(app: Flask, kind: EmailKind) -> None:
+    """A feature's kind of email (from its ``init_app``): ``queue_email(kind=...)`` needs one."""
+    app.extensions.setdefault(EMAIL_KINDS_KEY, dict(BUILT_IN_EMAIL_KINDS))[kind.key] = kind
 
 
-for _kind in (
+def email_kinds() -> Mapping[str, EmailKind]:
+    """The current app's kinds of email by key: the built-in ones, then those its features registered."""
+    return current_app.extensions.get(EMAIL_KINDS_KEY, BUILT_IN_EMAIL_KINDS)
+
+
+_BUILT_IN = (
     EmailKind(
         "invitation",
         "account",
@@ -215,8 +246,8 @@ for _kind in (
     EmailKind("digest_daily", "other", _l("Résumé du jour"), _l("Votre résumé du jour : {n}")),
     EmailKind("digest_weekly", "other", _l("Résumé de la semaine"), _l("Votre résumé de la semaine : {n}")),
     EmailKind("discreet", "other", _l("Tout courriel au niveau discret"), _l("Du nouveau pour vous : {n}")),
-):
-    register_email_kind(_kind)
+)
+BUILT_IN_EMAIL_KINDS: Mapping[str, EmailKind] = MappingProxyType({kind.key: kind for kind in _BUILT_IN})
 
 DEFAULT_SENDER_NAME = _l("Passerelle")
 
@@ -289,9 +320,11 @@ _COUNTED = {
 
 def email_kind(key: str) -> EmailKind:
     try:
-        return EMAIL_KINDS[key]
+        return email_kinds()[key]
     except KeyError:
-        raise KeyError(f"unknown kind of email {key!r}: register it in intranet.mail.privacy") from None
+        raise KeyError(
+            f"unknown kind of email {key!r}: register it with intranet.mail.privacy.register_email_kind"
+        ) from None
 
 
 def _load() -> Settings:
@@ -345,7 +378,7 @@ def save_settings(
     row.subjects = {
         kind: {loc: " ".join(text.split()) for loc, text in texts.items() if text and text.strip()}
         for kind, texts in subjects.items()
-        if kind in EMAIL_KINDS and any(t and t.strip() for t in texts.values())
+        if kind in email_kinds() and any(t and t.strip() for t in texts.values())
     }
     row.updated_by_id = actor.id if actor is not None else None
     db.session.flush()
@@ -356,18 +389,28 @@ def save_settings(
 # --- a recipient's level ---------------------------------------------------------------------
 
 
-def member_level(pref) -> Level:
+class EmailPreference(Protocol):
+    """What mail reads of a member's preference (``notifications``' row, which mail never imports)."""
+
+    @property
+    def email_level(self) -> str | None: ...
+
+    @property
+    def locale(self) -> str | None: ...
+
+
+def member_level(pref: EmailPreference | None) -> Level:
     """The level a member chose (their preference row, or None), else the network's default."""
     chosen = Level.parse(pref.email_level) if pref is not None and pref.email_level else None
     return chosen or settings().default_level
 
 
-def level_for(pref, content: str) -> Level:
+def level_for(pref: EmailPreference | None, content: str) -> Level:
     """What an email about ``content`` may show this member: their level within the network's cap."""
     return lowest(member_level(pref), settings().cap(content))
 
 
-def recipient_locale(pref, fallback: str | None) -> str:
+def recipient_locale(pref: EmailPreference | None, fallback: str | None) -> str:
     """The language of a member's emails: their preference's, else ``fallback`` (their interface's)."""
     return (pref.locale if pref is not None and pref.locale else None) or fallback or "fr"
 
@@ -378,7 +421,7 @@ def recipient_locale(pref, fallback: str | None) -> str:
 PREFERENCE_LOOKUP = "passerelle.email_preference"
 
 
-def preference_of(user_id: int | None):
+def preference_of(user_id: int | None) -> EmailPreference | None:
     if user_id is None or not has_app_context():
         return None
     lookup = current_app.extensions.get(PREFERENCE_LOOKUP)

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..security import access
 from . import privacy
 from .forms import settings_form_class
-from .privacy import CONTENT_KINDS, EMAIL_KINDS, LOCALES, Level
+from .privacy import CONTENT_KINDS, LOCALES, Level
 
 bp = Blueprint("mail", __name__, url_prefix="/gestion")
 
@@ -20,10 +20,11 @@ bp = Blueprint("mail", __name__, url_prefix="/gestion")
 def _defaults() -> dict:
     """The built-in neutral texts, shown as placeholders: an empty field means "this one"."""
     defaults = {}
+    kinds = privacy.email_kinds()
     for locale in LOCALES:
         with force_locale(locale):
             defaults[f"sender_{locale}"] = str(privacy.DEFAULT_SENDER_NAME)
-            for key, kind in EMAIL_KINDS.items():
+            for key, kind in kinds.items():
                 defaults[f"subject_{key}_{locale}"] = str(kind.subject)
     return defaults
 
@@ -33,13 +34,14 @@ def _defaults() -> dict:
 def settings():
     form = settings_form_class()()
     current = privacy.settings()
+    kinds = privacy.email_kinds()
     if request.method == "GET":
         form.default_level.data = current.default_level.value
         for key in CONTENT_KINDS:
             form[f"cap_{key}"].data = current.cap(key).value
         for locale in LOCALES:
             form[f"sender_{locale}"].data = current.sender_names.get(locale, "")
-            for key in EMAIL_KINDS:
+            for key in kinds:
                 form[f"subject_{key}_{locale}"].data = (current.subjects.get(key) or {}).get(locale, "")
     elif form.validate_on_submit():
         privacy.save_settings(
@@ -49,7 +51,7 @@ def settings():
             sender_names={locale: form[f"sender_{locale}"].data or "" for locale in LOCALES},
             subjects={
                 key: {locale: form[f"subject_{key}_{locale}"].data or "" for locale in LOCALES}
-                for key in EMAIL_KINDS
+                for key in kinds
             },
         )
         events.audit.send(
@@ -71,7 +73,7 @@ def settings():
             form=form,
             defaults=_defaults(),
             content_kinds=CONTENT_KINDS,
-            email_kinds=EMAIL_KINDS,
+            email_kinds=kinds,
             locales=LOCALES,
         ),
         status,

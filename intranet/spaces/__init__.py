@@ -42,6 +42,7 @@ def init_app(app: Flask) -> None:
     register_kind(app, "space_meeting_reminder", _l("Rappel : rencontre demain"))
     register_demo(app, 60, demo.load)
     register_inbound(app, replies.PREFIX, replies.handle_reply)
+    replies.register_email_kinds(app)
     redaction.register(app)
     meeting_guarded.register(app)
 
@@ -86,7 +87,7 @@ def _init_protocols(app: Flask) -> None:
     register_kind(app, "space_protocol_adopted", _l("Protocole adopté"))
     register_kind(app, "space_protocol_review", _l("Protocole à revoir"))
     for kind in (*protocols.NOTIFICATION_KINDS, "space_protocol"):
-        register_item_content(kind, "space")
+        register_item_content(app, kind, "space")
     register_task_access(app, protocols.PDF_TASK_KIND, protocols.can_see_pdf_task)
     register_task_guard(app, protocols.PDF_TASK_KIND, protocols.can_see_pdf_task)
     events.register_profile_content(

@@ -16,7 +16,7 @@ import time
 from email.message import EmailMessage
 from email.utils import parseaddr
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import User
@@ -34,20 +34,26 @@ from .models import Post, Thread
 PREFIX = "reponse"
 COALESCE_SECONDS = 600  # a burst of posts in one thread within ten minutes: one email each
 
-privacy.register_email_kind(
-    privacy.EmailKind(
-        "space_post", "space", _l("Discussion d’un espace"), _l("Du nouveau dans une discussion")
+
+def register_email_kinds(app: Flask) -> None:
+    """The emails about a discussion and about a refused reply (from the spaces' ``init_app``)."""
+    privacy.register_email_kind(
+        app,
+        privacy.EmailKind(
+            "space_post", "space", _l("Discussion d’un espace"), _l("Du nouveau dans une discussion")
+        ),
     )
-)
-privacy.register_email_kind(
-    privacy.EmailKind(
-        "space_reply_refused",
-        "space",
-        _l("Réponse par courriel non publiée"),
-        _l("Votre réponse n’a pas été publiée"),
-        functional=True,
+    privacy.register_email_kind(
+        app,
+        privacy.EmailKind(
+            "space_reply_refused",
+            "space",
+            _l("Réponse par courriel non publiée"),
+            _l("Votre réponse n’a pas été publiée"),
+            functional=True,
+        ),
     )
-)
+
 
 REFUSALS = ("expired", "sender", "not_allowed", "empty", "guard")  # the template says each in words
 
