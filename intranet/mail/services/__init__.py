@@ -18,7 +18,6 @@ from .building import EMAIL_POLICY, build_message, outgoing, sender_header
 from .composing import FULL_ONLY, RenderedEmail, _gettext, compose, render_email, warm_up
 from .delivery import CLAIM_TIMEOUT, MAX_ATTEMPTS, Mailer, deliver_due
 from .outbox import queue_email, store_email
-from .transports import is_smtp_reachable
 
 __all__ = [
     "_gettext",
@@ -28,7 +27,6 @@ __all__ = [
     "deliver_due",
     "EMAIL_POLICY",
     "FULL_ONLY",
-    "is_smtp_reachable",
     "Mailer",
     "MAX_ATTEMPTS",
     "outgoing",

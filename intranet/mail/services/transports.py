@@ -4,7 +4,6 @@ SMTP server, both behind one small interface (``Transport``)."""
 from __future__ import annotations
 
 import smtplib
-import socket
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
@@ -87,14 +86,3 @@ class SMTPTransport:
 def open_transport() -> Transport:
     """The configured transport, connected (raises ``OSError`` or ``SMTPException`` when not)."""
     return FileTransport() if current_app.config["MAIL_BACKEND"] == "file" else SMTPTransport()
-
-
-def is_smtp_reachable() -> bool:
-    cfg = current_app.config
-    if cfg["MAIL_BACKEND"] == "file":
-        return True
-    try:
-        with socket.create_connection((cfg["MAIL_SERVER"], int(cfg["MAIL_PORT"])), timeout=3):
-            return True
-    except OSError:
-        return False
