@@ -10,13 +10,13 @@ from redis.exceptions import RedisError
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
 
 from ..accounts import services as accounts
-from ..accounts.forms import InviteForm, OrganizationForm, RoleForm
+from ..accounts.forms import InviteForm, OrganizationForm, RoleForm, role_choices
 from ..accounts.models import Role, Sector, User
 from ..confirm import Confirmation, confirm_first
 from ..extensions import db
 from ..home.desk import DeskEntry, Waiting, desk_for
 from ..queue import QUEUES, failed_job_count
-from ..security import access, require
+from ..security import access, found, require
 from ..tasks.services import submit_task
 from ..templating import management_for
 from ..vocabulary import word
@@ -73,10 +73,10 @@ def organizations():
         try:
             org = accounts.create_organization(
                 current_user,
-                name=form.name.data,
+                name=form.name.data or "",
                 sector=Sector(form.sector.data),
                 region_id=form.region_id.data,
-                town=form.town.data,
+                town=form.town.data or "",
             )
         except accounts.AccountError as exc:
             error = str(exc)
@@ -97,8 +97,7 @@ def organizations():
 @bp.route("/organismes/<int:org_id>", methods=["GET", "POST"])
 @access("coordinator")
 def organization(org_id: int):
-    org = services.manageable_organization(current_user, org_id)
-    require(org is not None)
+    org = found(services.manageable_organization(current_user, org_id))
     form = InviteForm()
     if current_user.is_staff:
         form.organization_id.choices = services.organization_choices()
@@ -108,7 +107,7 @@ def organization(org_id: int):
         allowed = {Role.MEMBER.value, Role.COORDINATOR.value} | (
             {Role.STAFF.value} if current_user.is_staff else set()
         )
-        form.role.choices = [c for c in form.role.choices if c[0] in allowed]
+        form.role.choices = [c for c in role_choices() if c[0] in allowed]
     if request.method == "GET":
         form.organization_id.data = org.id
     error = None
@@ -117,8 +116,8 @@ def organization(org_id: int):
             user = accounts.invite(
                 current_user,
                 accounts.Invitation(
-                    email=form.email.data,
-                    name=form.name.data,
+                    email=form.email.data or "",
+                    name=form.name.data or "",
                     organization_id=form.organization_id.data,
                     role=Role(form.role.data),
                     locale=form.locale.data,
@@ -141,9 +140,7 @@ def organization(org_id: int):
 
 
 def _person(user_id: int) -> User:
-    user = services.manageable_person(current_user, user_id)
-    require(user is not None)
-    return user
+    return found(services.manageable_person(current_user, user_id))
 
 
 def _act_on_person(user: User, action, success):

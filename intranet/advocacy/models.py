@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organization, User
 from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model, db
 from ..files.models import StoredFile
 from ..text import fold
 from ..themes.models import Theme
@@ -64,7 +64,7 @@ STATUS_LABELS = {
 LANGUAGES = {"fr": "Français", "en": "English"}
 
 
-class Position(db.Model):
+class Position(Model):
     """An advocacy text. Its working content is edited in place; each submission freezes a version."""
 
     __tablename__ = "advocacy_position"
@@ -134,7 +134,7 @@ position_theme = sa.Table(
 )
 
 
-class Version(db.Model):
+class Version(Model):
     """The content of a position as it was submitted (frozen; reviewers comment on it)."""
 
     __tablename__ = "advocacy_version"
@@ -166,7 +166,7 @@ class Version(db.Model):
         return KIND_LABELS[self.kind]
 
 
-class Transition(db.Model):
+class Transition(Model):
     """One step of the workflow: who moved the position, when, from where to where, and why."""
 
     __tablename__ = "advocacy_transition"
@@ -190,7 +190,7 @@ class Transition(db.Model):
         return STATUS_LABELS[self.to_status]
 
 
-class Comment(db.Model):
+class Comment(Model):
     __tablename__ = "advocacy_comment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -205,7 +205,7 @@ class Comment(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class Cosignature(db.Model):
+class Cosignature(Model):
     """An organization signing a position, by one of its coordinators; withdrawn keeps the trace."""
 
     __tablename__ = "advocacy_cosignature"
@@ -226,7 +226,7 @@ class Cosignature(db.Model):
     signed_by: Mapped[User | None] = relationship()
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     __tablename__ = "advocacy_attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,6 +13,7 @@ Results are computed once per campaign revision and network threshold (the campa
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -144,7 +145,7 @@ def compute(campaign: Campaign, k: int) -> Results:
     # The questions' columns read once (each ORM attribute read costs, and the loops below run
     # for every question, category and region).
     asked = [(q.id, q.parent_id, tuple(c for c, _label in q.categories)) for q in questions]
-    cells: dict[tuple[int, int, str], Cell] = {}
+    cells: dict[Hashable, Cell] = {}  # keyed (question id, region id, category)
     relations: list[Relation] = []
     children: dict[int, list[int]] = {}
     for question_id, parent_id, _cats in asked:

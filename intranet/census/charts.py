@@ -40,7 +40,8 @@ def bar_chart(chart_id: str, title: str, rows: list[tuple[str, Shown]]) -> Marku
     """Horizontal bars, one per row (regions), the value written after each bar."""
     label_w, bar_w, row_h, top = 190, 300, 22, 8
     height = top * 2 + row_h * len(rows)
-    peak = _nice_max(max((c.value for _l, c in rows if c.shown), default=0))
+    # A shown cell has a value, a hidden one none (``Shown``).
+    peak = _nice_max(max((c.value for _l, c in rows if c.value is not None), default=0))
     parts = [
         f'<svg class="chart" id="{chart_id}" role="img" aria-labelledby="{chart_id}-t" '
         f'viewBox="0 0 {label_w + bar_w + 70} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">',
@@ -71,7 +72,7 @@ def line_chart(chart_id: str, title: str, points: list[tuple[str, Shown]]) -> Ma
     """A year-over-year line: shown figures joined in order; a hidden one breaks the line."""
     width, height, left, bottom, top = 560, 200, 50, 30, 14
     plot_w, plot_h = width - left - 20, height - top - bottom
-    peak = _nice_max(max((c.value for _l, c in points if c.shown), default=0))
+    peak = _nice_max(max((c.value for _l, c in points if c.value is not None), default=0))
     step = plot_w / max(len(points) - 1, 1)
     parts = [
         f'<svg class="chart" id="{chart_id}" role="img" aria-labelledby="{chart_id}-t" '
@@ -89,7 +90,7 @@ def line_chart(chart_id: str, title: str, points: list[tuple[str, Shown]]) -> Ma
         parts.append(
             f'<text x="{x}" y="{height - 10}" text-anchor="middle" font-size="11">{escape(label)}</text>'
         )
-        if cell.shown:
+        if cell.value is not None:  # shown
             y = round(top + plot_h - plot_h * cell.value / peak, 1)
             segment.append(f"{x},{y}")
             parts.append(f'<circle cx="{x}" cy="{y}" r="4" fill="{COLOR}" data-value="{cell.value}"/>')

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organization, User
 from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 
 
 class Period(enum.StrEnum):
@@ -83,7 +83,7 @@ def categories(breakdown: str | None) -> tuple[tuple[str, object], ...]:
     return CATEGORIES.get(Breakdown(breakdown), ()) if breakdown else ()
 
 
-class Campaign(db.Model):
+class Campaign(Model):
     __tablename__ = "census_campaign"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,7 +130,7 @@ class Campaign(db.Model):
         return f"<Campaign {self.id} {self.status}>"
 
 
-class Question(db.Model):
+class Question(Model):
     """An aggregate count. A part (``parent_id``) adds up with its siblings to its parent's count;
     a breakdown splits the count into categories that add up to it."""
 
@@ -173,7 +173,7 @@ RESPONSE_LABELS = {
 }
 
 
-class Response(db.Model):
+class Response(Model):
     """One organization's answer to one campaign (a row per organization asked, made at opening).
 
     The region is the organization's when it was asked, so the results do not move if it moves."""
@@ -213,7 +213,7 @@ class Response(db.Model):
         return {(v.question_id, v.category): v.value for v in self.values}
 
 
-class Value(db.Model):
+class Value(Model):
     """One figure of a response: a question's count (category "") or one category of its breakdown."""
 
     __tablename__ = "census_value"
@@ -228,7 +228,7 @@ class Value(db.Model):
     value: Mapped[int] = mapped_column(sa.Integer)
 
 
-class Total(db.Model):
+class Total(Model):
     """The sums of a closed campaign's submitted figures by question, region and category, written
     once when it closes (one INSERT ... SELECT) so that results read a few thousand rows, not every
     figure. Only ``intranet.census.aggregates`` reads them, and shows them only suppressed."""
@@ -247,7 +247,7 @@ class Total(db.Model):
     positive: Mapped[int] = mapped_column(sa.Integer)  # organizations whose figure is above zero
 
 
-class CensusSettings(db.Model):
+class CensusSettings(Model):
     """The network's census settings: one row (id 1); none means the defaults."""
 
     __tablename__ = "census_settings"

@@ -97,6 +97,7 @@ def report_context(campaign: Campaign, locale: str) -> dict:
 
 
 def report_html(context: dict) -> str:
+    assert current_app.template_folder is not None  # create_app names it
     css = (Path(current_app.template_folder) / "census" / "pdf" / "report.css").read_text(encoding="utf-8")
     with force_locale(context["lang"]):
         return render_template("census/pdf/report.html", css=Markup(css), **context)

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..guard import record_confirmed
 from ..network import network_zone
 from ..params import int_arg
-from ..security import access, require, require_row
+from ..security import access, found, require, require_row
 from ..text import slugify
 from ..urls import wants_fragment
 from . import aggregates, charts, policy, report
@@ -74,8 +74,10 @@ def _campaign_form(form: CampaignForm, *, creating: bool) -> None:
 
 
 def _data(form: CampaignForm) -> campaigns.CampaignData:
+    """Read a validated form: its required fields have their value."""
+    assert form.starts_on.data is not None  # InputRequired: a date once the form validated
     return campaigns.CampaignData(
-        name=form.name.data,
+        name=form.name.data or "",
         period=form.period.data,
         starts_on=form.starts_on.data,
         closes_on=form.closes_on.data,
@@ -98,7 +100,7 @@ def create():
             campaign = campaigns.create_campaign(current_user, _data(form), copy_from=source)
         except CensusError as exc:
             db.session.rollback()
-            form.starts_on.errors.append(str(exc.args[0]))
+            form.starts_on.errors = [*form.starts_on.errors, str(exc.args[0])]
         else:
             record_confirmed(form, user=current_user, obj=campaign)
             db.session.commit()
@@ -121,7 +123,7 @@ def edit(campaign_id: int):
             campaigns.update_campaign(current_user, campaign, _data(form))
         except CensusError as exc:
             db.session.rollback()
-            form.closes_on.errors.append(str(exc.args[0]))
+            form.closes_on.errors = [*form.closes_on.errors, str(exc.args[0])]
         else:
             record_confirmed(form, user=current_user, obj=campaign)
             db.session.commit()
@@ -185,7 +187,7 @@ def add_question(campaign_id: int):
             question = campaigns.add_question(current_user, campaign, _question_data(form))
         except CensusError as exc:
             db.session.rollback()
-            form.label.errors.append(str(exc.args[0]))
+            form.label.errors = [*form.label.errors, str(exc.args[0])]
         else:
             record_confirmed(form, user=current_user, obj=question)
             db.session.commit()
@@ -213,7 +215,7 @@ def edit_question(campaign_id: int, question_id: int):
             campaigns.update_question(current_user, question, _question_data(form))
         except CensusError as exc:
             db.session.rollback()
-            form.label.errors.append(str(exc.args[0]))
+            form.label.errors = [*form.label.errors, str(exc.args[0])]
         else:
             record_confirmed(form, user=current_user, obj=question)
             db.session.commit()
@@ -315,7 +317,7 @@ def threshold():
     if request.method == "GET":
         form.min_count.data = aggregates.threshold()
     if form.validate_on_submit():
-        campaigns.save_threshold(current_user, form.min_count.data)
+        campaigns.save_threshold(current_user, form.min_count.data or 0)
         db.session.commit()
         flash(_("Seuil enregistré."), "success")
         return _to("census.index")
@@ -349,7 +351,7 @@ def highlights(campaign_id: int):
 @access("coordinator")
 def answer(campaign_id: int):
     campaign = _campaign(campaign_id)
-    response = answers.response_of(campaign, current_user.organization_id)
+    response = found(answers.response_of(campaign, current_user.organization_id))
     require(policy.can_read_own(current_user, response))
     editable = policy.can_answer(current_user, response)
     last = answers.last_year(campaign, response.organization_id)
@@ -419,11 +421,11 @@ def _own(campaign: Campaign) -> dict | None:
 @bp.route("/<int:campaign_id>/resultats")
 @access("member")
 def results(campaign_id: int):
-    campaign, found = _results(campaign_id)
+    campaign, computed = _results(campaign_id)
     return render_template(
         "census/results.html",
         campaign=campaign,
-        results=found,
+        results=computed,
         own=_own(campaign),
         highlights=campaigns.published_highlights(campaign),
         task=report.current_task(current_user, campaign),
@@ -434,16 +436,15 @@ def results(campaign_id: int):
 @bp.route("/<int:campaign_id>/resultats/<int:question_id>")
 @access("member")
 def question_results(campaign_id: int, question_id: int):
-    campaign, found = _results(campaign_id)
-    question = found.question(question_id)
-    require(question is not None)
-    rows = [(name, question.by_region[region_id]) for region_id, name in found.regions]
+    campaign, computed = _results(campaign_id)
+    question = found(computed.question(question_id))
+    rows = [(name, question.by_region[region_id]) for region_id, name in computed.regions]
     history = aggregates.history(campaign, question.key)
-    labels = dict(db.session.get(Question, question.id).categories)
+    labels = dict(require_row(Question, question.id).categories)
     return render_template(
         "census/question_results.html",
         campaign=campaign,
-        results=found,
+        results=computed,
         question=question,
         category_labels=labels,
         bars=charts.bar_chart("bars", _("%(q)s par région", q=question.label), rows),
@@ -466,8 +467,8 @@ def question_results(campaign_id: int, question_id: int):
 @bp.route("/<int:campaign_id>/resultats.csv")
 @access("member")
 def results_csv(campaign_id: int):
-    campaign, found = _results(campaign_id)
-    return csv_response(report.csv_rows(campaign, found), f"{slugify(campaign.name) or 'recensement'}.csv")
+    campaign, computed = _results(campaign_id)
+    return csv_response(report.csv_rows(campaign, computed), f"{slugify(campaign.name) or 'recensement'}.csv")
 
 
 @bp.route("/<int:campaign_id>/rapport", methods=["POST"])

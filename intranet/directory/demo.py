@@ -98,7 +98,7 @@ ORGANIZATIONS = (
 )
 
 # (name, provider, coverage, regions, languages, modalities, training, cost, delay)
-RESOURCES = (
+RESOURCES: tuple[tuple[str, str, str, list[str], list[str], list[str], str, str, str], ...] = (
     ("Ligne d’interprètes Parole-Sûre", "Coopérative Parole-Sûre", "province",
      [], ["ar", "es", "prs", "fa", "ps", "ti", "uk", "ru"], ["telephone", "video"],
      "yes", "Gratuit pour les organismes membres", "Moins de 15 minutes"),
@@ -141,6 +141,7 @@ RESOURCES = (
 def load() -> None:
     regions = {r.name: r for r in db.session.scalars(sa.select(Region))}
     staff = db.session.scalar(sa.select(User).where(User.role == Role.STAFF).limit(1))
+    assert staff is not None  # load_demo made the demo accounts, a staff member among them
     coordinator = db.session.scalar(
         sa.select(User).where(User.role == Role.COORDINATOR).order_by(User.id).limit(1)
     )
@@ -231,6 +232,7 @@ def load() -> None:
             ResourceNote(resource_id=first.id, author_id=coordinator.id, body="Très réactive, même le soir.")
         )
         reported = db.session.scalar(sa.select(Resource).order_by(Resource.id.desc()).limit(1))
+        assert reported is not None  # there is a first resource, so a last one
         db.session.add(
             ResourceReport(
                 resource_id=reported.id,

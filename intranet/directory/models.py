@@ -17,11 +17,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Organization, User
 from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .vocab import Step
 
 
-class ProfileRegion(db.Model):
+class ProfileRegion(Model):
     __tablename__ = "directory_profile_region"
     __table_args__ = (sa.Index("ix_directory_profile_region_region", "region_id"),)
 
@@ -31,7 +31,7 @@ class ProfileRegion(db.Model):
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id", ondelete="CASCADE"), primary_key=True)
 
 
-class ProfileStep(db.Model):
+class ProfileStep(Model):
     __tablename__ = "directory_profile_step"
     __table_args__ = (sa.Index("ix_directory_profile_step_step", "step"),)
 
@@ -41,7 +41,7 @@ class ProfileStep(db.Model):
     step: Mapped[str] = mapped_column(sa.String(30), primary_key=True)
 
 
-class ProfileLanguage(db.Model):
+class ProfileLanguage(Model):
     __tablename__ = "directory_profile_language"
     __table_args__ = (sa.Index("ix_directory_profile_language_code", "code"),)
 
@@ -51,7 +51,7 @@ class ProfileLanguage(db.Model):
     code: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
 
 
-class Profile(db.Model):
+class Profile(Model):
     """What an organization says of itself in the directory. One per organization."""
 
     __tablename__ = "directory_profile"
@@ -120,7 +120,7 @@ class ResourceStatus(enum.StrEnum):
     REJECTED = "rejected"
 
 
-class ResourceRegion(db.Model):
+class ResourceRegion(Model):
     __tablename__ = "directory_resource_region"
     __table_args__ = (sa.Index("ix_directory_resource_region_region", "region_id"),)
 
@@ -130,7 +130,7 @@ class ResourceRegion(db.Model):
     region_id: Mapped[int] = mapped_column(sa.ForeignKey("region.id", ondelete="CASCADE"), primary_key=True)
 
 
-class ResourceLanguage(db.Model):
+class ResourceLanguage(Model):
     __tablename__ = "directory_resource_language"
     __table_args__ = (sa.Index("ix_directory_resource_language_code", "code"),)
 
@@ -140,7 +140,7 @@ class ResourceLanguage(db.Model):
     code: Mapped[str] = mapped_column(sa.String(8), primary_key=True)
 
 
-class Resource(db.Model):
+class Resource(Model):
     __tablename__ = "directory_resource"
     __table_args__ = (
         sa.Index("ix_directory_resource_status_name", "status", "name"),
@@ -215,7 +215,7 @@ class Resource(db.Model):
         return self.status == ResourceStatus.PUBLISHED
 
 
-class ResourceReport(db.Model):
+class ResourceReport(Model):
     """« Cette fiche n’est plus à jour »: flagged until the network's team resolves it."""
 
     __tablename__ = "directory_resource_report"
@@ -234,7 +234,7 @@ class ResourceReport(db.Model):
     organization: Mapped[Organization | None] = relationship()
 
 
-class ResourceNote(db.Model):
+class ResourceNote(Model):
     """A member's note on a resource (what worked, what to know): read by every member."""
 
     __tablename__ = "directory_resource_note"

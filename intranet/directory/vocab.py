@@ -9,6 +9,7 @@ English name, the pages the reader's language.
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -76,7 +77,8 @@ class Kind(enum.StrEnum):
     OTHER = "other"
 
 
-KIND_LABELS = {
+# Keyed by the kind as a resource stores it, a plain string (each Kind is one).
+KIND_LABELS: dict[str, Any] = {
     Kind.INTERPRETING: _l("Interprétariat"),
     Kind.LEGAL: _l("Juridique"),
     Kind.HEALTH: _l("Santé"),

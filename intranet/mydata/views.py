@@ -67,7 +67,7 @@ def close():
     form = CloseAccountForm()
     if not form.validate_on_submit():
         return _page(form, status=422)
-    if not verify_password(user.password_hash, form.password.data):
+    if not verify_password(user.password_hash, form.password.data or ""):
         return _page(form, _("Le mot de passe actuel est incorrect."), 422)
     try:
         services.close_account(user)

@@ -16,7 +16,7 @@ from sqlalchemy.types import TypeDecorator
 
 from ..accounts.models import Organization, Region, User
 from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model, db
 from ..files.models import StoredFile
 from ..themes.models import Theme
 
@@ -76,7 +76,7 @@ practice_sector = sa.Table(
 )
 
 
-class Practice(db.Model):
+class Practice(Model):
     __tablename__ = "practice"
     __table_args__ = (
         # The list pages: published practices by recency, overall and per organization / region.
@@ -154,15 +154,22 @@ class Practice(db.Model):
         return f"<Practice {self.id} {self.status}>"
 
 
-class PracticeApproach(db.Model):
+class PracticeApproach(Model):
     __table__ = practice_approach
 
+    # The table's columns, declared for the type checker (the mapping reads them from ``__table__``).
+    approach: Mapped[str]
+    practice_id: Mapped[int]
 
-class PracticeSector(db.Model):
+
+class PracticeSector(Model):
     __table__ = practice_sector
 
+    sector: Mapped[str]
+    practice_id: Mapped[int]
 
-class PracticeRevision(db.Model):
+
+class PracticeRevision(Model):
     """A published state of a practice, kept so that anyone who can see it can see what changed."""
 
     __tablename__ = "practice_revision"
@@ -183,7 +190,7 @@ class PracticeRevision(db.Model):
     editor: Mapped[User | None] = relationship()
 
 
-class PracticeAttachment(db.Model):
+class PracticeAttachment(Model):
     __tablename__ = "practice_attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -194,7 +201,7 @@ class PracticeAttachment(db.Model):
     file: Mapped[StoredFile] = relationship(lazy="joined")
 
 
-class PracticeComment(db.Model):
+class PracticeComment(Model):
     __tablename__ = "practice_comment"
     __table_args__ = (sa.Index("ix_practice_comment_practice", "practice_id", "created_at"),)
 
@@ -209,7 +216,7 @@ class PracticeComment(db.Model):
     practice: Mapped[Practice] = relationship()
 
 
-class PracticeHelpfulMark(db.Model):
+class PracticeHelpfulMark(Model):
     """« Cela m’a été utile »: one per person and practice."""
 
     __tablename__ = "practice_helpful"
@@ -223,7 +230,7 @@ class PracticeHelpfulMark(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class PracticeBookmark(db.Model):
+class PracticeBookmark(Model):
     """« Ma sélection »."""
 
     __tablename__ = "practice_bookmark"
@@ -238,7 +245,7 @@ class PracticeBookmark(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class PracticeReport(db.Model):
+class PracticeReport(Model):
     """A member tells the moderators that a practice or a comment needs a look."""
 
     __tablename__ = "practice_report"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Flask, url_for
 from flask_babel import lazy_gettext as _l
+from markupsafe import escape
 
 from ..search import Found, Query, Result, Source, register_source
 from . import highlights, services
@@ -17,7 +18,8 @@ def find(query: Query, user, limit: int) -> Found:
     marked = highlights.for_page(page.items, query.text)
     results = []
     for practice in page.items:
-        title, text = marked.get(practice.id) or (practice.title, practice.summary[:200])
+        # Unmarked, escaped here as the template would: the same page, a Markup like a marked one.
+        title, text = marked.get(practice.id) or (escape(practice.title), escape(practice.summary[:200]))
         meta = " · ".join(
             n for n in (practice.organization.name, practice.region.name if practice.region else "") if n
         )

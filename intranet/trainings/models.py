@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import Region, User
 from ..database import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model, db
 from ..themes.models import Theme
 
 
@@ -38,7 +38,7 @@ training_theme_link = sa.Table(
 )
 
 
-class Training(db.Model):
+class Training(Model):
     __tablename__ = "training"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,7 +60,7 @@ class Training(db.Model):
     )
 
 
-class TrainingSession(db.Model):
+class TrainingSession(Model):
     __tablename__ = "training_session"
     __table_args__ = (
         sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
@@ -102,7 +102,7 @@ class TrainingSession(db.Model):
         return self.format == SessionFormat.ONLINE
 
 
-class Registration(db.Model):
+class Registration(Model):
     """One person's seat or waiting-list place for a session (one row per person and session)."""
 
     __tablename__ = "training_registration"
@@ -134,7 +134,7 @@ class Registration(db.Model):
     registered_by: Mapped[User | None] = relationship(foreign_keys=[registered_by_id])
 
 
-class Evaluation(db.Model):
+class Evaluation(Model):
     __tablename__ = "training_evaluation"
     __table_args__ = (
         sa.UniqueConstraint("session_id", "user_id", name="uq_training_evaluation_session_user"),
@@ -152,7 +152,7 @@ class Evaluation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class CalendarFeed(db.Model):
+class CalendarFeed(Model):
     """The secret of a member's personal calendar feed (a URL they paste into their calendar)."""
 
     __tablename__ = "training_calendar_feed"

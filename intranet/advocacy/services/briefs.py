@@ -76,6 +76,7 @@ def current_briefs(positions: list[Position]) -> dict[int, TaskRecord | None]:
         for task in db.session.scalars(
             sa.select(TaskRecord).where(TaskRecord.cache_key.in_(keys)).order_by(TaskRecord.id.desc())
         ):
+            assert task.cache_key is not None  # selected by its cache key
             position_id = keys[task.cache_key]
             if found[position_id] is None:  # the newest, as latest_task
                 found[position_id] = task
@@ -88,9 +89,9 @@ def request_brief(user: User, position: Position, *, cover: bool = False) -> Tas
     A failed render is not reused: asking again starts a new task (the old one stays for staff).
     ``cover``: a cover page of its own (a short text gets none unless asked).
     """
-    if not policy.can_request_brief(user, position):
-        raise AdvocacyError(_l("Aucune version soumise : le dossier PDF n’est pas encore possible."))
     version = position.latest_version
+    if not policy.can_request_brief(user, position) or version is None:  # the policy asks for a version
+        raise AdvocacyError(_l("Aucune version soumise : le dossier PDF n’est pas encore possible."))
     return request_render(
         kind=BRIEF_TASK_KIND,
         func="jobs.advocacy.render_brief",

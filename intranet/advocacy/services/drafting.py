@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from ...accounts.models import User
-from ...database import utcnow
+from ...database import rowcount, utcnow
 from ...extensions import db
 from ...files.services import UploadError, attach_upload, remove_attached
 from ...themes import services as theme_services
@@ -68,7 +68,7 @@ def update_position(user: User, position: Position, data: PositionData, *, base_
         .execution_options(synchronize_session=False)
     )
     db.session.expire(position, ["revision", "updated_at", "updated_by_id"])
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise EditConflict(position)
     _apply(position, data)
     db.session.flush()
@@ -110,7 +110,7 @@ def add_attachment(user: User, position: Position, upload) -> Attachment:
 
 
 def remove_attachment(user: User, attachment: Attachment) -> None:
-    position = db.session.get(Position, attachment.position_id)
+    position = db.session.get_one(Position, attachment.position_id)  # its foreign key: always there
     if not policy.can_manage_attachments(user, position):
         raise AdvocacyError(_l("Ce texte ne peut plus être modifié à cette étape."))
     remove_attached(attachment)

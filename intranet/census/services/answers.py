@@ -74,20 +74,22 @@ def check(
         total = result.values[(question.id, "")]
         if question.categories and total is not None:
             parts = [result.values[(question.id, c)] for c, _label in question.categories]
-            if all(p is not None for p in parts) and sum(parts) != total:
+            known = [p for p in parts if p is not None]
+            if len(known) == len(parts) and sum(known) != total:
                 result.errors.setdefault(
                     field_name(question.id),
                     _l(
-                        "Les catégories font %(sum)s, pas le total de %(total)s.", sum=sum(parts), total=total
+                        "Les catégories font %(sum)s, pas le total de %(total)s.", sum=sum(known), total=total
                     ),
                 )
         children = [q for q in campaign.questions if q.parent_id == question.id]
         if children and total is not None:
             parts = [result.values[(child.id, "")] for child in children]
-            if all(p is not None for p in parts) and sum(parts) != total:
+            known = [p for p in parts if p is not None]
+            if len(known) == len(parts) and sum(known) != total:
                 result.errors.setdefault(
                     field_name(question.id),
-                    _l("Ses parties font %(sum)s, pas le total de %(total)s.", sum=sum(parts), total=total),
+                    _l("Ses parties font %(sum)s, pas le total de %(total)s.", sum=sum(known), total=total),
                 )
         last = last_year.get(question.key)
         if last and total is not None and abs(total - last) * 2 > last:

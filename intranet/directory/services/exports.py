@@ -256,16 +256,16 @@ def hsds_datapackage(now: datetime | None = None) -> dict:
         providers: dict[str, str] = {}
         for resource in _published_resources(shareable_only=True):
             provider = resource.provider or resource.name
-            org_id = providers.get(provider)
-            if org_id is None:
-                org_id = providers[provider] = hsds_id("provider", provider)
-                tables["organizations"].append(_organization(org_id, provider))
+            provider_id = providers.get(provider)
+            if provider_id is None:
+                provider_id = providers[provider] = hsds_id("provider", provider)
+                tables["organizations"].append(_organization(provider_id, provider))
             service_id = hsds_id("resource", resource.id)
             modalities = ", ".join(str(vocab.MODALITY_LABELS[m]) for m in resource.modalities)
             tables["services"].append(
                 _service(
                     service_id,
-                    org_id,
+                    provider_id,
                     name=resource.name,
                     description=resource.description or None,
                     url=resource.website or None,

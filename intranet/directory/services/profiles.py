@@ -36,7 +36,7 @@ def _new_organization(mapper, connection, target: Organization) -> None:
     """An organization appears in the directory as soon as it exists (its profile to complete)."""
     now = utcnow()
     connection.execute(
-        sa.insert(Profile.__table__).values(
+        sa.insert(Profile).values(
             organization_id=target.id,
             description="",
             services_details="",
@@ -55,7 +55,7 @@ def _new_organization(mapper, connection, target: Organization) -> None:
     )
     if target.region_id is not None:
         connection.execute(
-            sa.insert(ProfileRegion.__table__).values(organization_id=target.id, region_id=target.region_id)
+            sa.insert(ProfileRegion).values(organization_id=target.id, region_id=target.region_id)
         )
 
 

@@ -17,7 +17,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def _both(labels) -> list[str]:
-    words = []
+    words: list[str] = []
     for locale in ("fr", "en"):
         with force_locale(locale):
             words.extend(str(label) for label in labels)
@@ -25,7 +25,7 @@ def _both(labels) -> list[str]:
 
 
 def language_words(codes) -> list[str]:
-    words = []
+    words: list[str] = []
     for code in codes:
         names = vocab.LANGUAGES.get(code)
         if names:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -221,7 +222,8 @@ def render_digest(
     kind = "digest_daily" if frequency == Frequency.DAILY else "digest_weekly"
     unsubscribe_url = links("notifications.unsubscribe", token=make_unsubscribe_token(user))
     count = digest.item_count
-    common = {
+    # The template context both bodies share (compose reads count, the rest goes to the template).
+    common: dict[str, Any] = {
         "count": count,
         "home_url": links("home.index"),
         "preferences_url": links("notifications.preferences"),
@@ -247,6 +249,7 @@ def render_digest(
                 intro=intro,
                 **common,
             )
+            assert rendered.body_html is not None  # compose renders the HTML body unless html=False
             if len(rendered.body_html.encode()) <= HTML_LIMIT:
                 break
     return rendered, unsubscribe_headers(unsubscribe_url)

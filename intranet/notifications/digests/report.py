@@ -50,11 +50,11 @@ def ledger_report(limit: int = 10, now: datetime | None = None) -> list[PeriodRe
         .group_by(DigestDelivery.period_key, DigestDelivery.status)
     ):
         reports[key].recorded[DeliveryStatus(status).value] = count
-    for key, status, count in db.session.execute(
+    for key, mail_status, count in db.session.execute(
         sa.select(DigestDelivery.period_key, OutboxMessage.status, sa.func.count())
         .join(OutboxMessage, OutboxMessage.id == DigestDelivery.outbox_message_id)
         .where(DigestDelivery.period_key.in_(keys))
         .group_by(DigestDelivery.period_key, OutboxMessage.status)
     ):
-        reports[key].delivery[MailStatus(status).value] = count
+        reports[key].delivery[MailStatus(mail_status).value] = count
     return list(reports.values())

@@ -18,7 +18,7 @@ statement, so search never returns (or counts) what the searcher may not see (ru
 Ranking every match of a very common word (« femme » is in most practices) costs a relevance
 computation per match (bm25 or ts_rank): at 100,000 practices that is far over the page budget on
 both engines. So a search takes the ``WINDOW`` most recent matching practices the searcher may see
-and ranks those by relevance (``relevance``: the same Python scoring on both engines, from the
+and ranks those by relevance (``ranking``: the same Python scoring on both engines, from the
 words of the title and summary), then recency.
 A query matching fewer practices (nearly all real ones) is ranked in full; the count shown says
 « plus de 300 » otherwise, and the pages never go past that window.
@@ -48,8 +48,8 @@ line), ``planner`` (taking the window: ``WINDOW``, ``window_statement``, Postgre
 from __future__ import annotations
 
 from .french import STOPWORDS, normalized, query_terms, stem, words
-from .index import index_practice, optimize, reindex_all, remove_practice
-from .planner import DENSE, RECENT, WINDOW, _pg_window, has_terms, window, window_statement
+from .index import index_practice, optimize, reindex_all
+from .planner import DENSE, RECENT, WINDOW, _pg_window, window, window_statement
 from .postgres import (
     PG_FACET,
     POSTGRES_CREATE,
@@ -60,7 +60,6 @@ from .postgres import (
     pg_query,
     pg_tsquery,
 )
-from .ranking import relevance
 from .sqlite import FTS_FACET, SQLITE_CREATE, SQLITE_DROP, _sqlite_match, facets
 from .tokens import facet_tokens
 
@@ -81,7 +80,6 @@ __all__ = [
     "_sqlite_match",
     "facet_tokens",
     "facets",
-    "has_terms",
     "index_practice",
     "normalized",
     "optimize",
@@ -90,8 +88,6 @@ __all__ = [
     "pg_tsquery",
     "query_terms",
     "reindex_all",
-    "relevance",
-    "remove_practice",
     "stem",
     "window",
     "window_statement",

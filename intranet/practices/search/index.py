@@ -60,8 +60,3 @@ def optimize() -> None:
     """SQLite: merge the index into one segment, dropping what deleted entries left behind."""
     if db.session.get_bind().dialect.name == "sqlite":
         sqlite.optimize()
-
-
-def remove_practice(practice_id: int) -> None:
-    if db.session.get_bind().dialect.name == "sqlite":
-        sqlite.remove_entry(practice_id)

@@ -15,7 +15,7 @@ from ...database import UTCDateTime
 from ...extensions import db
 from ..models import Practice, Status
 from .french import query_terms
-from .postgres import _pg_tsquery, pg_query
+from .postgres import pg_query
 from .ranking import rank
 from .sqlite import _facet_filter, _fts, _sqlite_match
 
@@ -26,16 +26,10 @@ RECENT = 1000
 DENSE = 25
 
 
-def has_terms(q: str) -> bool:
-    if db.session.get_bind().dialect.name == "sqlite":
-        return bool(query_terms(q))
-    return _pg_tsquery(q) is not None
-
-
 def window_statement(user, filters, conditions: list) -> sa.Select | None:
     """The search window as one statement: (id, search_words) of the ``WINDOW + 1`` most
     recent visible, filtered matches, most recent first; None when the query has no searchable
-    word. The engine's index finds the matches; ``relevance`` ranks this short list.
+    word. The engine's index finds the matches; ``ranking.rank`` ranks this short list.
     (PostgreSQL takes the same rows in steps, ``_pg_window``; this statement is its reference.)"""
     if db.session.get_bind().dialect.name == "sqlite":
         terms = query_terms(filters.q)

@@ -17,25 +17,12 @@ def _padded(words_line: str) -> str:
     return " " + "  ".join(words_line.split()) + " "
 
 
-def relevance(
-    terms: list[str], title_words: list[str], summary_words: list[str], idf: dict[str, float]
-) -> float:
-    """How well a practice answers the query: the words in its title count most, then in its
-    summary (a match in the body alone counts only as a match). Saturating term frequency as in
-    bm25; the last word is a prefix, as typed."""
-    return _relevance(
-        terms,
-        _padded(" ".join(title_words)),
-        len(title_words),
-        _padded(" ".join(summary_words)),
-        len(summary_words),
-        idf,
-    )
-
-
 def _relevance(
     terms: list[str], title: str, title_length: int, summary: str, summary_length: int, idf: dict[str, float]
 ) -> float:
+    """How well a practice answers the query: the words in its title count most, then in its
+    summary (a match in the body alone counts only as a match). Saturating term frequency as in
+    bm25; the last word is a prefix, as typed. ``title`` and ``summary`` are ``_padded``."""
     score = 0.0
     last = len(terms) - 1
     for index, term in enumerate(terms):

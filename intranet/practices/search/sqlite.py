@@ -60,10 +60,6 @@ def optimize() -> None:
     db.session.execute(sa.text("INSERT INTO practice_fts(practice_fts) VALUES ('optimize')"))
 
 
-def remove_entry(practice_id: int) -> None:
-    db.session.execute(sa.text("DELETE FROM practice_fts WHERE rowid = :id"), {"id": practice_id})
-
-
 def _sqlite_match(terms: list[str]) -> str:
     # Each term quoted (no FTS5 syntax from users); the last one is a prefix: search as you type.
     quoted = [f'"{t}"' for t in terms]

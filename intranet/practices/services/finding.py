@@ -108,10 +108,13 @@ def find(user: User, filters: Filters, page: int = 1, per_page: int = PER_PAGE) 
     if filters.q.strip():
         return _search(user, filters, conditions, page, per_page)
     stmt = sa.select(Practice).where(*conditions)
-    counted = db.session.scalar(
-        sa.select(sa.func.count()).select_from(
-            stmt.with_only_columns(Practice.id).limit(COUNT_CAP + 1).subquery()
+    counted = (
+        db.session.scalar(
+            sa.select(sa.func.count()).select_from(
+                stmt.with_only_columns(Practice.id).limit(COUNT_CAP + 1).subquery()
+            )
         )
+        or 0
     )
     capped = counted > COUNT_CAP
     total = min(counted, COUNT_CAP)

@@ -3,6 +3,7 @@ attachments, revisions, and a moderator's withdrawal. The search index follows e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import SimpleNamespace
 
 import sqlalchemy as sa
@@ -126,7 +127,7 @@ def create_practice(
     data: PracticeData,
     *,
     publish: bool,
-    uploads: list[FileStorage] = (),
+    uploads: Sequence[FileStorage] = (),
 ) -> Practice:
     """A new practice, published or as a draft. Its texts were checked by the form's guard
     (``intranet.guard``); a caller without a form checks them with ``guard.check_text``."""
@@ -163,8 +164,8 @@ def update_practice(
     *,
     expected_version: int,
     publish: bool,
-    uploads: list[FileStorage] = (),
-    remove_attachment_ids: list[int] = (),
+    uploads: Sequence[FileStorage] = (),
+    remove_attachment_ids: Sequence[int] = (),
 ) -> Practice:
     """Save an edit. ``publish``: the result is published (a new revision when content changed);
     otherwise it is kept as a draft. Raises Conflict when the practice changed since the form was

@@ -56,11 +56,23 @@ def lock_session(session_id: int) -> TrainingSession | None:
     return db.session.scalar(query)
 
 
+def lock_known_session(session_id: int) -> TrainingSession:
+    """``lock_session`` for a session the caller has loaded. Sessions are cancelled, never deleted,
+    so it is there; were it gone meanwhile, the change is refused as for an unknown session."""
+    session = lock_session(session_id)
+    if session is None:
+        raise TrainingError(_l("Cette séance n’existe pas."))
+    return session
+
+
 def _confirmed_count(session_id: int) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Registration)
-        .where(Registration.session_id == session_id, Registration.status == CONFIRMED)
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Registration)
+            .where(Registration.session_id == session_id, Registration.status == CONFIRMED)
+        )
+        or 0
     )
 
 
@@ -71,9 +83,10 @@ def register(
     now = now or utcnow()
     if not policy.can_act_for(actor, person):
         raise TrainingError(_l("Vous ne pouvez pas inscrire cette personne."))
-    session = lock_session(session.id)
-    if session is None or not policy.can_see_session(actor, session):
+    locked = lock_session(session.id)
+    if locked is None or not policy.can_see_session(actor, locked):
         raise TrainingError(_l("Cette séance n’existe pas."))
+    session = locked  # reloaded under the lock
     state = registration_state(session, now)
     if not session.training.published:
         raise TrainingError(_l("Cette formation n’est pas encore publiée."))
@@ -130,7 +143,7 @@ def cancel_registration(
     now = now or utcnow()
     if not policy.can_act_for(actor, registration.user):
         raise TrainingError(_l("Vous ne pouvez pas annuler cette inscription."))
-    session = lock_session(registration.session_id)
+    session = lock_known_session(registration.session_id)
     db.session.refresh(registration)
     if registration.status == CANCELLED:
         raise TrainingError(_l("Cette inscription est déjà annulée."))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Literal, overload
 
 import sqlalchemy as sa
 
@@ -23,6 +24,14 @@ def my_registrations(user: User) -> list[Registration]:
             .order_by(TrainingSession.starts_at.desc())
         ).all()
     )
+
+
+@overload
+def feed_for(user: User, *, create: Literal[True] = ...) -> CalendarFeed: ...
+
+
+@overload
+def feed_for(user: User, *, create: bool) -> CalendarFeed | None: ...
 
 
 def feed_for(user: User, *, create: bool = True) -> CalendarFeed | None:

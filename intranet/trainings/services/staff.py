@@ -18,7 +18,7 @@ from ...tasks.models import TaskRecord
 from ...themes import services as theme_services
 from .. import policy
 from ..models import Registration, SessionFormat, Training, TrainingSession
-from .booking import _confirmed_count, _fill_seats, lock_session
+from .booking import _confirmed_count, _fill_seats, lock_known_session
 from .catalogue import participants, waiting_list
 from .common import CONFIRMED, WAITING, TrainingError
 from .emails import _email_changed, _email_session_cancelled
@@ -133,7 +133,7 @@ def update_session(
     _require_staff(actor)
     now = now or utcnow()
     _validate(data)
-    session = lock_session(session.id)
+    session = lock_known_session(session.id)
     if session.is_cancelled:
         raise TrainingError(_l("Cette séance a été annulée."))
     confirmed = _confirmed_count(session.id)
@@ -177,7 +177,7 @@ def set_capacity(actor: User, session: TrainingSession, capacity: int, *, now: d
     """Only the capacity (the stateful test drives this); see ``update_session``."""
     _require_staff(actor)
     now = now or utcnow()
-    session = lock_session(session.id)
+    session = lock_known_session(session.id)
     confirmed = _confirmed_count(session.id)
     if capacity < max(confirmed, 1):
         raise TrainingError(
@@ -195,7 +195,7 @@ def cancel_session(actor: User, session: TrainingSession, reason: str, *, now: d
     """Cancel a session; everyone registered or waiting is emailed and notified. Returns how many."""
     _require_staff(actor)
     now = now or utcnow()
-    session = lock_session(session.id)
+    session = lock_known_session(session.id)
     if session.is_cancelled:
         raise TrainingError(_l("Cette séance est déjà annulée."))
     if session.starts_at <= now:

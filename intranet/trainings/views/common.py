@@ -38,8 +38,8 @@ def catalogue_filter() -> services.CatalogueFilter:
     )
 
 
-def filter_args(f: services.CatalogueFilter) -> dict:
-    args = {}
+def filter_args(f: services.CatalogueFilter) -> dict[str, int | str]:
+    args: dict[str, int | str] = {}
     if f.region_id:
         args["region"] = f.region_id
     if f.theme_id:

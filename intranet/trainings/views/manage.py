@@ -34,7 +34,7 @@ def _training_form_page(training: Training | None):
         saved = services.save_training(
             current_user,
             training,
-            title=form.title.data,
+            title=form.title.data or "",
             description=form.description.data or "",
             audience=form.audience.data or "",
             trainer=form.trainer.data or "",
@@ -77,7 +77,7 @@ def edit_training(training_id: int):
 
 def _session_form(session: TrainingSession | None) -> SessionForm:
     form = SessionForm()
-    form.region_id.choices = [("", _("— aucune (en ligne) —"))] + services.region_choices()
+    form.region_id.choices = [("", _("— aucune (en ligne) —")), *services.region_choices()]
     form.allowed_sectors.choices = [(k, str(v)) for k, v in services.sector_names().items()]
     form.allowed_roles.choices = [
         (k, str(v)) for k, v in services.role_names().items() if k in ("member", "coordinator")
@@ -104,7 +104,9 @@ def _session_form(session: TrainingSession | None) -> SessionForm:
 
 
 def _session_data(form: SessionForm) -> services.SessionData:
+    """Read a validated form: its required fields have their value."""
     conv = services.local_to_utc
+    assert form.starts_at.data is not None and form.ends_at.data is not None  # InputRequired
     return services.SessionData(
         starts_at=conv(form.starts_at.data),
         ends_at=conv(form.ends_at.data),
@@ -113,7 +115,7 @@ def _session_data(form: SessionForm) -> services.SessionData:
         town=form.town.data or "",
         room_details=form.room_details.data or "",
         online_url=form.online_url.data or "",
-        capacity=form.capacity.data,
+        capacity=form.capacity.data or 0,
         registration_opens_at=conv(form.registration_opens_at.data)
         if form.registration_opens_at.data
         else None,
@@ -161,7 +163,7 @@ def edit_session(session_id: int):
         except services.TrainingError as exc:
             db.session.rollback()
             error = str(exc)
-            s = db.session.get(TrainingSession, session_id)
+            s = require_row(TrainingSession, session_id)
         else:
             db.session.commit()
             flash(_("Séance enregistrée."), "success")

@@ -11,7 +11,7 @@ from flask_login import current_user
 from ...database import separate_write, utcnow
 from ...extensions import db
 from ...guard import record_confirmed
-from ...security import access, require, require_row
+from ...security import access, found, require, require_row
 from ...text import slugify
 from .. import policy, services, waitlist
 from ..forms import EvaluationForm
@@ -68,7 +68,7 @@ def feed(token: str):
 @access("member")
 def evaluate(session_id: int):
     s = load_session(session_id)
-    mine = services.registration_of(s.id, current_user.id)
+    mine = found(services.registration_of(s.id, current_user.id))
     require(policy.can_evaluate(current_user, mine, utcnow()))
     form = EvaluationForm()
     error = None
@@ -77,7 +77,7 @@ def evaluate(session_id: int):
         return redirect(url_for("trainings.mine"), code=303)
     if form.validate_on_submit():
         try:
-            evaluation = services.evaluate(current_user, mine, form.rating.data, form.comment.data)
+            evaluation = services.evaluate(current_user, mine, form.rating.data, form.comment.data or "")
             # Evaluations are anonymous for the team: the record names no one.
             record_confirmed(form, user=None, obj=evaluation)
         except services.TrainingError as exc:
@@ -95,13 +95,10 @@ def evaluate(session_id: int):
 @access("member")
 def certificate(registration_id: int):
     registration = require_row(Registration, registration_id)
-    require(
-        policy.can_download_certificate(current_user, registration)
-        and registration.certificate_path is not None
-        and registration.attended is True
-    )
+    require(policy.can_download_certificate(current_user, registration) and registration.attended is True)
+    certificate_path = found(registration.certificate_path)  # none yet: the same 404
     instance = Path(current_app.instance_path).resolve()
-    path = (instance / registration.certificate_path).resolve()
+    path = (instance / certificate_path).resolve()
     require(instance in path.parents and path.is_file())
 
     return send_file(
