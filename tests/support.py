@@ -177,6 +177,11 @@ def assert_flat_queries(client, url: str, count_queries, grow, budget: int) -> i
     """
 
     def counted():
+        # In production each request has its own session; here the test's session is shared, and
+        # what an earlier request or the test itself loaded would hide a lazy load per row.
+        from intranet.extensions import db
+
+        db.session.expire_all()
         with count_queries() as queries:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
@@ -188,7 +193,10 @@ def assert_flat_queries(client, url: str, count_queries, grow, budget: int) -> i
     client.get(url)
     after = counted()
     assert after.count == before.count, (
-        f"{url}: {before.count} statements, then {after.count}. " + after.report()
+        f"{url}: {before.count} statements, then {after.count}. Before: "
+        + before.report()
+        + "\nAfter: "
+        + after.report()
     )
     assert after.count <= budget, f"{url}: over its budget of {budget}. " + after.report()
     return after.count

@@ -15,7 +15,7 @@ from tests.support import assert_flat_queries
 BUDGETS = {
     "home": 16,
     "practices": 11,
-    "practice": 9,
+    "practice": 12,
     "history": 6,
     "trainings": 12,
     "session": 7,

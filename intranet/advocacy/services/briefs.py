@@ -19,42 +19,48 @@ from .common import BRIEF_LAYOUT, BRIEF_TASK_KIND, AdvocacyError
 from .reading import signatories
 
 
-def brief_fingerprint(position: Position, version: Version) -> str:
-    """What the brief depends on besides the version: its status line, its signatories, the paper."""
-    return _fingerprint(position, version, [s.organization.name for s in signatories(position)], paper_size())
+def brief_fingerprint(position: Position, version: Version, signed: list[Cosignature] | None = None) -> str:
+    """What the brief depends on besides the version: its status line, its signatories (``signed``
+    when the caller has read them already), the paper."""
+    names = [s.organization.name for s in (signatories(position) if signed is None else signed)]
+    return _fingerprint(position, version.number, names, paper_size())
 
 
-def _fingerprint(position: Position, version: Version, names: list[str], paper: str) -> str:
+def _fingerprint(position: Position, number: int, names: list[str], paper: str) -> str:
     published = position.published_at.date().isoformat() if position.published_at else ""
     payload = json.dumps(
-        [version.number, names, published, position.organization.name, paper, BRIEF_LAYOUT],
+        [number, names, published, position.organization.name, paper, BRIEF_LAYOUT],
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
 def brief_cache_key(position: Position, version: Version, cover: bool = False) -> str:
-    return _cache_key(position, version, brief_fingerprint(position, version), cover)
+    return _cache_key(position.id, version.number, brief_fingerprint(position, version), cover)
 
 
-def _cache_key(position: Position, version: Version, fingerprint: str, cover: bool) -> str:
-    key = f"advocacy-brief:{position.id}:v{version.number}:{fingerprint}"
+def _cache_key(position_id: int, number: int, fingerprint: str, cover: bool) -> str:
+    key = f"advocacy-brief:{position_id}:v{number}:{fingerprint}"
     return f"{key}:cover" if cover else key
 
 
-def current_brief(position: Position) -> TaskRecord | None:
+def current_brief(position: Position, signed: list[Cosignature] | None = None) -> TaskRecord | None:
     """The brief task for the latest version as it stands, with or without a cover (None if never asked)."""
     version = position.latest_version
     if version is None:
         return None
     # Not refreshed here (pages are read transactions): the status fragment, which polls while
     # the task is unfinished, notices an interrupted one and offers the retry.
-    return latest_task(brief_cache_key(position, version), brief_cache_key(position, version, True))
+    fingerprint = brief_fingerprint(position, version, signed)  # read once for both keys
+    return latest_task(
+        *(_cache_key(position.id, version.number, fingerprint, cover) for cover in (False, True))
+    )
 
 
 def current_briefs(positions: list[Position]) -> dict[int, TaskRecord | None]:
-    """``current_brief`` of each position (the library's list), in two statements whatever
-    their number: the signatories of all of them, then the tasks of all their keys."""
+    """``current_brief`` of each position (the library's list), in three statements whatever
+    their number: the signatories of all of them, their latest versions' numbers, then the tasks
+    of all their keys."""
     names: dict[int, list[str]] = {p.id: [] for p in positions}
     if positions:
         for signature in db.session.scalars(
@@ -64,13 +70,21 @@ def current_briefs(positions: list[Position]) -> dict[int, TaskRecord | None]:
         ):
             names[signature.position_id].append(signature.organization.name)
     paper = paper_size() if positions else ""
+    # The latest version's number is all a key needs: one statement, not the versions of each text.
+    latest: dict[int, int] = {
+        position_id: number
+        for position_id, number in db.session.execute(
+            sa.select(Version.position_id, sa.func.max(Version.number))
+            .where(Version.position_id.in_(list(names)))
+            .group_by(Version.position_id)
+        )
+    }
     keys: dict[str, int] = {}
     for position in positions:
-        version = position.latest_version
-        if version is not None:
-            fingerprint = _fingerprint(position, version, names[position.id], paper)
+        if position.id in latest:
+            fingerprint = _fingerprint(position, latest[position.id], names[position.id], paper)
             for cover in (False, True):
-                keys[_cache_key(position, version, fingerprint, cover)] = position.id
+                keys[_cache_key(position.id, latest[position.id], fingerprint, cover)] = position.id
     found: dict[int, TaskRecord | None] = dict.fromkeys(names)
     if keys:
         for task in db.session.scalars(

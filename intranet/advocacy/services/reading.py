@@ -6,11 +6,22 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from ...accounts.models import User
 from ...database import is_sqlite, utcnow
 from ...extensions import db
-from ..models import Attachment, Cosignature, Kind, Position, Status, Transition, Version, position_theme
+from ..models import (
+    Attachment,
+    Comment,
+    Cosignature,
+    Kind,
+    Position,
+    Status,
+    Transition,
+    Version,
+    position_theme,
+)
 
 
 def get_for_update(position_id: int) -> Position | None:
@@ -146,11 +157,28 @@ def last_request_for_changes(position: Position) -> Transition | None:
 
 
 def transitions(position: Position) -> list[Transition]:
+    """Its steps, with who took each (one statement for all the people, not one per step)."""
     return list(
         db.session.scalars(
-            sa.select(Transition).where(Transition.position_id == position.id).order_by(Transition.id)
+            sa.select(Transition)
+            .where(Transition.position_id == position.id)
+            .order_by(Transition.id)
+            .options(selectinload(Transition.actor))
         )
     )
+
+
+def comment_counts(position: Position) -> dict[int, int]:
+    """How many comments each of its versions has, by version id, in one statement."""
+    return {
+        version_id: count
+        for version_id, count in db.session.execute(
+            sa.select(Comment.version_id, sa.func.count(Comment.id))
+            .join(Version, Version.id == Comment.version_id)
+            .where(Version.position_id == position.id)
+            .group_by(Comment.version_id)
+        )
+    }
 
 
 def attachments(position: Position) -> list[Attachment]:

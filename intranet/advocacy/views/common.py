@@ -64,11 +64,13 @@ def back_to(position: Position, anchor: str | None = None):
 def show_page(position: Position, status: int = 200, **forms):
     """The page of a text; ``forms`` carries a step's note or an attachment the guard sent back."""
     history = policy.can_view_history(current_user, position)
+    signatures = services.signatories(position)
     return render_template(
         "advocacy/show.html",
         position=position,
         history=history,
         steps=services.transitions(position) if history else [],
+        comment_counts=services.comment_counts(position) if history else {},
         actions=policy.allowed_actions(current_user, position),
         action_labels=services.ACTION_LABELS,
         note_form=forms.get("note_form") or NoteForm(formdata=None),
@@ -76,13 +78,13 @@ def show_page(position: Position, status: int = 200, **forms):
         can_edit=policy.can_edit(current_user, position),
         attachments=services.attachments(position),
         attachment_form=forms.get("attachment_form") or AttachmentForm(formdata=None),
-        signatures=services.signatories(position),
+        signatures=signatures,
         my_signature=services.signature_of(position, current_user.organization_id),
         can_sign=policy.can_sign(current_user, position, today()),
         cosigning_open=policy.cosigning_is_open(position, today()),
         can_manage_cosigning=policy.can_manage_cosigning(current_user, position),
         cosign_form=CosignOpenForm(),
-        task=services.current_brief(position),
+        task=services.current_brief(position, signatures),
         can_request_brief=policy.can_request_brief(current_user, position),
         changes_note=services.last_request_for_changes(position)
         if history and position.status == Status.CHANGES_REQUESTED

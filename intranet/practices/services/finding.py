@@ -211,6 +211,7 @@ def revisions(practice: Practice) -> list[PracticeRevision]:
             sa.select(PracticeRevision)
             .where(PracticeRevision.practice_id == practice.id)
             .order_by(PracticeRevision.number.desc())
+            .options(selectinload(PracticeRevision.editor))  # who wrote each, in one statement
         )
     )
 
