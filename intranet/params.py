@@ -119,7 +119,7 @@ class BoundedMultiDict(ImmutableMultiDict):
         self,
         key: Any,
         default: Any = None,
-        type: Callable[[Any], Any] | None = None,  # noqa: A002 (Werkzeug's name)
+        type: Callable[[Any], Any] | None = None,  # Werkzeug's name for it
     ) -> Any:
         if type is int:
             return bounded_int(super().get(key), default)
@@ -127,7 +127,7 @@ class BoundedMultiDict(ImmutableMultiDict):
             return super().get(key, default)
         return super().get(key, default, type)
 
-    def getlist(self, key: Any, type: Callable[[Any], Any] | None = None) -> list[Any]:  # noqa: A002
+    def getlist(self, key: Any, type: Callable[[Any], Any] | None = None) -> list[Any]:
         if type is int:
             return [n for n in (bounded_int(v) for v in super().getlist(key)) if n is not None]
         if type is None:

@@ -24,6 +24,8 @@ from tests.support import QueryCounter, SMTPFixture, postgres_url_for_worker, wa
 # Each feature's factories (make_practice, make_position, make_session, make_resource...), for every test.
 pytest_plugins = [
     "tests.factories.themes",
+    "tests.factories.demo",
+    "tests.factories.email_world",
     "tests.factories.advocacy",
     "tests.factories.directory",
     "tests.factories.practices",

@@ -316,8 +316,8 @@ def test_a_training_given_in_english_is_marked_as_english(
     client,
     auth,
     make_user,
-    make_session,  # noqa: F811  (the fixtures imported above)
-    make_training,  # noqa: F811
+    make_session,
+    make_training,
 ):
     training = make_training(title="Safety planning with interpreters", language="en")
     session = make_session(training)
@@ -332,7 +332,7 @@ def test_a_position_written_in_english_is_marked_as_english(
     client,
     auth,
     make_user,
-    make_position,  # noqa: F811  (the fixture imported above)
+    make_position,
 ):
     author = make_user("member")
     position = make_position(author, title="Second-stage housing in every region", language="en")

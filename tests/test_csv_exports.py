@@ -16,7 +16,6 @@ from intranet.csvexport import BOM, csv_text, read_csv
 from intranet.tasks.models import TaskRecord
 from intranet.trainings.models import TrainingSession
 from tests.conftest import sign_in
-from tests.test_pages import demo  # noqa: F401 (the fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,7 +61,7 @@ def test_the_helper_writes_for_each_language(app):
 
 
 @pytest.mark.parametrize("role", ["staff", "member"])
-def test_every_csv_route_opens_in_the_readers_spreadsheet(app, db, demo, role):  # noqa: F811
+def test_every_csv_route_opens_in_the_readers_spreadsheet(app, db, demo, role):
     emails, password = demo
     email = emails[role]
     client = app.test_client()

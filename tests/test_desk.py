@@ -18,7 +18,7 @@ def _desk_counts(html: str) -> dict[str, int]:
     }
 
 
-def test_reports_to_moderate_are_counted_for_who_moderates_them(db, make_user, make_org, make_practice):  # noqa: F811
+def test_reports_to_moderate_are_counted_for_who_moderates_them(db, make_user, make_org, make_practice):
     from intranet.practices import services
 
     staff = make_user("staff")
@@ -39,7 +39,7 @@ def test_reports_to_moderate_are_counted_for_who_moderates_them(db, make_user, m
     assert services.count_open_reports(staff) == 0
 
 
-def test_texts_awaiting_review_are_counted_oldest_first(db, make_position):  # noqa: F811
+def test_texts_awaiting_review_are_counted_oldest_first(db, make_position):
     from intranet.advocacy import services
 
     make_position(status="draft")
@@ -51,7 +51,7 @@ def test_texts_awaiting_review_are_counted_oldest_first(db, make_position):  # n
     assert [p.id for p in oldest] == [first.id, second.id]
 
 
-def test_sessions_soon_full_or_with_a_waiting_list_are_counted(db, make_user, make_session):  # noqa: F811
+def test_sessions_soon_full_or_with_a_waiting_list_are_counted(db, make_user, make_session):
     from intranet.trainings import services
     from intranet.trainings.models import Registration, RegistrationStatus
 
@@ -107,8 +107,8 @@ def test_the_desk_is_the_home_of_staff_with_counts_and_links(
     login_as,
     make_user,
     run_jobs,
-    make_position,  # noqa: F811
-    make_practice,  # noqa: F811
+    make_position,
+    make_practice,
 ):
     from intranet.practices import services as practices
 

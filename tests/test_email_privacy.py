@@ -27,9 +27,8 @@ from intranet.mail import privacy
 from intranet.mail.models import OutboxMessage
 from intranet.mail.privacy import Level
 from intranet.mail.services import build_message
+from tests.factories.email_world import ORG, PERSON
 
-ORG = "Maison Canariorg"
-PERSON = "Personne Canarinom"
 TITLE = "Titre Canaritre violence conjugale"
 FREE = "Texte Canarilibre"
 CANARIES = {"org": ORG, "person": PERSON, "title": TITLE, "free": FREE}
@@ -99,19 +98,6 @@ def _outbox(db, kind: str, user) -> list:
 
 
 # --- one scenario per kind of email: it makes the email happen for real and returns the recipient
-
-
-@pytest.fixture
-def world(make_org, make_user):
-    class World:
-        org = make_org(name=ORG)
-        staff = make_user("staff", name=PERSON)
-        admin = make_user("admin", name=PERSON + " admin")
-
-        def person(self, locale, role="member", **kwargs):
-            return make_user(role, org=self.org, name=PERSON + " destinataire", locale=locale, **kwargs)
-
-    return World()
 
 
 def _invitation(world, locale, services):

@@ -12,7 +12,7 @@ from flask_babel import force_locale
 
 from intranet.mail.privacy import Level
 from intranet.mail.textlines import keep_text_lines
-from tests.test_email_privacy import SCENARIOS, _outbox, world  # noqa: F401  (fixture)
+from tests.test_email_privacy import SCENARIOS, _outbox
 
 # A word ending in lower case (or a sentence's end) run into a capitalized word: two lines glued.
 GLUED = re.compile(r"[a-zà-ÿ0-9.:;!?»)][A-ZÀ-Ý](?:[a-zà-ÿ]{2,}|[’'][a-zà-ÿ])")
@@ -70,7 +70,7 @@ def test_no_plain_text_email_glues_its_lines(
     kind,
     locale,
     db,
-    world,  # noqa: F811
+    world,
     email_level,
     smtp,
     make_practice,

@@ -13,7 +13,7 @@ from flask_babel import force_locale, ngettext
 from intranet.i18n import clock, day, number
 from tests.conftest import sign_in
 from tests.crawl import crawl
-from tests.test_pages import DEMO_ROLES, demo  # noqa: F401 (the fixture)
+from tests.factories.demo import DEMO_ROLES
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 SECONDS = re.compile(r"\b\d{1,2}:\d{2}:\d{2}\b")
@@ -108,7 +108,7 @@ def test_the_checker_sees_what_people_read():
 
 
 @pytest.mark.parametrize("role", DEMO_ROLES)
-def test_every_page_writes_numbers_dates_and_times_for_its_reader(app, demo, role):  # noqa: F811
+def test_every_page_writes_numbers_dates_and_times_for_its_reader(app, demo, role):
     emails, password = demo
     client = app.test_client()
     assert sign_in(client, emails[role], password).status_code == 303
@@ -154,7 +154,7 @@ def test_digest_dates_have_no_seconds(app):
 
 
 @pytest.mark.parametrize("role", ["admin", "member"])
-def test_english_pages_show_no_iso_date_nor_seconds(app, db, demo, role):  # noqa: F811
+def test_english_pages_show_no_iso_date_nor_seconds(app, db, demo, role):
     import sqlalchemy as sa
 
     from intranet.accounts.models import User

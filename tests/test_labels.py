@@ -14,7 +14,6 @@ from intranet import events
 from intranet.advocacy.models import Position
 from intranet.mail.models import MailStatus, OutboxMessage
 from intranet.vocabulary import known
-from tests.test_pages import demo  # noqa: F401 (the fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,7 +26,7 @@ def _audit(db, action, *, actor, target_type=None, target_id=None, **details):
     db.session.flush()
 
 
-def test_the_audit_log_names_and_links_what_it_speaks_of(app, db, demo, login_as):  # noqa: F811
+def test_the_audit_log_names_and_links_what_it_speaks_of(app, db, demo, login_as):
     client, admin = login_as("admin")
     published = db.session.scalar(
         sa.select(Position).where(Position.published_at.is_not(None)).order_by(Position.id)

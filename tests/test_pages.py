@@ -10,28 +10,13 @@ import pytest
 from intranet.assets import PAGE_ASSETS, PUBLIC_ASSETS
 from tests.conftest import sign_in
 from tests.crawl import crawl
+from tests.factories.demo import DEMO_ROLES
 from tests.support import header_bytes
 
 PAGE_BUDGET = 14 * 1024
 FRAGMENT_BUDGET = 4 * 1024
 ASSETS_BUDGET = 30 * 1024
 HEADER_BUDGET = 700  # a page's status line and headers, as the server sends them
-DEMO_ROLES = ("admin", "staff", "coordinator", "member", "partner")
-
-
-@pytest.fixture
-def demo(app, db):
-    from intranet.demo import ACCOUNTS, DEMO_PASSWORD, load_demo
-
-    load_demo()
-    emails = {
-        "admin": ACCOUNTS[0][0],
-        "staff": ACCOUNTS[1][0],
-        "coordinator": ACCOUNTS[2][0],
-        "member": ACCOUNTS[3][0],
-        "partner": ACCOUNTS[4][0],
-    }
-    return emails, DEMO_PASSWORD
 
 
 @pytest.mark.parametrize("role", DEMO_ROLES)

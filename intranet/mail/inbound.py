@@ -114,7 +114,7 @@ class _Handler:
     def __init__(self, app: Flask) -> None:
         self.app = app
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd's name for it
         if len(envelope.content) > MAX_MESSAGE_BYTES:
             return "552 Message too large"
         answers = [dispatch(self.app, rcpt, envelope.content) for rcpt in envelope.rcpt_tos]

@@ -36,7 +36,7 @@ def init_app(app: Flask) -> None:
     from ..home.sections import register_section
     from ..templating import add_nav
     from . import (
-        models,  # noqa: F401  (the tables)
+        models,
         reading,
         services,
         views,

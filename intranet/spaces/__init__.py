@@ -13,7 +13,7 @@ def init_app(app: Flask) -> None:
     from ..notifications.services import register_kind
     from ..templating import add_nav
     from . import (  # noqa: F401  (models: the tables)
-        decision_views,  # noqa: F401  (its routes join the blueprint)
+        decision_views,
         demo,
         models,
         redaction,

@@ -184,7 +184,7 @@ def test_a_failed_render_shows_its_error_to_staff_and_can_be_retried(
 class _Recorder(BaseHTTPRequestHandler):
     hits: list[str] = []
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         _Recorder.hits.append(self.path)
         self.send_response(200)
         self.send_header("Content-Type", "text/css")

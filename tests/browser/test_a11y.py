@@ -204,8 +204,8 @@ def test_main_flows_by_keyboard_alone(
     page,
     live_server,
     make_user,
-    make_practice,  # noqa: F811  (the fixture imported above)
-    make_session,  # noqa: F811
+    make_practice,
+    make_session,
     db,
 ):
     member = make_user("member")

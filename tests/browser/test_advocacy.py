@@ -18,7 +18,7 @@ def test_submit_review_approve_then_download_the_brief(
     worker_process,
     make_org,
     make_user,
-    make_position,  # noqa: F811
+    make_position,
     db,
 ):
     author = make_user("member", org=make_org(name="Maison L’Aube"))

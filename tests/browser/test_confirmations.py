@@ -19,7 +19,7 @@ def test_cancelling_a_booking_asks_first(
     browser,
     live_server,
     make_user,
-    make_session,  # noqa: F811  (the fixture imported above)
+    make_session,
     db,
     javascript,
 ):

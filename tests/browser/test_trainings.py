@@ -12,7 +12,7 @@ def test_book_a_full_session_then_get_the_seat_after_a_cancellation(
     page,
     live_server,
     make_user,
-    make_session,  # noqa: F811  (the fixture imported above)
+    make_session,
     db,
 ):
     session = make_session(capacity=1)

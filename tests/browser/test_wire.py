@@ -22,7 +22,7 @@ OPEN_PAGE_HOUR = 20 * KB
 
 
 @pytest.fixture
-def sessions(make_session, db):  # noqa: F811
+def sessions(make_session, db):
     made = [make_session(starts_in=timedelta(days=5 + i), capacity=8) for i in range(6)]
     db.session.commit()
     return made

@@ -75,11 +75,11 @@ hostile = st.one_of(
 class _Recording(BoundedMultiDict):
     read: set[str] = set()
 
-    def get(self, key, default=None, type=None):  # noqa: A002
+    def get(self, key, default=None, type=None):
         _Recording.read.add(key)
         return super().get(key, default, type)
 
-    def getlist(self, key, type=None):  # noqa: A002
+    def getlist(self, key, type=None):
         _Recording.read.add(key)
         return super().getlist(key, type)
 
