@@ -7,6 +7,9 @@ moderators' queue and by the audit log ("Texte de plaidoyer : <title>" linked, n
 
 ``link(object_id, user)`` answers the object's URL for that reader, or None when the object is
 gone or not theirs to see; ``titles(ids)`` answers ``{id: title}`` for many ids in one query.
+Before the links of a table are asked, its rows are read in one statement (the mapped class of
+that table, or ``model=`` when the name differs), so a ``link`` that looks its object up with
+``db.session.get`` finds it loaded: a page of the audit log is not one statement per object.
 A title is shown only with its link, so nobody reads the title of what they may not open.
 """
 
@@ -14,12 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
 
-from .extensions import db
+from .extensions import Model, db
 
 if TYPE_CHECKING:
     from .accounts.models import User
@@ -32,6 +35,7 @@ class ObjectKind:
     label: object  # a lazy string
     link: Callable[[int, User], str | None]
     titles: Callable[[Sequence[int]], dict[int, str]] | None = None
+    model: type | None = None
 
 
 @dataclass(frozen=True)
@@ -49,8 +53,18 @@ def register_object(
     label,
     link: Callable[[int, User], str | None],
     titles: Callable[[Sequence[int]], dict[int, str]] | None = None,
+    *,
+    model: type | None = None,
 ) -> None:
-    app.extensions.setdefault(_KEY, {})[table] = ObjectKind(label, link, titles)
+    app.extensions.setdefault(_KEY, {})[table] = ObjectKind(label, link, titles, model)
+
+
+def _mapped(table: str) -> type | None:
+    """The model class whose table has that name, if there is one."""
+    for mapper in Model.registry.mappers:
+        if getattr(mapper.local_table, "name", None) == table:
+            return mapper.class_
+    return None
 
 
 def object_kinds() -> dict[str, ObjectKind]:
@@ -69,6 +83,9 @@ def describe_objects(refs: Iterable[tuple[str, object]], user) -> dict[tuple[str
         kind = kinds.get(table)
         numeric = sorted(int(i) for i in ids if i.isdigit())
         titles = kind.titles(numeric) if kind and kind.titles and numeric else {}
+        # Held until the links are made: the session keeps its rows only while something does.
+        model = (kind.model or _mapped(table)) if kind else None
+        loaded = _load(model, numeric) if model is not None and numeric else []
         for object_id in ids:
             url = kind.link(int(object_id), user) if kind and object_id.isdigit() else None
             described[(table, object_id)] = ObjectRef(
@@ -78,7 +95,13 @@ def describe_objects(refs: Iterable[tuple[str, object]], user) -> dict[tuple[str
                 title=titles.get(int(object_id)) if url and object_id.isdigit() else None,
                 url=url,
             )
+        del loaded
     return described
+
+
+def _load(model: type, ids: Sequence[int]) -> list[object]:
+    key: sa.Column[Any] = sa.inspect(model).primary_key[0]
+    return list(db.session.scalars(sa.select(model).where(key.in_(ids))))
 
 
 def column_titles(column) -> Callable[[Sequence[int]], dict[int, str]]:

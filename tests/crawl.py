@@ -22,6 +22,7 @@ class Page:
     fragment: bool
     headers: list[tuple[str, str]] | None = None
     header_bytes: int = 0
+    statements: list[str] | None = None  # the SQL it ran, when the crawl counts them
 
     @property
     def gzip_size(self) -> int:
@@ -66,7 +67,9 @@ def _body(response) -> bytes:
     return gzip.decompress(data) if response.headers.get("Content-Encoding") == "gzip" else data
 
 
-def crawl(client, start: str = "/", limit: int = 250, per_shape: int = 3) -> list[Page]:
+def crawl(client, start: str = "/", limit: int = 250, per_shape: int = 3, queries=None) -> list[Page]:
+    """``queries``: a ``tests.support.QueryCounter``; each page's statements are then recorded, read
+    with the session's objects expired first, as a production request starts with an empty session."""
     seen: set[str] = set()
     shapes: dict[str, int] = {}
     queue: list[tuple[str, bool]] = [(start, False)]
@@ -82,7 +85,14 @@ def crawl(client, start: str = "/", limit: int = 250, per_shape: int = 3) -> lis
             continue
         shapes[shape] = shapes.get(shape, 0) + 1
         headers = {"HX-Request": "true"} if fragment else {}
-        response = client.get(url, headers={"Accept-Encoding": "gzip", **headers})
+        if queries is not None:
+            from intranet.extensions import db
+
+            db.session.expire_all()
+            with queries:
+                response = client.get(url, headers={"Accept-Encoding": "gzip", **headers})
+        else:
+            response = client.get(url, headers={"Accept-Encoding": "gzip", **headers})
         page = Page(
             url,
             response.status_code,
@@ -91,6 +101,7 @@ def crawl(client, start: str = "/", limit: int = 250, per_shape: int = 3) -> lis
             fragment,
             list(response.headers.items()),
             header_bytes(response),
+            list(queries.statements) if queries is not None else None,
         )
         pages.append(page)
         if response.status_code != 200 or "text/html" not in page.content_type:

@@ -61,7 +61,7 @@ def _words(app: Flask) -> None:
     from ..objects import column_titles, register_object
     from ..vocabulary import register_words
 
-    register_object(app, "user", _l("Compte"), _link_person, column_titles(User.name))
+    register_object(app, "user", _l("Compte"), _link_person, column_titles(User.name), model=User)
     register_object(
         app, "organization", _l("Organisme"), _link_organization, column_titles(Organization.name)
     )
