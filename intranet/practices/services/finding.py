@@ -236,16 +236,17 @@ def filter_choices(user: User | None = None) -> dict:
             Practice.organization_id == (user.organization_id if user is not None else None),
         ),
     )
-    authors = sa.select(Practice.organization_id).where(findable)
+    # A probe per theme and per organization (a few dozen, by the indexes that start with them),
+    # which stops at the first practice found: an IN over the findable practices read all of
+    # them on SQLite, 200 ms a page with 100,000 practices.
+    authored = sa.exists().where(Practice.organization_id == Organization.id, findable)
     carried = (
-        sa.select(practice_theme.c.theme_id)
-        .join(Practice, Practice.id == practice_theme.c.practice_id)
-        .where(findable)
+        sa.exists()
+        .where(practice_theme.c.theme_id == Theme.id, findable)
+        .where(Practice.id == practice_theme.c.practice_id)
     )
     return {
-        "themes": theme_services.sort_by_label(
-            db.session.scalars(sa.select(Theme).where(Theme.id.in_(carried)))
-        ),
+        "themes": theme_services.sort_by_label(db.session.scalars(sa.select(Theme).where(carried))),
         "regions": list(db.session.scalars(sa.select(Region).order_by(Region.name))),
         "organizations": list(
             db.session.execute(
@@ -253,7 +254,7 @@ def filter_choices(user: User | None = None) -> dict:
                 .where(
                     Organization.active.is_(True),
                     Organization.is_network.is_(False),
-                    Organization.id.in_(authors),
+                    authored,
                 )
                 .order_by(Organization.name)
             )
