@@ -79,6 +79,18 @@ def test_words_typed_so_far_match_as_a_prefix(library, login_as):
     assert _titles(client, q="zzzz") == []
 
 
+def test_the_words_the_search_matched_are_marked(library, login_as):
+    """Whole words for the terms typed before the last, the last one as a prefix, accents and
+    plurals optional; stop words and words the query did not ask for stay plain."""
+    client, _ = login_as("member")
+    page = client.get("/pratiques/", query_string={"q": "hébergements trans"}).get_data(as_text=True)
+    title = re.search(r'<h2><a href="/pratiques/\d+">(.+?)</a>', page).group(1)
+    assert re.findall(r"<mark>(.+?)</mark>", html.unescape(title)) == ["Hébergement", "transitoire"], title
+    page = client.get("/pratiques/", query_string={"q": "accompagnement trib"}).get_data(as_text=True)
+    title = re.search(r'<h2><a href="/pratiques/\d+">(.+?)</a>', page).group(1)
+    assert html.unescape(title) == "<mark>Accompagnement</mark> au <mark>tribunal</mark>", title
+
+
 def test_relevance_first_then_recency(library, login_as, db):
     client, _ = login_as("member")
     # « hébergement » is in one title and in the other's body: the title wins.
