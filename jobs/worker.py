@@ -18,6 +18,7 @@ from rq.job import Job
 from intranet.database import read_intent
 from intranet.extensions import db
 from intranet.mail.services import warm_up as warm_up_email
+from intranet.ops.memory import freeze_loaded
 from intranet.pdf import warm_up
 from intranet.queue import QUEUES, get_redis
 
@@ -62,6 +63,8 @@ def main(argv: list[str] | None = None) -> None:
     burst = "--burst" in argv
     queues = [a for a in argv if not a.startswith("--")] or list(QUEUES)
     preload(queues)
+    # Loaded once and inherited by each job's horse: out of the collector's walks in both.
+    freeze_loaded()
     app = get_app()
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [job %(job_id)s] %(name)s %(message)s"))
