@@ -68,8 +68,7 @@ def _body(response) -> bytes:
 
 
 def crawl(client, start: str = "/", limit: int = 250, per_shape: int = 3, queries=None) -> list[Page]:
-    """``queries``: a ``tests.support.QueryCounter``; each page's statements are then recorded, read
-    with the session's objects expired first, as a production request starts with an empty session."""
+    """``queries``: a ``tests.support.QueryCounter``; each page's statements are then recorded."""
     seen: set[str] = set()
     shapes: dict[str, int] = {}
     queue: list[tuple[str, bool]] = [(start, False)]
@@ -86,9 +85,6 @@ def crawl(client, start: str = "/", limit: int = 250, per_shape: int = 3, querie
         shapes[shape] = shapes.get(shape, 0) + 1
         headers = {"HX-Request": "true"} if fragment else {}
         if queries is not None:
-            from intranet.extensions import db
-
-            db.session.expire_all()
             with queries:
                 response = client.get(url, headers={"Accept-Encoding": "gzip", **headers})
         else:

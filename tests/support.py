@@ -135,6 +135,8 @@ class QueryCounter:
     """The SQL statements an engine runs while counting (``before_cursor_execute``).
 
     The test transaction's SAVEPOINTs (a commit inside a test) are not the page's queries: left out.
+    Counting starts with the session's objects expired: in production each request has its own
+    session, and here what the test or an earlier request loaded would hide a lazy load per row.
     """
 
     IGNORED = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
@@ -154,6 +156,9 @@ class QueryCounter:
     def __enter__(self) -> QueryCounter:
         from sqlalchemy import event
 
+        from intranet.extensions import db
+
+        db.session.expire_all()
         self.statements = []
         event.listen(self.engine, "before_cursor_execute", self._record)
         return self
@@ -177,11 +182,6 @@ def assert_flat_queries(client, url: str, count_queries, grow, budget: int) -> i
     """
 
     def counted():
-        # In production each request has its own session; here the test's session is shared, and
-        # what an earlier request or the test itself loaded would hide a lazy load per row.
-        from intranet.extensions import db
-
-        db.session.expire_all()
         with count_queries() as queries:
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
@@ -200,3 +200,24 @@ def assert_flat_queries(client, url: str, count_queries, grow, budget: int) -> i
     )
     assert after.count <= budget, f"{url}: over its budget of {budget}. " + after.report()
     return after.count
+
+
+def run_web_process(code: str, timeout: float = 120) -> str:
+    """Run ``code`` in a new Python process started as a web worker is (it may ``import wsgi``),
+    on the embedded defaults whatever the environment names; returns its standard output."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env["PASSERELLE_ENV"] = "development"
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=timeout,
+    ).stdout

@@ -49,14 +49,7 @@ def _sqlite(practices: list[Practice], q: str) -> dict[int, Marked]:
     terms = search.query_terms(q)
     if not terms:
         return {}
-    whole, prefix = set(terms[:-1]), terms[-1]  # as ``search._sqlite_match`` asks FTS5
-
-    def matches(word: str) -> bool:
-        if word in search.STOPWORDS or len(word) < 2:
-            return False
-        token = search.stem(word)
-        return token in whole or token.startswith(prefix)
-
+    matches = search.matches_word(terms)  # what the FTS5 query found, word by word
     return {
         practice.id: (mark(practice.title, matches), snippet(_text(practice), matches))
         for practice in practices

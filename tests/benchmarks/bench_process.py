@@ -6,12 +6,8 @@ loaded at start frozen (``wsgi.py``: ``intranet.ops.memory.freeze_loaded``) and 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.support import run_web_process
 
-ROOT = Path(__file__).resolve().parents[2]
 PROBE = """
 import gc, time
 import wsgi
@@ -31,12 +27,8 @@ print(len(gc.get_objects()), full_collection_ms())
 
 
 def run() -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env["PASSERELLE_ENV"] = "development"
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    )
-    (frozen, frozen_ms), (tracked, unfrozen_ms) = (line.split() for line in out.stdout.split("\n")[-3:-1])
+    lines = run_web_process(PROBE).splitlines()
+    (frozen, frozen_ms), (tracked, unfrozen_ms) = (line.split() for line in lines[-2:])
     print(f"BENCH process.objects_loaded_at_start {frozen} objects", flush=True)
     print(f"BENCH process.full_collection_frozen {float(frozen_ms):.1f} ms", flush=True)
     print(

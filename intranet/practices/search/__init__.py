@@ -60,7 +60,7 @@ from .postgres import (
     pg_query,
     pg_tsquery,
 )
-from .sqlite import FTS_FACET, SQLITE_CREATE, SQLITE_DROP, _sqlite_match, facets
+from .sqlite import FTS_FACET, SQLITE_CREATE, SQLITE_DROP, _sqlite_match, facets, matches_word
 from .tokens import facet_tokens
 
 __all__ = [
@@ -81,6 +81,7 @@ __all__ = [
     "facet_tokens",
     "facets",
     "index_practice",
+    "matches_word",
     "normalized",
     "optimize",
     "pg_facets",

@@ -4,12 +4,14 @@ column: ``φvnetwork φt3``) and its MATCH expressions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from sqlalchemy import event
 
 from ...extensions import db
 from ..models import Practice, Status
-from .french import normalized
+from .french import STOPWORDS, normalized, stem
 from .tokens import _facet_tokens, facet_tokens
 
 SQLITE_CREATE = (
@@ -65,6 +67,20 @@ def _sqlite_match(terms: list[str]) -> str:
     quoted = [f'"{t}"' for t in terms]
     quoted[-1] += "*"
     return " ".join(quoted)
+
+
+def matches_word(terms: list[str]) -> Callable[[str], bool]:
+    """Whether a folded word of a text is one ``_sqlite_match(terms)`` finds: its indexed form
+    (stop words and one-letter words are not indexed) is a term, or begins with the last one."""
+    whole, prefix = set(terms[:-1]), terms[-1]
+
+    def matches(word: str) -> bool:
+        if word in STOPWORDS or len(word) < 2:
+            return False
+        token = stem(word)
+        return token in whole or token.startswith(prefix)
+
+    return matches
 
 
 def _facet_filter(user, filters) -> str:
